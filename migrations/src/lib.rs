@@ -1,0 +1,15 @@
+//! Knooppunt's schema as sea-orm-migration steps. The same steps run on SQLite
+//! and PostgreSQL; entities in `server` follow what is written here.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,33 @@
+//! The `actors` table (see the foundation migration).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "actors")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// `person`, `group` or `application` (see [`super::ActorKind`]).
+    pub kind: String,
+    #[sea_orm(unique)]
+    pub ap_id: String,
+    pub username: String,
+    pub username_key: String,
+    pub host: String,
+    pub local: bool,
+    pub display_name: String,
+    pub summary: String,
+    /// Role label of persons; labels, never ranks.
+    pub role: Option<String>,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub public_key_pem: String,
+    pub private_key_pem: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

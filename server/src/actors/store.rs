@@ -1,0 +1,87 @@
+//! Queries on actors.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
+
+use super::ActorKind;
+use super::entity::{self, ActiveModel, Column, Entity};
+use crate::config::Config;
+use crate::error::AppError;
+
+/// Finds a local actor of any kind by name (case-insensitively).
+pub async fn find_local(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    name: &str,
+) -> Result<Option<entity::Model>, AppError> {
+    Ok(Entity::find()
+        .filter(Column::UsernameKey.eq(name.to_lowercase()))
+        .filter(Column::Host.eq(config.instance.domain.as_str()))
+        .filter(Column::Local.eq(true))
+        .one(db)
+        .await?)
+}
+
+/// Counts local actors of one kind.
+pub async fn count_local(db: &impl ConnectionTrait, kind: ActorKind) -> Result<u64, AppError> {
+    Ok(Entity::find()
+        .filter(Column::Local.eq(true))
+        .filter(Column::Kind.eq(kind.as_str()))
+        .count(db)
+        .await?)
+}
+
+/// What a new local actor needs beyond its name and kind.
+pub struct NewLocalActor<'a> {
+    pub kind: ActorKind,
+    /// A validated [`Username`], or a system name for the instance actor.
+    pub username: &'a str,
+    pub display_name: String,
+    pub role: Option<String>,
+    pub keys: knooppunt_federation::keys::ActorKeys,
+}
+
+/// The id path of a local actor: persons under /users, groups under /groups.
+pub fn local_ap_id(config: &Config, kind: ActorKind, name: &str) -> String {
+    let base = config.base_url();
+    match kind {
+        ActorKind::Person => format!("{base}/users/{name}"),
+        ActorKind::Group => format!("{base}/groups/{name}"),
+        ActorKind::Application => format!("{base}/actor"),
+    }
+}
+
+/// Inserts a local actor. The name must be free (callers check first for a
+/// clear message; the unique index catches races and maps to a conflict).
+pub async fn insert_local(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    new: NewLocalActor<'_>,
+) -> Result<entity::Model, AppError> {
+    let now = Utc::now();
+    let ap_id = local_ap_id(config, new.kind, new.username);
+    let model = ActiveModel {
+        kind: Set(new.kind.as_str().to_string()),
+        inbox_url: Set(format!("{ap_id}/inbox")),
+        shared_inbox_url: Set(Some(format!("{}/inbox", config.base_url()))),
+        ap_id: Set(ap_id),
+        username: Set(new.username.to_string()),
+        username_key: Set(new.username.to_lowercase()),
+        host: Set(config.instance.domain.clone()),
+        local: Set(true),
+        display_name: Set(new.display_name),
+        summary: Set(String::new()),
+        role: Set(new.role),
+        public_key_pem: Set(new.keys.public_key_pem),
+        private_key_pem: Set(Some(new.keys.private_key_pem)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Entity::insert(model)
+        .exec_with_returning(db)
+        .await
+        .map_err(|e| AppError::from_db_conflict(e, format!("the name {} is taken", new.username)))
+}

@@ -1,0 +1,307 @@
+//! The operator's command line. Exit codes: 0 success, 2 bad usage or bad
+//! configuration, 1 anything else (database unreachable, port taken, refused input).
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::app::{self, Instance};
+use crate::config::Config;
+use crate::db;
+use crate::groups::{self, JoinPolicy};
+use crate::instance::service::bootstrap;
+use crate::persons::{self, Role};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "knooppunt",
+    version,
+    about = "Knooppunt: a federated server for neighbourhood cooperatives"
+)]
+pub struct Cli {
+    /// Configuration file (default: config/knooppunt.toml if it exists).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the server (applies pending migrations first).
+    Serve,
+    /// Apply pending database migrations and create the instance's own actors.
+    Migrate,
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Manage local people.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage groups.
+    #[command(subcommand)]
+    Group(GroupCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration and print it with secrets masked.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a person; the password is read from standard input.
+    Create {
+        /// Name: lowercase letters, digits and underscores.
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum, default_value_t = Role::Resident)]
+        role: Role,
+        /// Make the person an administrator of this instance.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// List local people.
+    List,
+    /// Disable a person's account so they can no longer log in.
+    Disable { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Create a group owned by a local person.
+    Create {
+        /// Name: lowercase letters, digits and underscores.
+        name: String,
+        /// Name of the local person who owns the group.
+        #[arg(long)]
+        owner: String,
+        #[arg(long, value_enum, default_value_t = JoinPolicy::Open)]
+        join_policy: JoinPolicy,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.command);
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("knooppunt: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("knooppunt: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("knooppunt: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(command: &Command) {
+    let default = match command {
+        Command::Serve | Command::Migrate => "info",
+        _ => "warn",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(filter)
+        .init();
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let db = db::connect(&config).await?;
+            db::migrate(&db).await?;
+            bootstrap(&db, &config).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Config(ConfigCommand::Check) => {
+            println!("# configuration is valid; effective values (secrets masked):");
+            print!("{}", config.to_redacted_toml()?);
+            Ok(())
+        }
+        Command::User(command) => user(command, &config).await,
+        Command::Group(command) => group(command, &config).await,
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let listen = config.http.listen;
+    let domain = config.instance.domain.clone();
+    // Bind before migrating so a taken port fails fast without touching the database.
+    let listener = app::bind(listen).await?;
+    let instance = Instance::open(config).await?;
+    tracing::info!(%listen, %domain, "knooppunt is serving");
+    instance.serve(listener, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM; in-flight requests then finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Connects and checks the schema; operator commands never migrate implicitly.
+async fn open_db(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = db::connect(config).await?;
+    db::ensure_migrated(&db).await?;
+    Ok(db)
+}
+
+async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create {
+            name,
+            email,
+            role,
+            admin,
+        } => {
+            let password = read_password()?;
+            let db = open_db(config).await?;
+            let person = persons::service::create(
+                &db,
+                config,
+                persons::service::NewPerson {
+                    name: &name,
+                    email: &email,
+                    password: &password,
+                    role,
+                    admin,
+                },
+            )
+            .await?;
+            println!(
+                "created {} <{}> as {}{}: @{}@{}",
+                person.name,
+                person.email,
+                person.role,
+                if person.admin { ", administrator" } else { "" },
+                person.name,
+                config.instance.domain
+            );
+            Ok(())
+        }
+        UserCommand::List => {
+            let db = open_db(config).await?;
+            let people = persons::service::list(&db).await?;
+            println!(
+                "{:<30} {:<32} {:<13} {:<6} {:<9} created",
+                "name", "email", "role", "admin", "status"
+            );
+            for p in people {
+                println!(
+                    "{:<30} {:<32} {:<13} {:<6} {:<9} {}",
+                    p.name,
+                    p.email,
+                    p.role,
+                    if p.admin { "yes" } else { "no" },
+                    if p.disabled_at.is_some() {
+                        "disabled"
+                    } else {
+                        "active"
+                    },
+                    p.created_at.format("%Y-%m-%d %H:%M")
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Disable { name } => {
+            let db = open_db(config).await?;
+            if persons::service::disable(&db, config, &name).await? {
+                println!("disabled {name}");
+            } else {
+                println!("{name} was already disabled");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn group(command: GroupCommand, config: &Config) -> anyhow::Result<()> {
+    match command {
+        GroupCommand::Create {
+            name,
+            owner,
+            join_policy,
+        } => {
+            let db = open_db(config).await?;
+            let group = groups::service::create(&db, config, &name, &owner, join_policy).await?;
+            println!(
+                "created group {} (owner {}, join policy {}): @{}@{}",
+                group.name,
+                group.owner,
+                group.join_policy.as_str(),
+                group.name,
+                config.instance.domain
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The password comes from standard input: typed without echo on a terminal,
+/// or the first line of a pipe (scripts).
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let password = if stdin.is_terminal() {
+        rpassword::prompt_password("Password: ").context("cannot read the password")?
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    if password.is_empty() {
+        anyhow::bail!("no password given on standard input");
+    }
+    Ok(password)
+}

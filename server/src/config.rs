@@ -1,0 +1,330 @@
+//! The one typed configuration: built-in defaults, then the TOML file, then
+//! `KNOOPPUNT_<SECTION>__<KEY>` environment variables. Validated once at start.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::actors::Username;
+
+/// The file used when `--config` is not given and it exists.
+pub const DEFAULT_CONFIG_PATH: &str = "config/knooppunt.toml";
+/// Environment variables with this prefix override config keys.
+pub const ENV_PREFIX: &str = "KNOOPPUNT_";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[derive(Default)]
+pub struct Config {
+    pub instance: InstanceConfig,
+    pub http: HttpConfig,
+    pub database: DatabaseConfig,
+    pub federation: FederationConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InstanceConfig {
+    /// Public authority in every ActivityPub id: `host[:port]`.
+    pub domain: String,
+    /// Human name of the instance, shown on pages and in NodeInfo.
+    pub name: String,
+    /// Username of the neighbourhood actor (a group).
+    pub neighbourhood: String,
+}
+
+impl Default for InstanceConfig {
+    fn default() -> Self {
+        Self {
+            domain: "localhost:8080".into(),
+            name: "Knooppunt".into(),
+            neighbourhood: "wijk".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    pub listen: SocketAddr,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// A request that takes longer is answered 408 and dropped.
+    pub request_timeout_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_body_bytes: 2 * 1024 * 1024,
+            request_timeout_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://FILE?mode=rwc` (embedded) or `postgres://USER[:PASSWORD]@HOST[:PORT]/DB`.
+    pub url: String,
+    pub max_connections: u32,
+    /// How long to wait for a connection before reporting the database unavailable.
+    pub connect_timeout_secs: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://knooppunt.db?mode=rwc".into(),
+            max_connections: 10,
+            connect_timeout_secs: 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationConfig {
+    /// Ids use `http://` and plain-http peers are accepted. Local testing only.
+    pub allow_http: bool,
+    /// Fetching from and delivering to loopback/private addresses. Local testing only.
+    pub allow_private_addresses: bool,
+}
+
+/// The database engines we support, chosen by the URL's scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A configuration problem, always naming the key it is about.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {key}: {message}")]
+pub struct ConfigError {
+    pub key: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, message: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads defaults, then the file (the given one, or the default path if it
+    /// exists), then the environment; then validates.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match path {
+            Some(path) => {
+                if !path.is_file() {
+                    return Err(ConfigError::new(
+                        "--config",
+                        format!("file {} does not exist", path.display()),
+                    ));
+                }
+                figment = figment.merge(Toml::file_exact(path));
+            }
+            None => {
+                let default = PathBuf::from(DEFAULT_CONFIG_PATH);
+                if default.is_file() {
+                    figment = figment.merge(Toml::file_exact(default));
+                }
+            }
+        }
+        figment = figment.merge(Env::prefixed(ENV_PREFIX).split("__"));
+        let config: Config = figment.extract().map_err(from_figment)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot: shapes of domains, names and URLs.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        validate_domain(&self.instance.domain)?;
+        if self.instance.name.trim().is_empty() {
+            return Err(ConfigError::new("instance.name", "must not be empty"));
+        }
+        Username::parse(&self.instance.neighbourhood)
+            .map_err(|e| ConfigError::new("instance.neighbourhood", e.to_string()))?;
+        self.engine()?;
+        if self.database.max_connections == 0 {
+            return Err(ConfigError::new(
+                "database.max_connections",
+                "must be at least 1",
+            ));
+        }
+        if self.http.max_body_bytes < 1024 {
+            return Err(ConfigError::new(
+                "http.max_body_bytes",
+                "must be at least 1024",
+            ));
+        }
+        if self.http.request_timeout_secs == 0 {
+            return Err(ConfigError::new(
+                "http.request_timeout_secs",
+                "must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The database engine the URL selects.
+    pub fn engine(&self) -> Result<Engine, ConfigError> {
+        let url = self.database.url.as_str();
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Engine::Postgres)
+        } else {
+            Err(ConfigError::new(
+                "database.url",
+                format!(
+                    "unsupported database {:?}: use sqlite://FILE?mode=rwc or postgres://USER@HOST/DB",
+                    redact_url(url)
+                ),
+            ))
+        }
+    }
+
+    /// `https://DOMAIN`, or `http://DOMAIN` when `federation.allow_http` is set.
+    pub fn base_url(&self) -> String {
+        let scheme = if self.federation.allow_http {
+            "http"
+        } else {
+            "https"
+        };
+        format!("{scheme}://{}", self.instance.domain)
+    }
+
+    /// The effective configuration as TOML with secrets masked, for `config check`.
+    pub fn to_redacted_toml(&self) -> Result<String, toml::ser::Error> {
+        let mut shown = self.clone();
+        shown.database.url = redact_url(&shown.database.url);
+        toml::to_string_pretty(&shown)
+    }
+}
+
+fn validate_domain(domain: &str) -> Result<(), ConfigError> {
+    let bad = |why: &str| {
+        ConfigError::new(
+            "instance.domain",
+            format!(
+                "{why}; expected host[:port] such as wijk.example or 127.0.0.2:8080, got {domain:?}"
+            ),
+        )
+    };
+    if domain.is_empty() {
+        return Err(bad("must not be empty"));
+    }
+    if domain.contains("://") {
+        return Err(bad("must not contain a scheme"));
+    }
+    if domain.contains(['/', '?', '#', '@', ' ']) {
+        return Err(bad("must not contain a path, query, user or spaces"));
+    }
+    if domain != domain.to_ascii_lowercase() {
+        return Err(bad("must be lowercase"));
+    }
+    let parsed = url::Url::parse(&format!("http://{domain}/")).map_err(|e| bad(&e.to_string()))?;
+    if parsed.host_str().is_none() || parsed.path() != "/" {
+        return Err(bad("is not a valid host"));
+    }
+    // `url` drops a default port (":80"); compare against what we would put in ids.
+    let authority = match parsed.port() {
+        Some(port) => format!("{}:{port}", parsed.host_str().unwrap_or_default()),
+        None => parsed.host_str().unwrap_or_default().to_string(),
+    };
+    if authority != domain && format!("{authority}:80") != domain {
+        return Err(bad("is not in canonical form"));
+    }
+    Ok(())
+}
+
+/// Masks the password of a URL (`postgres://user:secret@host` → `postgres://user:***@host`).
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            // set_password only fails for URLs that cannot have one, which we just ruled out.
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => raw.to_string(),
+    }
+}
+
+/// Turns figment's error into one line that names the key.
+fn from_figment(error: figment::Error) -> ConfigError {
+    // For unknown fields figment's path already ends with the field's name.
+    let key = error.path.join(".");
+    let source = error
+        .metadata
+        .as_ref()
+        .map(|m| match &m.source {
+            Some(source) => format!(" (from {} {source})", m.name),
+            None => format!(" (from {})", m.name),
+        })
+        .unwrap_or_default();
+    let message = match &error.kind {
+        figment::error::Kind::UnknownField(field, _) => format!("unknown key `{field}`"),
+        kind => kind.to_string(),
+    };
+    ConfigError {
+        key: if key.is_empty() { "(file)".into() } else { key },
+        message: format!("{message}{source}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn domains() {
+        for ok in ["wijk.example", "127.0.0.2:8080", "localhost:8080", "a.b.c"] {
+            assert!(validate_domain(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "https://wijk.example",
+            "wijk.example/x",
+            "Wijk.example",
+            "a b",
+            "u@h",
+            "h:99999",
+        ] {
+            assert!(validate_domain(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            redact_url("postgres://kp:geheim@db:5432/kp"),
+            "postgres://kp:***@db:5432/kp"
+        );
+        assert_eq!(
+            redact_url("sqlite://kp.db?mode=rwc"),
+            "sqlite://kp.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn engines() {
+        let mut c = Config::default();
+        assert_eq!(c.engine().unwrap(), Engine::Sqlite);
+        c.database.url = "postgresql://x@y/z".into();
+        assert_eq!(c.engine().unwrap(), Engine::Postgres);
+        c.database.url = "mysql://x@y/z".into();
+        assert_eq!(c.engine().unwrap_err().key, "database.url");
+    }
+}

@@ -1,0 +1,13 @@
+//! Knooppunt: a federated ActivityPub server for neighbourhood cooperatives.
+//! `main.rs` only calls [`cli::main`]; tests use the same modules in-process.
+
+pub mod actors;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod groups;
+pub mod i18n;
+pub mod instance;
+pub mod persons;

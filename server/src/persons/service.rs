@@ -1,0 +1,176 @@
+//! What can be done to local persons: create, list, disable. Each change is
+//! one transaction.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+
+use super::Role;
+use super::account;
+use super::credentials::{Email, Password};
+use crate::actors::store::{self as actor_store, NewLocalActor};
+use crate::actors::{self, ActorKind, Username};
+use crate::config::Config;
+use crate::error::AppError;
+
+/// Input for a new local person, as typed by an operator or a sign-up form.
+pub struct NewPerson<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub role: Role,
+    pub admin: bool,
+}
+
+/// A local person as listed for operators.
+#[derive(Debug, Clone)]
+pub struct PersonListing {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub admin: bool,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Validates, then creates the actor (with a fresh key pair) and its account.
+pub async fn create(
+    db: &DatabaseConnection,
+    config: &Config,
+    new: NewPerson<'_>,
+) -> Result<PersonListing, AppError> {
+    let username =
+        Username::parse(new.name).map_err(|e| AppError::invalid("name", e.to_string()))?;
+    let email = Email::parse(new.email)?;
+    let password = Password::parse(new.password, username.as_str())?;
+
+    if actor_store::find_local(db, config, username.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(format!("the name {username} is taken")));
+    }
+    if find_account_by_email(db, &email).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "the email address {} is already in use",
+            email.as_str()
+        )));
+    }
+
+    // Hashing and key generation are CPU work: off the async threads, outside the transaction.
+    let (password_hash, keys) = tokio::task::spawn_blocking(move || {
+        Ok::<_, AppError>((
+            password.hash()?,
+            knooppunt_federation::keys::generate_actor_keys()?,
+        ))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("key generation task failed: {e}")))??;
+
+    let txn = db.begin().await?;
+    let actor = actor_store::insert_local(
+        &txn,
+        config,
+        NewLocalActor {
+            kind: ActorKind::Person,
+            username: username.as_str(),
+            display_name: username.to_string(),
+            role: Some(new.role.as_str().to_string()),
+            keys,
+        },
+    )
+    .await?;
+    let account = account::ActiveModel {
+        actor_id: Set(actor.id),
+        email: Set(email.as_str().to_string()),
+        email_key: Set(email.key()),
+        password_hash: Set(password_hash),
+        admin: Set(new.admin),
+        disabled_at: Set(None),
+        created_at: Set(actor.created_at),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        AppError::from_db_conflict(
+            e,
+            format!("the email address {} is already in use", email.as_str()),
+        )
+    })?;
+    txn.commit().await?;
+    Ok(listing(actor, account))
+}
+
+/// All local persons with an account, oldest first.
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<PersonListing>, AppError> {
+    let rows = account::Entity::find()
+        .find_also_related(actors::entity::Entity)
+        .order_by_asc(account::Column::CreatedAt)
+        .order_by_asc(account::Column::ActorId)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(account, actor)| actor.map(|actor| listing(actor, account)))
+        .collect())
+}
+
+/// Disables a person's account: they can no longer log in. Returns false if it
+/// already was disabled.
+pub async fn disable(
+    db: &DatabaseConnection,
+    config: &Config,
+    name: &str,
+) -> Result<bool, AppError> {
+    let (_, account) = find_person(db, config, name).await?;
+    if account.disabled_at.is_some() {
+        return Ok(false);
+    }
+    let mut active: account::ActiveModel = account.into();
+    active.disabled_at = Set(Some(Utc::now()));
+    active.update(db).await?;
+    Ok(true)
+}
+
+/// A local person and their account, by name.
+pub async fn find_person(
+    db: &DatabaseConnection,
+    config: &Config,
+    name: &str,
+) -> Result<(actors::entity::Model, account::Model), AppError> {
+    let not_found = || AppError::NotFound(format!("there is no local person named {name:?}"));
+    let actor = actor_store::find_local(db, config, name)
+        .await?
+        .filter(|a| a.kind == ActorKind::Person.as_str())
+        .ok_or_else(not_found)?;
+    let account = account::Entity::find_by_id(actor.id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((actor, account))
+}
+
+async fn find_account_by_email(
+    db: &DatabaseConnection,
+    email: &Email,
+) -> Result<Option<account::Model>, AppError> {
+    Ok(account::Entity::find()
+        .filter(account::Column::EmailKey.eq(email.key()))
+        .one(db)
+        .await?)
+}
+
+fn listing(actor: actors::entity::Model, account: account::Model) -> PersonListing {
+    PersonListing {
+        id: actor.id,
+        name: actor.username,
+        email: account.email,
+        role: actor.role.unwrap_or_default(),
+        admin: account.admin,
+        disabled_at: account.disabled_at,
+        created_at: account.created_at,
+    }
+}

@@ -1,0 +1,137 @@
+//! In-process instances: the real router on a real socket, each on its own
+//! loopback address, because ActivityPub compares hosts without ports.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use knooppunt::app::{AppState, Instance};
+use knooppunt::config::Config;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::database::TestDb;
+
+/// A running instance and everything needed to talk to it and stop it.
+pub struct TestInstance {
+    pub addr: SocketAddr,
+    /// `127.0.0.N:PORT`, used in every id.
+    pub domain: String,
+    /// `http://127.0.0.N:PORT`.
+    pub base_url: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// The configuration tests use: ids over http, loopback peers allowed.
+pub fn test_config(addr: SocketAddr, database_url: &str) -> Config {
+    let mut config = Config::default();
+    config.instance.domain = addr.to_string();
+    config.instance.name = format!("Test {}", addr.ip());
+    config.instance.neighbourhood = "wijk".into();
+    config.http.listen = addr;
+    config.database.url = database_url.to_string();
+    config.federation.allow_http = true;
+    config.federation.allow_private_addresses = true;
+    config.validate().expect("test config is valid");
+    config
+}
+
+/// Binds 127.0.0.2, 127.0.0.3, … (one per instance) on one shared port.
+pub async fn bind_loopback_set(count: usize) -> Vec<TcpListener> {
+    'attempt: for _ in 0..50 {
+        let first = TcpListener::bind((Ipv4Addr::new(127, 0, 0, 2), 0))
+            .await
+            .expect("bind 127.0.0.2");
+        let port = first.local_addr().expect("local addr").port();
+        let mut listeners = vec![first];
+        for n in 1..count {
+            let ip = Ipv4Addr::new(127, 0, 0, 2 + u8::try_from(n).expect("few instances"));
+            match TcpListener::bind(SocketAddr::new(IpAddr::V4(ip), port)).await {
+                Ok(l) => listeners.push(l),
+                // Another test holds this port on that address: pick a new port.
+                Err(_) => continue 'attempt,
+            }
+        }
+        return listeners;
+    }
+    panic!("could not find a port free on {count} loopback addresses");
+}
+
+impl TestInstance {
+    /// One instance on 127.0.0.2.
+    pub async fn start() -> TestInstance {
+        Self::start_many(1).await.pop().expect("one instance")
+    }
+
+    /// `count` instances on 127.0.0.2, 127.0.0.3, … sharing one port, each with its own database.
+    pub async fn start_many(count: usize) -> Vec<TestInstance> {
+        Self::start_many_with(count, |_| {}).await
+    }
+
+    /// Like [`Self::start_many`], with a chance to adjust each configuration.
+    pub async fn start_many_with(count: usize, adjust: impl Fn(&mut Config)) -> Vec<TestInstance> {
+        crate::init_logging();
+        let listeners = bind_loopback_set(count).await;
+        let mut instances = Vec::with_capacity(count);
+        for listener in listeners {
+            let db = TestDb::create().await;
+            let mut config = test_config(listener.local_addr().expect("addr"), &db.url);
+            adjust(&mut config);
+            instances.push(Self::serve(listener, config, db).await);
+        }
+        instances
+    }
+
+    /// Serves `config` on `listener` with the given database.
+    pub async fn serve(listener: TcpListener, config: Config, db: TestDb) -> TestInstance {
+        let addr = listener.local_addr().expect("addr");
+        let domain = config.instance.domain.clone();
+        let instance = Instance::open(config).await.expect("instance starts");
+        let state = instance.state().clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(instance.serve(listener, async {
+            let _ = rx.await;
+        }));
+        TestInstance {
+            addr,
+            base_url: format!("http://{domain}"),
+            domain,
+            state,
+            client: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("http client"),
+            db,
+            shutdown: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// Stops serving (in-flight requests finish) and removes the database.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+        self.db.drop_now().await;
+    }
+}

@@ -1,0 +1,32 @@
+//! The test harness: real instances on their own loopback addresses with their
+//! own databases, the real binary as a child process, and a cuttable TCP proxy.
+//! The engine comes from `TEST_DATABASE` (`sqlite`, the default, or `postgres`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod binary;
+pub mod chaos;
+pub mod database;
+pub mod instance;
+
+pub use binary::{Knooppunt, ServeProcess};
+pub use chaos::ChaosProxy;
+pub use database::{Engine, TestDb};
+pub use instance::TestInstance;
+
+/// Installs a log subscriber when `TEST_LOG` is set; tests are silent otherwise.
+pub fn init_logging() {
+    use std::sync::Once;
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info".into()),
+                )
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}

@@ -1,0 +1,369 @@
+//! Operator commands through the real binary on the engine under test.
+
+use knooppunt_tests::binary::Finished;
+use knooppunt_tests::{Knooppunt, TestDb};
+
+const PASSWORD: &str = "lange wandeling 42\n";
+
+/// A working directory and a migrated database for one test.
+struct Operator {
+    dir: tempfile::TempDir,
+    db: TestDb,
+}
+
+impl Operator {
+    async fn new() -> Operator {
+        let op = Operator {
+            dir: tempfile::tempdir().unwrap(),
+            db: TestDb::create().await,
+        };
+        let out = op.run(&["migrate"], None);
+        assert!(out.success(), "{out:?}");
+        op
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Finished {
+        let mut cmd = Knooppunt::new(self.dir.path(), args)
+            .env("KNOOPPUNT_DATABASE__URL", &self.db.url)
+            .env("KNOOPPUNT_INSTANCE__DOMAIN", "wijk.example");
+        if let Some(text) = stdin {
+            cmd = cmd.stdin(text);
+        }
+        cmd.run()
+    }
+
+    fn create_user(&self, name: &str, email: &str, extra: &[&str], password: &str) -> Finished {
+        let mut args = vec!["user", "create", name, "--email", email];
+        args.extend_from_slice(extra);
+        self.run(&args, Some(password))
+    }
+
+    async fn finish(self) {
+        self.db.drop_now().await;
+    }
+}
+
+fn assert_refused(out: &Finished, code: i32, message: &str) {
+    assert_eq!(out.code, Some(code), "{out:?}");
+    assert!(
+        out.stderr.contains(message),
+        "expected {message:?} in {:?}",
+        out.stderr
+    );
+}
+
+#[tokio::test]
+async fn creating_listing_and_disabling_people() {
+    let op = Operator::new().await;
+    let out = op.create_user(
+        "alice",
+        "Alice@Wijk.example",
+        &["--role", "professional", "--admin"],
+        PASSWORD,
+    );
+    assert!(out.success(), "{out:?}");
+    assert!(out.stdout.contains("@alice@wijk.example"), "{}", out.stdout);
+    let out = op.create_user("bob", "bob@wijk.example", &[], PASSWORD);
+    assert!(out.success(), "{out:?}");
+
+    let list = op.run(&["user", "list"], None);
+    assert!(list.success(), "{list:?}");
+    let rows: Vec<Vec<&str>> = list
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", list.stdout);
+    assert_eq!(
+        &rows[0][..5],
+        [
+            "alice",
+            "Alice@Wijk.example",
+            "professional",
+            "yes",
+            "active"
+        ]
+    );
+    assert_eq!(
+        &rows[1][..5],
+        ["bob", "bob@wijk.example", "resident", "no", "active"]
+    );
+
+    let out = op.run(&["user", "disable", "bob"], None);
+    assert!(
+        out.success() && out.stdout.contains("disabled bob"),
+        "{out:?}"
+    );
+    let out = op.run(&["user", "disable", "bob"], None);
+    assert!(
+        out.success() && out.stdout.contains("already disabled"),
+        "{out:?}"
+    );
+    let list = op.run(&["user", "list"], None);
+    assert!(
+        list.stdout
+            .lines()
+            .any(|l| l.starts_with("bob") && l.contains("disabled")),
+        "{}",
+        list.stdout
+    );
+    assert_refused(
+        &op.run(&["user", "disable", "nobody"], None),
+        1,
+        "no local person named \"nobody\"",
+    );
+    op.finish().await;
+}
+
+#[tokio::test]
+async fn every_user_validation_error() {
+    let op = Operator::new().await;
+    assert!(
+        op.create_user("alice", "alice@wijk.example", &[], PASSWORD)
+            .success()
+    );
+    let cases: [(&str, &str, &[&str], &str, i32, &str); 13] = [
+        (
+            "Alice",
+            "x1@wijk.example",
+            &[],
+            PASSWORD,
+            1,
+            "may only contain lowercase letters",
+        ),
+        (
+            "al-ice",
+            "x2@wijk.example",
+            &[],
+            PASSWORD,
+            1,
+            "may only contain lowercase letters",
+        ),
+        (
+            "élise",
+            "x3@wijk.example",
+            &[],
+            PASSWORD,
+            1,
+            "may only contain lowercase letters",
+        ),
+        (
+            "a_very_long_name_that_goes_on_and_on",
+            "x4@wijk.example",
+            &[],
+            PASSWORD,
+            1,
+            "too long",
+        ),
+        (
+            "alice",
+            "x5@wijk.example",
+            &[],
+            PASSWORD,
+            1,
+            "the name alice is taken",
+        ),
+        (
+            "wijk",
+            "x6@wijk.example",
+            &[],
+            PASSWORD,
+            1,
+            "the name wijk is taken",
+        ),
+        (
+            "carol",
+            "ALICE@wijk.example",
+            &[],
+            PASSWORD,
+            1,
+            "already in use",
+        ),
+        (
+            "carol",
+            "not-an-email",
+            &[],
+            PASSWORD,
+            1,
+            "is not an email address",
+        ),
+        (
+            "carol",
+            "c@wijk.example",
+            &[],
+            "kort\n",
+            1,
+            "password: too short",
+        ),
+        (
+            "carol",
+            "c@wijk.example",
+            &[],
+            "aaaaaaaaaaaaaa\n",
+            1,
+            "too easy to guess",
+        ),
+        (
+            "carol",
+            "c@wijk.example",
+            &[],
+            "carol-is-great-99\n",
+            1,
+            "must not contain the name",
+        ),
+        ("carol", "c@wijk.example", &[], "", 1, "no password given"),
+        (
+            "carol",
+            "c@wijk.example",
+            &["--role", "mayor"],
+            PASSWORD,
+            2,
+            "invalid value 'mayor'",
+        ),
+    ];
+    for (name, email, extra, password, code, message) in cases {
+        let out = op.create_user(name, email, extra, password);
+        assert_refused(&out, code, message);
+    }
+    // Only alice exists: nothing half-created by the refusals.
+    let list = op.run(&["user", "list"], None);
+    assert_eq!(list.stdout.lines().count(), 2, "{}", list.stdout);
+    op.finish().await;
+}
+
+#[tokio::test]
+async fn creating_groups() {
+    let op = Operator::new().await;
+    assert!(
+        op.create_user("alice", "alice@wijk.example", &[], PASSWORD)
+            .success()
+    );
+    assert!(
+        op.create_user("bob", "bob@wijk.example", &[], PASSWORD)
+            .success()
+    );
+    assert!(op.run(&["user", "disable", "bob"], None).success());
+
+    let out = op.run(&["group", "create", "groen", "--owner", "alice"], None);
+    assert!(out.success(), "{out:?}");
+    assert!(
+        out.stdout.contains("@groen@wijk.example") && out.stdout.contains("join policy open"),
+        "{}",
+        out.stdout
+    );
+    let out = op.run(
+        &[
+            "group",
+            "create",
+            "buurtzorg",
+            "--owner",
+            "alice",
+            "--join-policy",
+            "approval",
+        ],
+        None,
+    );
+    assert!(
+        out.success() && out.stdout.contains("join policy approval"),
+        "{out:?}"
+    );
+
+    assert_refused(
+        &op.run(&["group", "create", "groen", "--owner", "alice"], None),
+        1,
+        "the name groen is taken",
+    );
+    assert_refused(
+        &op.run(&["group", "create", "alice", "--owner", "alice"], None),
+        1,
+        "the name alice is taken",
+    );
+    assert_refused(
+        &op.run(&["group", "create", "wijk", "--owner", "alice"], None),
+        1,
+        "the name wijk is taken",
+    );
+    assert_refused(
+        &op.run(&["group", "create", "Groen", "--owner", "alice"], None),
+        1,
+        "may only contain lowercase letters",
+    );
+    assert_refused(
+        &op.run(&["group", "create", "x", "--owner", "nobody"], None),
+        1,
+        "no local person named \"nobody\"",
+    );
+    assert_refused(
+        &op.run(&["group", "create", "x", "--owner", "bob"], None),
+        1,
+        "bob is disabled",
+    );
+    assert_refused(
+        &op.run(&["group", "create", "x", "--owner", "groen"], None),
+        1,
+        "no local person named \"groen\"",
+    );
+    assert_refused(&op.run(&["group", "create", "x"], None), 2, "--owner");
+    // A person cannot take a group's name either: one namespace.
+    assert_refused(
+        &op.create_user("groen", "g@wijk.example", &[], PASSWORD),
+        1,
+        "the name groen is taken",
+    );
+    op.finish().await;
+}
+
+#[tokio::test]
+async fn commands_refuse_an_unmigrated_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create().await;
+    let out = Knooppunt::new(dir.path(), &["user", "list"])
+        .env("KNOOPPUNT_DATABASE__URL", &db.url)
+        .run();
+    assert_refused(&out, 1, "run `knooppunt migrate` first");
+    db.drop_now().await;
+}
+
+#[test]
+fn every_command_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["config", "--help"],
+        &["config", "check", "--help"],
+        &["user", "--help"],
+        &["user", "create", "--help"],
+        &["user", "list", "--help"],
+        &["user", "disable", "--help"],
+        &["group", "--help"],
+        &["group", "create", "--help"],
+    ] {
+        let out = Knooppunt::new(dir.path(), args).run();
+        assert!(out.success(), "{args:?}: {out:?}");
+        assert!(
+            out.stdout.contains("Usage: knooppunt"),
+            "{args:?}: {}",
+            out.stdout
+        );
+    }
+    let out = Knooppunt::new(dir.path(), &["user", "create", "--help"]).run();
+    for flag in [
+        "--email",
+        "--role",
+        "--admin",
+        "resident",
+        "entrepreneur",
+        "professional",
+        "municipality",
+        "cooperative",
+    ] {
+        assert!(
+            out.stdout.contains(flag),
+            "help mentions {flag}: {}",
+            out.stdout
+        );
+    }
+}

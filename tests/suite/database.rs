@@ -1,0 +1,124 @@
+//! Migrations on the engine under test, from an empty database.
+
+use knooppunt::config::Config;
+use knooppunt_migrations::{Migrator, MigratorTrait};
+use knooppunt_tests::{Knooppunt, TestDb};
+use sea_orm::{ConnectionTrait, Statement};
+
+async fn table_count(db: &sea_orm::DatabaseConnection, table: &str) -> i64 {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{table}: {e}"))
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn migrations_run_up_down_and_up_again_from_empty() {
+    let test_db = TestDb::create().await;
+    let mut config = Config::default();
+    config.database.url = test_db.url.clone();
+    let db = knooppunt::db::connect(&config).await.unwrap();
+
+    assert!(
+        knooppunt::db::ensure_migrated(&db).await.is_err(),
+        "empty database has pending migrations"
+    );
+    let total = Migrator::migrations().len();
+    assert_eq!(
+        Migrator::get_pending_migrations(&db).await.unwrap().len(),
+        total
+    );
+
+    knooppunt::db::migrate(&db).await.unwrap();
+    knooppunt::db::ensure_migrated(&db).await.unwrap();
+    for table in [
+        "instance_settings",
+        "actors",
+        "accounts",
+        "groups",
+        "memberships",
+    ] {
+        assert_eq!(
+            table_count(&db, table).await,
+            0,
+            "{table} exists and is empty"
+        );
+    }
+    // Applying again is a no-op.
+    knooppunt::db::migrate(&db).await.unwrap();
+
+    Migrator::down(&db, None).await.unwrap();
+    assert_eq!(
+        Migrator::get_pending_migrations(&db).await.unwrap().len(),
+        total
+    );
+    assert!(
+        db.execute_unprepared("SELECT 1 FROM actors").await.is_err(),
+        "down removes the tables"
+    );
+    Migrator::up(&db, None).await.unwrap();
+    assert_eq!(table_count(&db, "actors").await, 0);
+    db.close().await.unwrap();
+    test_db.drop_now().await;
+}
+
+#[tokio::test]
+async fn migrate_command_creates_schema_and_the_instance_actors() {
+    let dir = tempfile::tempdir().unwrap();
+    let test_db = TestDb::create().await;
+    let run = |args: &[&str]| {
+        Knooppunt::new(dir.path(), args)
+            .env("KNOOPPUNT_DATABASE__URL", &test_db.url)
+            .env("KNOOPPUNT_INSTANCE__DOMAIN", "schiebroek.example")
+            .env("KNOOPPUNT_INSTANCE__NEIGHBOURHOOD", "schiebroek")
+            .run()
+    };
+    let out = run(&["migrate"]);
+    assert!(out.success(), "{out:?}");
+    assert!(out.stdout.contains("database is up to date"));
+    assert!(run(&["migrate"]).success(), "migrate twice is fine");
+
+    let mut config = Config::default();
+    config.database.url = test_db.url.clone();
+    let db = knooppunt::db::connect(&config).await.unwrap();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT kind, username, ap_id, private_key_pem FROM actors ORDER BY id",
+        ))
+        .await
+        .unwrap();
+    let actors: Vec<(String, String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "kind").unwrap(),
+                r.try_get("", "username").unwrap(),
+                r.try_get("", "ap_id").unwrap(),
+                r.try_get("", "private_key_pem").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(actors.len(), 2, "{actors:?}");
+    assert_eq!(
+        (actors[0].0.as_str(), actors[0].1.as_str()),
+        ("group", "schiebroek")
+    );
+    assert_eq!(actors[0].2, "https://schiebroek.example/groups/schiebroek");
+    assert_eq!(actors[1].0, "application");
+    assert_eq!(actors[1].2, "https://schiebroek.example/actor");
+    for actor in &actors {
+        assert!(
+            actor.3.starts_with("-----BEGIN PRIVATE KEY-----"),
+            "{} has a key",
+            actor.1
+        );
+    }
+    db.close().await.unwrap();
+    test_db.drop_now().await;
+}

@@ -1,0 +1,10 @@
+//! Knooppunt's integration suite: one binary, modules by capability.
+//! Run on SQLite (default) or PostgreSQL with `TEST_DATABASE=postgres`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
+
+mod cli;
+mod config;
+mod database;
+mod instances;
+mod serve;
