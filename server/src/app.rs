@@ -10,9 +10,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -75,12 +76,15 @@ impl Instance {
     /// All routes with tracing, body-size and time limits.
     pub fn router(&self) -> Router {
         let config = &self.state.config;
+        // Uploads may be larger than other bodies; the outer cap allows the larger of both.
+        let upload_limit = config.media.max_image_bytes + 64 * 1024;
+        let hard_cap = config.http.max_body_bytes.max(upload_limit);
         Router::new()
-            .route("/", get(web::home))
-            .route("/healthz", get(web::healthz))
+            .merge(web_routes())
+            .merge(api_routes(upload_limit).layer(cors()))
             .fallback(not_found)
             .layer(DefaultBodyLimit::max(config.http.max_body_bytes))
-            .layer(RequestBodyLimitLayer::new(config.http.max_body_bytes))
+            .layer(RequestBodyLimitLayer::new(hard_cap))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 Duration::from_secs(config.http.request_timeout_secs),
@@ -102,6 +106,159 @@ impl Instance {
         self.state.db.close_by_ref().await.ok();
         result
     }
+}
+
+/// Pages for people in a browser.
+fn web_routes() -> Router<AppState> {
+    use crate::auth::web as auth;
+    Router::new()
+        .route("/", get(web::home))
+        .route("/healthz", get(web::healthz))
+        .route("/static/{file}", get(web::static_file))
+        .route("/media/{file}", get(crate::media::api::file))
+        .route("/auth/sign_in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/auth/sign_up", get(auth::sign_up_page).post(auth::sign_up))
+        .route("/auth/sign_out", post(auth::sign_out))
+        .route(
+            "/oauth/authorize",
+            get(crate::oauth::web::authorize_page).post(crate::oauth::web::authorize),
+        )
+}
+
+/// The Mastodon client API, OAuth endpoints for apps, and discovery documents.
+fn api_routes(upload_limit: usize) -> Router<AppState> {
+    use crate::follows::api as follows;
+    use crate::mastodon::instance;
+    use crate::notifications::api as notifications;
+    use crate::oauth::api as oauth;
+    use crate::persons::api as accounts;
+    use crate::statuses::api as statuses;
+    let upload =
+        axum::routing::post(crate::media::api::upload).layer(DefaultBodyLimit::max(upload_limit));
+    Router::new()
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(oauth::metadata),
+        )
+        .route("/.well-known/nodeinfo", get(instance::nodeinfo_links))
+        .route("/nodeinfo/{version}", get(instance::nodeinfo))
+        .route("/oauth/token", post(oauth::token))
+        .route("/oauth/revoke", post(oauth::revoke))
+        .route("/api/v1/apps", post(oauth::create_app))
+        .route("/api/v1/apps/verify_credentials", get(oauth::verify_app))
+        .route("/api/v1/instance", get(instance::v1))
+        .route("/api/v1/instance/", get(instance::v1))
+        .route("/api/v2/instance", get(instance::v2))
+        .route("/api/v2/instance/", get(instance::v2))
+        .route(
+            "/api/v1/accounts/verify_credentials",
+            get(accounts::verify_credentials),
+        )
+        .route(
+            "/api/v1/accounts/update_credentials",
+            axum::routing::patch(accounts::update_credentials)
+                .layer(DefaultBodyLimit::max(upload_limit * 2)),
+        )
+        .route("/api/v1/accounts/lookup", get(accounts::lookup))
+        .route("/api/v1/accounts/search", get(accounts::search))
+        .route(
+            "/api/v1/accounts/relationships",
+            get(follows::relationships),
+        )
+        .route("/api/v1/accounts/{id}", get(accounts::show))
+        .route("/api/v1/accounts/{id}/statuses", get(accounts::statuses))
+        .route("/api/v1/accounts/{id}/followers", get(follows::followers))
+        .route("/api/v1/accounts/{id}/following", get(follows::following))
+        .route("/api/v1/accounts/{id}/follow", post(follows::follow))
+        .route("/api/v1/accounts/{id}/unfollow", post(follows::unfollow))
+        .route("/api/v1/accounts/{id}/block", post(follows::block))
+        .route("/api/v1/accounts/{id}/unblock", post(follows::unblock))
+        .route("/api/v1/accounts/{id}/mute", post(follows::mute))
+        .route("/api/v1/accounts/{id}/unmute", post(follows::unmute))
+        .route("/api/v1/blocks", get(follows::blocks))
+        .route("/api/v1/mutes", get(follows::mutes))
+        .route("/api/v1/follow_requests", get(instance::follow_requests))
+        .route("/api/v1/statuses", post(statuses::create))
+        .route(
+            "/api/v1/statuses/{id}",
+            get(statuses::show)
+                .put(statuses::update)
+                .delete(statuses::delete),
+        )
+        .route("/api/v1/statuses/{id}/context", get(statuses::context))
+        .route("/api/v1/statuses/{id}/history", get(statuses::history))
+        .route("/api/v1/statuses/{id}/source", get(statuses::source))
+        .route("/api/v1/statuses/{id}/favourite", post(statuses::favourite))
+        .route(
+            "/api/v1/statuses/{id}/unfavourite",
+            post(statuses::unfavourite),
+        )
+        .route("/api/v1/statuses/{id}/reblog", post(statuses::reblog))
+        .route("/api/v1/statuses/{id}/unreblog", post(statuses::unreblog))
+        .route(
+            "/api/v1/statuses/{id}/favourited_by",
+            get(statuses::favourited_by),
+        )
+        .route(
+            "/api/v1/statuses/{id}/reblogged_by",
+            get(statuses::reblogged_by),
+        )
+        .route("/api/v1/timelines/home", get(statuses::home))
+        .route("/api/v1/timelines/public", get(statuses::public))
+        .route("/api/v1/timelines/tag/{tag}", get(statuses::tag))
+        .route("/api/v1/polls/{id}", get(statuses::show_poll))
+        .route("/api/v1/polls/{id}/votes", post(statuses::vote))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v1/notifications/clear", post(notifications::clear))
+        .route(
+            "/api/v1/notifications/dismiss",
+            post(notifications::dismiss_legacy),
+        )
+        .route("/api/v1/notifications/{id}", get(notifications::show))
+        .route(
+            "/api/v1/notifications/{id}/dismiss",
+            post(notifications::dismiss),
+        )
+        .route("/api/v2/media", upload.clone())
+        .route("/api/v1/media", upload)
+        .route(
+            "/api/v1/media/{id}",
+            get(crate::media::api::show).put(crate::media::api::update),
+        )
+        .route("/api/v2/search", get(instance::search))
+        .route("/api/v1/favourites", get(instance::favourites))
+        .route(
+            "/api/v1/markers",
+            get(instance::markers).post(instance::save_markers),
+        )
+        .route("/api/v1/preferences", get(instance::preferences))
+        .route("/api/v1/announcements", get(instance::empty_list))
+        .route("/api/v1/custom_emojis", get(instance::empty_list))
+        .route("/api/v1/filters", get(instance::empty_list))
+        .route("/api/v2/filters", get(instance::empty_list))
+        .route("/api/v1/lists", get(instance::empty_list))
+        .route("/api/v1/bookmarks", get(instance::empty_list))
+        .route("/api/v1/conversations", get(instance::empty_list))
+        .route("/api/v1/scheduled_statuses", get(instance::empty_list))
+        .route("/api/v1/followed_tags", get(instance::empty_list))
+        .route("/api/v1/endorsements", get(instance::empty_list))
+        .route("/api/v1/domain_blocks", get(instance::empty_list))
+        .route("/api/v1/featured_tags", get(instance::empty_list))
+        .route("/api/v1/trends", get(instance::empty_list))
+        .route("/api/v1/trends/tags", get(instance::empty_list))
+        .route("/api/v1/trends/statuses", get(instance::empty_list))
+        .route("/api/v1/trends/links", get(instance::empty_list))
+        .route("/api/v1/instance/peers", get(instance::empty_list))
+        .route("/api/v1/instance/rules", get(instance::empty_list))
+}
+
+/// Browser apps (Elk, Phanpy) call the API from other origins with bearer tokens.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods(Any)
+        .allow_headers(Any)
+        .expose_headers([axum::http::header::LINK])
 }
 
 /// Binds the listening socket, with an error that names the address.

@@ -71,6 +71,8 @@ pub enum UserCommand {
     List,
     /// Disable a person's account so they can no longer log in.
     Disable { name: String },
+    /// Approve an account that signed up while registrations need approval.
+    Approve { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,6 +216,7 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
                     password: &password,
                     role,
                     admin,
+                    approved: true,
                 },
             )
             .await?;
@@ -249,6 +252,15 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
                     },
                     p.created_at.format("%Y-%m-%d %H:%M")
                 );
+            }
+            Ok(())
+        }
+        UserCommand::Approve { name } => {
+            let db = open_db(config).await?;
+            if persons::service::approve(&db, config, &name).await? {
+                println!("approved {name}");
+            } else {
+                println!("{name} was already approved");
             }
             Ok(())
         }

@@ -23,6 +23,8 @@ pub struct Config {
     pub http: HttpConfig,
     pub database: DatabaseConfig,
     pub federation: FederationConfig,
+    pub api: ApiConfig,
+    pub media: MediaConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -34,6 +36,54 @@ pub struct InstanceConfig {
     pub name: String,
     /// Username of the neighbourhood actor (a group).
     pub neighbourhood: String,
+    /// Who may sign up on the web: `open`, `approval` (an admin approves) or `closed`.
+    pub registrations: Registrations,
+}
+
+/// Sign-up policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registrations {
+    #[default]
+    Open,
+    Approval,
+    Closed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// Allow the OAuth `password` grant (for scripts). Mastodon 4.4 removed it.
+    pub password_grant: bool,
+    /// Failed logins allowed per account name within 15 minutes.
+    pub max_failed_logins: u32,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            password_grant: true,
+            max_failed_logins: 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MediaConfig {
+    /// Where uploaded files are stored (relative to the working directory).
+    pub directory: PathBuf,
+    /// Largest image upload, in bytes.
+    pub max_image_bytes: usize,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        Self {
+            directory: PathBuf::from("media"),
+            max_image_bytes: 10 * 1024 * 1024,
+        }
+    }
 }
 
 impl Default for InstanceConfig {
@@ -42,6 +92,7 @@ impl Default for InstanceConfig {
             domain: "localhost:8080".into(),
             name: "Knooppunt".into(),
             neighbourhood: "wijk".into(),
+            registrations: Registrations::Open,
         }
     }
 }
@@ -166,6 +217,12 @@ impl Config {
             return Err(ConfigError::new(
                 "http.max_body_bytes",
                 "must be at least 1024",
+            ));
+        }
+        if self.media.max_image_bytes == 0 {
+            return Err(ConfigError::new(
+                "media.max_image_bytes",
+                "must be at least 1",
             ));
         }
         if self.http.request_timeout_secs == 0 {

@@ -50,6 +50,100 @@ impl Lang {
     }
 }
 
+/// Strings of the sign-in, sign-up and authorisation pages.
+pub struct AuthText {
+    pub sign_in: &'static str,
+    pub sign_up: &'static str,
+    pub name_or_email: &'static str,
+    pub password: &'static str,
+    pub no_account: &'static str,
+    pub name: &'static str,
+    pub name_hint: &'static str,
+    pub email: &'static str,
+    pub password_hint: &'static str,
+    pub role: &'static str,
+    pub roles: [&'static str; 5],
+    pub closed: &'static str,
+    pub approval_needed: &'static str,
+    pub waiting: &'static str,
+    pub authorize: &'static str,
+    pub app_wants: &'static str,
+    pub signed_in_as: &'static str,
+    pub approve: &'static str,
+    pub deny: &'static str,
+    pub code_title: &'static str,
+    pub code_message: &'static str,
+}
+
+const AUTH_NL: AuthText = AuthText {
+    sign_in: "Inloggen",
+    sign_up: "Account aanmaken",
+    name_or_email: "Naam of e-mailadres",
+    password: "Wachtwoord",
+    no_account: "Nog geen account? Maak er een aan.",
+    name: "Naam",
+    name_hint: "Kleine letters, cijfers en liggende streepjes; hiermee vinden anderen je als @naam.",
+    email: "E-mailadres",
+    password_hint: "Minstens 10 tekens. Een zin van een paar woorden werkt goed.",
+    role: "Ik ben",
+    roles: [
+        "bewoner",
+        "ondernemer",
+        "professional",
+        "gemeente",
+        "coöperatie",
+    ],
+    closed: "Aanmelden is gesloten. Vraag de coöperatie om een account.",
+    approval_needed: "De coöperatie keurt nieuwe accounts goed voordat je kunt inloggen.",
+    waiting: "Je account is aangemaakt en wacht op goedkeuring door de coöperatie.",
+    authorize: "Toegang geven",
+    app_wants: "Deze app vraagt toegang tot je account:",
+    signed_in_as: "ingelogd als",
+    approve: "Toestaan",
+    deny: "Weigeren",
+    code_title: "Autorisatiecode",
+    code_message: "Kopieer deze code en plak hem in de app:",
+};
+
+const AUTH_EN: AuthText = AuthText {
+    sign_in: "Sign in",
+    sign_up: "Create an account",
+    name_or_email: "Name or email address",
+    password: "Password",
+    no_account: "No account yet? Create one.",
+    name: "Name",
+    name_hint: "Lowercase letters, digits and underscores; others find you as @name.",
+    email: "Email address",
+    password_hint: "At least 10 characters. A sentence of a few words works well.",
+    role: "I am a",
+    roles: [
+        "resident",
+        "entrepreneur",
+        "professional",
+        "municipality",
+        "cooperative",
+    ],
+    closed: "Sign-up is closed. Ask the cooperative for an account.",
+    approval_needed: "The cooperative approves new accounts before you can sign in.",
+    waiting: "Your account was created and is waiting for approval by the cooperative.",
+    authorize: "Authorise access",
+    app_wants: "This app asks for access to your account:",
+    signed_in_as: "signed in as",
+    approve: "Allow",
+    deny: "Deny",
+    code_title: "Authorisation code",
+    code_message: "Copy this code and paste it into the app:",
+};
+
+impl Lang {
+    pub fn auth(self) -> &'static AuthText {
+        match self {
+            Lang::Nl => &AUTH_NL,
+            Lang::En => &AUTH_EN,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

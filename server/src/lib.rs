@@ -3,11 +3,19 @@
 
 pub mod actors;
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod follows;
 pub mod groups;
 pub mod i18n;
 pub mod instance;
+pub mod mastodon;
+pub mod media;
+pub mod notifications;
+pub mod oauth;
 pub mod persons;
+pub mod secrets;
+pub mod statuses;

@@ -21,6 +21,8 @@ pub struct TestInstance {
     pub state: AppState,
     pub client: reqwest::Client,
     pub db: TestDb,
+    /// Uploaded media of this instance.
+    pub media_dir: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -86,8 +88,10 @@ impl TestInstance {
     }
 
     /// Serves `config` on `listener` with the given database.
-    pub async fn serve(listener: TcpListener, config: Config, db: TestDb) -> TestInstance {
+    pub async fn serve(listener: TcpListener, mut config: Config, db: TestDb) -> TestInstance {
         let addr = listener.local_addr().expect("addr");
+        let media_dir = tempfile::tempdir().expect("media dir");
+        config.media.directory = media_dir.path().to_path_buf();
         let domain = config.instance.domain.clone();
         let instance = Instance::open(config).await.expect("instance starts");
         let state = instance.state().clone();
@@ -105,9 +109,33 @@ impl TestInstance {
                 .build()
                 .expect("http client"),
             db,
+            media_dir,
             shutdown: Some(tx),
             task: Some(task),
         }
+    }
+
+    /// Creates a local person directly through the service (as `user create` does).
+    pub async fn create_person(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> knooppunt::persons::service::PersonListing {
+        let email = format!("{name}@{}", self.addr.ip());
+        knooppunt::persons::service::create(
+            &self.state.db,
+            &self.state.config,
+            knooppunt::persons::service::NewPerson {
+                name,
+                email: &email,
+                password,
+                role: knooppunt::persons::Role::Resident,
+                admin: false,
+                approved: true,
+            },
+        )
+        .await
+        .expect("person created")
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -23,6 +23,7 @@ async fn two_instances_run_side_by_side_on_their_own_addresses() {
             password: "lange wandeling 42",
             role: Role::Resident,
             admin: false,
+            approved: true,
         },
     )
     .await

@@ -7,4 +7,5 @@ mod cli;
 mod config;
 mod database;
 mod instances;
+mod mastodon_py;
 mod serve;

@@ -25,6 +25,13 @@ pub struct Model {
     pub private_key_pem: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Follow requests need approval (locked accounts, approval groups).
+    pub locked: bool,
+    pub avatar_media_id: Option<i64>,
+    pub header_media_id: Option<i64>,
+    /// Profile page, when it differs from the id.
+    pub url: Option<String>,
+    pub followers_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

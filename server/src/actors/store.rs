@@ -62,6 +62,7 @@ pub async fn insert_local(
 ) -> Result<entity::Model, AppError> {
     let now = Utc::now();
     let ap_id = local_ap_id(config, new.kind, new.username);
+    let ap_id_for_followers = ap_id.clone();
     let model = ActiveModel {
         kind: Set(new.kind.as_str().to_string()),
         inbox_url: Set(format!("{ap_id}/inbox")),
@@ -78,6 +79,8 @@ pub async fn insert_local(
         private_key_pem: Set(Some(new.keys.private_key_pem)),
         created_at: Set(now),
         updated_at: Set(now),
+        locked: Set(false),
+        followers_url: Set(Some(format!("{ap_id_for_followers}/followers"))),
         ..Default::default()
     };
     Entity::insert(model)

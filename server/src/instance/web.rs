@@ -89,3 +89,22 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         }
     }
 }
+
+/// `GET /static/:file`: the default avatar and header, built into the binary.
+pub async fn static_file(
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    let bytes: &'static [u8] = match file.as_str() {
+        "avatar.png" => include_bytes!("../../static/avatar.png"),
+        "header.png" => include_bytes!("../../static/header.png"),
+        _ => return Err(AppError::NotFound("not found".into())),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

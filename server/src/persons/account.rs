@@ -14,6 +14,8 @@ pub struct Model {
     /// argon2id PHC string.
     pub password_hash: String,
     pub admin: bool,
+    /// False while a sign-up waits for an administrator (registrations = approval).
+    pub approved: bool,
     pub disabled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }

@@ -2,6 +2,7 @@
 //! municipality staff and cooperative members, all with the same rights.
 
 pub mod account;
+pub mod api;
 pub mod credentials;
 pub mod service;
 

@@ -22,6 +22,8 @@ pub struct NewPerson<'a> {
     pub password: &'a str,
     pub role: Role,
     pub admin: bool,
+    /// False when registrations need an administrator's approval.
+    pub approved: bool,
 }
 
 /// A local person as listed for operators.
@@ -32,6 +34,7 @@ pub struct PersonListing {
     pub email: String,
     pub role: String,
     pub admin: bool,
+    pub approved: bool,
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -89,6 +92,7 @@ pub async fn create(
         email_key: Set(email.key()),
         password_hash: Set(password_hash),
         admin: Set(new.admin),
+        approved: Set(new.approved),
         disabled_at: Set(None),
         created_at: Set(actor.created_at),
     }
@@ -135,6 +139,23 @@ pub async fn disable(
     Ok(true)
 }
 
+/// Approves an account that signed up while registrations needed approval.
+/// Returns false if it already was approved.
+pub async fn approve(
+    db: &DatabaseConnection,
+    config: &Config,
+    name: &str,
+) -> Result<bool, AppError> {
+    let (_, account) = find_person(db, config, name).await?;
+    if account.approved {
+        return Ok(false);
+    }
+    let mut active: account::ActiveModel = account.into();
+    active.approved = Set(true);
+    active.update(db).await?;
+    Ok(true)
+}
+
 /// A local person and their account, by name.
 pub async fn find_person(
     db: &DatabaseConnection,
@@ -170,6 +191,7 @@ fn listing(actor: actors::entity::Model, account: account::Model) -> PersonListi
         email: account.email,
         role: actor.role.unwrap_or_default(),
         admin: account.admin,
+        approved: account.approved,
         disabled_at: account.disabled_at,
         created_at: account.created_at,
     }

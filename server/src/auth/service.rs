@@ -1,0 +1,174 @@
+//! Checking passwords (rate limited) and keeping web sessions.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter,
+};
+
+use super::entity::{login_attempt, session};
+use crate::actors::entity::Model as Actor;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::persons::account::{self, Model as Account};
+use crate::persons::credentials::verify_password;
+use crate::secrets::{hash_token, random_token};
+
+/// A local person who may act: their actor and account.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub actor: Actor,
+    pub account: Account,
+}
+
+const ATTEMPT_WINDOW_MINUTES: i64 = 15;
+const SESSION_DAYS: i64 = 30;
+
+/// Checks a name-or-email and password. Failures are counted per name; past
+/// the configured limit further attempts are refused with 429 without checking.
+pub async fn check_login(
+    db: &DatabaseConnection,
+    config: &Config,
+    identifier: &str,
+    password: &str,
+) -> Result<Person, AppError> {
+    let key = identifier.trim().to_lowercase();
+    let since = Utc::now() - Duration::minutes(ATTEMPT_WINDOW_MINUTES);
+    let failures = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Key.eq(key.as_str()))
+        .filter(login_attempt::Column::CreatedAt.gt(since))
+        .count(db)
+        .await?;
+    if failures >= u64::from(config.api.max_failed_logins) {
+        return Err(AppError::TooManyRequests(
+            "too many failed logins; try again in 15 minutes".into(),
+        ));
+    }
+
+    let found = find_person(db, config, &key).await?;
+    let hash = found
+        .as_ref()
+        .map(|p| p.account.password_hash.clone())
+        // Verify against a dummy hash when nobody matches, so timing does not reveal who exists.
+        .unwrap_or_else(|| DUMMY_HASH.to_string());
+    let password = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(format!("password check task failed: {e}")))?;
+
+    match found {
+        Some(person) if matches => {
+            if person.account.disabled_at.is_some() {
+                return Err(AppError::Forbidden("this account is disabled".into()));
+            }
+            if !person.account.approved {
+                return Err(AppError::Forbidden(
+                    "this account is waiting for approval".into(),
+                ));
+            }
+            login_attempt::Entity::delete_many()
+                .filter(login_attempt::Column::Key.eq(key.as_str()))
+                .exec(db)
+                .await?;
+            Ok(person)
+        }
+        _ => {
+            login_attempt::ActiveModel {
+                key: Set(key),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            Err(AppError::Unauthorized("wrong name or password".into()))
+        }
+    }
+}
+
+/// argon2id hash of a random string nobody knows.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Nn8Up7n8VAnxeUO+ptDzjHB0t/gE2GZzZGahEMnq1Lg";
+
+/// A local person by email or name.
+async fn find_person(
+    db: &DatabaseConnection,
+    config: &Config,
+    key: &str,
+) -> Result<Option<Person>, AppError> {
+    let account = if key.contains('@') {
+        account::Entity::find()
+            .filter(account::Column::EmailKey.eq(key))
+            .one(db)
+            .await?
+    } else {
+        match crate::actors::store::find_local(db, config, key).await? {
+            Some(actor) => account::Entity::find_by_id(actor.id).one(db).await?,
+            None => None,
+        }
+    };
+    let Some(account) = account else {
+        return Ok(None);
+    };
+    let actor = crate::actors::entity::Entity::find_by_id(account.actor_id)
+        .one(db)
+        .await?;
+    Ok(actor.map(|actor| Person { actor, account }))
+}
+
+/// Loads an active local person by actor id.
+pub async fn load_person(
+    db: &DatabaseConnection,
+    actor_id: i64,
+) -> Result<Option<Person>, AppError> {
+    let Some(account) = account::Entity::find_by_id(actor_id).one(db).await? else {
+        return Ok(None);
+    };
+    if account.disabled_at.is_some() || !account.approved {
+        return Ok(None);
+    }
+    let actor = crate::actors::entity::Entity::find_by_id(actor_id)
+        .one(db)
+        .await?;
+    Ok(actor.map(|actor| Person { actor, account }))
+}
+
+/// Starts a session; returns the cookie value.
+pub async fn start_session(db: &DatabaseConnection, actor_id: i64) -> Result<String, AppError> {
+    let token = random_token()?;
+    let now = Utc::now();
+    session::ActiveModel {
+        id_hash: Set(hash_token(&token)),
+        actor_id: Set(actor_id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(SESSION_DAYS)),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The person behind a session cookie, if it is valid and they may still act.
+pub async fn session_person(
+    db: &DatabaseConnection,
+    cookie: &str,
+) -> Result<Option<Person>, AppError> {
+    let Some(session) = session::Entity::find_by_id(hash_token(cookie))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if session.expires_at < Utc::now() {
+        session::Entity::delete_by_id(session.id_hash)
+            .exec(db)
+            .await?;
+        return Ok(None);
+    }
+    load_person(db, session.actor_id).await
+}
+
+pub async fn end_session(db: &DatabaseConnection, cookie: &str) -> Result<(), AppError> {
+    session::Entity::delete_by_id(hash_token(cookie))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! Sign-in, sign-up and sign-out pages. They work without JavaScript.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{SESSION_COOKIE, csrf, service};
+use crate::app::AppState;
+use crate::config::Registrations;
+use crate::error::AppError;
+use crate::i18n::{AuthText, Lang};
+use crate::persons::{self, Role};
+
+/// Renders a template as an HTML response with a status and optional cookie.
+pub fn html_page(
+    status: StatusCode,
+    page: &impl Template,
+    cookie: Option<HeaderValue>,
+) -> Result<Response, AppError> {
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let mut response = (status, Html(body)).into_response();
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// Only same-site paths: never redirect to another host after login.
+fn safe_return_to(raw: Option<&str>) -> String {
+    match raw {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage<'a> {
+    lang: &'static str,
+    instance_name: &'a str,
+    t: &'static AuthText,
+    csrf_token: String,
+    return_to: String,
+    username: String,
+    error: Option<String>,
+    sign_up_open: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ReturnTo {
+    return_to: Option<String>,
+}
+
+/// `GET /auth/sign_in`
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ReturnTo>,
+) -> Result<Response, AppError> {
+    let return_to = safe_return_to(query.return_to.as_deref());
+    if current_person(&state, &headers).await?.is_some() {
+        return Ok(Redirect::to(&return_to).into_response());
+    }
+    render_sign_in(
+        &state,
+        &headers,
+        return_to,
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
+}
+
+fn render_sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    return_to: String,
+    username: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = Lang::negotiate(headers);
+    let secure = !state.config.federation.allow_http;
+    let (csrf_token, cookie) = csrf::token_for_form(headers, secure)?;
+    let page = SignInPage {
+        lang: lang.code(),
+        instance_name: &state.config.instance.name,
+        t: lang.auth(),
+        csrf_token,
+        return_to,
+        username,
+        error,
+        sign_up_open: state.config.instance.registrations != Registrations::Closed,
+    };
+    html_page(status, &page, cookie)
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    csrf_token: String,
+    return_to: Option<String>,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /auth/sign_in`
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    csrf::verify(&headers, &form.csrf_token)?;
+    let return_to = safe_return_to(form.return_to.as_deref());
+    match service::check_login(&state.db, &state.config, &form.username, &form.password).await {
+        Ok(person) => {
+            let token = service::start_session(&state.db, person.actor.id).await?;
+            let secure = !state.config.federation.allow_http;
+            let mut response = Redirect::to(&return_to).into_response();
+            if let Some(cookie) = csrf::set_cookie(SESSION_COOKIE, &token, secure, Some(30)) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            tracing::info!(actor = person.actor.id, "signed in");
+            Ok(response)
+        }
+        Err(
+            e @ (AppError::Unauthorized(_) | AppError::TooManyRequests(_) | AppError::Forbidden(_)),
+        ) => render_sign_in(
+            &state,
+            &headers,
+            return_to,
+            form.username,
+            Some(e.to_string()),
+            e.status(),
+        ),
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /auth/sign_out`
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, AppError> {
+    csrf::verify(&headers, &form.csrf_token)?;
+    if let Some(cookie) = csrf::read_cookie(&headers, SESSION_COOKIE) {
+        service::end_session(&state.db, &cookie).await?;
+    }
+    let secure = !state.config.federation.allow_http;
+    let mut response = Redirect::to("/").into_response();
+    if let Some(cookie) = csrf::set_cookie(SESSION_COOKIE, "", secure, Some(0)) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// The signed-in person of a browser request, if any.
+pub async fn current_person(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<service::Person>, AppError> {
+    match csrf::read_cookie(headers, SESSION_COOKIE) {
+        Some(cookie) => service::session_person(&state.db, &cookie).await,
+        None => Ok(None),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_up.html")]
+struct SignUpPage<'a> {
+    lang: &'static str,
+    instance_name: &'a str,
+    t: &'static AuthText,
+    csrf_token: String,
+    closed: bool,
+    approval: bool,
+    error: Option<String>,
+    name: String,
+    email: String,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+const ROLES: [Role; 5] = [
+    Role::Resident,
+    Role::Entrepreneur,
+    Role::Professional,
+    Role::Municipality,
+    Role::Cooperative,
+];
+
+fn render_sign_up(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: Option<&SignUpForm>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = Lang::negotiate(headers);
+    let t = lang.auth();
+    let secure = !state.config.federation.allow_http;
+    let (csrf_token, cookie) = csrf::token_for_form(headers, secure)?;
+    let registrations = state.config.instance.registrations;
+    let page = SignUpPage {
+        lang: lang.code(),
+        instance_name: &state.config.instance.name,
+        t,
+        csrf_token,
+        closed: registrations == Registrations::Closed,
+        approval: registrations == Registrations::Approval,
+        error,
+        name: form.map(|f| f.name.clone()).unwrap_or_default(),
+        email: form.map(|f| f.email.clone()).unwrap_or_default(),
+        roles: ROLES.iter().map(|r| r.as_str()).zip(t.roles).collect(),
+    };
+    html_page(status, &page, cookie)
+}
+
+/// `GET /auth/sign_up`
+pub async fn sign_up_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    render_sign_up(&state, &headers, None, None, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct SignUpForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: Option<Role>,
+}
+
+/// `POST /auth/sign_up`: creates the account; signs in unless approval is needed.
+pub async fn sign_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignUpForm>,
+) -> Result<Response, AppError> {
+    csrf::verify(&headers, &form.csrf_token)?;
+    let registrations = state.config.instance.registrations;
+    if registrations == Registrations::Closed {
+        return render_sign_up(&state, &headers, None, None, StatusCode::FORBIDDEN);
+    }
+    let approved = registrations == Registrations::Open;
+    let created = persons::service::create(
+        &state.db,
+        &state.config,
+        persons::service::NewPerson {
+            name: &form.name,
+            email: &form.email,
+            password: &form.password,
+            role: form.role.unwrap_or_default(),
+            admin: false,
+            approved,
+        },
+    )
+    .await;
+    let person = match created {
+        Ok(person) => person,
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            let status = e.status();
+            return render_sign_up(&state, &headers, Some(&form), Some(e.to_string()), status);
+        }
+        Err(e) => return Err(e),
+    };
+    let lang = Lang::negotiate(&headers);
+    if !approved {
+        let page = MessagePage {
+            lang: lang.code(),
+            instance_name: &state.config.instance.name,
+            title: lang.auth().sign_up,
+            message: lang.auth().waiting,
+            code: None,
+        };
+        return html_page(StatusCode::CREATED, &page, None);
+    }
+    let token = service::start_session(&state.db, person.id).await?;
+    let secure = !state.config.federation.allow_http;
+    let mut response = Redirect::to("/").into_response();
+    if let Some(cookie) = csrf::set_cookie(SESSION_COOKIE, &token, secure, Some(30)) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// A page with a title, a message and optionally an authorisation code.
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage<'a> {
+    pub lang: &'static str,
+    pub instance_name: &'a str,
+    pub title: &'static str,
+    pub message: &'static str,
+    pub code: Option<String>,
+}

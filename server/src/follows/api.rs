@@ -1,0 +1,157 @@
+//! Client API handlers for follows, blocks, mutes and relationships.
+
+use axum::Json;
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::entity::{block, follow, mute};
+use super::service;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::mastodon::extract::{ApiQuery, Auth, MaybeAuth, flexible_ids};
+use crate::mastodon::pagination::{self, Page, paged_json};
+use crate::statuses::api::accounts_in_order;
+
+async fn relationship(state: &AppState, me: i64, target: i64) -> Result<Json<Value>, AppError> {
+    let mut list = service::relationships(&state.db, me, &[target]).await?;
+    Ok(Json(list.pop().unwrap_or(Value::Null)))
+}
+
+macro_rules! relationship_action {
+    ($name:ident, $scope:literal, $action:path) => {
+        pub async fn $name(
+            State(state): State<AppState>,
+            auth: Auth,
+            Path(id): Path<String>,
+        ) -> Result<Json<Value>, AppError> {
+            let person = auth.person($scope)?;
+            let target = $action(&state.db, person, &id).await?;
+            relationship(&state, person.actor.id, target.id).await
+        }
+    };
+}
+
+relationship_action!(follow, "write:follows", service::follow);
+relationship_action!(unfollow, "write:follows", service::unfollow);
+relationship_action!(block, "write:blocks", service::block);
+relationship_action!(unblock, "write:blocks", service::unblock);
+relationship_action!(mute, "write:mutes", service::mute);
+relationship_action!(unmute, "write:mutes", service::unmute);
+
+#[derive(Deserialize, Default)]
+pub struct IdsQuery {
+    #[serde(default, deserialize_with = "flexible_ids")]
+    id: Vec<String>,
+}
+
+/// `GET /api/v1/accounts/relationships?id[]=…`
+pub async fn relationships(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<IdsQuery>,
+) -> Result<Json<Vec<Value>>, AppError> {
+    let person = auth.person("read:follows")?;
+    let ids: Vec<i64> = q.id.iter().filter_map(|i| i.parse().ok()).collect();
+    Ok(Json(
+        service::relationships(&state.db, person.actor.id, &ids).await?,
+    ))
+}
+
+/// `GET /api/v1/accounts/:id/followers`
+pub async fn followers(
+    State(state): State<AppState>,
+    _auth: MaybeAuth,
+    Path(id): Path<String>,
+    ApiQuery(page): ApiQuery<Page>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    let target = service::find_actor(&state.db, &id).await?;
+    let query = follow::Entity::find()
+        .filter(follow::Column::TargetId.eq(target.id))
+        .filter(follow::Column::Accepted.eq(true));
+    let rows = pagination::fetch(&state.db, &page, query, follow::Column::Id).await?;
+    let ids: Vec<i64> = rows.iter().map(|f| f.follower_id).collect();
+    let body = accounts_in_order(&state, &ids).await?;
+    Ok(paged_json(
+        &state.config.base_url(),
+        &uri,
+        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
+        body,
+    ))
+}
+
+/// `GET /api/v1/accounts/:id/following`
+pub async fn following(
+    State(state): State<AppState>,
+    _auth: MaybeAuth,
+    Path(id): Path<String>,
+    ApiQuery(page): ApiQuery<Page>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    let target = service::find_actor(&state.db, &id).await?;
+    let query = follow::Entity::find()
+        .filter(follow::Column::FollowerId.eq(target.id))
+        .filter(follow::Column::Accepted.eq(true));
+    let rows = pagination::fetch(&state.db, &page, query, follow::Column::Id).await?;
+    let ids: Vec<i64> = rows.iter().map(|f| f.target_id).collect();
+    let body = accounts_in_order(&state, &ids).await?;
+    Ok(paged_json(
+        &state.config.base_url(),
+        &uri,
+        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
+        body,
+    ))
+}
+
+/// `GET /api/v1/blocks`
+pub async fn blocks(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(page): ApiQuery<Page>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    let person = auth.person("read:blocks")?;
+    let rows = pagination::fetch(
+        &state.db,
+        &page,
+        block::Entity::find().filter(block::Column::ActorId.eq(person.actor.id)),
+        block::Column::Id,
+    )
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|b| b.target_id).collect();
+    let body = accounts_in_order(&state, &ids).await?;
+    Ok(paged_json(
+        &state.config.base_url(),
+        &uri,
+        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
+        body,
+    ))
+}
+
+/// `GET /api/v1/mutes`
+pub async fn mutes(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(page): ApiQuery<Page>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    let person = auth.person("read:mutes")?;
+    let rows = pagination::fetch(
+        &state.db,
+        &page,
+        mute::Entity::find().filter(mute::Column::ActorId.eq(person.actor.id)),
+        mute::Column::Id,
+    )
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|m| m.target_id).collect();
+    let body = accounts_in_order(&state, &ids).await?;
+    Ok(paged_json(
+        &state.config.base_url(),
+        &uri,
+        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
+        body,
+    ))
+}

@@ -1,0 +1,270 @@
+//! Following (with approval for locked accounts), blocking and muting, and the
+//! relationship between two actors as clients show it.
+
+use chrono::Utc;
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+use serde_json::{Value, json};
+
+use super::entity::{block, follow, mute};
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::auth::service::Person;
+use crate::error::AppError;
+use crate::notifications::notify;
+
+/// An actor by its API id, or 404.
+pub async fn find_actor(db: &impl ConnectionTrait, id: &str) -> Result<Actor, AppError> {
+    let not_found = || AppError::NotFound("Record not found".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    actor::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)
+}
+
+async fn blocked_either_way(db: &impl ConnectionTrait, a: i64, b: i64) -> Result<bool, AppError> {
+    Ok(block::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    block::Column::ActorId
+                        .eq(a)
+                        .and(block::Column::TargetId.eq(b)),
+                )
+                .add(
+                    block::Column::ActorId
+                        .eq(b)
+                        .and(block::Column::TargetId.eq(a)),
+                ),
+        )
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Follows an account or group. Locked targets get a request to accept.
+pub async fn follow(
+    db: &DatabaseConnection,
+    person: &Person,
+    target_id: &str,
+) -> Result<Actor, AppError> {
+    let me = person.actor.id;
+    let target = find_actor(db, target_id).await?;
+    if target.id == me {
+        return Err(AppError::invalid("id", "you cannot follow yourself"));
+    }
+    if target.kind == "application" {
+        return Err(AppError::invalid("id", "this account cannot be followed"));
+    }
+    if blocked_either_way(db, me, target.id).await? {
+        return Err(AppError::Forbidden("this action is not allowed".into()));
+    }
+    let existing = follow::Entity::find()
+        .filter(follow::Column::FollowerId.eq(me))
+        .filter(follow::Column::TargetId.eq(target.id))
+        .one(db)
+        .await?;
+    if existing.is_none() {
+        let accepted = !target.locked;
+        let txn = db.begin().await?;
+        follow::ActiveModel {
+            follower_id: Set(me),
+            target_id: Set(target.id),
+            accepted: Set(accepted),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| AppError::from_db_conflict(e, "already following".into()))?;
+        let kind = if accepted { "follow" } else { "follow_request" };
+        notify(&txn, target.id, kind, me, None).await?;
+        txn.commit().await?;
+    }
+    Ok(target)
+}
+
+pub async fn unfollow(
+    db: &DatabaseConnection,
+    person: &Person,
+    target_id: &str,
+) -> Result<Actor, AppError> {
+    let target = find_actor(db, target_id).await?;
+    follow::Entity::delete_many()
+        .filter(follow::Column::FollowerId.eq(person.actor.id))
+        .filter(follow::Column::TargetId.eq(target.id))
+        .exec(db)
+        .await?;
+    Ok(target)
+}
+
+/// Blocks an account: ends follows both ways.
+pub async fn block(
+    db: &DatabaseConnection,
+    person: &Person,
+    target_id: &str,
+) -> Result<Actor, AppError> {
+    let me = person.actor.id;
+    let target = find_actor(db, target_id).await?;
+    if target.id == me {
+        return Err(AppError::invalid("id", "you cannot block yourself"));
+    }
+    let txn = db.begin().await?;
+    let exists = block::Entity::find()
+        .filter(block::Column::ActorId.eq(me))
+        .filter(block::Column::TargetId.eq(target.id))
+        .one(&txn)
+        .await?
+        .is_some();
+    if !exists {
+        block::ActiveModel {
+            actor_id: Set(me),
+            target_id: Set(target.id),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    follow::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    follow::Column::FollowerId
+                        .eq(me)
+                        .and(follow::Column::TargetId.eq(target.id)),
+                )
+                .add(
+                    follow::Column::FollowerId
+                        .eq(target.id)
+                        .and(follow::Column::TargetId.eq(me)),
+                ),
+        )
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(target)
+}
+
+pub async fn unblock(
+    db: &DatabaseConnection,
+    person: &Person,
+    target_id: &str,
+) -> Result<Actor, AppError> {
+    let target = find_actor(db, target_id).await?;
+    block::Entity::delete_many()
+        .filter(block::Column::ActorId.eq(person.actor.id))
+        .filter(block::Column::TargetId.eq(target.id))
+        .exec(db)
+        .await?;
+    Ok(target)
+}
+
+pub async fn mute(
+    db: &DatabaseConnection,
+    person: &Person,
+    target_id: &str,
+) -> Result<Actor, AppError> {
+    let me = person.actor.id;
+    let target = find_actor(db, target_id).await?;
+    if target.id == me {
+        return Err(AppError::invalid("id", "you cannot mute yourself"));
+    }
+    let exists = mute::Entity::find()
+        .filter(mute::Column::ActorId.eq(me))
+        .filter(mute::Column::TargetId.eq(target.id))
+        .one(db)
+        .await?
+        .is_some();
+    if !exists {
+        mute::ActiveModel {
+            actor_id: Set(me),
+            target_id: Set(target.id),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(target)
+}
+
+pub async fn unmute(
+    db: &DatabaseConnection,
+    person: &Person,
+    target_id: &str,
+) -> Result<Actor, AppError> {
+    let target = find_actor(db, target_id).await?;
+    mute::Entity::delete_many()
+        .filter(mute::Column::ActorId.eq(person.actor.id))
+        .filter(mute::Column::TargetId.eq(target.id))
+        .exec(db)
+        .await?;
+    Ok(target)
+}
+
+/// Relationships of `me` to each of `targets`, batched.
+pub async fn relationships(
+    db: &impl ConnectionTrait,
+    me: i64,
+    targets: &[i64],
+) -> Result<Vec<Value>, AppError> {
+    let outgoing = follow::Entity::find()
+        .filter(follow::Column::FollowerId.eq(me))
+        .filter(follow::Column::TargetId.is_in(targets.to_vec()))
+        .all(db)
+        .await?;
+    let incoming = follow::Entity::find()
+        .filter(follow::Column::TargetId.eq(me))
+        .filter(follow::Column::FollowerId.is_in(targets.to_vec()))
+        .filter(follow::Column::Accepted.eq(true))
+        .all(db)
+        .await?;
+    let blocks = block::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    block::Column::ActorId
+                        .eq(me)
+                        .and(block::Column::TargetId.is_in(targets.to_vec())),
+                )
+                .add(
+                    block::Column::TargetId
+                        .eq(me)
+                        .and(block::Column::ActorId.is_in(targets.to_vec())),
+                ),
+        )
+        .all(db)
+        .await?;
+    let mutes = mute::Entity::find()
+        .filter(mute::Column::ActorId.eq(me))
+        .filter(mute::Column::TargetId.is_in(targets.to_vec()))
+        .all(db)
+        .await?;
+    Ok(targets
+        .iter()
+        .map(|t| {
+            let out = outgoing.iter().find(|f| f.target_id == *t);
+            json!({
+                "id": t.to_string(),
+                "following": out.is_some_and(|f| f.accepted),
+                "requested": out.is_some_and(|f| !f.accepted),
+                "showing_reblogs": out.is_some(),
+                "notifying": false,
+                "languages": Value::Null,
+                "followed_by": incoming.iter().any(|f| f.follower_id == *t),
+                "blocking": blocks.iter().any(|b| b.actor_id == me && b.target_id == *t),
+                "blocked_by": blocks.iter().any(|b| b.actor_id == *t && b.target_id == me),
+                "muting": mutes.iter().any(|m| m.target_id == *t),
+                "muting_notifications": mutes.iter().any(|m| m.target_id == *t),
+                "requested_by": false,
+                "domain_blocking": false,
+                "endorsed": false,
+                "note": "",
+            })
+        })
+        .collect())
+}

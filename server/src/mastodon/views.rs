@@ -1,0 +1,418 @@
+//! Mastodon JSON renderings of accounts, statuses, media, polls and
+//! notifications. Lists load their relations in one batched query each
+//! (never one query per row).
+
+use sea_orm::sea_query::ExprTrait;
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde_json::{Value, json};
+
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::config::Config;
+use crate::error::AppError;
+use crate::follows::entity::follow;
+use crate::media::entity::{self as media, Model as Media};
+use crate::statuses::entity::{favourite, mention, poll, poll_vote, status, status_tag, tag};
+
+pub fn time(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// `name` for local actors, `name@host` for remote ones.
+pub fn acct(a: &Actor) -> String {
+    if a.local {
+        a.username.clone()
+    } else {
+        format!("{}@{}", a.username, a.host)
+    }
+}
+
+/// Public URL of a stored file.
+pub fn media_url(config: &Config, m: &Media) -> String {
+    match (&m.file_name, &m.remote_url) {
+        (Some(file), _) => format!("{}/media/{file}", config.base_url()),
+        (None, Some(remote)) => remote.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+async fn count_by<E, C>(
+    db: &impl ConnectionTrait,
+    column: C,
+    ids: &[i64],
+    extra: Option<sea_orm::Condition>,
+) -> Result<HashMap<i64, i64>, AppError>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut query = E::find()
+        .select_only()
+        .column(column)
+        .column_as(Expr::col(column).count(), "n")
+        .filter(column.is_in(ids.to_vec()))
+        .group_by(column);
+    if let Some(cond) = extra {
+        query = query.filter(cond);
+    }
+    let rows: Vec<(i64, i64)> = query.into_tuple().all(db).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Renders accounts with their follower, following and status counts.
+pub async fn accounts(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    actors: &[Actor],
+) -> Result<Vec<Value>, AppError> {
+    let ids: Vec<i64> = actors.iter().map(|a| a.id).collect();
+    let accepted = Some(sea_orm::Condition::all().add(follow::Column::Accepted.eq(true)));
+    let followers =
+        count_by::<follow::Entity, _>(db, follow::Column::TargetId, &ids, accepted.clone()).await?;
+    let following =
+        count_by::<follow::Entity, _>(db, follow::Column::FollowerId, &ids, accepted).await?;
+    let statuses = count_by::<status::Entity, _>(db, status::Column::ActorId, &ids, None).await?;
+    let media_ids: Vec<i64> = actors
+        .iter()
+        .flat_map(|a| [a.avatar_media_id, a.header_media_id])
+        .flatten()
+        .collect();
+    let media: HashMap<i64, Media> = if media_ids.is_empty() {
+        HashMap::new()
+    } else {
+        media::Entity::find()
+            .filter(media::Column::Id.is_in(media_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect()
+    };
+    let base = config.base_url();
+    Ok(actors
+        .iter()
+        .map(|a| {
+            let image = |id: Option<i64>, default: &str| {
+                id.and_then(|id| media.get(&id))
+                    .map(|m| media_url(config, m))
+                    .unwrap_or_else(|| format!("{base}/static/{default}"))
+            };
+            let avatar = image(a.avatar_media_id, "avatar.png");
+            let header = image(a.header_media_id, "header.png");
+            json!({
+                "id": a.id.to_string(),
+                "username": a.username,
+                "acct": acct(a),
+                "display_name": a.display_name,
+                "locked": a.locked,
+                "bot": a.kind == "application",
+                "group": a.kind == "group",
+                "discoverable": true,
+                "indexable": true,
+                "noindex": false,
+                "created_at": time(&a.created_at),
+                "note": a.summary,
+                "url": a.url.clone().unwrap_or_else(|| a.ap_id.clone()),
+                "uri": a.ap_id,
+                "avatar": avatar,
+                "avatar_static": avatar,
+                "header": header,
+                "header_static": header,
+                "followers_count": followers.get(&a.id).copied().unwrap_or(0),
+                "following_count": following.get(&a.id).copied().unwrap_or(0),
+                "statuses_count": statuses.get(&a.id).copied().unwrap_or(0),
+                "last_status_at": Value::Null,
+                "emojis": [],
+                "fields": [],
+                "roles": [],
+            })
+        })
+        .collect())
+}
+
+pub async fn account(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    a: &Actor,
+) -> Result<Value, AppError> {
+    Ok(accounts(db, config, std::slice::from_ref(a))
+        .await?
+        .pop()
+        .unwrap_or(Value::Null))
+}
+
+pub fn media_json(config: &Config, m: &Media) -> Value {
+    let url = media_url(config, m);
+    let meta = match (m.width, m.height) {
+        (Some(w), Some(h)) if h > 0 => {
+            let size = json!({
+                "width": w, "height": h, "size": format!("{w}x{h}"),
+                "aspect": f64::from(w) / f64::from(h),
+            });
+            json!({ "original": size, "small": size })
+        }
+        _ => json!({}),
+    };
+    json!({
+        "id": m.id.to_string(),
+        "type": if m.content_type.starts_with("image/gif") { "gifv" } else { "image" },
+        "url": url,
+        "preview_url": url,
+        "remote_url": m.remote_url,
+        "preview_remote_url": Value::Null,
+        "text_url": Value::Null,
+        "meta": meta,
+        "description": if m.description.is_empty() { Value::Null } else { json!(m.description) },
+        "blurhash": Value::Null,
+    })
+}
+
+/// Polls with their tallies and, for a viewer, their own votes.
+pub async fn polls(
+    db: &impl ConnectionTrait,
+    polls: &[poll::Model],
+    viewer: Option<i64>,
+) -> Result<HashMap<i64, Value>, AppError> {
+    if polls.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<i64> = polls.iter().map(|p| p.id).collect();
+    let votes = poll_vote::Entity::find()
+        .filter(poll_vote::Column::PollId.is_in(ids))
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    Ok(polls
+        .iter()
+        .map(|p| {
+            let options: Vec<String> = serde_json::from_str(&p.options).unwrap_or_default();
+            let mine: Vec<&poll_vote::Model> = votes.iter().filter(|v| v.poll_id == p.id).collect();
+            let voters: HashSet<i64> = mine.iter().map(|v| v.actor_id).collect();
+            let own: Vec<i32> = match viewer {
+                Some(me) => mine
+                    .iter()
+                    .filter(|v| v.actor_id == me)
+                    .map(|v| v.choice)
+                    .collect(),
+                None => vec![],
+            };
+            let options_json: Vec<Value> = options
+                .iter()
+                .enumerate()
+                .map(|(i, title)| {
+                    let n = mine
+                        .iter()
+                        .filter(|v| usize::try_from(v.choice).ok() == Some(i))
+                        .count();
+                    json!({ "title": title, "votes_count": n })
+                })
+                .collect();
+            let value = json!({
+                "id": p.id.to_string(),
+                "expires_at": p.expires_at.as_ref().map(time),
+                "expired": p.expires_at.is_some_and(|e| e <= now),
+                "multiple": p.multiple,
+                "votes_count": mine.len(),
+                "voters_count": voters.len(),
+                "options": options_json,
+                "emojis": [],
+                "voted": viewer.map(|_| !own.is_empty()),
+                "own_votes": viewer.map(|_| own),
+            });
+            (p.status_id, value)
+        })
+        .collect())
+}
+
+/// Renders statuses (and the originals of reblogs) for a viewer.
+pub async fn statuses(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    list: &[status::Model],
+    viewer: Option<i64>,
+) -> Result<Vec<Value>, AppError> {
+    let original_ids: Vec<i64> = list.iter().filter_map(|s| s.reblog_of_id).collect();
+    let originals: Vec<status::Model> = if original_ids.is_empty() {
+        vec![]
+    } else {
+        status::Entity::find()
+            .filter(status::Column::Id.is_in(original_ids))
+            .all(db)
+            .await?
+    };
+    let all: Vec<&status::Model> = list.iter().chain(originals.iter()).collect();
+    let ids: Vec<i64> = all.iter().map(|s| s.id).collect();
+
+    let mentions = if ids.is_empty() {
+        vec![]
+    } else {
+        mention::Entity::find()
+            .filter(mention::Column::StatusId.is_in(ids.clone()))
+            .all(db)
+            .await?
+    };
+    let mut actor_ids: HashSet<i64> = all.iter().map(|s| s.actor_id).collect();
+    actor_ids.extend(mentions.iter().map(|m| m.actor_id));
+    let actors: Vec<Actor> = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(actor_ids.into_iter().collect::<Vec<_>>()))
+        .all(db)
+        .await?;
+    let author_ids: HashSet<i64> = all.iter().map(|s| s.actor_id).collect();
+    let authors: Vec<Actor> = actors
+        .iter()
+        .filter(|a| author_ids.contains(&a.id))
+        .cloned()
+        .collect();
+    let author_json: HashMap<i64, Value> = authors
+        .iter()
+        .map(|a| a.id)
+        .zip(accounts(db, config, &authors).await?)
+        .collect();
+    let actor_by_id: HashMap<i64, &Actor> = actors.iter().map(|a| (a.id, a)).collect();
+
+    let media_rows = media::Entity::find()
+        .filter(media::Column::StatusId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let links = status_tag::Entity::find()
+        .filter(status_tag::Column::StatusId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let tag_names: HashMap<i64, String> = if links.is_empty() {
+        HashMap::new()
+    } else {
+        tag::Entity::find()
+            .filter(tag::Column::Id.is_in(links.iter().map(|l| l.tag_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect()
+    };
+    let tag_rows: Vec<(i64, String)> = links
+        .iter()
+        .filter_map(|l| tag_names.get(&l.tag_id).map(|n| (l.status_id, n.clone())))
+        .collect();
+    let poll_rows = poll::Entity::find()
+        .filter(poll::Column::StatusId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let poll_json = polls(db, &poll_rows, viewer).await?;
+
+    let replies =
+        count_by::<status::Entity, _>(db, status::Column::InReplyToId, &ids, None).await?;
+    let reblogs = count_by::<status::Entity, _>(db, status::Column::ReblogOfId, &ids, None).await?;
+    let favourites =
+        count_by::<favourite::Entity, _>(db, favourite::Column::StatusId, &ids, None).await?;
+    let (faved, reblogged): (HashSet<i64>, HashSet<i64>) = match viewer {
+        Some(me) => (
+            favourite::Entity::find()
+                .select_only()
+                .column(favourite::Column::StatusId)
+                .filter(favourite::Column::ActorId.eq(me))
+                .filter(favourite::Column::StatusId.is_in(ids.clone()))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect(),
+            status::Entity::find()
+                .select_only()
+                .column(status::Column::ReblogOfId)
+                .filter(status::Column::ActorId.eq(me))
+                .filter(status::Column::ReblogOfId.is_in(ids.clone()))
+                .into_tuple::<Option<i64>>()
+                .all(db)
+                .await?
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        None => (HashSet::new(), HashSet::new()),
+    };
+
+    let base = config.base_url();
+    let render = |s: &status::Model| -> Value {
+        let tags: Vec<Value> = tag_rows
+            .iter()
+            .filter(|(id, _)| *id == s.id)
+            .map(|(_, name)| json!({ "name": name, "url": format!("{base}/tags/{name}") }))
+            .collect();
+        let mention_json: Vec<Value> = mentions
+            .iter()
+            .filter(|m| m.status_id == s.id)
+            .filter_map(|m| actor_by_id.get(&m.actor_id))
+            .map(|a| json!({ "id": a.id.to_string(), "username": a.username, "acct": acct(a), "url": a.url.clone().unwrap_or_else(|| a.ap_id.clone()) }))
+            .collect();
+        let attachments: Vec<Value> = media_rows
+            .iter()
+            .filter(|m| m.status_id == Some(s.id))
+            .map(|m| media_json(config, m))
+            .collect();
+        json!({
+            "id": s.id.to_string(),
+            "uri": s.ap_id,
+            "url": s.url.clone().unwrap_or_else(|| s.ap_id.clone()),
+            "created_at": time(&s.created_at),
+            "edited_at": s.edited_at.as_ref().map(time),
+            "account": author_json.get(&s.actor_id).cloned().unwrap_or(Value::Null),
+            "content": s.content,
+            "text": Value::Null,
+            "visibility": s.visibility,
+            "sensitive": s.sensitive,
+            "spoiler_text": s.spoiler_text,
+            "language": s.language,
+            "in_reply_to_id": s.in_reply_to_id.map(|i| i.to_string()),
+            "in_reply_to_account_id": s.in_reply_to_actor_id.map(|i| i.to_string()),
+            "reblog": Value::Null,
+            "media_attachments": attachments,
+            "mentions": mention_json,
+            "tags": tags,
+            "emojis": [],
+            "card": Value::Null,
+            "poll": poll_json.get(&s.id).cloned().unwrap_or(Value::Null),
+            "application": Value::Null,
+            "replies_count": replies.get(&s.id).copied().unwrap_or(0),
+            "reblogs_count": reblogs.get(&s.id).copied().unwrap_or(0),
+            "favourites_count": favourites.get(&s.id).copied().unwrap_or(0),
+            "quotes_count": 0,
+            "favourited": viewer.map(|_| faved.contains(&s.id)),
+            "reblogged": viewer.map(|_| reblogged.contains(&s.id)),
+            "muted": viewer.map(|_| false),
+            "bookmarked": viewer.map(|_| false),
+            "pinned": viewer.map(|_| false),
+            "filtered": [],
+        })
+    };
+    let originals_by_id: HashMap<i64, &status::Model> =
+        originals.iter().map(|s| (s.id, s)).collect();
+    Ok(list
+        .iter()
+        .map(|s| {
+            let mut value = render(s);
+            if let Some(original) = s.reblog_of_id.and_then(|id| originals_by_id.get(&id)) {
+                value["reblog"] = render(original);
+                value["content"] = json!("");
+            }
+            value
+        })
+        .collect())
+}
+
+pub async fn status(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    s: &status::Model,
+    viewer: Option<i64>,
+) -> Result<Value, AppError> {
+    Ok(statuses(db, config, std::slice::from_ref(s), viewer)
+        .await?
+        .pop()
+        .unwrap_or(Value::Null))
+}

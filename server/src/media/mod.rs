@@ -1,0 +1,6 @@
+//! Uploaded media: images checked by their bytes, stored on disk under
+//! `media.directory`, served at `/media/FILE`.
+
+pub mod api;
+pub mod entity;
+pub mod service;

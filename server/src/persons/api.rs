@@ -1,0 +1,247 @@
+//! Client API handlers for accounts: one's own profile, lookup, statuses, search.
+
+use axum::Json;
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::actors::entity as actor;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::follows::service::find_actor;
+use crate::mastodon::extract::{
+    ApiQuery, Auth, MaybeAuth, WithUploads, flexible_bool, flexible_u64,
+};
+use crate::mastodon::pagination::Page;
+use crate::mastodon::views;
+use crate::statuses::text;
+
+async fn own_account(state: &AppState, a: &actor::Model) -> Result<Value, AppError> {
+    let mut value = views::account(&state.db, &state.config, a).await?;
+    value["source"] = json!({
+        "privacy": "public",
+        "sensitive": false,
+        "language": Value::Null,
+        "note": a.summary_source(),
+        "fields": [],
+        "follow_requests_count": 0,
+    });
+    Ok(value)
+}
+
+impl actor::Model {
+    /// The profile text as typed, recovered from its HTML rendering.
+    fn summary_source(&self) -> String {
+        let stripped = self
+            .summary
+            .replace("<br>", "\n")
+            .replace("</p><p>", "\n\n");
+        ammonia::Builder::empty()
+            .clean(&stripped)
+            .to_string()
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+    }
+}
+
+/// `GET /api/v1/accounts/verify_credentials`
+pub async fn verify_credentials(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Value>, AppError> {
+    let person = if auth.0.scopes.contains("profile") {
+        auth.person("profile")?
+    } else {
+        auth.person("read:accounts")?
+    };
+    Ok(Json(own_account(&state, &person.actor).await?))
+}
+
+#[derive(Deserialize, Default)]
+pub struct CredentialsForm {
+    display_name: Option<String>,
+    note: Option<String>,
+    #[serde(default, deserialize_with = "flexible_bool")]
+    locked: Option<bool>,
+}
+
+/// `PATCH /api/v1/accounts/update_credentials`: name, note, lock, avatar and header.
+pub async fn update_credentials(
+    State(state): State<AppState>,
+    auth: Auth,
+    upload: WithUploads<CredentialsForm>,
+) -> Result<Json<Value>, AppError> {
+    let person = auth.person("write:accounts")?;
+    let form = upload.form;
+    let mut active: actor::ActiveModel = person.actor.clone().into();
+    if let Some(name) = form.display_name {
+        if name.chars().count() > 100 {
+            return Err(AppError::invalid("display_name", "at most 100 characters"));
+        }
+        active.display_name = Set(name.trim().to_string());
+    }
+    if let Some(note) = form.note {
+        if note.chars().count() > 1000 {
+            return Err(AppError::invalid("note", "at most 1000 characters"));
+        }
+        active.summary = Set(text::to_html(
+            &note,
+            &Default::default(),
+            &state.config.base_url(),
+        ));
+    }
+    if let Some(locked) = form.locked {
+        active.locked = Set(locked);
+    }
+    for file in &upload.files {
+        let media =
+            crate::media::service::store(&state.db, &state.config, person, &file.bytes, None)
+                .await?;
+        match file.field.as_str() {
+            "avatar" => active.avatar_media_id = Set(Some(media.id)),
+            "header" => active.header_media_id = Set(Some(media.id)),
+            other => return Err(AppError::invalid(other, "unexpected file")),
+        }
+    }
+    active.updated_at = Set(chrono::Utc::now());
+    let updated = active.update(&state.db).await?;
+    Ok(Json(own_account(&state, &updated).await?))
+}
+
+/// `GET /api/v1/accounts/:id`
+pub async fn show(
+    State(state): State<AppState>,
+    _auth: MaybeAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let a = find_actor(&state.db, &id).await?;
+    Ok(Json(views::account(&state.db, &state.config, &a).await?))
+}
+
+#[derive(Deserialize, Default)]
+pub struct LookupQuery {
+    acct: Option<String>,
+}
+
+/// `GET /api/v1/accounts/lookup?acct=NAME[@DOMAIN]`
+pub async fn lookup(
+    State(state): State<AppState>,
+    _auth: MaybeAuth,
+    ApiQuery(q): ApiQuery<LookupQuery>,
+) -> Result<Json<Value>, AppError> {
+    let not_found = || AppError::NotFound("Record not found".into());
+    let acct = q
+        .acct
+        .ok_or_else(|| AppError::invalid("acct", "is required"))?;
+    let acct = acct.trim_start_matches('@');
+    let (name, host) = match acct.split_once('@') {
+        Some((n, h)) => (n, h.to_lowercase()),
+        None => (acct, state.config.instance.domain.clone()),
+    };
+    let a = actor::Entity::find()
+        .filter(actor::Column::UsernameKey.eq(name.to_lowercase()))
+        .filter(actor::Column::Host.eq(host))
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Json(views::account(&state.db, &state.config, &a).await?))
+}
+
+#[derive(Deserialize, Default)]
+pub struct StatusesQuery {
+    #[serde(flatten)]
+    page: Page,
+    #[serde(default, deserialize_with = "flexible_bool")]
+    exclude_replies: Option<bool>,
+    #[serde(default, deserialize_with = "flexible_bool")]
+    exclude_reblogs: Option<bool>,
+    #[serde(default, deserialize_with = "flexible_bool")]
+    only_media: Option<bool>,
+    #[serde(default, deserialize_with = "flexible_bool")]
+    pinned: Option<bool>,
+}
+
+/// `GET /api/v1/accounts/:id/statuses`
+pub async fn statuses(
+    State(state): State<AppState>,
+    auth: MaybeAuth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<StatusesQuery>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    let viewer = auth.person("read:statuses").map(|p| p.actor.id);
+    let a = find_actor(&state.db, &id).await?;
+    if q.pinned.unwrap_or(false) {
+        // Nothing is pinned yet: an honest empty page.
+        return crate::statuses::api::status_page(&state, &uri, vec![], viewer).await;
+    }
+    let list = crate::statuses::store::by_account(
+        &state.db,
+        viewer,
+        a.id,
+        &q.page,
+        q.exclude_replies.unwrap_or(false),
+        q.exclude_reblogs.unwrap_or(false),
+        q.only_media.unwrap_or(false),
+    )
+    .await?;
+    crate::statuses::api::status_page(&state, &uri, list, viewer).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default, deserialize_with = "flexible_u64")]
+    pub limit: Option<u64>,
+}
+
+/// Accounts whose name or display name contains `q`, case-insensitively.
+pub async fn search_accounts(
+    state: &AppState,
+    q: &str,
+    limit: u64,
+) -> Result<Vec<Value>, AppError> {
+    let q = q.trim().trim_start_matches('@');
+    let name = q.split('@').next().unwrap_or_default().to_lowercase();
+    if name.is_empty() {
+        return Ok(vec![]);
+    }
+    let pattern = format!("%{}%", name.replace(['%', '_'], ""));
+    let found = actor::Entity::find()
+        .filter(actor::Column::Kind.ne("application"))
+        .filter(
+            sea_orm::Condition::any()
+                .add(actor::Column::UsernameKey.like(pattern.as_str()))
+                .add(
+                    Expr::expr(Func::lower(Expr::col(actor::Column::DisplayName)))
+                        .like(pattern.as_str()),
+                ),
+        )
+        .order_by_asc(actor::Column::UsernameKey)
+        .limit(limit)
+        .all(&state.db)
+        .await?;
+    views::accounts(&state.db, &state.config, &found).await
+}
+
+/// `GET /api/v1/accounts/search?q=`
+pub async fn search(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> Result<Json<Vec<Value>>, AppError> {
+    auth.require("read:accounts")?;
+    let limit = q.limit.unwrap_or(40).clamp(1, 80);
+    Ok(Json(search_accounts(&state, &q.q, limit).await?))
+}

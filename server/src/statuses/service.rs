@@ -1,0 +1,615 @@
+//! The rules of statuses. Each action is one transaction: the change, its
+//! mentions, tags, attachments and notifications commit together.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+
+use super::Visibility;
+use super::entity::{
+    edit, favourite, idempotency_key, mention, poll, poll_vote, status, status_tag, tag,
+};
+use super::store::{can_see, find_visible};
+use super::text::{self, MentionRef, MentionTarget};
+use crate::actors::entity as actor;
+use crate::auth::service::Person;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::media::entity as media;
+use crate::notifications::notify;
+
+/// Longest status text, in characters.
+pub const MAX_CHARS: usize = 5000;
+pub const MAX_MEDIA: usize = 4;
+pub const MAX_POLL_OPTIONS: usize = 4;
+pub const MAX_POLL_OPTION_CHARS: usize = 50;
+pub const MIN_POLL_SECONDS: i64 = 300;
+pub const MAX_POLL_SECONDS: i64 = 2_629_746;
+
+pub struct NewPoll {
+    pub options: Vec<String>,
+    pub expires_in: i64,
+    pub multiple: bool,
+}
+
+/// What a person writes.
+pub struct Draft {
+    pub text: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub visibility: Visibility,
+    pub language: Option<String>,
+    pub in_reply_to_id: Option<String>,
+    pub media_ids: Vec<String>,
+    pub poll: Option<NewPoll>,
+}
+
+fn validate(draft: &Draft) -> Result<(), AppError> {
+    let chars = draft.text.chars().count() + draft.spoiler_text.chars().count();
+    if chars > MAX_CHARS {
+        return Err(AppError::invalid(
+            "status",
+            format!("is too long ({chars} characters, at most {MAX_CHARS})"),
+        ));
+    }
+    if draft.text.trim().is_empty() && draft.media_ids.is_empty() && draft.poll.is_none() {
+        return Err(AppError::invalid("status", "can't be blank"));
+    }
+    if draft.media_ids.len() > MAX_MEDIA {
+        return Err(AppError::invalid(
+            "media_ids",
+            format!("at most {MAX_MEDIA} attachments"),
+        ));
+    }
+    if let Some(p) = &draft.poll {
+        if !draft.media_ids.is_empty() {
+            return Err(AppError::invalid("poll", "cannot be combined with media"));
+        }
+        if p.options.len() < 2 || p.options.len() > MAX_POLL_OPTIONS {
+            return Err(AppError::invalid(
+                "poll",
+                format!("needs 2 to {MAX_POLL_OPTIONS} options"),
+            ));
+        }
+        if p.options
+            .iter()
+            .any(|o| o.trim().is_empty() || o.chars().count() > MAX_POLL_OPTION_CHARS)
+        {
+            return Err(AppError::invalid(
+                "poll",
+                format!("options must be 1 to {MAX_POLL_OPTION_CHARS} characters"),
+            ));
+        }
+        if !(MIN_POLL_SECONDS..=MAX_POLL_SECONDS).contains(&p.expires_in) {
+            return Err(AppError::invalid(
+                "poll",
+                format!("expires_in must be {MIN_POLL_SECONDS} to {MAX_POLL_SECONDS} seconds"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Local actors mentioned as `@name` or `@name@our.domain`.
+async fn resolve_mentions(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    refs: &[MentionRef],
+) -> Result<(HashMap<MentionRef, MentionTarget>, Vec<i64>), AppError> {
+    let mut resolved = HashMap::new();
+    let mut ids = Vec::new();
+    for r in refs {
+        if r.domain
+            .as_deref()
+            .is_some_and(|d| d != config.instance.domain)
+        {
+            continue; // Remote mentions are resolved once federation lands.
+        }
+        if let Some(a) = crate::actors::store::find_local(db, config, &r.username).await? {
+            resolved.insert(
+                r.clone(),
+                MentionTarget {
+                    url: a.url.clone().unwrap_or_else(|| a.ap_id.clone()),
+                },
+            );
+            ids.push(a.id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok((resolved, ids))
+}
+
+async fn attach_tags(
+    db: &impl ConnectionTrait,
+    status_id: i64,
+    names: &[String],
+) -> Result<(), AppError> {
+    for name in names {
+        let existing = tag::Entity::find()
+            .filter(tag::Column::Name.eq(name.as_str()))
+            .one(db)
+            .await?;
+        let tag_id = match existing {
+            Some(t) => t.id,
+            None => {
+                tag::ActiveModel {
+                    name: Set(name.clone()),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?
+                .id
+            }
+        };
+        status_tag::ActiveModel {
+            status_id: Set(status_id),
+            tag_id: Set(tag_id),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The person's own unattached uploads, in the order given.
+async fn own_media(
+    db: &impl ConnectionTrait,
+    person: &Person,
+    ids: &[String],
+    status_id: Option<i64>,
+) -> Result<Vec<media::Model>, AppError> {
+    let mut out = Vec::new();
+    for raw in ids {
+        let id: i64 = raw
+            .parse()
+            .map_err(|_| AppError::invalid("media_ids", format!("{raw:?} is not a media id")))?;
+        let m = media::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .filter(|m| {
+                m.actor_id == person.actor.id && (m.status_id.is_none() || m.status_id == status_id)
+            })
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "media_ids",
+                    format!("media {raw} is not yours or already used"),
+                )
+            })?;
+        out.push(m);
+    }
+    Ok(out)
+}
+
+/// Publishes a status. With an idempotency key, a repeat returns the first one.
+pub async fn create(
+    db: &DatabaseConnection,
+    config: &Config,
+    person: &Person,
+    draft: Draft,
+    idempotency: Option<&str>,
+) -> Result<status::Model, AppError> {
+    if let Some(key) = idempotency
+        && let Some(done) = idempotency_key::Entity::find_by_id((person.actor.id, key.to_string()))
+            .one(db)
+            .await?
+        && let Some(existing) = status::Entity::find_by_id(done.status_id).one(db).await?
+    {
+        return Ok(existing);
+    }
+    validate(&draft)?;
+    let me = person.actor.id;
+    let parent = match &draft.in_reply_to_id {
+        Some(id) => Some(find_visible(db, Some(me), id).await?),
+        None => None,
+    };
+    let (refs, tags) = text::extract(&draft.text);
+    let (resolved, mentioned) = resolve_mentions(db, config, &refs).await?;
+    let content = text::to_html(&draft.text, &resolved, &config.base_url());
+
+    let txn = db.begin().await?;
+    let attachments = own_media(&txn, person, &draft.media_ids, None).await?;
+    let now = Utc::now();
+    let placeholder = format!("urn:knooppunt:pending:{}", crate::secrets::random_token()?);
+    let inserted = status::ActiveModel {
+        ap_id: Set(placeholder),
+        url: Set(None),
+        actor_id: Set(me),
+        in_reply_to_id: Set(parent.as_ref().map(|p| p.id)),
+        in_reply_to_actor_id: Set(parent.as_ref().map(|p| p.actor_id)),
+        reblog_of_id: Set(None),
+        content: Set(content),
+        source: Set(Some(draft.text.clone())),
+        spoiler_text: Set(draft.spoiler_text.clone()),
+        sensitive: Set(draft.sensitive || !draft.spoiler_text.is_empty()),
+        visibility: Set(draft.visibility.as_str().to_string()),
+        language: Set(draft.language.clone()),
+        local: Set(true),
+        created_at: Set(now),
+        edited_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    // The id is known only after the insert; ids are `…/users/NAME/statuses/ID`.
+    let ap_id = format!("{}/statuses/{}", person.actor.ap_id, inserted.id);
+    let mut active: status::ActiveModel = inserted.into();
+    active.ap_id = Set(ap_id);
+    let saved = active.update(&txn).await?;
+
+    for actor_id in &mentioned {
+        mention::ActiveModel {
+            status_id: Set(saved.id),
+            actor_id: Set(*actor_id),
+        }
+        .insert(&txn)
+        .await?;
+        notify(&txn, *actor_id, "mention", me, Some(saved.id)).await?;
+    }
+    attach_tags(&txn, saved.id, &tags).await?;
+    for m in attachments {
+        let mut am: media::ActiveModel = m.into();
+        am.status_id = Set(Some(saved.id));
+        am.update(&txn).await?;
+    }
+    if let Some(p) = draft.poll {
+        poll::ActiveModel {
+            status_id: Set(saved.id),
+            options: Set(
+                serde_json::to_string(&p.options).map_err(|e| AppError::Internal(e.to_string()))?
+            ),
+            multiple: Set(p.multiple),
+            expires_at: Set(Some(now + Duration::seconds(p.expires_in))),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    if let Some(key) = idempotency {
+        idempotency_key::ActiveModel {
+            actor_id: Set(me),
+            key: Set(key.to_string()),
+            status_id: Set(saved.id),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
+
+fn owned(person: &Person, s: &status::Model) -> Result<(), AppError> {
+    if s.actor_id == person.actor.id {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("this action is not allowed".into()))
+    }
+}
+
+/// Edits text, warning and attachments; the previous version goes to the history.
+pub async fn edit(
+    db: &DatabaseConnection,
+    config: &Config,
+    person: &Person,
+    id: &str,
+    draft: Draft,
+) -> Result<status::Model, AppError> {
+    let s = find_visible(db, Some(person.actor.id), id).await?;
+    owned(person, &s)?;
+    if s.reblog_of_id.is_some() {
+        return Err(AppError::invalid("status", "a boost cannot be edited"));
+    }
+    validate(&Draft {
+        poll: None,
+        ..draft_ref(&draft)
+    })?;
+    let (refs, tags) = text::extract(&draft.text);
+    let (resolved, mentioned) = resolve_mentions(db, config, &refs).await?;
+    let content = text::to_html(&draft.text, &resolved, &config.base_url());
+
+    let txn = db.begin().await?;
+    let attachments = own_media(&txn, person, &draft.media_ids, Some(s.id)).await?;
+    edit::ActiveModel {
+        status_id: Set(s.id),
+        content: Set(s.content.clone()),
+        spoiler_text: Set(s.spoiler_text.clone()),
+        sensitive: Set(s.sensitive),
+        created_at: Set(s.edited_at.unwrap_or(s.created_at)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let status_id = s.id;
+    let mut active: status::ActiveModel = s.into();
+    active.content = Set(content);
+    active.source = Set(Some(draft.text.clone()));
+    active.spoiler_text = Set(draft.spoiler_text.clone());
+    active.sensitive = Set(draft.sensitive || !draft.spoiler_text.is_empty());
+    if draft.language.is_some() {
+        active.language = Set(draft.language.clone());
+    }
+    active.edited_at = Set(Some(Utc::now()));
+    let saved = active.update(&txn).await?;
+
+    mention::Entity::delete_many()
+        .filter(mention::Column::StatusId.eq(status_id))
+        .exec(&txn)
+        .await?;
+    for actor_id in &mentioned {
+        mention::ActiveModel {
+            status_id: Set(status_id),
+            actor_id: Set(*actor_id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    status_tag::Entity::delete_many()
+        .filter(status_tag::Column::StatusId.eq(status_id))
+        .exec(&txn)
+        .await?;
+    attach_tags(&txn, status_id, &tags).await?;
+    let keep: Vec<i64> = attachments.iter().map(|m| m.id).collect();
+    media::Entity::update_many()
+        .col_expr(
+            media::Column::StatusId,
+            sea_orm::sea_query::Expr::value(Option::<i64>::None),
+        )
+        .filter(media::Column::StatusId.eq(status_id))
+        .filter(media::Column::Id.is_not_in(keep))
+        .exec(&txn)
+        .await?;
+    for m in attachments {
+        let mut am: media::ActiveModel = m.into();
+        am.status_id = Set(Some(status_id));
+        am.update(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
+
+fn draft_ref(d: &Draft) -> Draft {
+    Draft {
+        text: d.text.clone(),
+        spoiler_text: d.spoiler_text.clone(),
+        sensitive: d.sensitive,
+        visibility: d.visibility,
+        language: d.language.clone(),
+        in_reply_to_id: None,
+        media_ids: d.media_ids.clone(),
+        poll: None,
+    }
+}
+
+/// Deletes one's own status (and with it its boosts, favourites and replies' links).
+pub async fn delete(
+    db: &DatabaseConnection,
+    person: &Person,
+    id: &str,
+) -> Result<status::Model, AppError> {
+    let s = find_visible(db, Some(person.actor.id), id).await?;
+    owned(person, &s)?;
+    status::Entity::delete_by_id(s.id).exec(db).await?;
+    Ok(s)
+}
+
+/// Favourites a status once; repeating is harmless.
+pub async fn favourite(
+    db: &DatabaseConnection,
+    person: &Person,
+    id: &str,
+) -> Result<status::Model, AppError> {
+    let me = person.actor.id;
+    let s = find_visible(db, Some(me), id).await?;
+    let target = s.reblog_of_id.unwrap_or(s.id);
+    let target = if target == s.id {
+        s
+    } else {
+        find_visible(db, Some(me), &target.to_string()).await?
+    };
+    let exists = favourite::Entity::find()
+        .filter(favourite::Column::ActorId.eq(me))
+        .filter(favourite::Column::StatusId.eq(target.id))
+        .one(db)
+        .await?
+        .is_some();
+    if !exists {
+        let txn = db.begin().await?;
+        favourite::ActiveModel {
+            actor_id: Set(me),
+            status_id: Set(target.id),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| AppError::from_db_conflict(e, "already favourited".into()))?;
+        notify(&txn, target.actor_id, "favourite", me, Some(target.id)).await?;
+        txn.commit().await?;
+    }
+    Ok(target)
+}
+
+pub async fn unfavourite(
+    db: &DatabaseConnection,
+    person: &Person,
+    id: &str,
+) -> Result<status::Model, AppError> {
+    let s = find_visible(db, Some(person.actor.id), id).await?;
+    favourite::Entity::delete_many()
+        .filter(favourite::Column::ActorId.eq(person.actor.id))
+        .filter(favourite::Column::StatusId.eq(s.id))
+        .exec(db)
+        .await?;
+    Ok(s)
+}
+
+/// Boosts a public or unlisted status; returns the boost.
+pub async fn reblog(
+    db: &DatabaseConnection,
+    person: &Person,
+    id: &str,
+    visibility: Visibility,
+) -> Result<status::Model, AppError> {
+    let me = person.actor.id;
+    let s = find_visible(db, Some(me), id).await?;
+    let original = match s.reblog_of_id {
+        Some(oid) => find_visible(db, Some(me), &oid.to_string()).await?,
+        None => s,
+    };
+    if !matches!(original.visibility.as_str(), "public" | "unlisted") {
+        return Err(AppError::Forbidden(
+            "only public and unlisted statuses can be boosted".into(),
+        ));
+    }
+    if let Some(existing) = status::Entity::find()
+        .filter(status::Column::ActorId.eq(me))
+        .filter(status::Column::ReblogOfId.eq(original.id))
+        .one(db)
+        .await?
+    {
+        return Ok(existing);
+    }
+    let txn = db.begin().await?;
+    let placeholder = format!("urn:knooppunt:pending:{}", crate::secrets::random_token()?);
+    let inserted = status::ActiveModel {
+        ap_id: Set(placeholder),
+        actor_id: Set(me),
+        reblog_of_id: Set(Some(original.id)),
+        content: Set(String::new()),
+        spoiler_text: Set(String::new()),
+        sensitive: Set(false),
+        visibility: Set(visibility.as_str().to_string()),
+        local: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| AppError::from_db_conflict(e, "already boosted".into()))?;
+    let ap_id = format!("{}/statuses/{}/activity", person.actor.ap_id, inserted.id);
+    let mut active: status::ActiveModel = inserted.into();
+    active.ap_id = Set(ap_id);
+    let saved = active.update(&txn).await?;
+    notify(&txn, original.actor_id, "reblog", me, Some(original.id)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Removes one's boost; returns the original.
+pub async fn unreblog(
+    db: &DatabaseConnection,
+    person: &Person,
+    id: &str,
+) -> Result<status::Model, AppError> {
+    let me = person.actor.id;
+    let s = find_visible(db, Some(me), id).await?;
+    let original_id = s.reblog_of_id.unwrap_or(s.id);
+    status::Entity::delete_many()
+        .filter(status::Column::ActorId.eq(me))
+        .filter(status::Column::ReblogOfId.eq(original_id))
+        .exec(db)
+        .await?;
+    find_visible(db, Some(me), &original_id.to_string()).await
+}
+
+/// Votes in a poll: once, before it closes, with valid choices.
+pub async fn vote(
+    db: &DatabaseConnection,
+    person: &Person,
+    poll_id: &str,
+    choices: &[u64],
+) -> Result<poll::Model, AppError> {
+    let me = person.actor.id;
+    let not_found = || AppError::NotFound("Record not found".into());
+    let id: i64 = poll_id.parse().map_err(|_| not_found())?;
+    let p = poll::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    let s = status::Entity::find_by_id(p.status_id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    if !can_see(db, Some(me), &s).await? {
+        return Err(not_found());
+    }
+    if p.expires_at.is_some_and(|e| e <= Utc::now()) {
+        return Err(AppError::invalid("poll", "the poll has ended"));
+    }
+    let options: Vec<String> = serde_json::from_str(&p.options).unwrap_or_default();
+    let mut choices: Vec<u64> = choices.to_vec();
+    choices.sort_unstable();
+    choices.dedup();
+    if choices.is_empty()
+        || choices
+            .iter()
+            .any(|c| usize::try_from(*c).map_or(true, |c| c >= options.len()))
+    {
+        return Err(AppError::invalid(
+            "choices",
+            "choose one of the poll's options",
+        ));
+    }
+    if !p.multiple && choices.len() > 1 {
+        return Err(AppError::invalid("choices", "this poll allows one choice"));
+    }
+    let already = poll_vote::Entity::find()
+        .filter(poll_vote::Column::PollId.eq(p.id))
+        .filter(poll_vote::Column::ActorId.eq(me))
+        .one(db)
+        .await?
+        .is_some();
+    if already {
+        return Err(AppError::invalid("poll", "you have already voted"));
+    }
+    let txn = db.begin().await?;
+    for c in choices {
+        poll_vote::ActiveModel {
+            poll_id: Set(p.id),
+            actor_id: Set(me),
+            choice: Set(i32::try_from(c).unwrap_or(0)),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| AppError::from_db_conflict(e, "you have already voted".into()))?;
+    }
+    txn.commit().await?;
+    Ok(p)
+}
+
+/// Earlier versions of a status, oldest first, followed by the current one.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    s: &status::Model,
+) -> Result<Vec<edit::Model>, AppError> {
+    use sea_orm::QueryOrder;
+    let mut versions = edit::Entity::find()
+        .filter(edit::Column::StatusId.eq(s.id))
+        .order_by_asc(edit::Column::Id)
+        .all(db)
+        .await?;
+    versions.push(edit::Model {
+        id: 0,
+        status_id: s.id,
+        content: s.content.clone(),
+        spoiler_text: s.spoiler_text.clone(),
+        sensitive: s.sensitive,
+        created_at: s.edited_at.unwrap_or(s.created_at),
+    });
+    Ok(versions)
+}
+
+/// The account row of an actor id (for rendering).
+pub async fn actor_of(db: &impl ConnectionTrait, id: i64) -> Result<actor::Model, AppError> {
+    actor::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Record not found".into()))
+}
