@@ -1,0 +1,344 @@
+//! The one HTTP client for talking to other servers: refuses private and
+//! loopback addresses (unless allowed), follows redirects only after checking
+//! them again, limits size and time, signs every request, and for fetched
+//! objects checks that the `id` is the URL it came from.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use activitypub_federation::resolver::ValidatingDnsResolver;
+use aws_lc_rs::rsa::KeyPair;
+use futures_util::StreamExt;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, LOCATION, USER_AGENT};
+use reqwest::{Client, Method, StatusCode};
+use url::{Host, Url};
+
+use crate::signatures;
+
+/// The ActivityPub media types we ask for and accept.
+pub const ACCEPT_ACTIVITY: &str = "application/activity+json, application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("{0} is not an http(s) URL")]
+    Scheme(String),
+    #[error("plain http is not allowed: {0}")]
+    PlainHttp(String),
+    #[error("{0} points to a private or local address")]
+    PrivateAddress(String),
+    #[error("request to {url} failed: {reason}")]
+    Transport { url: String, reason: String },
+    #[error("{url} answered {status}")]
+    Status { url: String, status: u16 },
+    #[error("{0} answered with a body over the size limit")]
+    TooLarge(String),
+    #[error("{url} answered {content_type}, not ActivityPub JSON")]
+    ContentType { url: String, content_type: String },
+    #[error("{0} is not valid JSON")]
+    Json(String),
+    #[error("the object's id {id} is not the URL it was fetched from ({url})")]
+    IdMismatch { id: String, url: String },
+    #[error("too many redirects from {0}")]
+    Redirects(String),
+    #[error("cannot sign the request: {0}")]
+    Sign(String),
+}
+
+/// Limits and permissions of outgoing requests.
+#[derive(Debug, Clone)]
+pub struct FetchPolicy {
+    pub allow_http: bool,
+    pub allow_private_addresses: bool,
+    pub timeout: Duration,
+    pub max_body_bytes: usize,
+    pub user_agent: String,
+}
+
+/// Who signs outgoing requests: a key id (`ACTOR#main-key`) and its private key.
+pub struct Signer<'a> {
+    pub key_id: &'a str,
+    pub key: &'a KeyPair,
+}
+
+/// A client that enforces a [`FetchPolicy`].
+#[derive(Clone)]
+pub struct SafeClient {
+    client: Client,
+    policy: FetchPolicy,
+}
+
+/// An answer to a POST: the status, and `Retry-After` in seconds if given.
+#[derive(Debug, Clone)]
+pub struct PostOutcome {
+    pub status: StatusCode,
+    pub retry_after: Option<u64>,
+}
+
+/// Loopback, private, link-local, multicast, unspecified, CGNAT, documentation
+/// and the IPv6 equivalents: never reachable from the public internet.
+pub fn is_forbidden_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_multicast()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+                || o[0] >= 240
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_forbidden_ip(IpAddr::V4(v4));
+            }
+            let s = v6.segments();
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] == 0x2001 && s[1] == 0x0db8)
+        }
+    }
+}
+
+impl SafeClient {
+    pub fn new(policy: FetchPolicy) -> Result<SafeClient, FetchError> {
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(policy.timeout)
+            .connect_timeout(policy.timeout)
+            .no_proxy()
+            // Names are resolved and checked here, so a DNS answer cannot smuggle in a private address.
+            .dns_resolver(std::sync::Arc::new(ValidatingDnsResolver::new(
+                vec![],
+                !policy.allow_private_addresses,
+            )))
+            .build()
+            .map_err(|e| FetchError::Transport {
+                url: String::new(),
+                reason: e.to_string(),
+            })?;
+        Ok(SafeClient { client, policy })
+    }
+
+    pub fn policy(&self) -> &FetchPolicy {
+        &self.policy
+    }
+
+    /// Checks a URL before any request: scheme, and IP literals (names are checked by the resolver).
+    pub fn check_url(&self, url: &Url) -> Result<(), FetchError> {
+        match url.scheme() {
+            "https" => {}
+            "http" if self.policy.allow_http => {}
+            "http" => return Err(FetchError::PlainHttp(url.to_string())),
+            _ => return Err(FetchError::Scheme(url.to_string())),
+        }
+        if self.policy.allow_private_addresses {
+            return Ok(());
+        }
+        let forbidden = match url.host() {
+            Some(Host::Ipv4(ip)) => is_forbidden_ip(IpAddr::V4(ip)),
+            Some(Host::Ipv6(ip)) => is_forbidden_ip(IpAddr::V6(ip)),
+            Some(Host::Domain(d)) => {
+                d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost")
+            }
+            None => true,
+        };
+        if forbidden {
+            return Err(FetchError::PrivateAddress(url.to_string()));
+        }
+        Ok(())
+    }
+
+    /// GETs an ActivityPub object (signed, following up to 3 checked redirects),
+    /// and checks that its `id` is the final URL.
+    pub async fn get_object(
+        &self,
+        url: &Url,
+        signer: Option<&Signer<'_>>,
+    ) -> Result<serde_json::Value, FetchError> {
+        let (final_url, body) = self.get(url, ACCEPT_ACTIVITY, signer).await?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|_| FetchError::Json(final_url.to_string()))?;
+        let id = value.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+        if id != final_url.as_str() {
+            return Err(FetchError::IdMismatch {
+                id: id.to_string(),
+                url: final_url.to_string(),
+            });
+        }
+        Ok(value)
+    }
+
+    /// GETs any JSON document (WebFinger, NodeInfo), with the same checks but no id check.
+    pub async fn get_json(&self, url: &Url, accept: &str) -> Result<serde_json::Value, FetchError> {
+        let (final_url, body) = self.get(url, accept, None).await?;
+        serde_json::from_slice(&body).map_err(|_| FetchError::Json(final_url.to_string()))
+    }
+
+    async fn get(
+        &self,
+        url: &Url,
+        accept: &str,
+        signer: Option<&Signer<'_>>,
+    ) -> Result<(Url, Vec<u8>), FetchError> {
+        let mut current = url.clone();
+        for _ in 0..=3 {
+            self.check_url(&current)?;
+            let mut request = self
+                .client
+                .request(Method::GET, current.clone())
+                .header(ACCEPT, accept)
+                .header(USER_AGENT, &self.policy.user_agent);
+            if let Some(s) = signer {
+                for (name, value) in signatures::sign("GET", &current, None, s.key_id, s.key)
+                    .map_err(|e| FetchError::Sign(e.to_string()))?
+                {
+                    request = request.header(name, value);
+                }
+            }
+            let response = request.send().await.map_err(|e| FetchError::Transport {
+                url: current.to_string(),
+                reason: e.to_string(),
+            })?;
+            let status = response.status();
+            if status.is_redirection() {
+                let next = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| current.join(l).ok())
+                    .ok_or_else(|| FetchError::Status {
+                        url: current.to_string(),
+                        status: status.as_u16(),
+                    })?;
+                current = next;
+                continue;
+            }
+            if !status.is_success() {
+                return Err(FetchError::Status {
+                    url: current.to_string(),
+                    status: status.as_u16(),
+                });
+            }
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if !content_type.contains("json") {
+                return Err(FetchError::ContentType {
+                    url: current.to_string(),
+                    content_type,
+                });
+            }
+            let body = self.read_limited(response, &current).await?;
+            return Ok((current, body));
+        }
+        Err(FetchError::Redirects(url.to_string()))
+    }
+
+    async fn read_limited(
+        &self,
+        response: reqwest::Response,
+        url: &Url,
+    ) -> Result<Vec<u8>, FetchError> {
+        if response
+            .content_length()
+            .is_some_and(|l| l > self.policy.max_body_bytes as u64)
+        {
+            return Err(FetchError::TooLarge(url.to_string()));
+        }
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| FetchError::Transport {
+                url: url.to_string(),
+                reason: e.to_string(),
+            })?;
+            if body.len() + chunk.len() > self.policy.max_body_bytes {
+                return Err(FetchError::TooLarge(url.to_string()));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// POSTs a signed activity to an inbox. Redirects are not followed.
+    pub async fn post_activity(
+        &self,
+        inbox: &Url,
+        body: &[u8],
+        signer: &Signer<'_>,
+    ) -> Result<PostOutcome, FetchError> {
+        self.check_url(inbox)?;
+        let mut request = self
+            .client
+            .post(inbox.clone())
+            .header(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/activity+json"),
+            )
+            .header(ACCEPT, ACCEPT_ACTIVITY)
+            .header(USER_AGENT, &self.policy.user_agent);
+        for (name, value) in signatures::sign("POST", inbox, Some(body), signer.key_id, signer.key)
+            .map_err(|e| FetchError::Sign(e.to_string()))?
+        {
+            request = request.header(name, value);
+        }
+        let response =
+            request
+                .body(body.to_vec())
+                .send()
+                .await
+                .map_err(|e| FetchError::Transport {
+                    url: inbox.to_string(),
+                    reason: e.to_string(),
+                })?;
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        Ok(PostOutcome {
+            status: response.status(),
+            retry_after,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn forbidden_addresses() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "224.0.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(is_forbidden_ip(ip.parse::<IpAddr>().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
+            assert!(!is_forbidden_ip(ip.parse::<IpAddr>().unwrap()), "{ip}");
+        }
+    }
+}
