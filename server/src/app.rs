@@ -31,6 +31,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The SQLite file, watched by the health check.
     pub sqlite_file: Option<PathBuf>,
+    pub federation: Arc<crate::federation::Federation>,
 }
 
 /// Why an instance could not start.
@@ -40,6 +41,8 @@ pub enum StartError {
     Database(#[from] DbError),
     #[error(transparent)]
     Bootstrap(#[from] BootstrapError),
+    #[error("cannot set up federation: {0}")]
+    Federation(String),
     #[error("cannot listen on {addr}: {error}")]
     Bind {
         addr: SocketAddr,
@@ -60,11 +63,29 @@ impl Instance {
         db::migrate(&db).await?;
         bootstrap(&db, &config).await?;
         let sqlite_file = db::sqlite_file(&config);
+        let instance_actor = crate::actors::store::find_local(
+            &db,
+            &config,
+            crate::instance::service::INSTANCE_ACTOR_NAME,
+        )
+        .await
+        .map_err(|e| StartError::Federation(e.to_string()))?
+        .ok_or_else(|| StartError::Federation("the instance actor is missing".into()))?;
+        let federation = crate::federation::Federation::new(
+            &config,
+            &instance_actor.ap_id,
+            instance_actor
+                .private_key_pem
+                .as_deref()
+                .unwrap_or_default(),
+        )
+        .map_err(|e| StartError::Federation(e.to_string()))?;
         Ok(Self {
             state: AppState {
                 config: Arc::new(config),
                 db,
                 sqlite_file,
+                federation,
             },
         })
     }
@@ -100,9 +121,12 @@ impl Instance {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = self.router();
+        let worker = tokio::spawn(crate::federation::outbox::run_worker(self.state.clone()));
         let result = axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await;
+        // Deliveries in flight are recorded as pending again by their lease timing out.
+        worker.abort();
         self.state.db.close_by_ref().await.ok();
         result
     }
@@ -123,6 +147,32 @@ fn web_routes() -> Router<AppState> {
             "/oauth/authorize",
             get(crate::oauth::web::authorize_page).post(crate::oauth::web::authorize),
         )
+        .merge(federation_routes())
+}
+
+/// ActivityPub: actors, collections, notes, inboxes, and discovery.
+fn federation_routes() -> Router<AppState> {
+    use crate::federation::{actors, inbox, notes, webfinger};
+    let collections = || get(actors::follow_collection);
+    Router::new()
+        .route("/.well-known/webfinger", get(webfinger::webfinger))
+        .route("/.well-known/host-meta", get(webfinger::host_meta))
+        .route("/ns/knooppunt", get(actors::context_document))
+        .route("/actor", get(actors::instance_actor))
+        .route("/inbox", post(inbox::shared))
+        .route("/users/{name}", get(actors::person))
+        .route("/groups/{name}", get(actors::group))
+        .route("/users/{name}/inbox", post(inbox::personal))
+        .route("/groups/{name}/inbox", post(inbox::personal))
+        .route("/users/{name}/followers", collections())
+        .route("/users/{name}/following", collections())
+        .route("/groups/{name}/followers", collections())
+        .route("/groups/{name}/following", collections())
+        .route("/users/{name}/outbox", get(actors::outbox))
+        .route("/groups/{name}/outbox", get(actors::outbox))
+        .route("/users/{name}/featured", get(actors::featured))
+        .route("/groups/{name}/featured", get(actors::featured))
+        .route("/users/{name}/statuses/{id}", get(notes::show))
 }
 
 /// The Mastodon client API, OAuth endpoints for apps, and discovery documents.

@@ -137,13 +137,31 @@ impl Default for DatabaseConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FederationConfig {
     /// Ids use `http://` and plain-http peers are accepted. Local testing only.
     pub allow_http: bool,
     /// Fetching from and delivering to loopback/private addresses. Local testing only.
     pub allow_private_addresses: bool,
+    /// Deliveries sent at once by one process.
+    pub delivery_concurrency: usize,
+    /// First retry delay in seconds; it doubles per attempt, up to six hours.
+    pub retry_base_secs: u64,
+    /// A delivery that still fails this long after it was queued is given up.
+    pub give_up_after_hours: u64,
+}
+
+impl Default for FederationConfig {
+    fn default() -> Self {
+        Self {
+            allow_http: false,
+            allow_private_addresses: false,
+            delivery_concurrency: 16,
+            retry_base_secs: 60,
+            give_up_after_hours: 96,
+        }
+    }
 }
 
 /// The database engines we support, chosen by the URL's scheme.

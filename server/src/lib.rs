@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod federation;
 pub mod follows;
 pub mod groups;
 pub mod i18n;

@@ -138,6 +138,13 @@ impl TestInstance {
         .expect("person created")
     }
 
+    /// Sends every due delivery of this instance's outbox now.
+    pub async fn drain(&self) {
+        knooppunt::federation::outbox::drain(&self.state)
+            .await
+            .expect("outbox drains");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }

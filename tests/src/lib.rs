@@ -4,11 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod api;
 pub mod binary;
 pub mod chaos;
 pub mod database;
+pub mod fixtures;
 pub mod instance;
 
+pub use api::ApiClient;
 pub use binary::{Knooppunt, ServeProcess};
 pub use chaos::ChaosProxy;
 pub use database::{Engine, TestDb};

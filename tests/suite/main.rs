@@ -6,6 +6,7 @@
 mod cli;
 mod config;
 mod database;
+mod federation;
 mod instances;
 mod mastodon_py;
 mod serve;

@@ -19,59 +19,6 @@ fn python() -> PathBuf {
     venv
 }
 
-/// A valid 8x8 PNG, made here so the test carries no binary fixture.
-fn png() -> Vec<u8> {
-    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
-        out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
-        let start = out.len();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let crc = crc32(&out[start..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-    }
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xffff_ffffu32;
-        for b in bytes {
-            crc ^= u32::from(*b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    fn adler32(bytes: &[u8]) -> u32 {
-        let (mut a, mut b) = (1u32, 0u32);
-        for x in bytes {
-            a = (a + u32::from(*x)) % 65521;
-            b = (b + a) % 65521;
-        }
-        (b << 16) | a
-    }
-    let raw: Vec<u8> = (0..8)
-        .flat_map(|_| std::iter::once(0u8).chain([200u8, 80, 40].repeat(8)))
-        .collect();
-    // zlib stream with one stored (uncompressed) block.
-    let mut zlib = vec![0x78, 0x01, 0x01];
-    let len = u16::try_from(raw.len()).unwrap();
-    zlib.extend_from_slice(&len.to_le_bytes());
-    zlib.extend_from_slice(&(!len).to_le_bytes());
-    zlib.extend_from_slice(&raw);
-    zlib.extend_from_slice(&adler32(&raw).to_be_bytes());
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&8u32.to_be_bytes());
-    ihdr.extend_from_slice(&8u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &zlib);
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
-
 #[tokio::test]
 async fn mastodon_py_drives_the_whole_client_flow() {
     let instance = TestInstance::start().await;
@@ -79,7 +26,7 @@ async fn mastodon_py_drives_the_whole_client_flow() {
     let bob = instance.create_person("bob", "fietsen in de regen 7").await;
     let dir = tempfile::tempdir().unwrap();
     let image = dir.path().join("plaatje.png");
-    std::fs::write(&image, png()).unwrap();
+    std::fs::write(&image, knooppunt_tests::fixtures::png(8, 8)).unwrap();
 
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/mastodon_flow.py");
     let python = python();

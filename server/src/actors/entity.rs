@@ -32,6 +32,10 @@ pub struct Model {
     /// Profile page, when it differs from the id.
     pub url: Option<String>,
     pub followers_url: Option<String>,
+    pub outbox_url: Option<String>,
+    pub following_url: Option<String>,
+    /// When a remote actor was last fetched.
+    pub fetched_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -81,6 +81,8 @@ pub async fn insert_local(
         updated_at: Set(now),
         locked: Set(false),
         followers_url: Set(Some(format!("{ap_id_for_followers}/followers"))),
+        following_url: Set(Some(format!("{ap_id_for_followers}/following"))),
+        outbox_url: Set(Some(format!("{ap_id_for_followers}/outbox"))),
         ..Default::default()
     };
     Entity::insert(model)

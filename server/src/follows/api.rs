@@ -28,7 +28,7 @@ macro_rules! relationship_action {
             Path(id): Path<String>,
         ) -> Result<Json<Value>, AppError> {
             let person = auth.person($scope)?;
-            let target = $action(&state.db, person, &id).await?;
+            let target = $action(&state, person, &id).await?;
             relationship(&state, person.actor.id, target.id).await
         }
     };

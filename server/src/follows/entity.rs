@@ -13,6 +13,8 @@ pub mod follow {
         /// False while a locked account or approval group has not accepted.
         pub accepted: bool,
         pub created_at: DateTimeUtc,
+        /// The id of the Follow activity, to match Accept, Reject and Undo.
+        pub ap_id: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,15 +4,17 @@
 use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use serde_json::{Value, json};
 
 use super::entity::{block, follow, mute};
 use crate::actors::entity::{self as actor, Model as Actor};
+use crate::app::AppState;
 use crate::auth::service::Person;
 use crate::error::AppError;
+use crate::federation::publish;
 use crate::notifications::notify;
 
 /// An actor by its API id, or 404.
@@ -46,11 +48,8 @@ async fn blocked_either_way(db: &impl ConnectionTrait, a: i64, b: i64) -> Result
 }
 
 /// Follows an account or group. Locked targets get a request to accept.
-pub async fn follow(
-    db: &DatabaseConnection,
-    person: &Person,
-    target_id: &str,
-) -> Result<Actor, AppError> {
+pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Result<Actor, AppError> {
+    let db = &state.db;
     let me = person.actor.id;
     let target = find_actor(db, target_id).await?;
     if target.id == me {
@@ -68,45 +67,71 @@ pub async fn follow(
         .one(db)
         .await?;
     if existing.is_none() {
-        let accepted = !target.locked;
+        // Remote follows wait for the other server's Accept.
+        let accepted = target.local && !target.locked;
+        let follow_id = format!(
+            "{}#follows/{}",
+            person.actor.ap_id,
+            crate::secrets::random_token()?
+        );
         let txn = db.begin().await?;
         follow::ActiveModel {
             follower_id: Set(me),
             target_id: Set(target.id),
             accepted: Set(accepted),
             created_at: Set(Utc::now()),
+            ap_id: Set(Some(follow_id.clone())),
             ..Default::default()
         }
         .insert(&txn)
         .await
         .map_err(|e| AppError::from_db_conflict(e, "already following".into()))?;
-        let kind = if accepted { "follow" } else { "follow_request" };
-        notify(&txn, target.id, kind, me, None).await?;
+        if target.local {
+            let kind = if accepted { "follow" } else { "follow_request" };
+            notify(&txn, target.id, kind, me, None).await?;
+        }
+        publish::followed(
+            &txn,
+            &state.config,
+            &person.actor,
+            &target,
+            &follow_id,
+            false,
+        )
+        .await?;
         txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
     }
     Ok(target)
 }
 
 pub async fn unfollow(
-    db: &DatabaseConnection,
+    state: &AppState,
     person: &Person,
     target_id: &str,
 ) -> Result<Actor, AppError> {
+    let db = &state.db;
     let target = find_actor(db, target_id).await?;
-    follow::Entity::delete_many()
+    let existing = follow::Entity::find()
         .filter(follow::Column::FollowerId.eq(person.actor.id))
         .filter(follow::Column::TargetId.eq(target.id))
-        .exec(db)
+        .one(db)
         .await?;
+    if let Some(f) = existing {
+        let txn = db.begin().await?;
+        follow::Entity::delete_by_id(f.id).exec(&txn).await?;
+        if let Some(follow_id) = &f.ap_id {
+            publish::followed(&txn, &state.config, &person.actor, &target, follow_id, true).await?;
+        }
+        txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
+    }
     Ok(target)
 }
 
 /// Blocks an account: ends follows both ways.
-pub async fn block(
-    db: &DatabaseConnection,
-    person: &Person,
-    target_id: &str,
-) -> Result<Actor, AppError> {
+pub async fn block(state: &AppState, person: &Person, target_id: &str) -> Result<Actor, AppError> {
+    let db = &state.db;
     let me = person.actor.id;
     let target = find_actor(db, target_id).await?;
     if target.id == me {
@@ -145,15 +170,18 @@ pub async fn block(
         )
         .exec(&txn)
         .await?;
+    publish::blocked(&txn, &state.config, &person.actor, &target).await?;
     txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(target)
 }
 
 pub async fn unblock(
-    db: &DatabaseConnection,
+    state: &AppState,
     person: &Person,
     target_id: &str,
 ) -> Result<Actor, AppError> {
+    let db = &state.db;
     let target = find_actor(db, target_id).await?;
     block::Entity::delete_many()
         .filter(block::Column::ActorId.eq(person.actor.id))
@@ -163,11 +191,8 @@ pub async fn unblock(
     Ok(target)
 }
 
-pub async fn mute(
-    db: &DatabaseConnection,
-    person: &Person,
-    target_id: &str,
-) -> Result<Actor, AppError> {
+pub async fn mute(state: &AppState, person: &Person, target_id: &str) -> Result<Actor, AppError> {
+    let db = &state.db;
     let me = person.actor.id;
     let target = find_actor(db, target_id).await?;
     if target.id == me {
@@ -192,11 +217,8 @@ pub async fn mute(
     Ok(target)
 }
 
-pub async fn unmute(
-    db: &DatabaseConnection,
-    person: &Person,
-    target_id: &str,
-) -> Result<Actor, AppError> {
+pub async fn unmute(state: &AppState, person: &Person, target_id: &str) -> Result<Actor, AppError> {
+    let db = &state.db;
     let target = find_actor(db, target_id).await?;
     mute::Entity::delete_many()
         .filter(mute::Column::ActorId.eq(person.actor.id))

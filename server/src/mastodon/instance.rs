@@ -346,13 +346,32 @@ pub async fn search(
     let viewer = auth.person("read:search").map(|p| p.actor.id);
     let limit = q.limit.unwrap_or(20).clamp(1, 40);
     let wants = |k: &str| q.kind.as_deref().is_none_or(|t| t.is_empty() || t == k);
-    let _ = q.resolve; // Remote resolution arrives with federation.
     let text = q.q.trim();
-    let accounts = if wants("accounts") && !text.starts_with('#') {
-        crate::persons::api::search_accounts(&state, text, limit).await?
+    // With resolve (and a signed-in person, as on Mastodon): look up `@name@domain` and URLs elsewhere.
+    let mut resolved_accounts = Vec::new();
+    let mut resolved_statuses = Vec::new();
+    if q.resolve.unwrap_or(false) && viewer.is_some() {
+        if text.starts_with("https://") || text.starts_with("http://") {
+            match resolve_url(&state, text).await {
+                Ok(Resolved::Actor(a)) => resolved_accounts.push(a),
+                Ok(Resolved::Status(s)) => resolved_statuses.push(s),
+                Err(e) => tracing::debug!(url = %text, error = %e, "search did not resolve"),
+            }
+        } else if let Some((name, domain)) = knooppunt_federation::webfinger::parse_acct(text) {
+            match crate::federation::remote::resolve_acct(&state, &name, &domain).await {
+                Ok(a) => resolved_accounts.push(a),
+                Err(e) => tracing::debug!(acct = %text, error = %e, "search did not resolve"),
+            }
+        }
+    }
+    let mut accounts = if wants("accounts") {
+        views::accounts(&state.db, &state.config, &resolved_accounts).await?
     } else {
         vec![]
     };
+    if wants("accounts") && !text.starts_with('#') && resolved_accounts.is_empty() {
+        accounts.extend(crate::persons::api::search_accounts(&state, text, limit).await?);
+    }
     let hashtags = if wants("hashtags") {
         let name = text.trim_start_matches('#').to_lowercase();
         if name.is_empty() {
@@ -373,27 +392,59 @@ pub async fn search(
         vec![]
     };
     // Full-text search of statuses needs an account, as on Mastodon.
-    let statuses = match viewer {
-        Some(me) if wants("statuses") && !text.is_empty() && !text.starts_with('#') => {
-            let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
-            let found = status::Entity::find()
-                .filter(status::Column::Visibility.eq("public"))
-                .filter(status::Column::ReblogOfId.is_null())
-                .filter(
-                    Expr::expr(Func::lower(Expr::col(status::Column::Content)))
-                        .like(pattern.as_str()),
-                )
-                .order_by_desc(status::Column::Id)
-                .limit(limit)
-                .all(&state.db)
-                .await?;
-            views::statuses(&state.db, &state.config, &found, Some(me)).await?
+    let statuses = if !resolved_statuses.is_empty() {
+        views::statuses(&state.db, &state.config, &resolved_statuses, viewer).await?
+    } else {
+        match viewer {
+            Some(me) if wants("statuses") && !text.is_empty() && !text.starts_with('#') => {
+                let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+                let found = status::Entity::find()
+                    .filter(status::Column::Visibility.eq("public"))
+                    .filter(status::Column::ReblogOfId.is_null())
+                    .filter(
+                        Expr::expr(Func::lower(Expr::col(status::Column::Content)))
+                            .like(pattern.as_str()),
+                    )
+                    .order_by_desc(status::Column::Id)
+                    .limit(limit)
+                    .all(&state.db)
+                    .await?;
+                views::statuses(&state.db, &state.config, &found, Some(me)).await?
+            }
+            _ => vec![],
         }
-        _ => vec![],
     };
     Ok(Json(
         json!({ "accounts": accounts, "statuses": statuses, "hashtags": hashtags }),
     ))
+}
+
+enum Resolved {
+    Actor(crate::actors::entity::Model),
+    Status(status::Model),
+}
+
+/// A URL pasted into search: an actor or a status, ours or fetched.
+async fn resolve_url(state: &AppState, url: &str) -> Result<Resolved, AppError> {
+    if let Some(a) = crate::federation::remote::find_by_ap_id(state, url).await? {
+        return Ok(Resolved::Actor(a));
+    }
+    if let Some(s) = status::Entity::find()
+        .filter(status::Column::ApId.eq(url))
+        .one(&state.db)
+        .await?
+    {
+        return Ok(Resolved::Status(s));
+    }
+    let object = crate::federation::remote::fetch_object(state, url).await?;
+    match knooppunt_federation::vocab::type_of(&object) {
+        Some("Person" | "Group" | "Application" | "Service" | "Organization") => Ok(
+            Resolved::Actor(crate::federation::remote::upsert_actor(state, &object).await?),
+        ),
+        _ => Ok(Resolved::Status(
+            crate::federation::notes::fetch_note(state, url, 3).await?,
+        )),
+    }
 }
 
 /// `GET /api/v1/follow_requests`: people waiting for one's approval.

@@ -65,6 +65,17 @@ where
     Ok(rows.into_iter().collect())
 }
 
+/// Groups (and the neighbourhood) relay posts to their followers; that is not a
+/// boost by a person, so it does not count as one.
+pub fn boosts_by_people() -> sea_orm::Condition {
+    let groups = sea_orm::sea_query::Query::select()
+        .column(actor::Column::Id)
+        .from(actor::Entity)
+        .and_where(actor::Column::Kind.eq("group"))
+        .to_owned();
+    sea_orm::Condition::all().add(status::Column::ActorId.not_in_subquery(groups))
+}
+
 /// Renders accounts with their follower, following and status counts.
 pub async fn accounts(
     db: &impl ConnectionTrait,
@@ -307,7 +318,13 @@ pub async fn statuses(
 
     let replies =
         count_by::<status::Entity, _>(db, status::Column::InReplyToId, &ids, None).await?;
-    let reblogs = count_by::<status::Entity, _>(db, status::Column::ReblogOfId, &ids, None).await?;
+    let reblogs = count_by::<status::Entity, _>(
+        db,
+        status::Column::ReblogOfId,
+        &ids,
+        Some(boosts_by_people()),
+    )
+    .await?;
     let favourites =
         count_by::<favourite::Entity, _>(db, favourite::Column::StatusId, &ids, None).await?;
     let (faved, reblogged): (HashSet<i64>, HashSet<i64>) = match viewer {

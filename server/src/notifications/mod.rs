@@ -39,3 +39,23 @@ pub async fn notify(
     .await?;
     Ok(())
 }
+
+/// Removes a notification whose cause was undone (an unfavourite, an unboost).
+pub async fn withdraw(
+    db: &impl ConnectionTrait,
+    recipient: i64,
+    kind: &str,
+    from: i64,
+    status_id: Option<i64>,
+) -> Result<(), AppError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut query = entity::Entity::delete_many()
+        .filter(entity::Column::RecipientId.eq(recipient))
+        .filter(entity::Column::Kind.eq(kind))
+        .filter(entity::Column::FromActorId.eq(from));
+    if let Some(id) = status_id {
+        query = query.filter(entity::Column::StatusId.eq(id));
+    }
+    query.exec(db).await?;
+    Ok(())
+}

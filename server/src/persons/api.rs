@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
+use sea_orm::TransactionTrait;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -114,7 +115,12 @@ pub async fn update_credentials(
         }
     }
     active.updated_at = Set(chrono::Utc::now());
-    let updated = active.update(&state.db).await?;
+    let txn = state.db.begin().await?;
+    let updated = active.update(&txn).await?;
+    let document = crate::federation::actors::document(&state, &updated).await?;
+    crate::federation::publish::profile_updated(&txn, &state.config, &updated, document).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(Json(own_account(&state, &updated).await?))
 }
 
@@ -148,12 +154,20 @@ pub async fn lookup(
         Some((n, h)) => (n, h.to_lowercase()),
         None => (acct, state.config.instance.domain.clone()),
     };
-    let a = actor::Entity::find()
+    let known = actor::Entity::find()
         .filter(actor::Column::UsernameKey.eq(name.to_lowercase()))
-        .filter(actor::Column::Host.eq(host))
+        .filter(actor::Column::Host.eq(host.as_str()))
         .one(&state.db)
-        .await?
-        .ok_or_else(not_found)?;
+        .await?;
+    let a = match known {
+        Some(a) => a,
+        None if host != state.config.instance.domain => {
+            crate::federation::remote::resolve_acct(&state, name, &host)
+                .await
+                .map_err(|_| not_found())?
+        }
+        None => return Err(not_found()),
+    };
     Ok(Json(views::account(&state.db, &state.config, &a).await?))
 }
 

@@ -100,7 +100,7 @@ pub async fn create(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .filter(|k| !k.is_empty() && k.len() <= 200);
-    let s = service::create(&state.db, &state.config, person, form.into_draft()?, key).await?;
+    let s = service::create(&state, person, form.into_draft()?, key).await?;
     Ok(Json(
         views::status(&state.db, &state.config, &s, Some(person.actor.id)).await?,
     ))
@@ -127,7 +127,7 @@ pub async fn update(
     ApiForm(form): ApiForm<StatusForm>,
 ) -> Result<Json<Value>, AppError> {
     let person = auth.person("write:statuses")?;
-    let s = service::edit(&state.db, &state.config, person, &id, form.into_draft()?).await?;
+    let s = service::edit(&state, person, &id, form.into_draft()?).await?;
     Ok(Json(
         views::status(&state.db, &state.config, &s, Some(person.actor.id)).await?,
     ))
@@ -142,7 +142,7 @@ pub async fn delete(
     let person = auth.person("write:statuses")?;
     let s = store::find_visible(&state.db, Some(person.actor.id), &id).await?;
     let mut rendered = views::status(&state.db, &state.config, &s, Some(person.actor.id)).await?;
-    let deleted = service::delete(&state.db, person, &id).await?;
+    let deleted = service::delete(&state, person, &id).await?;
     rendered["text"] = json!(deleted.source.unwrap_or_default());
     Ok(Json(rendered))
 }
@@ -215,7 +215,7 @@ pub async fn favourite(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let person = auth.person("write:favourites")?;
-    let s = service::favourite(&state.db, person, &id).await?;
+    let s = service::favourite(&state, person, &id).await?;
     render_one(&state, &s, person.actor.id).await
 }
 
@@ -226,7 +226,7 @@ pub async fn unfavourite(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let person = auth.person("write:favourites")?;
-    let s = service::unfavourite(&state.db, person, &id).await?;
+    let s = service::unfavourite(&state, person, &id).await?;
     render_one(&state, &s, person.actor.id).await
 }
 
@@ -243,13 +243,7 @@ pub async fn reblog(
     ApiForm(form): ApiForm<ReblogForm>,
 ) -> Result<Json<Value>, AppError> {
     let person = auth.person("write:statuses")?;
-    let s = service::reblog(
-        &state.db,
-        person,
-        &id,
-        visibility(form.visibility.as_deref())?,
-    )
-    .await?;
+    let s = service::reblog(&state, person, &id, visibility(form.visibility.as_deref())?).await?;
     render_one(&state, &s, person.actor.id).await
 }
 
@@ -260,7 +254,7 @@ pub async fn unreblog(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let person = auth.person("write:statuses")?;
-    let s = service::unreblog(&state.db, person, &id).await?;
+    let s = service::unreblog(&state, person, &id).await?;
     render_one(&state, &s, person.actor.id).await
 }
 
@@ -304,7 +298,9 @@ pub async fn reblogged_by(
     let rows = crate::mastodon::pagination::fetch(
         &state.db,
         &page,
-        status::Entity::find().filter(status::Column::ReblogOfId.eq(s.id)),
+        status::Entity::find()
+            .filter(status::Column::ReblogOfId.eq(s.id))
+            .filter(views::boosts_by_people()),
         status::Column::Id,
     )
     .await?;

@@ -112,6 +112,8 @@ pub mod favourite {
         pub actor_id: i64,
         pub status_id: i64,
         pub created_at: DateTimeUtc,
+        /// The id of the Like activity.
+        pub ap_id: Option<String>,
     }
     no_relations!();
 }

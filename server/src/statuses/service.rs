@@ -16,9 +16,10 @@ use super::entity::{
 use super::store::{can_see, find_visible};
 use super::text::{self, MentionRef, MentionTarget};
 use crate::actors::entity as actor;
+use crate::app::AppState;
 use crate::auth::service::Person;
-use crate::config::Config;
 use crate::error::AppError;
+use crate::federation::publish;
 use crate::media::entity as media;
 use crate::notifications::notify;
 
@@ -94,22 +95,29 @@ fn validate(draft: &Draft) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Local actors mentioned as `@name` or `@name@our.domain`.
+/// Actors mentioned as `@name` (ours) or `@name@domain` (looked up through
+/// WebFinger when not known yet). Unknown names stay plain text.
 async fn resolve_mentions(
-    db: &impl ConnectionTrait,
-    config: &Config,
+    state: &AppState,
     refs: &[MentionRef],
 ) -> Result<(HashMap<MentionRef, MentionTarget>, Vec<i64>), AppError> {
+    let config = &state.config;
     let mut resolved = HashMap::new();
     let mut ids = Vec::new();
     for r in refs {
-        if r.domain
-            .as_deref()
-            .is_some_and(|d| d != config.instance.domain)
-        {
-            continue; // Remote mentions are resolved once federation lands.
-        }
-        if let Some(a) = crate::actors::store::find_local(db, config, &r.username).await? {
+        let found = match r.domain.as_deref() {
+            Some(d) if d != config.instance.domain => {
+                match crate::federation::remote::resolve_acct(state, &r.username, d).await {
+                    Ok(a) => Some(a),
+                    Err(e) => {
+                        tracing::debug!(user = %r.username, domain = %d, error = %e, "mention not resolved");
+                        None
+                    }
+                }
+            }
+            _ => crate::actors::store::find_local(&state.db, config, &r.username).await?,
+        };
+        if let Some(a) = found {
             resolved.insert(
                 r.clone(),
                 MentionTarget {
@@ -187,12 +195,12 @@ async fn own_media(
 
 /// Publishes a status. With an idempotency key, a repeat returns the first one.
 pub async fn create(
-    db: &DatabaseConnection,
-    config: &Config,
+    state: &AppState,
     person: &Person,
     draft: Draft,
     idempotency: Option<&str>,
 ) -> Result<status::Model, AppError> {
+    let (db, config) = (&state.db, state.config.as_ref());
     if let Some(key) = idempotency
         && let Some(done) = idempotency_key::Entity::find_by_id((person.actor.id, key.to_string()))
             .one(db)
@@ -208,7 +216,7 @@ pub async fn create(
         None => None,
     };
     let (refs, tags) = text::extract(&draft.text);
-    let (resolved, mentioned) = resolve_mentions(db, config, &refs).await?;
+    let (resolved, mentioned) = resolve_mentions(state, &refs).await?;
     let content = text::to_html(&draft.text, &resolved, &config.base_url());
 
     let txn = db.begin().await?;
@@ -279,7 +287,9 @@ pub async fn create(
         .insert(&txn)
         .await?;
     }
+    publish::status_created(&txn, config, &saved).await?;
     txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(saved)
 }
 
@@ -293,12 +303,12 @@ fn owned(person: &Person, s: &status::Model) -> Result<(), AppError> {
 
 /// Edits text, warning and attachments; the previous version goes to the history.
 pub async fn edit(
-    db: &DatabaseConnection,
-    config: &Config,
+    state: &AppState,
     person: &Person,
     id: &str,
     draft: Draft,
 ) -> Result<status::Model, AppError> {
+    let (db, config) = (&state.db, state.config.as_ref());
     let s = find_visible(db, Some(person.actor.id), id).await?;
     owned(person, &s)?;
     if s.reblog_of_id.is_some() {
@@ -309,7 +319,7 @@ pub async fn edit(
         ..draft_ref(&draft)
     })?;
     let (refs, tags) = text::extract(&draft.text);
-    let (resolved, mentioned) = resolve_mentions(db, config, &refs).await?;
+    let (resolved, mentioned) = resolve_mentions(state, &refs).await?;
     let content = text::to_html(&draft.text, &resolved, &config.base_url());
 
     let txn = db.begin().await?;
@@ -368,7 +378,9 @@ pub async fn edit(
         am.status_id = Set(Some(status_id));
         am.update(&txn).await?;
     }
+    publish::status_updated(&txn, config, &saved).await?;
     txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(saved)
 }
 
@@ -387,22 +399,29 @@ fn draft_ref(d: &Draft) -> Draft {
 
 /// Deletes one's own status (and with it its boosts, favourites and replies' links).
 pub async fn delete(
-    db: &DatabaseConnection,
+    state: &AppState,
     person: &Person,
     id: &str,
 ) -> Result<status::Model, AppError> {
-    let s = find_visible(db, Some(person.actor.id), id).await?;
+    let s = find_visible(&state.db, Some(person.actor.id), id).await?;
     owned(person, &s)?;
-    status::Entity::delete_by_id(s.id).exec(db).await?;
+    let txn = state.db.begin().await?;
+    if s.reblog_of_id.is_none() {
+        publish::status_deleted(&txn, &state.config, &s).await?;
+    }
+    status::Entity::delete_by_id(s.id).exec(&txn).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(s)
 }
 
 /// Favourites a status once; repeating is harmless.
 pub async fn favourite(
-    db: &DatabaseConnection,
+    state: &AppState,
     person: &Person,
     id: &str,
 ) -> Result<status::Model, AppError> {
+    let db = &state.db;
     let me = person.actor.id;
     let s = find_visible(db, Some(me), id).await?;
     let target = s.reblog_of_id.unwrap_or(s.id);
@@ -419,42 +438,62 @@ pub async fn favourite(
         .is_some();
     if !exists {
         let txn = db.begin().await?;
+        let like_id = format!(
+            "{}#likes/{}",
+            person.actor.ap_id,
+            crate::secrets::random_token()?
+        );
         favourite::ActiveModel {
             actor_id: Set(me),
             status_id: Set(target.id),
             created_at: Set(Utc::now()),
+            ap_id: Set(Some(like_id.clone())),
             ..Default::default()
         }
         .insert(&txn)
         .await
         .map_err(|e| AppError::from_db_conflict(e, "already favourited".into()))?;
         notify(&txn, target.actor_id, "favourite", me, Some(target.id)).await?;
+        publish::liked(&txn, &state.config, &person.actor, &target, &like_id, false).await?;
         txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
     }
     Ok(target)
 }
 
 pub async fn unfavourite(
-    db: &DatabaseConnection,
+    state: &AppState,
     person: &Person,
     id: &str,
 ) -> Result<status::Model, AppError> {
-    let s = find_visible(db, Some(person.actor.id), id).await?;
-    favourite::Entity::delete_many()
+    let s = find_visible(&state.db, Some(person.actor.id), id).await?;
+    let existing = favourite::Entity::find()
         .filter(favourite::Column::ActorId.eq(person.actor.id))
         .filter(favourite::Column::StatusId.eq(s.id))
-        .exec(db)
+        .one(&state.db)
         .await?;
+    if let Some(fav) = existing {
+        let txn = state.db.begin().await?;
+        favourite::Entity::delete_by_id(fav.id).exec(&txn).await?;
+        crate::notifications::withdraw(&txn, s.actor_id, "favourite", person.actor.id, Some(s.id))
+            .await?;
+        if let Some(like_id) = &fav.ap_id {
+            publish::liked(&txn, &state.config, &person.actor, &s, like_id, true).await?;
+        }
+        txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
+    }
     Ok(s)
 }
 
 /// Boosts a public or unlisted status; returns the boost.
 pub async fn reblog(
-    db: &DatabaseConnection,
+    state: &AppState,
     person: &Person,
     id: &str,
     visibility: Visibility,
 ) -> Result<status::Model, AppError> {
+    let db = &state.db;
     let me = person.actor.id;
     let s = find_visible(db, Some(me), id).await?;
     let original = match s.reblog_of_id {
@@ -496,25 +535,38 @@ pub async fn reblog(
     active.ap_id = Set(ap_id);
     let saved = active.update(&txn).await?;
     notify(&txn, original.actor_id, "reblog", me, Some(original.id)).await?;
+    publish::announced(&txn, &state.config, &person.actor, &saved, &original, false).await?;
     txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(saved)
 }
 
 /// Removes one's boost; returns the original.
 pub async fn unreblog(
-    db: &DatabaseConnection,
+    state: &AppState,
     person: &Person,
     id: &str,
 ) -> Result<status::Model, AppError> {
+    let db = &state.db;
     let me = person.actor.id;
     let s = find_visible(db, Some(me), id).await?;
     let original_id = s.reblog_of_id.unwrap_or(s.id);
-    status::Entity::delete_many()
+    let original = find_visible(db, Some(me), &original_id.to_string()).await?;
+    let boost = status::Entity::find()
         .filter(status::Column::ActorId.eq(me))
         .filter(status::Column::ReblogOfId.eq(original_id))
-        .exec(db)
+        .one(db)
         .await?;
-    find_visible(db, Some(me), &original_id.to_string()).await
+    if let Some(boost) = boost {
+        let txn = db.begin().await?;
+        publish::announced(&txn, &state.config, &person.actor, &boost, &original, true).await?;
+        status::Entity::delete_by_id(boost.id).exec(&txn).await?;
+        crate::notifications::withdraw(&txn, original.actor_id, "reblog", me, Some(original.id))
+            .await?;
+        txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
+    }
+    Ok(original)
 }
 
 /// Votes in a poll: once, before it closes, with valid choices.

@@ -1,0 +1,324 @@
+//! Our actors as ActivityPub documents, their collections, and the Knooppunt
+//! JSON-LD term map. Browsers asking for the same URLs get HTML.
+
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ap_json, wants_activity_json};
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::actors::{ActorKind, store as actor_store};
+use crate::app::AppState;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::federation::entity::activity;
+use crate::follows::entity::follow;
+use crate::mastodon::views::media_url;
+use crate::statuses::text::escape;
+use knooppunt_federation::vocab;
+
+/// The URL of our JSON-LD term map.
+pub fn context_url(config: &Config) -> String {
+    format!("{}/ns/knooppunt", config.base_url())
+}
+
+/// The ActivityPub document of a local actor.
+pub async fn document(state: &AppState, a: &Actor) -> Result<Value, AppError> {
+    let config = &state.config;
+    let kind = match a.kind.as_str() {
+        "group" => "Group",
+        "application" => "Application",
+        _ => "Person",
+    };
+    let mut doc = json!({
+        "@context": vocab::context(&context_url(config)),
+        "id": a.ap_id,
+        "type": kind,
+        "preferredUsername": a.username,
+        "name": a.display_name,
+        "summary": a.summary,
+        "url": a.url.clone().unwrap_or_else(|| a.ap_id.clone()),
+        "inbox": a.inbox_url,
+        "outbox": format!("{}/outbox", a.ap_id),
+        "followers": format!("{}/followers", a.ap_id),
+        "following": format!("{}/following", a.ap_id),
+        "featured": format!("{}/featured", a.ap_id),
+        "endpoints": { "sharedInbox": format!("{}/inbox", config.base_url()) },
+        "manuallyApprovesFollowers": a.locked,
+        "discoverable": true,
+        "indexable": true,
+        "published": crate::mastodon::views::time(&a.created_at),
+        "publicKey": {
+            "id": format!("{}#main-key", a.ap_id),
+            "owner": a.ap_id,
+            "publicKeyPem": a.public_key_pem,
+        },
+    });
+    if let Some(role) = &a.role {
+        doc["knooppunt:role"] = json!(role);
+    }
+    for (field, id) in [("icon", a.avatar_media_id), ("image", a.header_media_id)] {
+        if let Some(id) = id
+            && let Some(m) = crate::media::entity::Entity::find_by_id(id)
+                .one(&state.db)
+                .await?
+        {
+            doc[field] = json!({ "type": "Image", "mediaType": m.content_type, "url": media_url(config, &m) });
+        }
+    }
+    Ok(doc)
+}
+
+async fn local(state: &AppState, kind: ActorKind, name: &str) -> Result<Actor, AppError> {
+    actor_store::find_local(&state.db, &state.config, name)
+        .await?
+        .filter(|a| a.kind == kind.as_str())
+        .ok_or_else(|| AppError::NotFound("no such actor".into()))
+}
+
+/// A short HTML profile for people who open an actor URL in a browser.
+fn profile_page(state: &AppState, a: &Actor) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{name} · {instance}</title></head><body><main><h1>{name}</h1><p><code>@{user}@{domain}</code></p><div>{summary}</div></main></body></html>",
+        name = escape(&a.display_name),
+        instance = escape(&state.config.instance.name),
+        user = escape(&a.username),
+        domain = escape(&state.config.instance.domain),
+        summary = a.summary,
+    );
+    Html(html).into_response()
+}
+
+async fn actor_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    a: &Actor,
+) -> Result<Response, AppError> {
+    if wants_activity_json(headers) {
+        Ok(ap_json(document(state, a).await?))
+    } else {
+        Ok(profile_page(state, a))
+    }
+}
+
+/// `GET /users/:name`
+pub async fn person(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    let a = local(&state, ActorKind::Person, &name).await?;
+    actor_response(&state, &headers, &a).await
+}
+
+/// `GET /groups/:name` (also the neighbourhood)
+pub async fn group(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    let a = local(&state, ActorKind::Group, &name).await?;
+    actor_response(&state, &headers, &a).await
+}
+
+/// `GET /actor`: the instance actor.
+pub async fn instance_actor(State(state): State<AppState>) -> Result<Response, AppError> {
+    let a = local(
+        &state,
+        ActorKind::Application,
+        crate::instance::service::INSTANCE_ACTOR_NAME,
+    )
+    .await?;
+    Ok(ap_json(document(&state, &a).await?))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<String>,
+    max_id: Option<i64>,
+}
+
+const PAGE_SIZE: u64 = 40;
+
+/// The local actor a collection URL belongs to (`/users/NAME/…` or
+/// `/groups/NAME/…`) and the collection's name.
+async fn owner(state: &AppState, path: &str) -> Result<(Actor, String), AppError> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let [kind, name, which] = parts[..] else {
+        return Err(AppError::NotFound("not found".into()));
+    };
+    let kind = if kind == "groups" {
+        ActorKind::Group
+    } else {
+        ActorKind::Person
+    };
+    Ok((local(state, kind, name).await?, which.to_string()))
+}
+
+/// An OrderedCollection, or one page of it (`?page=true&max_id=…`).
+fn collection(
+    id: &str,
+    total: u64,
+    page: Option<(Vec<Value>, Option<i64>)>,
+    max_id: Option<i64>,
+) -> Value {
+    match page {
+        None => json!({
+            "@context": vocab::AS_CONTEXT,
+            "id": id,
+            "type": "OrderedCollection",
+            "totalItems": total,
+            "first": format!("{id}?page=true"),
+        }),
+        Some((items, next)) => {
+            let page_id = match max_id {
+                Some(m) => format!("{id}?page=true&max_id={m}"),
+                None => format!("{id}?page=true"),
+            };
+            let mut value = json!({
+                "@context": vocab::AS_CONTEXT,
+                "id": page_id,
+                "type": "OrderedCollectionPage",
+                "partOf": id,
+                "totalItems": total,
+                "orderedItems": items,
+            });
+            if let Some(n) = next {
+                value["next"] = json!(format!("{id}?page=true&max_id={n}"));
+            }
+            value
+        }
+    }
+}
+
+/// `GET /{users|groups}/:name/followers` and `/following`: counts and members, newest first.
+pub async fn follow_collection(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    let (a, which) = owner(&state, uri.path()).await?;
+    let mine = match which.as_str() {
+        "followers" => follow::Column::TargetId,
+        "following" => follow::Column::FollowerId,
+        _ => return Err(AppError::NotFound("not found".into())),
+    };
+    let base = follow::Entity::find()
+        .filter(mine.eq(a.id))
+        .filter(follow::Column::Accepted.eq(true));
+    let total = base.clone().count(&state.db).await?;
+    let id = format!("{}{}", state.config.base_url(), uri.path());
+    if q.page.is_none() {
+        return Ok(ap_json(collection(&id, total, None, None)));
+    }
+    let mut query = base.order_by_desc(follow::Column::Id).limit(PAGE_SIZE);
+    if let Some(max) = q.max_id {
+        query = query.filter(follow::Column::Id.lt(max));
+    }
+    let rows = query.all(&state.db).await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|f| {
+            if which == "followers" {
+                f.follower_id
+            } else {
+                f.target_id
+            }
+        })
+        .collect();
+    let actors = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(ids.clone()))
+        .all(&state.db)
+        .await?;
+    let items: Vec<Value> = ids
+        .iter()
+        .filter_map(|i| actors.iter().find(|a| a.id == *i).map(|a| json!(a.ap_id)))
+        .collect();
+    let next = (rows.len() as u64 == PAGE_SIZE)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    Ok(ap_json(collection(
+        &id,
+        total,
+        Some((items, next)),
+        q.max_id,
+    )))
+}
+
+/// `GET /{users|groups}/:name/outbox`: the actor's public activities.
+pub async fn outbox(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    let (a, _) = owner(&state, uri.path()).await?;
+    let base = activity::Entity::find()
+        .filter(activity::Column::ActorId.eq(a.id))
+        .filter(activity::Column::Public.eq(true));
+    let total = base.clone().count(&state.db).await?;
+    let id = format!("{}{}", state.config.base_url(), uri.path());
+    if q.page.is_none() {
+        return Ok(ap_json(collection(&id, total, None, None)));
+    }
+    let mut query = base.order_by_desc(activity::Column::Id).limit(PAGE_SIZE);
+    if let Some(max) = q.max_id {
+        query = query.filter(activity::Column::Id.lt(max));
+    }
+    let rows = query.all(&state.db).await?;
+    let items: Vec<Value> = rows
+        .iter()
+        .filter_map(|r| serde_json::from_str(&r.body).ok())
+        .collect();
+    let next = (rows.len() as u64 == PAGE_SIZE)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    Ok(ap_json(collection(
+        &id,
+        total,
+        Some((items, next)),
+        q.max_id,
+    )))
+}
+
+/// `GET /{users|groups}/:name/featured`: nothing is pinned yet.
+pub async fn featured(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    owner(&state, uri.path()).await?;
+    let id = format!("{}{}", state.config.base_url(), uri.path());
+    Ok(ap_json(json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": id,
+        "type": "OrderedCollection",
+        "totalItems": 0,
+        "orderedItems": [],
+    })))
+}
+
+/// `GET /ns/knooppunt`: the JSON-LD term map of our extension vocabulary.
+pub async fn context_document(State(state): State<AppState>) -> Response {
+    let ns = format!("{}/ns/knooppunt#", state.config.base_url());
+    let body = json!({
+        "@context": {
+            "knooppunt": ns,
+            "role": "knooppunt:role",
+            "stance": "knooppunt:stance",
+            "Plan": "knooppunt:Plan",
+            "state": "knooppunt:state",
+            "requestedBudget": "knooppunt:requestedBudget",
+            "costEstimate": "knooppunt:costEstimate",
+        }
+    });
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/ld+json"),
+            (axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        axum::Json(body),
+    )
+        .into_response()
+}

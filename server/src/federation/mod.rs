@@ -1,0 +1,93 @@
+//! Federation with other servers: our actors and objects as ActivityPub JSON,
+//! WebFinger, the inbox, the persistent outbox and its delivery worker, and
+//! fetching remote actors and notes.
+
+pub mod actors;
+pub mod entity;
+pub mod inbox;
+pub mod notes;
+pub mod outbox;
+pub mod publish;
+pub mod remote;
+pub mod webfinger;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_lc_rs::rsa::KeyPair;
+use knooppunt_federation::fetch::{FetchPolicy, SafeClient, Signer};
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::error::AppError;
+
+/// What federation needs at run time: the safe HTTP client, the instance
+/// actor's key for signed fetches, and a bell that wakes the delivery worker.
+pub struct Federation {
+    pub client: SafeClient,
+    pub instance_key_id: String,
+    pub instance_key: KeyPair,
+    pub outbox_bell: Notify,
+}
+
+impl Federation {
+    pub fn new(
+        config: &Config,
+        instance_actor_id: &str,
+        private_key_pem: &str,
+    ) -> Result<Arc<Federation>, AppError> {
+        let client = SafeClient::new(FetchPolicy {
+            allow_http: config.federation.allow_http,
+            allow_private_addresses: config.federation.allow_private_addresses,
+            timeout: Duration::from_secs(10),
+            max_body_bytes: 1024 * 1024,
+            user_agent: format!(
+                "Knooppunt/{} (+{})",
+                env!("CARGO_PKG_VERSION"),
+                config.base_url()
+            ),
+        })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let instance_key = knooppunt_federation::keys::private_key_from_pem(private_key_pem)
+            .map_err(|e| AppError::Internal(format!("instance actor key: {e}")))?;
+        Ok(Arc::new(Federation {
+            client,
+            instance_key_id: format!("{instance_actor_id}#main-key"),
+            instance_key,
+            outbox_bell: Notify::new(),
+        }))
+    }
+
+    /// Signs fetches with the instance actor, as servers in secure mode require.
+    pub fn instance_signer(&self) -> Signer<'_> {
+        Signer {
+            key_id: &self.instance_key_id,
+            key: &self.instance_key,
+        }
+    }
+}
+
+/// ActivityPub JSON content types.
+pub const AP_CONTENT_TYPE: &str = "application/activity+json";
+
+/// Whether a request prefers ActivityPub JSON over HTML.
+pub fn wants_activity_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| {
+            accept.contains("application/activity+json")
+                || (accept.contains("application/ld+json") && !accept.contains("text/html"))
+                || accept.contains("application/json") && !accept.contains("text/html")
+        })
+}
+
+/// An ActivityPub JSON response.
+pub fn ap_json(value: serde_json::Value) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [(axum::http::header::CONTENT_TYPE, AP_CONTENT_TYPE)],
+        axum::Json(value),
+    )
+        .into_response()
+}

@@ -1,0 +1,314 @@
+//! The persistent outbox. Services write each outgoing activity and one
+//! delivery per inbox in the same transaction as the change that caused it;
+//! workers claim due deliveries, sign and send them, and retry with capped
+//! exponential backoff. Nothing lives only in memory.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use futures_util::StreamExt;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::Value;
+
+use super::entity::{activity, delivery};
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::app::AppState;
+use crate::config::Config;
+use crate::error::AppError;
+use knooppunt_federation::fetch::Signer;
+use knooppunt_federation::vocab;
+
+/// Records `activity` by `sender` and a delivery to each distinct inbox that is
+/// not ours (local recipients were already served in the same transaction).
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    sender: &Actor,
+    activity_json: &Value,
+    public: bool,
+    inboxes: impl IntoIterator<Item = String>,
+) -> Result<(), AppError> {
+    let ap_id = activity_json
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| AppError::Internal("outgoing activity without id".into()))?;
+    let now = Utc::now();
+    let row = activity::ActiveModel {
+        ap_id: Set(ap_id.to_string()),
+        actor_id: Set(sender.id),
+        kind: Set(vocab::type_of(activity_json)
+            .unwrap_or("Activity")
+            .to_string()),
+        object_ap_id: Set(vocab::id_of(activity_json.get("object"))),
+        body: Set(activity_json.to_string()),
+        public: Set(public),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let targets: BTreeSet<String> = inboxes
+        .into_iter()
+        .filter(|inbox| vocab::host_of(inbox).is_some_and(|h| h != config.instance.domain))
+        .collect();
+    for inbox in targets {
+        let host = vocab::host_of(&inbox).unwrap_or_default();
+        delivery::ActiveModel {
+            activity_id: Set(row.id),
+            inbox_url: Set(inbox),
+            host: Set(host),
+            state: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            locked_until: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// How one delivery attempt ended.
+enum Outcome {
+    Delivered,
+    Retry(String, Option<u64>),
+    GiveUp(String),
+}
+
+/// Claims up to `limit` due deliveries. The claim is a conditional update, so
+/// several processes on one database never send the same delivery twice.
+async fn claim(state: &AppState, limit: u64) -> Result<Vec<delivery::Model>, AppError> {
+    let now = Utc::now();
+    let due = delivery::Entity::find()
+        .filter(delivery::Column::State.eq("pending"))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(delivery::Column::LockedUntil.is_null())
+                .add(delivery::Column::LockedUntil.lt(now)),
+        )
+        .order_by_asc(delivery::Column::Id)
+        .limit(limit)
+        .all(&state.db)
+        .await?;
+    let lease = now + Duration::seconds(120);
+    let mut claimed = Vec::with_capacity(due.len());
+    for d in due {
+        let result = delivery::Entity::update_many()
+            .col_expr(delivery::Column::LockedUntil, Expr::value(Some(lease)))
+            .filter(delivery::Column::Id.eq(d.id))
+            .filter(delivery::Column::State.eq("pending"))
+            .filter(
+                Condition::any()
+                    .add(delivery::Column::LockedUntil.is_null())
+                    .add(delivery::Column::LockedUntil.lt(now)),
+            )
+            .exec(&state.db)
+            .await?;
+        if result.rows_affected == 1 {
+            claimed.push(d);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Sends one batch of due deliveries; returns how many were attempted.
+pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
+    let batch = claim(state, 64).await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let activity_ids: Vec<i64> = batch.iter().map(|d| d.activity_id).collect();
+    let activities: HashMap<i64, activity::Model> = activity::Entity::find()
+        .filter(activity::Column::Id.is_in(activity_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let actor_ids: Vec<i64> = activities.values().map(|a| a.actor_id).collect();
+    let senders: HashMap<i64, Actor> = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(actor_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let count = batch.len();
+    let concurrency = state.config.federation.delivery_concurrency.max(1);
+    let results: Vec<(delivery::Model, Outcome)> = futures_util::stream::iter(batch)
+        .map(|d| {
+            let activity = activities.get(&d.activity_id);
+            let sender = activity.and_then(|a| senders.get(&a.actor_id));
+            async move {
+                let outcome = match (activity, sender) {
+                    (Some(a), Some(s)) => send(state, &d, a, s).await,
+                    _ => Outcome::GiveUp("activity or sender no longer exists".into()),
+                };
+                (d, outcome)
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    for (d, outcome) in results {
+        record(state, d, outcome).await?;
+    }
+    Ok(count)
+}
+
+async fn send(
+    state: &AppState,
+    d: &delivery::Model,
+    a: &activity::Model,
+    sender: &Actor,
+) -> Outcome {
+    let Some(pem) = &sender.private_key_pem else {
+        return Outcome::GiveUp("sender has no private key".into());
+    };
+    let key = match knooppunt_federation::keys::private_key_from_pem(pem) {
+        Ok(k) => k,
+        Err(e) => return Outcome::GiveUp(e.to_string()),
+    };
+    let Ok(inbox) = url::Url::parse(&d.inbox_url) else {
+        return Outcome::GiveUp("inbox is not a URL".into());
+    };
+    let key_id = format!("{}#main-key", sender.ap_id);
+    let signer = Signer {
+        key_id: &key_id,
+        key: &key,
+    };
+    let span = tracing::info_span!("delivery", activity_id = %a.ap_id, inbox_host = %d.host, attempt = d.attempts + 1);
+    let _enter = span.enter();
+    match state
+        .federation
+        .client
+        .post_activity(&inbox, a.body.as_bytes(), &signer)
+        .await
+    {
+        Ok(outcome) if outcome.status.is_success() => Outcome::Delivered,
+        Ok(outcome) => {
+            let code = outcome.status.as_u16();
+            let reason = format!("answered {code}");
+            // 4xx means the peer will not take it, except 408 and 429 which ask us to come back.
+            if (400..500).contains(&code) && code != 408 && code != 429 {
+                Outcome::GiveUp(reason)
+            } else {
+                Outcome::Retry(reason, outcome.retry_after)
+            }
+        }
+        Err(knooppunt_federation::fetch::FetchError::PrivateAddress(u)) => {
+            Outcome::GiveUp(format!("{u} is a private address"))
+        }
+        Err(knooppunt_federation::fetch::FetchError::PlainHttp(u)) => {
+            Outcome::GiveUp(format!("{u} uses plain http"))
+        }
+        Err(e) => Outcome::Retry(e.to_string(), None),
+    }
+}
+
+/// The wait before attempt `n + 1`: base · 2^(n-1), at most six hours.
+pub fn backoff(config: &Config, attempts: i32) -> Duration {
+    let base = i64::try_from(config.federation.retry_base_secs)
+        .unwrap_or(60)
+        .max(1);
+    let exp = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+    Duration::seconds(base.saturating_mul(1i64 << exp).min(6 * 3600))
+}
+
+async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Result<(), AppError> {
+    let now = Utc::now();
+    let attempts = d.attempts + 1;
+    let give_up_at = d.created_at
+        + Duration::hours(i64::try_from(state.config.federation.give_up_after_hours).unwrap_or(96));
+    let mut active: delivery::ActiveModel = d.into();
+    active.attempts = Set(attempts);
+    active.locked_until = Set(None);
+    active.updated_at = Set(now);
+    match outcome {
+        Outcome::Delivered => {
+            active.state = Set("delivered".into());
+            active.last_error = Set(None);
+        }
+        Outcome::GiveUp(reason) => {
+            tracing::warn!(%reason, "delivery refused; not retrying");
+            active.state = Set("failed".into());
+            active.last_error = Set(Some(reason));
+        }
+        Outcome::Retry(reason, retry_after) => {
+            let wait = match retry_after {
+                Some(secs) => Duration::seconds(i64::try_from(secs.min(86_400)).unwrap_or(3600)),
+                None => backoff(&state.config, attempts),
+            };
+            let next = now + wait;
+            if next > give_up_at {
+                tracing::warn!(%reason, "delivery failed for too long; giving up");
+                active.state = Set("failed".into());
+            } else {
+                tracing::info!(%reason, retry_in_secs = wait.num_seconds(), "delivery failed; will retry");
+                active.next_attempt_at = Set(next);
+            }
+            active.last_error = Set(Some(reason));
+        }
+    }
+    active.update(&state.db).await?;
+    Ok(())
+}
+
+/// The background worker of a `serve` process: sends due deliveries, then
+/// sleeps until rung or for a second.
+pub async fn run_worker(state: AppState) {
+    loop {
+        match deliver_due(&state).await {
+            Ok(0) => {
+                tokio::select! {
+                    () = state.federation.outbox_bell.notified() => {},
+                    () = tokio::time::sleep(StdDuration::from_secs(1)) => {},
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "delivery worker");
+                tokio::time::sleep(StdDuration::from_secs(5)).await;
+            }
+        }
+    }
+}
+
+/// Deliveries that are due now (for tests and operators).
+pub async fn due_count(state: &AppState) -> Result<u64, AppError> {
+    Ok(delivery::Entity::find()
+        .filter(delivery::Column::State.eq("pending"))
+        .filter(delivery::Column::NextAttemptAt.lte(Utc::now()))
+        .count(&state.db)
+        .await?)
+}
+
+/// Sends until nothing is due (tests drain explicitly instead of sleeping).
+pub async fn drain(state: &AppState) -> Result<(), AppError> {
+    let deadline = tokio::time::Instant::now() + StdDuration::from_secs(30);
+    loop {
+        let sent = deliver_due(state).await?;
+        if sent == 0 {
+            if due_count(state).await? == 0 {
+                return Ok(());
+            }
+            // Another worker holds the rest; wait for it briefly.
+            tokio::time::sleep(StdDuration::from_millis(20)).await;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(AppError::Internal(
+                "outbox did not drain within 30 s".into(),
+            ));
+        }
+    }
+}

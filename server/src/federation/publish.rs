@@ -1,0 +1,478 @@
+//! Outgoing activities for what happens here: each function builds the
+//! activity, works out the inboxes, and puts both in the outbox inside the
+//! caller's transaction.
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use serde_json::{Value, json};
+
+use super::notes;
+use super::outbox::enqueue;
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::config::Config;
+use crate::error::AppError;
+use crate::follows::entity::follow;
+use crate::groups::entity::membership;
+use crate::mastodon::views::time;
+use crate::statuses::entity::{mention, status};
+use knooppunt_federation::vocab::{self, PUBLIC};
+
+/// Where to deliver to an actor: its shared inbox when it has one.
+pub fn inbox_of(a: &Actor) -> String {
+    a.shared_inbox_url
+        .clone()
+        .unwrap_or_else(|| a.inbox_url.clone())
+}
+
+/// The inboxes of an actor's remote followers (shared inboxes once).
+pub async fn follower_inboxes(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+) -> Result<Vec<String>, AppError> {
+    let ids: Vec<i64> = follow::Entity::find()
+        .filter(follow::Column::TargetId.eq(actor_id))
+        .filter(follow::Column::Accepted.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.follower_id)
+        .collect();
+    let followers = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(ids))
+        .filter(actor::Column::Local.eq(false))
+        .all(db)
+        .await?;
+    let mut inboxes: Vec<String> = followers.iter().map(inbox_of).collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+async fn load_actor(db: &impl ConnectionTrait, id: i64) -> Result<Actor, AppError> {
+    actor::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("actor {id} vanished")))
+}
+
+fn with_context(mut activity: Value) -> Value {
+    activity["@context"] = json!(vocab::AS_CONTEXT);
+    activity
+}
+
+/// Who receives a status: followers (unless direct), mentioned actors, and the
+/// author of the status it replies to.
+async fn status_recipients(
+    db: &impl ConnectionTrait,
+    s: &status::Model,
+) -> Result<Vec<String>, AppError> {
+    let mut inboxes = if s.visibility == "direct" {
+        vec![]
+    } else {
+        follower_inboxes(db, s.actor_id).await?
+    };
+    let mentioned: Vec<i64> = mention::Entity::find()
+        .filter(mention::Column::StatusId.eq(s.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.actor_id)
+        .collect();
+    let mut others = mentioned;
+    if let Some(parent_author) = s.in_reply_to_actor_id {
+        others.push(parent_author);
+    }
+    for a in actor::Entity::find()
+        .filter(actor::Column::Id.is_in(others))
+        .all(db)
+        .await?
+    {
+        if !a.local {
+            inboxes.push(a.inbox_url.clone());
+        }
+    }
+    Ok(inboxes)
+}
+
+fn create_activity(note: &Value, author: &Actor, s: &status::Model) -> Value {
+    with_context(json!({
+        "id": format!("{}/activity", s.ap_id),
+        "type": "Create",
+        "actor": author.ap_id,
+        "published": time(&s.created_at),
+        "to": note["to"],
+        "cc": note["cc"],
+        "object": note,
+    }))
+}
+
+/// A new local status: Create to its recipients, then redistribution by the
+/// local groups it addresses and by the neighbourhood.
+pub async fn status_created(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    s: &status::Model,
+) -> Result<(), AppError> {
+    let author = load_actor(db, s.actor_id).await?;
+    let note = notes::note(db, config, s).await?;
+    let create = create_activity(&note, &author, s);
+    let public = matches!(s.visibility.as_str(), "public" | "unlisted");
+    enqueue(
+        db,
+        config,
+        &author,
+        &create,
+        public,
+        status_recipients(db, s).await?,
+    )
+    .await?;
+
+    if !public {
+        return Ok(());
+    }
+    // Groups addressed by mention redistribute a member's post (FEP-1b12).
+    let mentioned: Vec<i64> = mention::Entity::find()
+        .filter(mention::Column::StatusId.eq(s.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.actor_id)
+        .collect();
+    let groups = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(mentioned))
+        .filter(actor::Column::Kind.eq("group"))
+        .filter(actor::Column::Local.eq(true))
+        .all(db)
+        .await?;
+    for group in groups {
+        if is_member(db, group.id, author.id).await? {
+            redistribute(db, config, &group, s, &create).await?;
+        }
+    }
+    // The neighbourhood announces public top-level posts of its people.
+    if s.visibility == "public"
+        && s.in_reply_to_id.is_none()
+        && author.kind == "person"
+        && let Some(hood) =
+            crate::actors::store::find_local(db, config, &config.instance.neighbourhood).await?
+    {
+        redistribute(db, config, &hood, s, &create).await?;
+    }
+    Ok(())
+}
+
+/// Whether `member` may post to `group`: an active membership or an accepted follow.
+pub async fn is_member(
+    db: &impl ConnectionTrait,
+    group: i64,
+    member: i64,
+) -> Result<bool, AppError> {
+    let joined = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group))
+        .filter(membership::Column::MemberId.eq(member))
+        .filter(membership::Column::State.eq("active"))
+        .one(db)
+        .await?
+        .is_some();
+    if joined {
+        return Ok(true);
+    }
+    Ok(follow::Entity::find()
+        .filter(follow::Column::FollowerId.eq(member))
+        .filter(follow::Column::TargetId.eq(group))
+        .filter(follow::Column::Accepted.eq(true))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// A local group (or the neighbourhood) passes a post on to its followers: a
+/// boost here, and to remote followers both `Announce{Create}` (Lemmy and
+/// FEP-1b12) and `Announce{note id}` (Mastodon, which shows it as a boost).
+pub async fn redistribute(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    group: &Actor,
+    s: &status::Model,
+    create: &Value,
+) -> Result<(), AppError> {
+    let boost_id = format!("{}/announces/{}", group.ap_id, s.id);
+    let exists = status::Entity::find()
+        .filter(status::Column::ApId.eq(boost_id.as_str()))
+        .one(db)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(());
+    }
+    status::ActiveModel {
+        ap_id: Set(boost_id.clone()),
+        actor_id: Set(group.id),
+        reblog_of_id: Set(Some(s.id)),
+        content: Set(String::new()),
+        spoiler_text: Set(String::new()),
+        sensitive: Set(false),
+        visibility: Set("public".into()),
+        local: Set(true),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let followers = group
+        .followers_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/followers", group.ap_id));
+    let inboxes = follower_inboxes(db, group.id).await?;
+    let wrapped = with_context(json!({
+        "id": format!("{boost_id}/create"),
+        "type": "Announce",
+        "actor": group.ap_id,
+        "to": [PUBLIC],
+        "cc": [followers],
+        "object": create,
+    }));
+    enqueue(db, config, group, &wrapped, false, inboxes.clone()).await?;
+    let plain = with_context(json!({
+        "id": boost_id,
+        "type": "Announce",
+        "actor": group.ap_id,
+        "published": time(&chrono::Utc::now()),
+        "to": [PUBLIC],
+        "cc": [followers],
+        "object": s.ap_id,
+    }));
+    enqueue(db, config, group, &plain, true, inboxes).await
+}
+
+/// An edited local status: Update with the new note.
+pub async fn status_updated(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    s: &status::Model,
+) -> Result<(), AppError> {
+    let author = load_actor(db, s.actor_id).await?;
+    let note = notes::note(db, config, s).await?;
+    let update = with_context(json!({
+        "id": format!("{}#updates/{}", s.ap_id, s.edited_at.map(|t| t.timestamp_millis()).unwrap_or_default()),
+        "type": "Update",
+        "actor": author.ap_id,
+        "to": note["to"],
+        "cc": note["cc"],
+        "object": note,
+    }));
+    let public = matches!(s.visibility.as_str(), "public" | "unlisted");
+    enqueue(
+        db,
+        config,
+        &author,
+        &update,
+        public,
+        status_recipients(db, s).await?,
+    )
+    .await
+}
+
+/// A local status about to be deleted: Delete with a Tombstone. Call before the
+/// row goes, while mentions still tell who received it.
+pub async fn status_deleted(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    s: &status::Model,
+) -> Result<(), AppError> {
+    let author = load_actor(db, s.actor_id).await?;
+    let recipients = status_recipients(db, s).await?;
+    let delete = with_context(json!({
+        "id": format!("{}#delete", s.ap_id),
+        "type": "Delete",
+        "actor": author.ap_id,
+        "to": [PUBLIC],
+        "object": { "id": s.ap_id, "type": "Tombstone" },
+    }));
+    enqueue(db, config, &author, &delete, false, recipients).await
+}
+
+/// A like of a remote status, sent to its author.
+pub async fn liked(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    liker: &Actor,
+    s: &status::Model,
+    like_id: &str,
+    undo: bool,
+) -> Result<(), AppError> {
+    let author = load_actor(db, s.actor_id).await?;
+    if author.local {
+        return Ok(());
+    }
+    let like = json!({ "id": like_id, "type": "Like", "actor": liker.ap_id, "object": s.ap_id });
+    let activity = if undo {
+        json!({ "id": format!("{like_id}/undo"), "type": "Undo", "actor": liker.ap_id, "object": like })
+    } else {
+        like
+    };
+    enqueue(
+        db,
+        config,
+        liker,
+        &with_context(activity),
+        false,
+        [author.inbox_url.clone()],
+    )
+    .await
+}
+
+/// A boost of a status (ours or remote): Announce to our followers and the author.
+pub async fn announced(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    booster: &Actor,
+    boost: &status::Model,
+    original: &status::Model,
+    undo: bool,
+) -> Result<(), AppError> {
+    let author = load_actor(db, original.actor_id).await?;
+    let mut inboxes = follower_inboxes(db, booster.id).await?;
+    if !author.local {
+        inboxes.push(author.inbox_url.clone());
+    }
+    let followers = booster
+        .followers_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/followers", booster.ap_id));
+    let announce = json!({
+        "id": boost.ap_id,
+        "type": "Announce",
+        "actor": booster.ap_id,
+        "published": time(&boost.created_at),
+        "to": [PUBLIC],
+        "cc": [author.ap_id, followers],
+        "object": original.ap_id,
+    });
+    let (activity, public) = if undo {
+        (
+            json!({ "id": format!("{}/undo", boost.ap_id), "type": "Undo", "actor": booster.ap_id, "object": announce }),
+            false,
+        )
+    } else {
+        (announce, true)
+    };
+    enqueue(
+        db,
+        config,
+        booster,
+        &with_context(activity),
+        public,
+        inboxes,
+    )
+    .await
+}
+
+/// A follow of a remote actor (or its undoing).
+pub async fn followed(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    follower: &Actor,
+    target: &Actor,
+    follow_id: &str,
+    undo: bool,
+) -> Result<(), AppError> {
+    if target.local {
+        return Ok(());
+    }
+    let follow = json!({ "id": follow_id, "type": "Follow", "actor": follower.ap_id, "object": target.ap_id });
+    let activity = if undo {
+        json!({ "id": format!("{follow_id}/undo"), "type": "Undo", "actor": follower.ap_id, "object": follow })
+    } else {
+        follow
+    };
+    enqueue(
+        db,
+        config,
+        follower,
+        &with_context(activity),
+        false,
+        [target.inbox_url.clone()],
+    )
+    .await
+}
+
+/// Our answer to a remote follow: Accept or Reject, quoting the Follow.
+pub async fn answered_follow(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    target: &Actor,
+    follower: &Actor,
+    follow_id: &str,
+    accept: bool,
+) -> Result<(), AppError> {
+    let kind = if accept { "Accept" } else { "Reject" };
+    let activity = with_context(json!({
+        "id": format!("{}#{}/{}", target.ap_id, kind.to_lowercase(), crate::secrets::random_token()?),
+        "type": kind,
+        "actor": target.ap_id,
+        "object": { "id": follow_id, "type": "Follow", "actor": follower.ap_id, "object": target.ap_id },
+    }));
+    enqueue(
+        db,
+        config,
+        target,
+        &activity,
+        false,
+        [follower.inbox_url.clone()],
+    )
+    .await
+}
+
+/// A block of a remote actor, so its server stops showing them our content.
+pub async fn blocked(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    blocker: &Actor,
+    target: &Actor,
+) -> Result<(), AppError> {
+    if target.local {
+        return Ok(());
+    }
+    let activity = with_context(json!({
+        "id": format!("{}#blocks/{}", blocker.ap_id, crate::secrets::random_token()?),
+        "type": "Block",
+        "actor": blocker.ap_id,
+        "object": target.ap_id,
+    }));
+    enqueue(
+        db,
+        config,
+        blocker,
+        &activity,
+        false,
+        [target.inbox_url.clone()],
+    )
+    .await
+}
+
+/// A changed profile: Update of the actor to its followers.
+pub async fn profile_updated(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    a: &Actor,
+    document: Value,
+) -> Result<(), AppError> {
+    let activity = with_context(json!({
+        "id": format!("{}#updates/{}", a.ap_id, a.updated_at.timestamp_millis()),
+        "type": "Update",
+        "actor": a.ap_id,
+        "to": [PUBLIC],
+        "object": document,
+    }));
+    enqueue(
+        db,
+        config,
+        a,
+        &activity,
+        false,
+        follower_inboxes(db, a.id).await?,
+    )
+    .await
+}

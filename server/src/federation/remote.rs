@@ -1,0 +1,255 @@
+//! Remote actors and objects: fetched through the safe client (signed by the
+//! instance actor), checked, sanitised and cached in the database.
+
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::statuses::text::sanitize_html;
+use knooppunt_federation::vocab::{self, ActorDocument};
+
+/// How long a fetched actor is trusted before it is fetched again.
+const ACTOR_TTL_HOURS: i64 = 24;
+
+fn fetch_error(e: knooppunt_federation::fetch::FetchError) -> AppError {
+    AppError::BadRequest(format!("cannot fetch: {e}"))
+}
+
+fn parse_url(raw: &str) -> Result<url::Url, AppError> {
+    url::Url::parse(raw).map_err(|_| AppError::BadRequest(format!("{raw:?} is not a URL")))
+}
+
+pub async fn find_by_ap_id(state: &AppState, ap_id: &str) -> Result<Option<Actor>, AppError> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::ApId.eq(ap_id))
+        .one(&state.db)
+        .await?)
+}
+
+/// An actor by id: ours, cached, or fetched now.
+pub async fn actor(state: &AppState, ap_id: &str) -> Result<Actor, AppError> {
+    if let Some(a) = find_by_ap_id(state, ap_id).await?
+        && (a.local
+            || a.fetched_at
+                .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS)))
+    {
+        return Ok(a);
+    }
+    refetch_actor(state, ap_id).await
+}
+
+/// Fetches an actor again (after a failed signature: the key may have rotated).
+pub async fn refetch_actor(state: &AppState, ap_id: &str) -> Result<Actor, AppError> {
+    let url = parse_url(ap_id)?;
+    if vocab::host_of(ap_id).as_deref() == Some(state.config.instance.domain.as_str()) {
+        return find_by_ap_id(state, ap_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("no such local actor".into()));
+    }
+    let value = state
+        .federation
+        .client
+        .get_object(&url, Some(&state.federation.instance_signer()))
+        .await
+        .map_err(fetch_error)?;
+    upsert_actor(state, &value).await
+}
+
+/// The actor owning a signature's `keyId` (`ACTOR#main-key`, `ACTOR/main-key`, …).
+pub async fn actor_for_key(
+    state: &AppState,
+    key_id: &str,
+    refetch: bool,
+) -> Result<Actor, AppError> {
+    let without_fragment = key_id.split('#').next().unwrap_or(key_id);
+    if let Some(a) = find_by_ap_id(state, without_fragment).await?
+        && !refetch
+        && (a.local
+            || a.fetched_at
+                .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS)))
+    {
+        return Ok(a);
+    }
+    let url = parse_url(without_fragment)?;
+    let value = state
+        .federation
+        .client
+        .get_object(&url, Some(&state.federation.instance_signer()))
+        .await
+        .map_err(fetch_error)?;
+    // Some servers give the key its own document, with an owner.
+    if value.get("publicKeyPem").is_some()
+        && let Some(owner) = value.get("owner").and_then(Value::as_str)
+    {
+        if vocab::host_of(owner) != vocab::host_of(key_id) {
+            return Err(AppError::Unauthorized(
+                "the key's owner is on another host".into(),
+            ));
+        }
+        return refetch_actor(state, owner).await;
+    }
+    upsert_actor(state, &value).await
+}
+
+/// Plain text from a remote display name (no markup in names).
+fn plain(text: &str) -> String {
+    ammonia::Builder::empty()
+        .clean(text)
+        .to_string()
+        .chars()
+        .take(200)
+        .collect()
+}
+
+/// Stores (or refreshes) a remote actor from its checked document.
+pub async fn upsert_actor(state: &AppState, value: &Value) -> Result<Actor, AppError> {
+    let doc = ActorDocument::parse(value).map_err(AppError::BadRequest)?;
+    let host = vocab::host_of(&doc.id)
+        .ok_or_else(|| AppError::BadRequest("actor id is not a URL".into()))?;
+    if host == state.config.instance.domain {
+        return Err(AppError::BadRequest(
+            "a remote actor cannot live on our own domain".into(),
+        ));
+    }
+    let kind = match doc.kind.as_str() {
+        "Group" | "Organization" => "group",
+        "Application" | "Service" => "application",
+        _ => "person",
+    };
+    let username = doc
+        .preferred_username
+        .clone()
+        .filter(|u| !u.is_empty() && u.len() <= 100 && !u.contains(['@', '/', ' ']))
+        .unwrap_or_else(|| doc.id.rsplit('/').next().unwrap_or("unknown").to_string());
+    let now = Utc::now();
+    let existing = find_by_ap_id(state, &doc.id).await?;
+    let display_name = plain(doc.name.as_deref().unwrap_or(&username));
+    let summary = sanitize_html(doc.summary.as_deref().unwrap_or_default());
+    let url = doc.profile_url().filter(|u| u.starts_with("http"));
+    let saved = match existing {
+        Some(a) if !a.local => {
+            let mut active: actor::ActiveModel = a.into();
+            active.kind = Set(kind.into());
+            active.username = Set(username.clone());
+            active.username_key = Set(username.to_lowercase());
+            active.display_name = Set(display_name);
+            active.summary = Set(summary);
+            active.inbox_url = Set(doc.inbox.clone());
+            active.shared_inbox_url = Set(doc.shared_inbox().map(str::to_string));
+            active.followers_url = Set(doc.followers.clone());
+            active.following_url = Set(doc.following.clone());
+            active.outbox_url = Set(doc.outbox.clone());
+            active.public_key_pem = Set(doc.public_key.public_key_pem.clone());
+            active.locked = Set(doc.manually_approves_followers.unwrap_or(false));
+            active.url = Set(url);
+            active.fetched_at = Set(Some(now));
+            active.updated_at = Set(now);
+            active.update(&state.db).await?
+        }
+        Some(_) => {
+            return Err(AppError::BadRequest(
+                "that id belongs to a local actor".into(),
+            ));
+        }
+        None => {
+            let model = actor::ActiveModel {
+                kind: Set(kind.into()),
+                ap_id: Set(doc.id.clone()),
+                username: Set(username.clone()),
+                username_key: Set(username.to_lowercase()),
+                host: Set(host),
+                local: Set(false),
+                display_name: Set(display_name),
+                summary: Set(summary),
+                role: Set(None),
+                inbox_url: Set(doc.inbox.clone()),
+                shared_inbox_url: Set(doc.shared_inbox().map(str::to_string)),
+                public_key_pem: Set(doc.public_key.public_key_pem.clone()),
+                private_key_pem: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                locked: Set(doc.manually_approves_followers.unwrap_or(false)),
+                url: Set(url),
+                followers_url: Set(doc.followers.clone()),
+                following_url: Set(doc.following.clone()),
+                outbox_url: Set(doc.outbox.clone()),
+                fetched_at: Set(Some(now)),
+                ..Default::default()
+            };
+            match actor::Entity::insert(model)
+                .exec_with_returning(&state.db)
+                .await
+            {
+                Ok(a) => a,
+                // Another request stored it meanwhile.
+                Err(e)
+                    if matches!(
+                        e.sql_err(),
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                    ) =>
+                {
+                    find_by_ap_id(state, &doc.id)
+                        .await?
+                        .ok_or_else(|| AppError::Conflict("actor changed while storing".into()))?
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    Ok(saved)
+}
+
+/// `NAME@DOMAIN` to an actor: ours directly, others through WebFinger.
+pub async fn resolve_acct(state: &AppState, name: &str, domain: &str) -> Result<Actor, AppError> {
+    let not_found = || AppError::NotFound("Record not found".into());
+    if domain == state.config.instance.domain {
+        return crate::actors::store::find_local(&state.db, &state.config, name)
+            .await?
+            .ok_or_else(not_found);
+    }
+    if let Some(a) = actor::Entity::find()
+        .filter(actor::Column::UsernameKey.eq(name.to_lowercase()))
+        .filter(actor::Column::Host.eq(domain))
+        .one(&state.db)
+        .await?
+        && a.fetched_at
+            .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS))
+    {
+        return Ok(a);
+    }
+    let scheme = if state.config.federation.allow_http {
+        "http"
+    } else {
+        "https"
+    };
+    let mut url = parse_url(&format!("{scheme}://{domain}/.well-known/webfinger"))?;
+    url.query_pairs_mut()
+        .append_pair("resource", &format!("acct:{name}@{domain}"));
+    let jrd = state
+        .federation
+        .client
+        .get_json(&url, "application/jrd+json, application/json")
+        .await
+        .map_err(|_| not_found())?;
+    let jrd: knooppunt_federation::webfinger::Jrd =
+        serde_json::from_value(jrd).map_err(|_| not_found())?;
+    let actor_id = jrd.actor_id().ok_or_else(not_found)?;
+    if vocab::host_of(actor_id).is_none() {
+        return Err(not_found());
+    }
+    actor(state, actor_id).await
+}
+
+/// Fetches any object by URL (for search `resolve=true`).
+pub async fn fetch_object(state: &AppState, url: &str) -> Result<Value, AppError> {
+    let url = parse_url(url)?;
+    state
+        .federation
+        .client
+        .get_object(&url, Some(&state.federation.instance_signer()))
+        .await
+        .map_err(fetch_error)
+}

@@ -1,0 +1,130 @@
+//! A Mastodon-API client for tests: logs a person in with the password grant
+//! and sends JSON requests with their token.
+
+use serde_json::{Value, json};
+
+use crate::TestInstance;
+
+/// A person's session on one instance, through the client API.
+pub struct ApiClient {
+    pub base_url: String,
+    pub token: String,
+    http: reqwest::Client,
+}
+
+impl ApiClient {
+    /// Registers an app and logs `name` in with the password grant.
+    pub async fn login(instance: &TestInstance, name: &str, password: &str) -> ApiClient {
+        let http = instance.client.clone();
+        let app: Value = http
+            .post(instance.url("/api/v1/apps"))
+            .json(&json!({ "client_name": "tests", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read write follow push" }))
+            .send()
+            .await
+            .expect("register app")
+            .json()
+            .await
+            .expect("app json");
+        let token: Value = http
+            .post(instance.url("/oauth/token"))
+            .form(&[
+                ("grant_type", "password"),
+                ("client_id", app["client_id"].as_str().expect("client_id")),
+                (
+                    "client_secret",
+                    app["client_secret"].as_str().expect("client_secret"),
+                ),
+                ("username", name),
+                ("password", password),
+                ("scope", "read write follow push"),
+            ])
+            .send()
+            .await
+            .expect("token")
+            .json()
+            .await
+            .expect("token json");
+        ApiClient {
+            base_url: instance.base_url.clone(),
+            token: token["access_token"]
+                .as_str()
+                .unwrap_or_else(|| panic!("login of {name} failed: {token}"))
+                .to_string(),
+            http,
+        }
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = request
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(self.http.get(format!("{}{path}", self.base_url)))
+            .await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base_url))
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(
+            self.http
+                .put(format!("{}{path}", self.base_url))
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        self.send(self.http.delete(format!("{}{path}", self.base_url)))
+            .await
+    }
+
+    /// GET that must succeed; returns the JSON.
+    pub async fn ok(&self, path: &str) -> Value {
+        let (status, body) = self.get(path).await;
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    /// POST that must succeed; returns the JSON.
+    pub async fn ok_post(&self, path: &str, body: Value) -> Value {
+        let (status, answer) = self.post(path, body).await;
+        assert_eq!(status, 200, "POST {path}: {answer}");
+        answer
+    }
+
+    /// Finds an account anywhere through search with `resolve=true`; returns its local id.
+    pub async fn resolve(&self, acct: &str) -> String {
+        let found = self
+            .ok(&format!(
+                "/api/v2/search?resolve=true&type=accounts&q={}",
+                urlencode(acct)
+            ))
+            .await;
+        found["accounts"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{acct} not found: {found}"))
+            .to_string()
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -1,0 +1,274 @@
+//! Federation between real instances on 127.0.0.2, .3 and .4 over real HTTP,
+//! driven through the Mastodon client API as people would.
+
+use knooppunt_tests::{ApiClient, TestInstance};
+use serde_json::json;
+
+const PW: &str = "lange wandeling 42";
+
+fn status_ids(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The status with `uri` in a list (itself or as the boosted original).
+fn find_by_uri<'a>(list: &'a serde_json::Value, uri: &str) -> Option<&'a serde_json::Value> {
+    list.as_array().unwrap().iter().find_map(|s| {
+        if s["uri"] == uri {
+            Some(s)
+        } else if s["reblog"]["uri"] == uri {
+            Some(&s["reblog"])
+        } else {
+            None
+        }
+    })
+}
+
+#[tokio::test]
+async fn alice_follows_bob_across_instances_and_everything_flows_both_ways() {
+    let instances = TestInstance::start_many(2).await;
+    let (a, b) = (&instances[0], &instances[1]);
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(a, "alice", PW).await;
+    let bob = ApiClient::login(b, "bob", PW).await;
+
+    // alice finds bob through WebFinger and follows him; B accepts.
+    let bob_on_a = alice.resolve(&format!("@bob@{}", b.domain)).await;
+    let rel = alice
+        .ok_post(&format!("/api/v1/accounts/{bob_on_a}/follow"), json!({}))
+        .await;
+    assert_eq!(rel["requested"], true, "pending until B accepts: {rel}");
+    a.drain().await;
+    b.drain().await;
+    let rels = alice
+        .ok(&format!("/api/v1/accounts/relationships?id[]={bob_on_a}"))
+        .await;
+    assert_eq!(rels[0]["following"], true, "{rels}");
+    let bob_self = bob.ok("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(bob_self["followers_count"], 1, "B counts alice as follower");
+    let notes = bob.ok("/api/v1/notifications").await;
+    assert_eq!(notes[0]["type"], "follow");
+    assert_eq!(notes[0]["account"]["acct"], format!("alice@{}", a.domain));
+
+    // bob posts; it reaches alice's home timeline.
+    let post = bob
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": "Wie helpt zaterdag met de moestuin? #moestuin" }),
+        )
+        .await;
+    let uri = post["uri"].as_str().unwrap().to_string();
+    b.drain().await;
+    let home = alice.ok("/api/v1/timelines/home").await;
+    let seen = find_by_uri(&home, &uri)
+        .unwrap_or_else(|| panic!("bob's post not in alice's home: {home}"));
+    assert!(seen["content"].as_str().unwrap().contains("moestuin"));
+    assert_eq!(seen["account"]["acct"], format!("bob@{}", b.domain));
+    let on_a = seen["id"].as_str().unwrap().to_string();
+
+    // alice replies, favourites and boosts; bob sees all three.
+    let reply = alice
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": format!("@bob@{} Ik help mee!", b.domain), "in_reply_to_id": on_a }),
+        )
+        .await;
+    alice
+        .ok_post(&format!("/api/v1/statuses/{on_a}/favourite"), json!({}))
+        .await;
+    alice
+        .ok_post(&format!("/api/v1/statuses/{on_a}/reblog"), json!({}))
+        .await;
+    a.drain().await;
+    let kinds: Vec<String> = bob
+        .ok("/api/v1/notifications")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["type"].as_str().unwrap().to_string())
+        .collect();
+    for kind in ["mention", "favourite", "reblog", "follow"] {
+        assert!(
+            kinds.contains(&kind.to_string()),
+            "bob has a {kind} notification: {kinds:?}"
+        );
+    }
+    let on_b = bob
+        .ok(&format!(
+            "/api/v1/statuses/{}",
+            post["id"].as_str().unwrap()
+        ))
+        .await;
+    let on_a_view = alice.ok(&format!("/api/v1/statuses/{on_a}")).await;
+    for field in ["replies_count", "favourites_count", "reblogs_count"] {
+        assert_eq!(on_b[field], 1, "{field} on B: {on_b}");
+        assert_eq!(on_a_view[field], on_b[field], "{field} agrees on A and B");
+    }
+    let context = bob
+        .ok(&format!(
+            "/api/v1/statuses/{}/context",
+            post["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        context["descendants"][0]["uri"], reply["uri"],
+        "the reply is in bob's thread: {context}"
+    );
+
+    // bob edits; alice sees the new text.
+    bob.put(
+        &format!("/api/v1/statuses/{}", post["id"].as_str().unwrap()),
+        json!({ "status": "Wie helpt zaterdag om 10 uur? #moestuin" }),
+    )
+    .await;
+    b.drain().await;
+    let edited = alice.ok(&format!("/api/v1/statuses/{on_a}")).await;
+    assert!(
+        edited["content"].as_str().unwrap().contains("10 uur"),
+        "{edited}"
+    );
+    assert!(edited["edited_at"].is_string());
+
+    // alice undoes her favourite; B's count follows.
+    alice
+        .ok_post(&format!("/api/v1/statuses/{on_a}/unfavourite"), json!({}))
+        .await;
+    a.drain().await;
+    let on_b = bob
+        .ok(&format!(
+            "/api/v1/statuses/{}",
+            post["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(on_b["favourites_count"], 0);
+
+    // bob deletes; it is gone on A too.
+    let (status, _) = bob
+        .delete(&format!(
+            "/api/v1/statuses/{}",
+            post["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(status, 200);
+    b.drain().await;
+    let (status, _) = alice.get(&format!("/api/v1/statuses/{on_a}")).await;
+    assert_eq!(status, 404, "deleted on A after B's Delete");
+
+    // alice unfollows; B forgets her as a follower.
+    alice
+        .ok_post(&format!("/api/v1/accounts/{bob_on_a}/unfollow"), json!({}))
+        .await;
+    a.drain().await;
+    assert_eq!(
+        bob.ok("/api/v1/accounts/verify_credentials").await["followers_count"],
+        0
+    );
+
+    for i in instances {
+        i.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_group_passes_members_posts_on_to_other_instances() {
+    let instances = TestInstance::start_many(3).await;
+    let (a, b, c) = (&instances[0], &instances[1], &instances[2]);
+    a.create_person("alice", PW).await;
+    b.create_person("dave", PW).await;
+    c.create_person("carol", PW).await;
+    knooppunt::groups::service::create(
+        &a.state.db,
+        &a.state.config,
+        "groen",
+        "alice",
+        knooppunt::groups::JoinPolicy::Open,
+    )
+    .await
+    .unwrap();
+    let alice = ApiClient::login(a, "alice", PW).await;
+    let dave = ApiClient::login(b, "dave", PW).await;
+    let carol = ApiClient::login(c, "carol", PW).await;
+
+    // carol (C) and dave (B) join the group on A by following it.
+    for (who, inst) in [(&carol, c), (&dave, b)] {
+        let group = who.resolve(&format!("@groen@{}", a.domain)).await;
+        who.ok_post(&format!("/api/v1/accounts/{group}/follow"), json!({}))
+            .await;
+        inst.drain().await;
+    }
+    a.drain().await;
+
+    // alice posts to the group by mentioning it; the group passes it on.
+    let post = alice
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": format!("@groen@{} Geveltuinen vrijdag planten!", a.domain) }),
+        )
+        .await;
+    let uri = post["uri"].as_str().unwrap().to_string();
+    a.drain().await;
+    let home = carol.ok("/api/v1/timelines/home").await;
+    let seen =
+        find_by_uri(&home, &uri).unwrap_or_else(|| panic!("group post not at carol: {home}"));
+    let on_c = seen["id"].as_str().unwrap().to_string();
+    // Both Announce forms went out: FEP-1b12 for Lemmy-like servers and the plain one for Mastodon.
+    {
+        use knooppunt::federation::entity::activity;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let announces = activity::Entity::find()
+            .filter(activity::Column::Kind.eq("Announce"))
+            .all(&a.state.db)
+            .await
+            .unwrap();
+        let bodies: Vec<serde_json::Value> = announces
+            .iter()
+            .map(|x| serde_json::from_str(&x.body).unwrap())
+            .collect();
+        assert!(
+            bodies
+                .iter()
+                .any(|b| b["object"]["type"] == "Create" && b["object"]["object"]["id"] == uri),
+            "Announce{{Create}}: {bodies:?}"
+        );
+        assert!(
+            bodies.iter().any(|b| b["object"] == uri),
+            "Announce{{id}}: {bodies:?}"
+        );
+    }
+
+    // carol replies in the thread, addressing the group; it reaches dave on B through the group.
+    let reply = carol
+        .ok_post("/api/v1/statuses", json!({ "status": format!("@groen@{} Ik neem schepjes mee.", a.domain), "in_reply_to_id": on_c }))
+        .await;
+    c.drain().await;
+    a.drain().await;
+    let dave_home = dave.ok("/api/v1/timelines/home").await;
+    assert!(
+        find_by_uri(&dave_home, reply["uri"].as_str().unwrap()).is_some(),
+        "carol's reply reached dave: {:?}",
+        status_ids(&dave_home)
+    );
+    assert!(
+        find_by_uri(&dave_home, &uri).is_some(),
+        "alice's post reached dave"
+    );
+    let thread = alice
+        .ok(&format!(
+            "/api/v1/statuses/{}/context",
+            post["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(
+        thread["descendants"][0]["uri"], reply["uri"],
+        "the reply is in the thread on A"
+    );
+
+    for i in instances {
+        i.stop().await;
+    }
+}
