@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_client_api;
 mod m20261123_000003_federation;
+mod m20261123_000004_poll_endings;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_client_api::Migration),
             Box::new(m20261123_000003_federation::Migration),
+            Box::new(m20261123_000004_poll_endings::Migration),
         ]
     }
 }

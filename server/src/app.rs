@@ -228,6 +228,11 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
         .route("/api/v1/blocks", get(follows::blocks))
         .route("/api/v1/mutes", get(follows::mutes))
         .route("/api/v1/follow_requests", get(instance::follow_requests))
+        .route(
+            "/api/v1/follow_requests/{id}/authorize",
+            post(follows::authorize),
+        )
+        .route("/api/v1/follow_requests/{id}/reject", post(follows::reject))
         .route("/api/v1/statuses", post(statuses::create))
         .route(
             "/api/v1/statuses/{id}",
@@ -276,6 +281,10 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
             get(crate::media::api::show).put(crate::media::api::update),
         )
         .route("/api/v2/search", get(instance::search))
+        .route(
+            "/api/knooppunt/v1/admin/federation",
+            get(instance::federation_status),
+        )
         .route("/api/v1/favourites", get(instance::favourites))
         .route(
             "/api/v1/markers",

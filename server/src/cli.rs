@@ -15,6 +15,7 @@ use crate::db;
 use crate::groups::{self, JoinPolicy};
 use crate::instance::service::bootstrap;
 use crate::persons::{self, Role};
+use sea_orm::EntityTrait;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -45,6 +46,20 @@ pub enum Command {
     /// Manage groups.
     #[command(subcommand)]
     Group(GroupCommand),
+    /// Inspect and steer federation with other servers.
+    #[command(subcommand)]
+    Federation(FederationCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FederationCommand {
+    /// Show the delivery queue and the instances that fail.
+    Status,
+    /// Revive an instance marked dead and send its waiting deliveries now.
+    Retry {
+        /// The instance's host (with port if it has one), e.g. noord.example.
+        domain: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +164,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::User(command) => user(command, &config).await,
         Command::Group(command) => group(command, &config).await,
+        Command::Federation(command) => federation(command, &config).await,
     }
 }
 
@@ -316,4 +332,50 @@ fn read_password() -> anyhow::Result<String> {
         anyhow::bail!("no password given on standard input");
     }
     Ok(password)
+}
+
+async fn federation(command: FederationCommand, config: &Config) -> anyhow::Result<()> {
+    let db = open_db(config).await?;
+    match command {
+        FederationCommand::Status => {
+            let s = crate::federation::outbox::status(&db).await?;
+            println!("pending deliveries:   {}", s.pending);
+            println!("  of which failing:   {}", s.failing);
+            println!("delivered:            {}", s.delivered);
+            println!("given up:             {}", s.failed);
+            match s.oldest_pending_secs {
+                Some(secs) => println!("oldest pending:       {secs} s"),
+                None => println!("oldest pending:       -"),
+            }
+            println!(
+                "failing instances:    {}",
+                if s.failing_instances.is_empty() {
+                    "-".to_string()
+                } else {
+                    s.failing_instances.join(", ")
+                }
+            );
+            println!(
+                "dead instances:       {}",
+                if s.dead_instances.is_empty() {
+                    "-".to_string()
+                } else {
+                    s.dead_instances.join(", ")
+                }
+            );
+            Ok(())
+        }
+        FederationCommand::Retry { domain } => {
+            let domain = domain.trim().to_lowercase();
+            let known = crate::federation::entity::instance::Entity::find_by_id(domain.clone())
+                .one(&db)
+                .await?;
+            if known.is_none() {
+                anyhow::bail!("no deliveries were ever made to {domain}");
+            }
+            let n = crate::federation::outbox::revive(&db, &domain).await?;
+            println!("revived {domain}: {n} deliveries due now");
+            Ok(())
+        }
+    }
 }

@@ -150,6 +150,8 @@ pub struct FederationConfig {
     pub retry_base_secs: u64,
     /// A delivery that still fails this long after it was queued is given up.
     pub give_up_after_hours: u64,
+    /// An instance failing this long is marked dead and skipped until it is heard from.
+    pub dead_after_hours: u64,
 }
 
 impl Default for FederationConfig {
@@ -160,6 +162,7 @@ impl Default for FederationConfig {
             delivery_concurrency: 16,
             retry_base_secs: 60,
             give_up_after_hours: 96,
+            dead_after_hours: 72,
         }
     }
 }

@@ -100,3 +100,25 @@ pub async fn check_health(
         Err(_) => Err("database did not answer within 3 s".into()),
     }
 }
+
+/// Write transactions. On SQLite they start as `BEGIN IMMEDIATE`: a deferred
+/// transaction that reads first and then writes fails at once with "database
+/// is locked" when another writer got in between; an immediate one waits for
+/// the busy timeout instead. PostgreSQL ignores the option.
+pub trait BeginWrite {
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sea_orm::DatabaseTransaction, DbErr>> + Send;
+}
+
+impl BeginWrite for DatabaseConnection {
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sea_orm::DatabaseTransaction, DbErr>> + Send {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        self.begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+    }
+}

@@ -102,10 +102,26 @@ impl IntoResponse for AppError {
             AppError::Internal(e) => tracing::error!(error = %e, "internal error"),
             _ => tracing::debug!(error = %self, "request refused"),
         }
-        (
-            status,
-            Json(serde_json::json!({ "error": self.to_string() })),
-        )
-            .into_response()
+        let body = match &self {
+            AppError::OAuth {
+                code, description, ..
+            } => serde_json::json!({ "error": code, "error_description": description }),
+            _ => serde_json::json!({ "error": self.to_string() }),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: tell clients how to authenticate.
+            let challenge = match &self {
+                AppError::Unauthorized(m) if m.contains("token") => {
+                    "Bearer realm=\"knooppunt\", error=\"invalid_token\""
+                }
+                _ => "Bearer realm=\"knooppunt\"",
+            };
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static(challenge),
+            );
+        }
+        response
     }
 }

@@ -91,6 +91,16 @@ impl ApiClient {
         .await
     }
 
+    /// PATCH with a form body (as apps update profiles).
+    pub async fn send_form_patch(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        self.send(
+            self.http
+                .patch(format!("{}{path}", self.base_url))
+                .form(form),
+        )
+        .await
+    }
+
     pub async fn delete(&self, path: &str) -> (u16, Value) {
         self.send(self.http.delete(format!("{}{path}", self.base_url)))
             .await

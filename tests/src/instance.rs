@@ -138,6 +138,24 @@ impl TestInstance {
         .expect("person created")
     }
 
+    /// Stops serving but keeps the database, as an instance that goes down.
+    pub async fn go_down(mut self) -> DownInstance {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+        DownInstance {
+            addr: self.addr,
+            config: (*self.state.config).clone(),
+            db: self.db,
+            media_dir: self.media_dir,
+        }
+    }
+
     /// Sends every due delivery of this instance's outbox now.
     pub async fn drain(&self) {
         knooppunt::federation::outbox::drain(&self.state)
@@ -168,5 +186,25 @@ impl TestInstance {
                 .expect("server stopped cleanly");
         }
         self.db.drop_now().await;
+    }
+}
+
+/// An instance that is down: its address, configuration and database are kept.
+pub struct DownInstance {
+    pub addr: SocketAddr,
+    pub config: Config,
+    pub db: TestDb,
+    pub media_dir: tempfile::TempDir,
+}
+
+impl DownInstance {
+    /// Starts it again on the same address with the same database.
+    pub async fn come_back(self) -> TestInstance {
+        let listener = TcpListener::bind(self.addr)
+            .await
+            .expect("rebind the same address");
+        let mut instance = TestInstance::serve(listener, self.config, self.db).await;
+        instance.media_dir = self.media_dir;
+        instance
     }
 }

@@ -272,3 +272,199 @@ async fn a_group_passes_members_posts_on_to_other_instances() {
         i.stop().await;
     }
 }
+
+#[tokio::test]
+async fn locked_accounts_approve_remote_followers_and_polls_count_remote_votes() {
+    let instances = TestInstance::start_many(2).await;
+    let (a, b) = (&instances[0], &instances[1]);
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(a, "alice", PW).await;
+    let bob = ApiClient::login(b, "bob", PW).await;
+
+    // alice locks her account; bob's follow waits for her approval.
+    let (status, me) = alice
+        .send_form_patch("/api/v1/accounts/update_credentials", &[("locked", "1")])
+        .await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["locked"], true);
+    let alice_on_b = bob.resolve(&format!("@alice@{}", a.domain)).await;
+    bob.ok_post(&format!("/api/v1/accounts/{alice_on_b}/follow"), json!({}))
+        .await;
+    b.drain().await;
+    let requests = alice.ok("/api/v1/follow_requests").await;
+    assert_eq!(
+        requests[0]["acct"],
+        format!("bob@{}", b.domain),
+        "{requests}"
+    );
+    a.drain().await;
+    let rel = bob
+        .ok(&format!("/api/v1/accounts/relationships?id[]={alice_on_b}"))
+        .await;
+    assert_eq!(
+        (rel[0]["following"].clone(), rel[0]["requested"].clone()),
+        (json!(false), json!(true)),
+        "still pending: {rel}"
+    );
+    let requester = requests[0]["id"].as_str().unwrap();
+    alice
+        .ok_post(
+            &format!("/api/v1/follow_requests/{requester}/authorize"),
+            json!({}),
+        )
+        .await;
+    a.drain().await;
+    let rel = bob
+        .ok(&format!("/api/v1/accounts/relationships?id[]={alice_on_b}"))
+        .await;
+    assert_eq!(
+        rel[0]["following"], true,
+        "accepted across instances: {rel}"
+    );
+
+    // alice asks; bob votes from B; the vote counts on A.
+    let poll = alice
+        .ok_post("/api/v1/statuses", json!({ "status": "Welke avond voor de wijkraad?", "poll": { "options": ["dinsdag", "donderdag"], "expires_in": 3600 } }))
+        .await;
+    a.drain().await;
+    let home = bob.ok("/api/v1/timelines/home").await;
+    let seen = find_by_uri(&home, poll["uri"].as_str().unwrap())
+        .unwrap_or_else(|| panic!("poll not at bob: {home}"));
+    assert_eq!(seen["poll"]["options"][1]["title"], "donderdag");
+    let remote_poll = seen["poll"]["id"].as_str().unwrap();
+    let voted = bob
+        .ok_post(
+            &format!("/api/v1/polls/{remote_poll}/votes"),
+            json!({ "choices": ["1"] }),
+        )
+        .await;
+    assert_eq!(voted["own_votes"], json!([1]));
+    b.drain().await;
+    let local_poll = poll["poll"]["id"].as_str().unwrap();
+    let tally = alice.ok(&format!("/api/v1/polls/{local_poll}")).await;
+    assert_eq!(tally["votes_count"], 1, "bob's vote arrived: {tally}");
+    assert_eq!(tally["options"][1]["votes_count"], 1);
+
+    // When the poll ends, alice hears of it.
+    {
+        use knooppunt::statuses::entity::poll;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        let id: i64 = local_poll.parse().unwrap();
+        let row = poll::Entity::find_by_id(id)
+            .one(&a.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut active: poll::ActiveModel = row.into();
+        active.expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
+        active.update(&a.state.db).await.unwrap();
+    }
+    // The background worker may get there first; either way it is announced once.
+    knooppunt::statuses::service::notify_ended_polls(&a.state)
+        .await
+        .unwrap();
+    let notes = alice.ok("/api/v1/notifications?types[]=poll").await;
+    assert_eq!(notes.as_array().unwrap().len(), 1, "{notes}");
+    assert_eq!(notes[0]["status"]["poll"]["expired"], true);
+    assert_eq!(
+        knooppunt::statuses::service::notify_ended_polls(&a.state)
+            .await
+            .unwrap(),
+        0,
+        "announced once"
+    );
+
+    for i in instances {
+        i.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn deliveries_wait_for_an_instance_that_is_down_and_arrive_when_it_is_back() {
+    let mut instances = TestInstance::start_many(2).await;
+    let b = instances.pop().unwrap();
+    let a = instances.pop().unwrap();
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(&a, "alice", PW).await;
+    let bob = ApiClient::login(&b, "bob", PW).await;
+    let alice_on_b = bob.resolve(&format!("@alice@{}", a.domain)).await;
+    bob.ok_post(&format!("/api/v1/accounts/{alice_on_b}/follow"), json!({}))
+        .await;
+    b.drain().await;
+    a.drain().await;
+
+    // B goes down; alice posts twice; A tries, fails and backs off.
+    let b_down = b.go_down().await;
+    let first = alice
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": "Eerste bericht terwijl B plat ligt" }),
+        )
+        .await;
+    let second = alice
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": "Tweede bericht terwijl B plat ligt" }),
+        )
+        .await;
+    a.drain().await;
+    let status = knooppunt::federation::outbox::status(&a.state.db)
+        .await
+        .unwrap();
+    assert!(
+        status.failing >= 2,
+        "deliveries to B are failing: {status:?}"
+    );
+    assert_eq!(
+        status.failing_instances,
+        vec![b_down.config.instance.domain.clone()]
+    );
+    assert_eq!(
+        knooppunt::federation::outbox::due_count(&a.state)
+            .await
+            .unwrap(),
+        0,
+        "backed off, not due now"
+    );
+
+    // B comes back with the same database; as soon as B talks to A, A resumes.
+    let b = b_down.come_back().await;
+    let bob = ApiClient::login(&b, "bob", PW).await;
+    bob.ok_post(
+        "/api/v1/statuses",
+        json!({ "status": format!("@alice@{} Ik ben er weer", a.domain) }),
+    )
+    .await;
+    b.drain().await;
+    a.drain().await;
+    let home = bob.ok("/api/v1/timelines/home").await;
+    for post in [&first, &second] {
+        assert!(
+            find_by_uri(&home, post["uri"].as_str().unwrap()).is_some(),
+            "{} arrived after the outage: {home}",
+            post["uri"]
+        );
+    }
+    let ids: Vec<String> = status_ids(&home);
+    let pos = |uri: &serde_json::Value| {
+        home.as_array()
+            .unwrap()
+            .iter()
+            .position(|s| s["uri"] == *uri)
+            .unwrap()
+    };
+    assert!(
+        pos(&second["uri"]) < pos(&first["uri"]),
+        "order kept (newest first): {ids:?}"
+    );
+    let status = knooppunt::federation::outbox::status(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!((status.pending, status.failed), (0, 0), "{status:?}");
+    assert!(status.failing_instances.is_empty());
+
+    a.stop().await;
+    b.stop().await;
+}

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod cli;
+mod client_api;
 mod config;
 mod database;
 mod federation;

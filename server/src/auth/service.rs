@@ -32,7 +32,14 @@ pub async fn check_login(
     identifier: &str,
     password: &str,
 ) -> Result<Person, AppError> {
-    let key = identifier.trim().to_lowercase();
+    let typed = identifier.trim().to_lowercase();
+    let found = find_person(db, config, &typed).await?;
+    // Failures count per account, whether its name or its email was typed;
+    // names that match nobody are counted as typed.
+    let key = match &found {
+        Some(p) => format!("account:{}", p.actor.id),
+        None => typed.clone(),
+    };
     let since = Utc::now() - Duration::minutes(ATTEMPT_WINDOW_MINUTES);
     let failures = login_attempt::Entity::find()
         .filter(login_attempt::Column::Key.eq(key.as_str()))
@@ -45,7 +52,6 @@ pub async fn check_login(
         ));
     }
 
-    let found = find_person(db, config, &key).await?;
     let hash = found
         .as_ref()
         .map(|p| p.account.password_hash.clone())

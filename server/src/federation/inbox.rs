@@ -1,6 +1,7 @@
 //! The inbox: signature check, origin checks, dedupe, then the effect of each
 //! activity type. Unsupported types are accepted (202) and ignored.
 
+use crate::db::BeginWrite;
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
@@ -8,9 +9,7 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
 use super::entity::received;
@@ -170,31 +169,43 @@ async fn receive(
         ));
     }
 
-    // Dedupe: an activity is processed once.
-    let first_time = received::ActiveModel {
-        ap_id: Set(id.clone()),
-        actor_ap_id: Set(actor_id.clone()),
+    // A server that talks to us is alive: resume deliveries to it.
+    if super::outbox::revive(&state.db, &actor_host).await? > 0 {
+        state.federation.outbox_bell.notify_one();
+    }
+    // Dedupe: an activity already processed is acknowledged and skipped. It is
+    // recorded only after processing succeeded, so a crash in between means it
+    // is processed again when the sender retries (the handlers are idempotent).
+    if received::Entity::find_by_id(id.clone())
+        .one(&state.db)
+        .await?
+        .is_some()
+    {
+        return Ok(StatusCode::ACCEPTED);
+    }
+    let span = tracing::info_span!("inbound", activity_id = %id, actor = %actor_id, remote_host = %actor_host, kind = %kind);
+    let status =
+        tracing::Instrument::instrument(dispatch(state, &signer, &kind, &activity), span).await?;
+    let recorded = received::ActiveModel {
+        ap_id: Set(id),
+        actor_ap_id: Set(actor_id),
         received_at: Set(Utc::now()),
     }
     .insert(&state.db)
     .await;
-    if let Err(e) = first_time {
-        if matches!(
-            e.sql_err(),
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-        ) {
-            return Ok(StatusCode::ACCEPTED);
+    match recorded {
+        Ok(_) => Ok(status),
+        // A concurrent delivery of the same activity recorded it first.
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Ok(status)
         }
-        return Err(e.into());
+        Err(e) => Err(e.into()),
     }
-    let span = tracing::info_span!("inbound", activity_id = %id, actor = %actor_id, remote_host = %actor_host, kind = %kind);
-    let _enter = span.enter();
-    let result = dispatch(state, &signer, &kind, &activity).await;
-    if result.is_err() {
-        // Let a corrected retry through.
-        let _ = received::Entity::delete_by_id(id).exec(&state.db).await;
-    }
-    result
 }
 
 async fn dispatch(
@@ -260,7 +271,7 @@ async fn receive_follow(
     } else {
         None
     };
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     if blocked || policy.as_deref() == Some("invite") {
         publish::answered_follow(&txn, &state.config, &target, sender, follow_id, false).await?;
         txn.commit().await?;
@@ -398,7 +409,7 @@ async fn receive_undo(
                 query = query.filter(follow::Column::ApId.eq(inner_id.as_str()));
             }
             if let Some(f) = query.one(&state.db).await? {
-                let txn = state.db.begin().await?;
+                let txn = state.db.begin_write().await?;
                 follow::Entity::delete_by_id(f.id).exec(&txn).await?;
                 membership::Entity::delete_many()
                     .filter(membership::Column::GroupId.eq(f.target_id))
@@ -462,6 +473,9 @@ async fn receive_object(
         ));
     }
     let object_kind = vocab::type_of(&object).unwrap_or_default();
+    if kind == "Create" && object_kind == "Note" && receive_vote(state, sender, &object).await? {
+        return Ok(StatusCode::ACCEPTED);
+    }
     match object_kind {
         "Note" | "Question" | "Article" | "Page" => {
             let s = notes::store_remote(state, &object, sender, 3).await?;
@@ -481,6 +495,70 @@ async fn receive_object(
         }
         _ => Ok(StatusCode::ACCEPTED),
     }
+}
+
+/// A remote vote in one of our polls: a Note with a `name` (the option) in
+/// reply to the Question. Returns false when the note is not a vote.
+async fn receive_vote(state: &AppState, sender: &Actor, object: &Value) -> Result<bool, AppError> {
+    use crate::statuses::entity::{poll, poll_vote};
+    let (Some(name), Some(parent)) = (
+        object.get("name").and_then(Value::as_str),
+        vocab::id_of(object.get("inReplyTo")),
+    ) else {
+        return Ok(false);
+    };
+    if object
+        .get("content")
+        .and_then(Value::as_str)
+        .is_some_and(|c| !c.trim().is_empty())
+    {
+        return Ok(false);
+    }
+    let Some(question) = status::Entity::find()
+        .filter(status::Column::ApId.eq(parent.as_str()))
+        .filter(status::Column::Local.eq(true))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let Some(p) = poll::Entity::find()
+        .filter(poll::Column::StatusId.eq(question.id))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    if p.expires_at.is_some_and(|e| e <= Utc::now()) {
+        return Err(AppError::invalid("poll", "the poll has ended"));
+    }
+    let options: Vec<String> = serde_json::from_str(&p.options).unwrap_or_default();
+    let choice = options
+        .iter()
+        .position(|o| o == name)
+        .ok_or_else(|| AppError::invalid("name", "not an option of this poll"))?;
+    let already: Vec<poll_vote::Model> = poll_vote::Entity::find()
+        .filter(poll_vote::Column::PollId.eq(p.id))
+        .filter(poll_vote::Column::ActorId.eq(sender.id))
+        .all(&state.db)
+        .await?;
+    if already
+        .iter()
+        .any(|v| usize::try_from(v.choice).ok() == Some(choice))
+        || (!p.multiple && !already.is_empty())
+    {
+        return Ok(true);
+    }
+    poll_vote::ActiveModel {
+        poll_id: Set(p.id),
+        actor_id: Set(sender.id),
+        choice: Set(i32::try_from(choice).unwrap_or(0)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(true)
 }
 
 /// A remote member's post addressed to a local group is passed on by the group.
@@ -510,7 +588,7 @@ async fn redistribute_to_groups(
         else {
             continue;
         };
-        let txn = state.db.begin().await?;
+        let txn = state.db.begin_write().await?;
         if publish::is_member(&txn, g.id, sender.id).await? {
             let create = serde_json::json!({
                 "@context": vocab::AS_CONTEXT,
@@ -584,7 +662,7 @@ async fn receive_like(
         .await?
         .is_some();
     if !exists {
-        let txn = state.db.begin().await?;
+        let txn = state.db.begin_write().await?;
         favourite::ActiveModel {
             actor_id: Set(sender.id),
             status_id: Set(s.id),
@@ -640,7 +718,7 @@ async fn receive_announce(
         .await?
         .is_some();
     if !exists {
-        let txn = state.db.begin().await?;
+        let txn = state.db.begin_write().await?;
         status::ActiveModel {
             ap_id: Set(announce_id.to_string()),
             actor_id: Set(sender.id),

@@ -1,6 +1,7 @@
 //! Statuses as ActivityPub `Note`s (and `Question`s with a poll), and remote
 //! notes stored as statuses.
 
+use crate::db::BeginWrite;
 use std::collections::HashSet;
 
 use axum::extract::{Path, State};
@@ -9,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -364,7 +364,7 @@ pub async fn store_remote(
         }
     }
 
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let existing = status::Entity::find()
         .filter(status::Column::ApId.eq(ap_id))
         .one(&txn)

@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
-use super::entity::{activity, delivery};
+use super::entity::{activity, delivery, instance};
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::app::AppState;
 use crate::config::Config;
@@ -88,9 +88,15 @@ enum Outcome {
 /// several processes on one database never send the same delivery twice.
 async fn claim(state: &AppState, limit: u64) -> Result<Vec<delivery::Model>, AppError> {
     let now = Utc::now();
+    let dead = sea_orm::sea_query::Query::select()
+        .column(instance::Column::Host)
+        .from(instance::Entity)
+        .and_where(instance::Column::Dead.eq(true))
+        .to_owned();
     let due = delivery::Entity::find()
         .filter(delivery::Column::State.eq("pending"))
         .filter(delivery::Column::NextAttemptAt.lte(now))
+        .filter(delivery::Column::Host.not_in_subquery(dead))
         .filter(
             Condition::any()
                 .add(delivery::Column::LockedUntil.is_null())
@@ -161,7 +167,16 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
         .collect()
         .await;
     for (d, outcome) in results {
+        let host = d.host.clone();
+        let reached = match &outcome {
+            Outcome::Delivered => Some(true),
+            Outcome::Retry(..) => Some(false),
+            Outcome::GiveUp(_) => None,
+        };
         record(state, d, outcome).await?;
+        if let Some(reached) = reached {
+            instance_health(state, &host, reached).await?;
+        }
     }
     Ok(count)
 }
@@ -216,6 +231,143 @@ async fn send(
     }
 }
 
+/// Keeps track of which instances answer: one that fails for
+/// `dead_after_hours` is marked dead and skipped until it is heard from again.
+pub async fn instance_health(state: &AppState, host: &str, reached: bool) -> Result<(), AppError> {
+    let now = Utc::now();
+    let row = instance::Entity::find_by_id(host.to_string())
+        .one(&state.db)
+        .await?;
+    let dead_after =
+        Duration::hours(i64::try_from(state.config.federation.dead_after_hours).unwrap_or(72));
+    match (row, reached) {
+        (Some(r), true) => {
+            if r.failing_since.is_some() || r.dead {
+                tracing::info!(host, "instance answers again");
+            }
+            let mut active: instance::ActiveModel = r.into();
+            active.failing_since = Set(None);
+            active.dead = Set(false);
+            active.last_success_at = Set(Some(now));
+            active.update(&state.db).await?;
+        }
+        (Some(r), false) => {
+            let since = r.failing_since.unwrap_or(now);
+            let dead = now - since >= dead_after;
+            if dead && !r.dead {
+                tracing::warn!(host, "instance failed for too long; marked dead");
+            }
+            let mut active: instance::ActiveModel = r.into();
+            active.failing_since = Set(Some(since));
+            active.dead = Set(dead);
+            active.update(&state.db).await?;
+        }
+        (None, reached) => {
+            let inserted = instance::ActiveModel {
+                host: Set(host.to_string()),
+                failing_since: Set((!reached).then_some(now)),
+                last_success_at: Set(reached.then_some(now)),
+                dead: Set(false),
+            }
+            .insert(&state.db)
+            .await;
+            if let Err(e) = inserted
+                && !matches!(
+                    e.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                )
+            {
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Brings an instance back: not dead, and its waiting deliveries due now.
+/// Called when it sends us anything and by `knooppunt federation retry`.
+pub async fn revive(db: &impl ConnectionTrait, host: &str) -> Result<u64, AppError> {
+    let was_down = instance::Entity::find_by_id(host.to_string())
+        .one(db)
+        .await?
+        .is_some_and(|r| r.dead || r.failing_since.is_some());
+    if !was_down {
+        return Ok(0);
+    }
+    instance::Entity::update_many()
+        .col_expr(instance::Column::Dead, Expr::value(false))
+        .col_expr(
+            instance::Column::FailingSince,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(instance::Column::Host.eq(host))
+        .exec(db)
+        .await?;
+    let result = delivery::Entity::update_many()
+        .col_expr(delivery::Column::NextAttemptAt, Expr::value(Utc::now()))
+        .filter(delivery::Column::Host.eq(host))
+        .filter(delivery::Column::State.eq("pending"))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Figures for operators: the queue and the instances that fail.
+#[derive(Debug, serde::Serialize)]
+pub struct QueueStatus {
+    pub pending: u64,
+    pub failing: u64,
+    pub failed: u64,
+    pub delivered: u64,
+    pub oldest_pending_secs: Option<i64>,
+    pub dead_instances: Vec<String>,
+    pub failing_instances: Vec<String>,
+}
+
+pub async fn status(db: &impl ConnectionTrait) -> Result<QueueStatus, AppError> {
+    let count = |state: &'static str| {
+        delivery::Entity::find()
+            .filter(delivery::Column::State.eq(state))
+            .count(db)
+    };
+    let pending = count("pending").await?;
+    let failed = count("failed").await?;
+    let delivered = count("delivered").await?;
+    let failing = delivery::Entity::find()
+        .filter(delivery::Column::State.eq("pending"))
+        .filter(delivery::Column::Attempts.gt(0))
+        .count(db)
+        .await?;
+    let oldest = delivery::Entity::find()
+        .filter(delivery::Column::State.eq("pending"))
+        .order_by_asc(delivery::Column::Id)
+        .one(db)
+        .await?
+        .map(|d| (Utc::now() - d.created_at).num_seconds());
+    let instances = instance::Entity::find()
+        .filter(instance::Column::FailingSince.is_not_null())
+        .order_by_asc(instance::Column::Host)
+        .all(db)
+        .await?;
+    Ok(QueueStatus {
+        pending,
+        failing,
+        failed,
+        delivered,
+        oldest_pending_secs: oldest,
+        dead_instances: instances
+            .iter()
+            .filter(|i| i.dead)
+            .map(|i| i.host.clone())
+            .collect(),
+        failing_instances: instances
+            .iter()
+            .filter(|i| !i.dead)
+            .map(|i| i.host.clone())
+            .collect(),
+    })
+}
+
 /// The wait before attempt `n + 1`: base · 2^(n-1), at most six hours.
 pub fn backoff(config: &Config, attempts: i32) -> Duration {
     let base = i64::try_from(config.federation.retry_base_secs)
@@ -268,6 +420,9 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
 /// sleeps until rung or for a second.
 pub async fn run_worker(state: AppState) {
     loop {
+        if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
+            tracing::error!(error = %e, "announcing ended polls");
+        }
         match deliver_due(&state).await {
             Ok(0) => {
                 tokio::select! {

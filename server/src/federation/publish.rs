@@ -476,3 +476,40 @@ pub async fn profile_updated(
     )
     .await
 }
+
+/// A vote in a remote poll: a Note named after the option, in reply to the
+/// Question, sent to its author (as Mastodon votes).
+pub async fn voted(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    voter: &Actor,
+    author: &Actor,
+    question: &status::Model,
+    option: &str,
+) -> Result<(), AppError> {
+    let token = crate::secrets::random_token()?;
+    let note = json!({
+        "id": format!("{}#votes/{token}", voter.ap_id),
+        "type": "Note",
+        "name": option,
+        "attributedTo": voter.ap_id,
+        "inReplyTo": question.ap_id,
+        "to": [author.ap_id],
+    });
+    let activity = with_context(json!({
+        "id": format!("{}#votes/{token}/activity", voter.ap_id),
+        "type": "Create",
+        "actor": voter.ap_id,
+        "to": [author.ap_id],
+        "object": note,
+    }));
+    enqueue(
+        db,
+        config,
+        voter,
+        &activity,
+        false,
+        [author.inbox_url.clone()],
+    )
+    .await
+}

@@ -155,3 +155,25 @@ pub async fn mutes(
         body,
     ))
 }
+
+/// `POST /api/v1/follow_requests/:id/authorize`
+pub async fn authorize(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let person = auth.person("write:follows")?;
+    let requester = service::answer_request(&state, person, &id, true).await?;
+    relationship(&state, person.actor.id, requester.id).await
+}
+
+/// `POST /api/v1/follow_requests/:id/reject`
+pub async fn reject(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let person = auth.person("write:follows")?;
+    let requester = service::answer_request(&state, person, &id, false).await?;
+    relationship(&state, person.actor.id, requester.id).await
+}

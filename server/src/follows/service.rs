@@ -1,11 +1,11 @@
 //! Following (with approval for locked accounts), blocking and muting, and the
 //! relationship between two actors as clients show it.
 
+use crate::db::BeginWrite;
 use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -74,7 +74,7 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
             person.actor.ap_id,
             crate::secrets::random_token()?
         );
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         follow::ActiveModel {
             follower_id: Set(me),
             target_id: Set(target.id),
@@ -118,7 +118,7 @@ pub async fn unfollow(
         .one(db)
         .await?;
     if let Some(f) = existing {
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         follow::Entity::delete_by_id(f.id).exec(&txn).await?;
         if let Some(follow_id) = &f.ap_id {
             publish::followed(&txn, &state.config, &person.actor, &target, follow_id, true).await?;
@@ -137,7 +137,7 @@ pub async fn block(state: &AppState, person: &Person, target_id: &str) -> Result
     if target.id == me {
         return Err(AppError::invalid("id", "you cannot block yourself"));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let exists = block::Entity::find()
         .filter(block::Column::ActorId.eq(me))
         .filter(block::Column::TargetId.eq(target.id))
@@ -289,4 +289,48 @@ pub async fn relationships(
             })
         })
         .collect())
+}
+
+/// Accepts or rejects a pending follow request to `person` from `requester_id`.
+pub async fn answer_request(
+    state: &AppState,
+    person: &Person,
+    requester_id: &str,
+    accept: bool,
+) -> Result<Actor, AppError> {
+    let db = &state.db;
+    let requester = find_actor(db, requester_id).await?;
+    let request = follow::Entity::find()
+        .filter(follow::Column::FollowerId.eq(requester.id))
+        .filter(follow::Column::TargetId.eq(person.actor.id))
+        .filter(follow::Column::Accepted.eq(false))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Record not found".into()))?;
+    let txn = db.begin_write().await?;
+    let follow_ap_id = request.ap_id.clone();
+    if accept {
+        let mut active: follow::ActiveModel = request.into();
+        active.accepted = Set(true);
+        active.update(&txn).await?;
+        notify(&txn, person.actor.id, "follow", requester.id, None).await?;
+    } else {
+        follow::Entity::delete_by_id(request.id).exec(&txn).await?;
+    }
+    crate::notifications::withdraw(&txn, person.actor.id, "follow_request", requester.id, None)
+        .await?;
+    if let (false, Some(follow_id)) = (requester.local, follow_ap_id) {
+        publish::answered_follow(
+            &txn,
+            &state.config,
+            &person.actor,
+            &requester,
+            &follow_id,
+            accept,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(requester)
 }

@@ -1,6 +1,7 @@
 //! What can be done to groups. Each change is one transaction.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, TransactionTrait};
+use crate::db::BeginWrite;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 
 use super::entity::{group, membership};
 use super::{JoinPolicy, MemberRole};
@@ -46,7 +47,7 @@ pub async fn create(
         .await
         .map_err(|e| AppError::Internal(format!("key generation task failed: {e}")))??;
 
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let actor = actor_store::insert_local(
         &txn,
         config,

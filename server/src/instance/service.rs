@@ -1,6 +1,7 @@
 //! Bringing an instance's own state into being: run once per start, idempotent.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, TransactionTrait};
+use crate::db::BeginWrite;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 
 use super::settings;
 use crate::actors::store::{self as actor_store, NewLocalActor};
@@ -86,7 +87,7 @@ async fn create_system_actor(
         ActorKind::Application => config.instance.name.clone(),
         _ => name.to_string(),
     };
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let actor = actor_store::insert_local(
         &txn,
         config,

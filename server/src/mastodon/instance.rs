@@ -490,3 +490,18 @@ pub mod marker {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// `GET /api/knooppunt/v1/admin/federation`: the delivery queue, for administrators.
+pub async fn federation_status(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Value>, AppError> {
+    let person = auth.person("read")?;
+    if !person.account.admin {
+        return Err(AppError::Forbidden("administrators only".into()));
+    }
+    let status = crate::federation::outbox::status(&state.db).await?;
+    serde_json::to_value(status)
+        .map(Json)
+        .map_err(|e| AppError::Internal(e.to_string()))
+}

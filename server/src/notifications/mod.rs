@@ -20,6 +20,18 @@ pub async fn notify(
     if recipient == from {
         return Ok(());
     }
+    record(db, recipient, kind, from, status_id).await
+}
+
+/// Records a notification for a local person, even of their own doing (a poll
+/// of theirs that ended).
+pub async fn record(
+    db: &impl ConnectionTrait,
+    recipient: i64,
+    kind: &str,
+    from: i64,
+    status_id: Option<i64>,
+) -> Result<(), AppError> {
     let local = crate::actors::entity::Entity::find_by_id(recipient)
         .one(db)
         .await?

@@ -200,13 +200,14 @@ pub async fn exchange_code(
         .one(db)
         .await?
         .ok_or_else(|| invalid("unknown or already used code"))?;
+    // Another client can neither use nor burn someone else's code.
+    if stored.app_id != app.id {
+        return Err(invalid("the code was issued to another client"));
+    }
     // Single use: gone whatever happens next.
     code::Entity::delete_by_id(stored.code_hash.clone())
         .exec(db)
         .await?;
-    if stored.app_id != app.id {
-        return Err(invalid("the code was issued to another client"));
-    }
     if stored.expires_at < Utc::now() {
         return Err(invalid("the code has expired"));
     }

@@ -1,9 +1,9 @@
 //! Client API handlers for accounts: one's own profile, lookup, statuses, search.
 
+use crate::db::BeginWrite;
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use sea_orm::TransactionTrait;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -115,7 +115,7 @@ pub async fn update_credentials(
         }
     }
     active.updated_at = Set(chrono::Utc::now());
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let updated = active.update(&txn).await?;
     let document = crate::federation::actors::document(&state, &updated).await?;
     crate::federation::publish::profile_updated(&txn, &state.config, &updated, document).await?;

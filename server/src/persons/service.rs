@@ -1,10 +1,11 @@
 //! What can be done to local persons: create, list, disable. Each change is
 //! one transaction.
 
+use crate::db::BeginWrite;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use super::Role;
@@ -73,7 +74,7 @@ pub async fn create(
     .await
     .map_err(|e| AppError::Internal(format!("key generation task failed: {e}")))??;
 
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let actor = actor_store::insert_local(
         &txn,
         config,

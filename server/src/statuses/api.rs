@@ -438,7 +438,7 @@ pub async fn vote(
                 .map_err(|_| AppError::invalid("choices", format!("{c:?} is not an option number")))
         })
         .collect::<Result<_, _>>()?;
-    let p = service::vote(&state.db, person, &id, &choices).await?;
+    let p = service::vote(&state, person, &id, &choices).await?;
     let rendered = views::polls(&state.db, std::slice::from_ref(&p), Some(person.actor.id)).await?;
     rendered
         .get(&p.status_id)

@@ -132,6 +132,8 @@ pub mod poll {
         pub options: String,
         pub multiple: bool,
         pub expires_at: Option<DateTimeUtc>,
+        /// When the author and voters were told the poll ended.
+        pub ended_notified_at: Option<DateTimeUtc>,
     }
     no_relations!();
 }

@@ -1,12 +1,12 @@
 //! The rules of statuses. Each action is one transaction: the change, its
 //! mentions, tags, attachments and notifications commit together.
 
+use crate::db::BeginWrite;
 use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
 use super::Visibility;
@@ -219,7 +219,7 @@ pub async fn create(
     let (resolved, mentioned) = resolve_mentions(state, &refs).await?;
     let content = text::to_html(&draft.text, &resolved, &config.base_url());
 
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let attachments = own_media(&txn, person, &draft.media_ids, None).await?;
     let now = Utc::now();
     let placeholder = format!("urn:knooppunt:pending:{}", crate::secrets::random_token()?);
@@ -322,7 +322,7 @@ pub async fn edit(
     let (resolved, mentioned) = resolve_mentions(state, &refs).await?;
     let content = text::to_html(&draft.text, &resolved, &config.base_url());
 
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let attachments = own_media(&txn, person, &draft.media_ids, Some(s.id)).await?;
     edit::ActiveModel {
         status_id: Set(s.id),
@@ -405,7 +405,7 @@ pub async fn delete(
 ) -> Result<status::Model, AppError> {
     let s = find_visible(&state.db, Some(person.actor.id), id).await?;
     owned(person, &s)?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     if s.reblog_of_id.is_none() {
         publish::status_deleted(&txn, &state.config, &s).await?;
     }
@@ -437,7 +437,7 @@ pub async fn favourite(
         .await?
         .is_some();
     if !exists {
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         let like_id = format!(
             "{}#likes/{}",
             person.actor.ap_id,
@@ -473,7 +473,7 @@ pub async fn unfavourite(
         .one(&state.db)
         .await?;
     if let Some(fav) = existing {
-        let txn = state.db.begin().await?;
+        let txn = state.db.begin_write().await?;
         favourite::Entity::delete_by_id(fav.id).exec(&txn).await?;
         crate::notifications::withdraw(&txn, s.actor_id, "favourite", person.actor.id, Some(s.id))
             .await?;
@@ -513,7 +513,7 @@ pub async fn reblog(
     {
         return Ok(existing);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let placeholder = format!("urn:knooppunt:pending:{}", crate::secrets::random_token()?);
     let inserted = status::ActiveModel {
         ap_id: Set(placeholder),
@@ -558,7 +558,7 @@ pub async fn unreblog(
         .one(db)
         .await?;
     if let Some(boost) = boost {
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         publish::announced(&txn, &state.config, &person.actor, &boost, &original, true).await?;
         status::Entity::delete_by_id(boost.id).exec(&txn).await?;
         crate::notifications::withdraw(&txn, original.actor_id, "reblog", me, Some(original.id))
@@ -571,11 +571,12 @@ pub async fn unreblog(
 
 /// Votes in a poll: once, before it closes, with valid choices.
 pub async fn vote(
-    db: &DatabaseConnection,
+    state: &AppState,
     person: &Person,
     poll_id: &str,
     choices: &[u64],
 ) -> Result<poll::Model, AppError> {
+    let db = &state.db;
     let me = person.actor.id;
     let not_found = || AppError::NotFound("Record not found".into());
     let id: i64 = poll_id.parse().map_err(|_| not_found())?;
@@ -619,8 +620,14 @@ pub async fn vote(
     if already {
         return Err(AppError::invalid("poll", "you have already voted"));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
+    let author = actor::Entity::find_by_id(s.actor_id).one(&txn).await?;
     for c in choices {
+        if let Some(author) = author.as_ref().filter(|a| !a.local)
+            && let Some(option) = options.get(usize::try_from(c).unwrap_or(usize::MAX))
+        {
+            publish::voted(&txn, &state.config, &person.actor, author, &s, option).await?;
+        }
         poll_vote::ActiveModel {
             poll_id: Set(p.id),
             actor_id: Set(me),
@@ -633,7 +640,62 @@ pub async fn vote(
         .map_err(|e| AppError::from_db_conflict(e, "you have already voted".into()))?;
     }
     txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(p)
+}
+
+/// Tells the author and local voters of each poll that has ended; run by the
+/// background worker. Returns how many polls were handled.
+pub async fn notify_ended_polls(state: &AppState) -> Result<usize, AppError> {
+    use sea_orm::QuerySelect;
+    let ended = poll::Entity::find()
+        .filter(poll::Column::ExpiresAt.lte(Utc::now()))
+        .filter(poll::Column::EndedNotifiedAt.is_null())
+        .limit(100)
+        .all(&state.db)
+        .await?;
+    let mut count = 0;
+    for p in ended {
+        let Some(s) = status::Entity::find_by_id(p.status_id)
+            .one(&state.db)
+            .await?
+        else {
+            continue;
+        };
+        let voters: Vec<i64> = poll_vote::Entity::find()
+            .filter(poll_vote::Column::PollId.eq(p.id))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|v| v.actor_id)
+            .collect();
+        let txn = state.db.begin_write().await?;
+        // Claim the poll first: with several workers only one tells the voters.
+        let claimed = poll::Entity::update_many()
+            .col_expr(
+                poll::Column::EndedNotifiedAt,
+                sea_orm::sea_query::Expr::value(Some(Utc::now())),
+            )
+            .filter(poll::Column::Id.eq(p.id))
+            .filter(poll::Column::EndedNotifiedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let mut told: Vec<i64> = Vec::new();
+        for recipient in std::iter::once(s.actor_id).chain(voters) {
+            if !told.contains(&recipient) {
+                told.push(recipient);
+                // The author hears of their own poll too: "from" is the author, so notify() would skip it.
+                crate::notifications::record(&txn, recipient, "poll", s.actor_id, Some(s.id))
+                    .await?;
+            }
+        }
+        txn.commit().await?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Earlier versions of a status, oldest first, followed by the current one.
