@@ -7,6 +7,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_client_api;
 mod m20261123_000003_federation;
 mod m20261123_000004_poll_endings;
+mod m20261123_000005_inbound_journal;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_client_api::Migration),
             Box::new(m20261123_000003_federation::Migration),
             Box::new(m20261123_000004_poll_endings::Migration),
+            Box::new(m20261123_000005_inbound_journal::Migration),
         ]
     }
 }

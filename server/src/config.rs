@@ -152,6 +152,11 @@ pub struct FederationConfig {
     pub give_up_after_hours: u64,
     /// An instance failing this long is marked dead and skipped until it is heard from.
     pub dead_after_hours: u64,
+    /// How long a worker holds a delivery it is sending; after a crash the
+    /// delivery is sent again once the hold runs out.
+    pub delivery_lease_secs: u64,
+    /// Activities accepted per minute from one remote instance; more get 429.
+    pub inbox_per_minute: u32,
 }
 
 impl Default for FederationConfig {
@@ -163,6 +168,8 @@ impl Default for FederationConfig {
             retry_base_secs: 60,
             give_up_after_hours: 96,
             dead_after_hours: 72,
+            delivery_lease_secs: 120,
+            inbox_per_minute: 600,
         }
     }
 }

@@ -22,6 +22,9 @@ pub enum AppError {
     Unauthorized(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// 429 with a `Retry-After` in seconds.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: u64 },
     /// An RFC 6749 error from the token endpoint: `{"error": code, "error_description": …}`.
     #[error("{description}")]
     OAuth {
@@ -78,7 +81,9 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests(_) | AppError::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::OAuth { status, .. } => *status,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -109,6 +114,13 @@ impl IntoResponse for AppError {
             _ => serde_json::json!({ "error": self.to_string() }),
         };
         let mut response = (status, Json(body)).into_response();
+        if let AppError::RateLimited { retry_after, .. } = &self
+            && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
         if status == StatusCode::UNAUTHORIZED {
             // RFC 6750: tell clients how to authenticate.
             let challenge = match &self {

@@ -138,3 +138,40 @@ impl ApiClient {
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+/// Sends `activity` to `inbox_url` signed by a local actor of `from`, as its
+/// server would: for tests that play a peer by hand.
+pub async fn signed_post(
+    from: &TestInstance,
+    actor_name: &str,
+    inbox_url: &str,
+    activity: &Value,
+) -> reqwest::Response {
+    let actor =
+        knooppunt::actors::store::find_local(&from.state.db, &from.state.config, actor_name)
+            .await
+            .expect("db")
+            .expect("actor exists");
+    let key = knooppunt_federation::keys::private_key_from_pem(
+        actor.private_key_pem.as_deref().expect("local key"),
+    )
+    .expect("key");
+    let url = url::Url::parse(inbox_url).expect("inbox url");
+    let body = serde_json::to_vec(activity).expect("json");
+    let headers = knooppunt_federation::signatures::sign(
+        "POST",
+        &url,
+        Some(&body),
+        &format!("{}#main-key", actor.ap_id),
+        &key,
+    )
+    .expect("sign");
+    let mut request = from
+        .client
+        .post(url)
+        .header("content-type", "application/activity+json");
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.body(body).send().await.expect("post")
+}

@@ -8,6 +8,7 @@ mod client_api;
 mod config;
 mod database;
 mod federation;
+mod inbox;
 mod instances;
 mod mastodon_py;
 mod serve;

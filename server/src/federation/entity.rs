@@ -63,6 +63,9 @@ pub mod received {
         pub ap_id: String,
         pub actor_ap_id: String,
         pub received_at: DateTimeUtc,
+        /// The verified activity, kept until it has been processed.
+        pub body: Option<String>,
+        pub processed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -119,6 +119,13 @@ async fn receive(
     let actor_host = vocab::host_of(&actor_id)
         .ok_or_else(|| AppError::BadRequest("actor is not a URL".into()))?;
 
+    // Floods are refused before any signature work.
+    if let Err(wait) = state.federation.inbox_limiter.admit(&actor_host) {
+        return Err(AppError::RateLimited {
+            message: format!("too many activities from {actor_host}"),
+            retry_after: wait,
+        });
+    }
     // Signature over the request, with the key of the actor named by keyId.
     let lowered: BTreeMap<String, String> = headers
         .iter()
@@ -173,39 +180,105 @@ async fn receive(
     if super::outbox::revive(&state.db, &actor_host).await? > 0 {
         state.federation.outbox_bell.notify_one();
     }
-    // Dedupe: an activity already processed is acknowledged and skipped. It is
-    // recorded only after processing succeeded, so a crash in between means it
-    // is processed again when the sender retries (the handlers are idempotent).
-    if received::Entity::find_by_id(id.clone())
+    // Dedupe: an activity already processed is acknowledged and skipped.
+    // Otherwise it is written down before it is processed, so that a crash in
+    // between leaves it to be processed again at the next start.
+    match received::Entity::find_by_id(id.clone())
         .one(&state.db)
         .await?
-        .is_some()
     {
-        return Ok(StatusCode::ACCEPTED);
+        Some(r) if r.processed_at.is_some() => return Ok(StatusCode::ACCEPTED),
+        Some(_) => {}
+        None => {
+            let journal = received::ActiveModel {
+                ap_id: Set(id.clone()),
+                actor_ap_id: Set(actor_id.clone()),
+                received_at: Set(Utc::now()),
+                body: Set(Some(String::from_utf8_lossy(body).into_owned())),
+                processed_at: Set(None),
+            }
+            .insert(&state.db)
+            .await;
+            if let Err(e) = journal
+                && !matches!(
+                    e.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                )
+            {
+                return Err(e.into());
+            }
+        }
     }
-    let span = tracing::info_span!("inbound", activity_id = %id, actor = %actor_id, remote_host = %actor_host, kind = %kind);
-    let status =
-        tracing::Instrument::instrument(dispatch(state, &signer, &kind, &activity), span).await?;
-    let recorded = received::ActiveModel {
-        ap_id: Set(id),
-        actor_ap_id: Set(actor_id),
-        received_at: Set(Utc::now()),
-    }
-    .insert(&state.db)
-    .await;
-    match recorded {
-        Ok(_) => Ok(status),
-        // A concurrent delivery of the same activity recorded it first.
-        Err(e)
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
+    process(state, &signer, &id, &kind, &activity).await
+}
+
+/// Runs an activity's effect and marks it processed. On a refusal the journal
+/// entry is dropped, so a corrected retry is not taken for a duplicate.
+async fn process(
+    state: &AppState,
+    sender: &Actor,
+    id: &str,
+    kind: &str,
+    activity: &Value,
+) -> Result<StatusCode, AppError> {
+    let span = tracing::info_span!("inbound", activity_id = %id, actor = %sender.ap_id, remote_host = %sender.host, kind = %kind);
+    match tracing::Instrument::instrument(dispatch(state, sender, kind, activity), span).await {
+        Ok(status) => {
+            received::Entity::update_many()
+                .col_expr(
+                    received::Column::ProcessedAt,
+                    sea_orm::sea_query::Expr::value(Some(Utc::now())),
+                )
+                .col_expr(
+                    received::Column::Body,
+                    sea_orm::sea_query::Expr::value(Option::<String>::None),
+                )
+                .filter(received::Column::ApId.eq(id))
+                .exec(&state.db)
+                .await?;
             Ok(status)
         }
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            if !matches!(e, AppError::Database(_) | AppError::Internal(_)) {
+                received::Entity::delete_by_id(id.to_string())
+                    .exec(&state.db)
+                    .await?;
+            }
+            Err(e)
+        }
     }
+}
+
+/// Processes what was received but not processed before the last stop (a
+/// crash, a kill). Signatures were checked when they arrived.
+pub async fn resume_unprocessed(state: &AppState) -> Result<usize, AppError> {
+    let pending = received::Entity::find()
+        .filter(received::Column::ProcessedAt.is_null())
+        .all(&state.db)
+        .await?;
+    let mut done = 0;
+    for r in pending {
+        let Some(body) = r.body.as_deref() else {
+            continue;
+        };
+        let Ok(activity) = serde_json::from_str::<Value>(body) else {
+            continue;
+        };
+        let Some(kind) = vocab::type_of(&activity).map(str::to_string) else {
+            continue;
+        };
+        let sender = match remote::find_by_ap_id(state, &r.actor_ap_id).await? {
+            Some(a) => a,
+            None => continue,
+        };
+        match process(state, &sender, &r.ap_id, &kind, &activity).await {
+            Ok(_) => done += 1,
+            Err(e) => {
+                tracing::warn!(activity_id = %r.ap_id, error = %e, "could not process a journalled activity")
+            }
+        }
+    }
+    Ok(done)
 }
 
 async fn dispatch(

@@ -28,6 +28,45 @@ pub struct Federation {
     pub instance_key_id: String,
     pub instance_key: KeyPair,
     pub outbox_bell: Notify,
+    pub inbox_limiter: InboxLimiter,
+}
+
+/// Per-instance inbox rate limit: a fixed one-minute window per remote host.
+/// Kept in memory (a cache: a restart only forgets the counts).
+pub struct InboxLimiter {
+    per_minute: u32,
+    windows: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
+}
+
+impl InboxLimiter {
+    pub fn new(per_minute: u32) -> InboxLimiter {
+        InboxLimiter {
+            per_minute,
+            windows: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// Counts one activity from `host`; `Err(seconds)` to wait when over the limit.
+    pub fn admit(&self, host: &str) -> Result<(), u64> {
+        let now = std::time::Instant::now();
+        let Ok(mut windows) = self.windows.lock() else {
+            return Ok(());
+        };
+        if windows.len() > 10_000 {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let entry = windows.entry(host.to_string()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.per_minute {
+            return Err(60u64
+                .saturating_sub(now.duration_since(entry.0).as_secs())
+                .max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
 }
 
 impl Federation {
@@ -55,6 +94,7 @@ impl Federation {
             instance_key_id: format!("{instance_actor_id}#main-key"),
             instance_key,
             outbox_bell: Notify::new(),
+            inbox_limiter: InboxLimiter::new(config.federation.inbox_per_minute),
         }))
     }
 

@@ -106,7 +106,12 @@ async fn claim(state: &AppState, limit: u64) -> Result<Vec<delivery::Model>, App
         .limit(limit)
         .all(&state.db)
         .await?;
-    let lease = now + Duration::seconds(120);
+    let lease = now
+        + Duration::seconds(
+            i64::try_from(state.config.federation.delivery_lease_secs)
+                .unwrap_or(120)
+                .max(1),
+        );
     let mut claimed = Vec::with_capacity(due.len());
     for d in due {
         let result = delivery::Entity::update_many()
@@ -419,6 +424,14 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
 /// The background worker of a `serve` process: sends due deliveries, then
 /// sleeps until rung or for a second.
 pub async fn run_worker(state: AppState) {
+    match super::inbox::resume_unprocessed(&state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            activities = n,
+            "processed activities received before the last stop"
+        ),
+        Err(e) => tracing::error!(error = %e, "resuming received activities"),
+    }
     loop {
         if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
             tracing::error!(error = %e, "announcing ended polls");

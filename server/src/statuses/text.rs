@@ -264,3 +264,33 @@ mod tests {
         assert!(clean.contains("class=\"mention\""));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Whatever people type becomes HTML without markup of their own.
+        #[test]
+        fn typed_text_never_injects_markup(text in "(.|<script>|<a href=\"javascript:x\">|@[a-z]{1,5}|#[a-z]{1,5}|https?://[a-z.]{1,10}/?|\n){0,30}") {
+            let html = to_html(&text, &HashMap::new(), "https://w.example");
+            prop_assert!(!html.contains("<script"));
+            prop_assert!(!html.contains("javascript:x\""));
+            let _ = extract(&text);
+        }
+
+        /// Sanitised HTML keeps no script, event handler or non-http link.
+        #[test]
+        fn sanitised_html_is_safe(html in "(<[a-z]{1,6}( on[a-z]{1,5}=\"x\"| href=\"(javascript|data|https):x\")?>|</[a-z]{1,6}>|[a-z ]{0,5}){0,20}") {
+            let clean = sanitize_html(&html);
+            prop_assert!(!clean.contains("<script"));
+            let handler = Regex::new(r"<[^>]*\son[a-z]+=").unwrap_or_else(|_| unreachable!());
+            prop_assert!(!handler.is_match(&clean));
+            prop_assert!(!clean.contains("javascript:"));
+            prop_assert!(!clean.contains("data:"));
+        }
+    }
+}
