@@ -340,6 +340,10 @@ fn every_command_has_help() {
         &["user", "disable", "--help"],
         &["group", "--help"],
         &["group", "create", "--help"],
+        &["federation", "--help"],
+        &["federation", "status", "--help"],
+        &["federation", "retry", "--help"],
+        &["user", "approve", "--help"],
     ] {
         let out = Knooppunt::new(dir.path(), args).run();
         assert!(out.success(), "{args:?}: {out:?}");
@@ -366,4 +370,24 @@ fn every_command_has_help() {
             out.stdout
         );
     }
+}
+
+#[tokio::test]
+async fn federation_status_and_retry() {
+    let op = Operator::new().await;
+    let out = op.run(&["federation", "status"], None);
+    assert!(out.success(), "{out:?}");
+    for line in [
+        "pending deliveries:   0",
+        "given up:             0",
+        "dead instances:       -",
+    ] {
+        assert!(out.stdout.contains(line), "{line:?} in {}", out.stdout);
+    }
+    assert_refused(
+        &op.run(&["federation", "retry", "noord.example"], None),
+        1,
+        "no deliveries were ever made to noord.example",
+    );
+    op.finish().await;
 }
