@@ -131,7 +131,11 @@ pub fn prepare(
     if date > now + MAX_SKEW_AHEAD {
         return Err(SignatureError::Future);
     }
-    let config = Config::new().mastodon_compat().set_expiration(MAX_AGE);
+    let mut config = Config::new().mastodon_compat().set_expiration(MAX_AGE);
+    if body.is_some() {
+        // Unless the Digest is signed, the body is not: refuse, as Mastodon does.
+        config = config.require_digest();
+    }
     let method = method.to_lowercase();
     let mut targets = vec![];
     if let Some(q) = query.filter(|q| !q.is_empty()) {
@@ -306,6 +310,21 @@ mod tests {
             .unwrap_err(),
             SignatureError::DigestMismatch
         );
+    }
+
+    #[test]
+    fn a_post_must_sign_its_digest() {
+        let keys = generate_actor_keys().unwrap();
+        let pair = private_key_from_pem(&keys.private_key_pem).unwrap();
+        let url = url::Url::parse("https://b.example/inbox").unwrap();
+        // Signed as a GET (no digest), then sent with a body.
+        let signed = sign("GET", &url, None, "k", &pair).unwrap();
+        let mut headers = headers_of(&signed, "b.example");
+        headers.insert("digest".into(), digest(b"{}"));
+        assert!(matches!(
+            prepare("GET", "/inbox", None, &headers, Some(b"{}")),
+            Err(SignatureError::Malformed(_))
+        ));
     }
 
     #[test]

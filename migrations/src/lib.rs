@@ -8,6 +8,7 @@ mod m20261123_000002_client_api;
 mod m20261123_000003_federation;
 mod m20261123_000004_poll_endings;
 mod m20261123_000005_inbound_journal;
+mod m20261123_000006_delivery_order;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_federation::Migration),
             Box::new(m20261123_000004_poll_endings::Migration),
             Box::new(m20261123_000005_inbound_journal::Migration),
+            Box::new(m20261123_000006_delivery_order::Migration),
         ]
     }
 }

@@ -180,6 +180,29 @@ impl ServeProcess {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("serve process still owned").id()
+    }
+
+    /// Sends SIGKILL (a crash: no clean-up at all) and waits for the exit;
+    /// returns what the process printed on standard error until then.
+    pub fn kill(mut self) -> Finished {
+        let mut child = self.child.take().expect("serve process still owned");
+        let pid = child.id().to_string();
+        let status = Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill -KILL failed");
+        let status = child.wait().expect("wait");
+        Finished {
+            code: status.code(),
+            stdout: String::new(),
+            stderr: self.collect_stderr(),
+        }
+    }
+
     /// Sends SIGTERM and waits for the exit; returns the exit code and stderr.
     pub fn terminate(mut self) -> Finished {
         let mut child = self.child.take().expect("serve process still owned");

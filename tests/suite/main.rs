@@ -11,4 +11,5 @@ mod federation;
 mod inbox;
 mod instances;
 mod mastodon_py;
+mod python_peer;
 mod serve;

@@ -292,7 +292,7 @@ async fn dispatch(
         "Follow" => receive_follow(state, sender, activity).await,
         "Accept" | "Reject" => receive_answer(state, sender, object, kind == "Accept").await,
         "Undo" => receive_undo(state, sender, object).await,
-        "Create" | "Update" => receive_object(state, sender, kind, object).await,
+        "Create" | "Update" => receive_object(state, sender, kind, activity).await,
         "Delete" => receive_delete(state, sender, object).await,
         "Like" => receive_like(state, sender, activity).await,
         "Announce" => receive_announce(state, sender, activity).await,
@@ -524,10 +524,10 @@ async fn receive_object(
     state: &AppState,
     sender: &Actor,
     kind: &str,
-    object: Option<&Value>,
+    activity: &Value,
 ) -> Result<StatusCode, AppError> {
-    let object = match object {
-        Some(Value::Object(_)) => object.cloned().unwrap_or_default(),
+    let object = match activity.get("object") {
+        Some(inline @ Value::Object(_)) => inline.clone(),
         Some(Value::String(id)) => {
             // Only an id: fetch it, and the fetched object's id must be that URL.
             if vocab::host_of(id) != Some(sender.host.clone()) {
@@ -553,7 +553,7 @@ async fn receive_object(
         "Note" | "Question" | "Article" | "Page" => {
             let s = notes::store_remote(state, &object, sender, 3).await?;
             if kind == "Create" {
-                redistribute_to_groups(state, sender, &object, &s).await?;
+                redistribute_to_groups(state, sender, activity, &object, &s).await?;
             }
             Ok(StatusCode::ACCEPTED)
         }
@@ -638,6 +638,7 @@ async fn receive_vote(state: &AppState, sender: &Actor, object: &Value) -> Resul
 async fn redistribute_to_groups(
     state: &AppState,
     sender: &Actor,
+    create: &Value,
     object: &Value,
     s: &status::Model,
 ) -> Result<(), AppError> {
@@ -663,16 +664,8 @@ async fn redistribute_to_groups(
         };
         let txn = state.db.begin_write().await?;
         if publish::is_member(&txn, g.id, sender.id).await? {
-            let create = serde_json::json!({
-                "@context": vocab::AS_CONTEXT,
-                "id": format!("{}#create", s.ap_id),
-                "type": "Create",
-                "actor": sender.ap_id,
-                "to": object.get("to"),
-                "cc": object.get("cc"),
-                "object": object,
-            });
-            publish::redistribute(&txn, &state.config, &g, s, &create).await?;
+            // FEP-1b12: the group announces the Create exactly as the member sent it.
+            publish::redistribute(&txn, &state.config, &g, s, create).await?;
         }
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();

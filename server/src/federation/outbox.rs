@@ -3,7 +3,7 @@
 //! workers claim due deliveries, sign and send them, and retry with capped
 //! exponential backoff. Nothing lives only in memory.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
@@ -86,7 +86,11 @@ enum Outcome {
 
 /// Claims up to `limit` due deliveries. The claim is a conditional update, so
 /// several processes on one database never send the same delivery twice.
-async fn claim(state: &AppState, limit: u64) -> Result<Vec<delivery::Model>, AppError> {
+async fn claim(
+    state: &AppState,
+    limit: u64,
+    busy_hosts: &[String],
+) -> Result<Vec<delivery::Model>, AppError> {
     let now = Utc::now();
     let dead = sea_orm::sea_query::Query::select()
         .column(instance::Column::Host)
@@ -97,6 +101,7 @@ async fn claim(state: &AppState, limit: u64) -> Result<Vec<delivery::Model>, App
         .filter(delivery::Column::State.eq("pending"))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(delivery::Column::Host.not_in_subquery(dead))
+        .filter(delivery::Column::Host.is_not_in(busy_hosts.to_vec()))
         .filter(
             Condition::any()
                 .add(delivery::Column::LockedUntil.is_null())
@@ -106,6 +111,35 @@ async fn claim(state: &AppState, limit: u64) -> Result<Vec<delivery::Model>, App
         .limit(limit)
         .all(&state.db)
         .await?;
+    // Per inbox, only the oldest pending delivery may go: activities arrive in
+    // the order they were made, and a failing one holds back the later ones.
+    let inboxes: Vec<String> = due
+        .iter()
+        .map(|d| d.inbox_url.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let heads: std::collections::HashSet<i64> = if inboxes.is_empty() {
+        Default::default()
+    } else {
+        delivery::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::expr(sea_orm::sea_query::Func::min(Expr::col(
+                    delivery::Column::Id,
+                ))),
+                "id",
+            )
+            .filter(delivery::Column::State.eq("pending"))
+            .filter(delivery::Column::InboxUrl.is_in(inboxes))
+            .group_by(delivery::Column::InboxUrl)
+            .into_tuple::<i64>()
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let due: Vec<delivery::Model> = due.into_iter().filter(|d| heads.contains(&d.id)).collect();
     let lease = now
         + Duration::seconds(
             i64::try_from(state.config.federation.delivery_lease_secs)
@@ -132,59 +166,52 @@ async fn claim(state: &AppState, limit: u64) -> Result<Vec<delivery::Model>, App
     Ok(claimed)
 }
 
-/// Sends one batch of due deliveries; returns how many were attempted.
+/// Sends one batch of due deliveries and waits for all of them; returns how
+/// many were attempted. Used by tests and operators to drain the queue.
 pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
-    let batch = claim(state, 64).await?;
-    if batch.is_empty() {
-        return Ok(0);
-    }
-    let activity_ids: Vec<i64> = batch.iter().map(|d| d.activity_id).collect();
-    let activities: HashMap<i64, activity::Model> = activity::Entity::find()
-        .filter(activity::Column::Id.is_in(activity_ids))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    let actor_ids: Vec<i64> = activities.values().map(|a| a.actor_id).collect();
-    let senders: HashMap<i64, Actor> = actor::Entity::find()
-        .filter(actor::Column::Id.is_in(actor_ids))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+    let batch = claim(state, 64, &[]).await?;
     let count = batch.len();
     let concurrency = state.config.federation.delivery_concurrency.max(1);
-    let results: Vec<(delivery::Model, Outcome)> = futures_util::stream::iter(batch)
-        .map(|d| {
-            let activity = activities.get(&d.activity_id);
-            let sender = activity.and_then(|a| senders.get(&a.actor_id));
-            async move {
-                let outcome = match (activity, sender) {
-                    (Some(a), Some(s)) => send(state, &d, a, s).await,
-                    _ => Outcome::GiveUp("activity or sender no longer exists".into()),
-                };
-                (d, outcome)
-            }
-        })
+    let results: Vec<Result<(), AppError>> = futures_util::stream::iter(batch)
+        .map(|d| deliver_one(state, d))
         .buffer_unordered(concurrency)
         .collect()
         .await;
-    for (d, outcome) in results {
-        let host = d.host.clone();
-        let reached = match &outcome {
-            Outcome::Delivered => Some(true),
-            Outcome::Retry(..) => Some(false),
-            Outcome::GiveUp(_) => None,
-        };
-        record(state, d, outcome).await?;
-        if let Some(reached) = reached {
-            instance_health(state, &host, reached).await?;
-        }
+    for r in results {
+        r?;
     }
     Ok(count)
 }
+
+/// Sends one claimed delivery and records how it went.
+async fn deliver_one(state: &AppState, d: delivery::Model) -> Result<(), AppError> {
+    let activity = activity::Entity::find_by_id(d.activity_id)
+        .one(&state.db)
+        .await?;
+    let sender = match &activity {
+        Some(a) => actor::Entity::find_by_id(a.actor_id).one(&state.db).await?,
+        None => None,
+    };
+    let outcome = match (&activity, &sender) {
+        (Some(a), Some(s)) => send(state, &d, a, s).await,
+        _ => Outcome::GiveUp("activity or sender no longer exists".into()),
+    };
+    let host = d.host.clone();
+    let reached = match &outcome {
+        Outcome::Delivered => Some(true),
+        Outcome::Retry(..) => Some(false),
+        Outcome::GiveUp(_) => None,
+    };
+    record(state, d, outcome).await?;
+    if let Some(reached) = reached {
+        instance_health(state, &host, reached).await?;
+    }
+    Ok(())
+}
+
+/// Deliveries at once to one instance: a slow or hanging server holds up at
+/// most this many slots, never the whole worker.
+const PER_HOST: usize = 4;
 
 async fn send(
     state: &AppState,
@@ -424,6 +451,10 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
 /// The background worker of a `serve` process: sends due deliveries, then
 /// sleeps until rung or for a second.
 pub async fn run_worker(state: AppState) {
+    use std::collections::HashMap as Map;
+    use std::sync::{Arc, Mutex};
+    use tokio::sync::{Notify, Semaphore};
+
     match super::inbox::resume_unprocessed(&state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(
@@ -432,22 +463,90 @@ pub async fn run_worker(state: AppState) {
         ),
         Err(e) => tracing::error!(error = %e, "resuming received activities"),
     }
+    let slots = Arc::new(Semaphore::new(
+        state.config.federation.delivery_concurrency.max(1),
+    ));
+    let per_host: Arc<Mutex<Map<String, usize>>> = Arc::new(Mutex::new(Map::new()));
+    let finished = Arc::new(Notify::new());
+    let mut next_sweep = tokio::time::Instant::now();
     loop {
-        if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
-            tracing::error!(error = %e, "announcing ended polls");
-        }
-        match deliver_due(&state).await {
-            Ok(0) => {
-                tokio::select! {
-                    () = state.federation.outbox_bell.notified() => {},
-                    () = tokio::time::sleep(StdDuration::from_secs(1)) => {},
-                }
+        if tokio::time::Instant::now() >= next_sweep {
+            if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
+                tracing::error!(error = %e, "announcing ended polls");
             }
-            Ok(_) => {}
+            next_sweep = tokio::time::Instant::now() + StdDuration::from_secs(5);
+        }
+        let free = slots.available_permits();
+        let busy: Vec<String> = per_host
+            .lock()
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, n)| **n >= PER_HOST)
+                    .map(|(h, _)| h.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let batch = if free == 0 {
+            Ok(vec![])
+        } else {
+            claim(&state, free as u64, &busy).await
+        };
+        let batch = match batch {
+            Ok(b) => b,
             Err(e) => {
                 tracing::error!(error = %e, "delivery worker");
                 tokio::time::sleep(StdDuration::from_secs(5)).await;
+                continue;
             }
+        };
+        if batch.is_empty() {
+            tokio::select! {
+                () = state.federation.outbox_bell.notified() => {},
+                () = finished.notified() => {},
+                () = tokio::time::sleep(StdDuration::from_secs(1)) => {},
+            }
+            continue;
+        }
+        for d in batch {
+            let over = per_host
+                .lock()
+                .map(|m| m.get(&d.host).copied().unwrap_or(0) >= PER_HOST)
+                .unwrap_or(false);
+            if over {
+                // Claimed beyond this host's share: hand it back for a later round.
+                let _ = delivery::Entity::update_many()
+                    .col_expr(
+                        delivery::Column::LockedUntil,
+                        Expr::value(Option::<chrono::DateTime<Utc>>::None),
+                    )
+                    .filter(delivery::Column::Id.eq(d.id))
+                    .exec(&state.db)
+                    .await;
+                continue;
+            }
+            let Ok(permit) = slots.clone().acquire_owned().await else {
+                return;
+            };
+            if let Ok(mut m) = per_host.lock() {
+                *m.entry(d.host.clone()).or_insert(0) += 1;
+            }
+            let (state, per_host, finished) = (state.clone(), per_host.clone(), finished.clone());
+            tokio::spawn(async move {
+                let host = d.host.clone();
+                if let Err(e) = deliver_one(&state, d).await {
+                    tracing::error!(error = %e, "recording a delivery");
+                }
+                if let Ok(mut m) = per_host.lock()
+                    && let Some(n) = m.get_mut(&host)
+                {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        m.remove(&host);
+                    }
+                }
+                drop(permit);
+                finished.notify_one();
+            });
         }
     }
 }
@@ -461,16 +560,22 @@ pub async fn due_count(state: &AppState) -> Result<u64, AppError> {
         .await?)
 }
 
-/// Sends until nothing is due (tests drain explicitly instead of sleeping).
+/// Sends until nothing can be sent now and nothing is in flight elsewhere
+/// (tests drain explicitly instead of sleeping).
 pub async fn drain(state: &AppState) -> Result<(), AppError> {
     let deadline = tokio::time::Instant::now() + StdDuration::from_secs(30);
     loop {
         let sent = deliver_due(state).await?;
         if sent == 0 {
-            if due_count(state).await? == 0 {
+            let in_flight = delivery::Entity::find()
+                .filter(delivery::Column::State.eq("pending"))
+                .filter(delivery::Column::LockedUntil.gt(Utc::now()))
+                .count(&state.db)
+                .await?;
+            if in_flight == 0 {
                 return Ok(());
             }
-            // Another worker holds the rest; wait for it briefly.
+            // Another worker is sending; wait for it briefly.
             tokio::time::sleep(StdDuration::from_millis(20)).await;
         }
         if tokio::time::Instant::now() > deadline {
