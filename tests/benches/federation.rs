@@ -1,0 +1,287 @@
+//! Federation benchmark: prints figures, asserts nothing.
+//!
+//!   cargo bench -p knooppunt-tests --bench federation
+//!
+//! Baselines measured in the same run on this machine: single-core RSA-2048
+//! signing and verifying with aws-lc-rs, and verifying with the `rsa` crate.
+//! Then: a fan-out of one post to 1 000 followers on 200 instances (one local
+//! process listening on 200 loopback addresses), with and without 10 % of the
+//! instances hanging; and signed inbox deliveries verified and stored per second.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::post;
+use chrono::Utc;
+use knooppunt::actors::entity as actor;
+use knooppunt::follows::entity::follow;
+use knooppunt_tests::TestInstance;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+const FOLLOWERS: usize = 1000;
+const HOSTS: usize = 200;
+
+fn sign_rate() -> (f64, f64) {
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{self, KeyPair as _, UnparsedPublicKey};
+    let keys = knooppunt_federation::keys::generate_actor_keys().unwrap();
+    let pair = knooppunt_federation::keys::private_key_from_pem(&keys.private_key_pem).unwrap();
+    let rng = SystemRandom::new();
+    let message = b"(request-target): post /inbox\nhost: b.example\ndate: Mon, 23 Nov 2026 20:00:00 GMT\ndigest: SHA-256=abc";
+    let mut sig = vec![0u8; pair.public_modulus_len()];
+    let n = 2000;
+    let start = Instant::now();
+    for _ in 0..n {
+        pair.sign(&signature::RSA_PKCS1_SHA256, &rng, message, &mut sig)
+            .unwrap();
+    }
+    let sign = f64::from(n) / start.elapsed().as_secs_f64();
+    let public = pair.public_key().as_ref().to_vec();
+    let key = UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &public);
+    let n = 20_000;
+    let start = Instant::now();
+    for _ in 0..n {
+        key.verify(message, &sig).unwrap();
+    }
+    let verify = f64::from(n) / start.elapsed().as_secs_f64();
+    (sign, verify)
+}
+
+fn rsa_crate_verify_rate() -> f64 {
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::signature::{Keypair, SignatureEncoding, Signer, Verifier};
+    let keys = knooppunt_federation::keys::generate_actor_keys().unwrap();
+    let private = rsa::RsaPrivateKey::from_pkcs8_pem(&keys.private_key_pem).unwrap();
+    let signing = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(private);
+    let message =
+        b"(request-target): post /inbox\nhost: b.example\ndate: Mon, 23 Nov 2026 20:00:00 GMT";
+    let sig: Signature = signing.sign(message);
+    let verifying: VerifyingKey<sha2::Sha256> = signing.verifying_key();
+    let sig = Signature::try_from(sig.to_bytes().as_ref()).unwrap();
+    let n = 5000;
+    let start = Instant::now();
+    for _ in 0..n {
+        verifying.verify(message, &sig).unwrap();
+    }
+    f64::from(n) / start.elapsed().as_secs_f64()
+}
+
+/// One process answering for many instances: 202 at once, or never for hanging ones.
+async fn start_sink(hanging_every: Option<usize>) -> (u16, Arc<AtomicUsize>) {
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let first = tokio::net::TcpListener::bind((Ipv4Addr::new(127, 0, 2, 1), 0))
+        .await
+        .unwrap();
+    let port = first.local_addr().unwrap().port();
+    let mut listeners = vec![first];
+    for h in 1..HOSTS {
+        let ip = Ipv4Addr::new(
+            127,
+            0,
+            2 + u8::try_from(h / 250).unwrap(),
+            u8::try_from(h % 250 + 1).unwrap(),
+        );
+        listeners.push(
+            tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(ip), port))
+                .await
+                .unwrap(),
+        );
+    }
+    for (h, listener) in listeners.into_iter().enumerate() {
+        let hang = hanging_every.is_some_and(|every| h.is_multiple_of(every));
+        let counter = accepted.clone();
+        let app = Router::new().route(
+            "/users/{name}/inbox",
+            post(move || {
+                let counter = counter.clone();
+                async move {
+                    if hang {
+                        std::future::pending::<()>().await;
+                    }
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    axum::http::StatusCode::ACCEPTED
+                }
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+    }
+    (port, accepted)
+}
+
+fn host_of(h: usize, port: u16) -> String {
+    format!("127.0.{}.{}:{port}", 2 + h / 250, h % 250 + 1)
+}
+
+/// Time from the post's commit until the expected number of deliveries were accepted.
+async fn fan_out(hanging_every: Option<usize>) -> (Duration, usize) {
+    let (port, accepted) = start_sink(hanging_every).await;
+    let instance = TestInstance::start_many_with(1, |c| {
+        c.federation.delivery_concurrency = 64;
+        c.database.max_connections = 16;
+    })
+    .await
+    .pop()
+    .unwrap();
+    let alice = instance.create_person("alice", "lange wandeling 42").await;
+    let now = Utc::now();
+    let keys = knooppunt_federation::keys::generate_actor_keys().unwrap();
+    for f in 0..FOLLOWERS {
+        let h = f % HOSTS;
+        let host = host_of(h, port);
+        let ap_id = format!("http://{host}/users/f{f}");
+        let follower = actor::ActiveModel {
+            kind: Set("person".into()),
+            ap_id: Set(ap_id.clone()),
+            username: Set(format!("f{f}")),
+            username_key: Set(format!("f{f}")),
+            host: Set(host),
+            local: Set(false),
+            display_name: Set(String::new()),
+            summary: Set(String::new()),
+            inbox_url: Set(format!("{ap_id}/inbox")),
+            public_key_pem: Set(keys.public_key_pem.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            locked: Set(false),
+            fetched_at: Set(Some(now)),
+            ..Default::default()
+        }
+        .insert(&instance.state.db)
+        .await
+        .unwrap();
+        follow::ActiveModel {
+            follower_id: Set(follower.id),
+            target_id: Set(alice.id),
+            accepted: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&instance.state.db)
+        .await
+        .unwrap();
+    }
+    let expected = match hanging_every {
+        Some(every) => FOLLOWERS - (0..FOLLOWERS).filter(|f| (f % HOSTS).is_multiple_of(every)).count(),
+        None => FOLLOWERS,
+    };
+    let person = knooppunt::auth::service::load_person(&instance.state.db, alice.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let draft = knooppunt::statuses::service::Draft {
+        text: "Buurtfeest zaterdag!".into(),
+        spoiler_text: String::new(),
+        sensitive: false,
+        visibility: knooppunt::statuses::Visibility::Public,
+        language: None,
+        in_reply_to_id: None,
+        media_ids: vec![],
+        poll: None,
+    };
+    // create() returns after the commit; the background worker delivers.
+    knooppunt::statuses::service::create(&instance.state, &person, draft, None)
+        .await
+        .unwrap();
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(120);
+    while accepted.load(Ordering::Relaxed) < expected && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let elapsed = start.elapsed();
+    let got = accepted.load(Ordering::Relaxed);
+    instance.stop().await;
+    (elapsed, got)
+}
+
+/// Signed Likes from a peer instance posted to the inbox as fast as it takes them.
+async fn inbox_rate() -> (f64, usize) {
+    let mut pair = TestInstance::start_many_with(2, |c| {
+        c.federation.inbox_per_minute = 1_000_000;
+        c.database.max_connections = 16;
+    })
+    .await;
+    let b = pair.pop().unwrap();
+    let a = pair.pop().unwrap();
+    a.create_person("alice", "lange wandeling 42").await;
+    b.create_person("bob", "lange wandeling 42").await;
+    let bob_id = format!("{}/users/bob", b.base_url);
+    knooppunt::federation::remote::actor(&a.state, &bob_id)
+        .await
+        .unwrap();
+    let alice_id = format!("{}/users/alice", a.base_url);
+    let n = 2000;
+    let bodies: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{bob_id}#follows/bench-{i}"),
+                "type": "Follow",
+                "actor": bob_id,
+                "object": alice_id,
+            })
+        })
+        .collect();
+    let inbox = a.url("/inbox");
+    let start = Instant::now();
+    let ok = Arc::new(AtomicUsize::new(0));
+    let b = Arc::new(b);
+    let mut tasks = tokio::task::JoinSet::new();
+    let chunks: Vec<Vec<serde_json::Value>> = bodies
+        .chunks(n / 32)
+        .map(<[serde_json::Value]>::to_vec)
+        .collect();
+    for chunk in chunks {
+        let (b, inbox, ok) = (b.clone(), inbox.clone(), ok.clone());
+        tasks.spawn(async move {
+            for body in chunk {
+                let r = knooppunt_tests::api::signed_post(&b, "bob", &inbox, &body).await;
+                if r.status().is_success() {
+                    ok.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+    let rate = ok.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64();
+    (rate, ok.load(Ordering::Relaxed))
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let engine = knooppunt_tests::Engine::current();
+    println!(
+        "Knooppunt federation benchmark ({engine:?}, {} cores)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    let (sign, verify) = sign_rate();
+    let rsa_verify = rsa_crate_verify_rate();
+    println!("baseline: aws-lc-rs RSA-2048 sign   {sign:>9.0} /s (one core)");
+    println!("baseline: aws-lc-rs RSA-2048 verify {verify:>9.0} /s (one core)");
+    println!("baseline: rsa crate RSA-2048 verify {rsa_verify:>9.0} /s (one core)");
+
+    let ideal = Duration::from_secs_f64(FOLLOWERS as f64 / sign);
+    let (t, got) = fan_out(None).await;
+    println!(
+        "fan-out {FOLLOWERS} followers / {HOSTS} instances: {got} accepted in {:.3} s; ideal {FOLLOWERS}/sign-rate = {:.3} s; ratio {:.2} (goal <= 1.25)",
+        t.as_secs_f64(),
+        ideal.as_secs_f64(),
+        t.as_secs_f64() / ideal.as_secs_f64()
+    );
+    let (t, got) = fan_out(Some(10)).await;
+    println!(
+        "fan-out with 10% of instances hanging: {got} accepted (of the answering ones) in {:.3} s; ratio {:.2}",
+        t.as_secs_f64(),
+        t.as_secs_f64() / ideal.as_secs_f64()
+    );
+    let (rate, n) = inbox_rate().await;
+    println!(
+        "inbox: {n} signed activities verified and stored at {rate:.0} /s; ratio to the rsa crate's verify rate {:.2} (goal >= 0.6)",
+        rate / rsa_verify
+    );
+}
