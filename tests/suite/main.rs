@@ -7,6 +7,7 @@ mod cli;
 mod client_api;
 mod config;
 mod database;
+mod discovery;
 mod federation;
 mod inbox;
 mod instances;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -186,7 +186,24 @@ pub async fn show(
         return Err(not_found());
     }
     if !wants_activity_json(&headers) {
-        return Ok(Redirect::to(&format!("/api/v1/statuses/{}", s.id)).into_response());
+        // A readable page for people; the content is our own sanitised HTML.
+        let esc = crate::statuses::text::escape;
+        let warning = if s.spoiler_text.is_empty() {
+            String::new()
+        } else {
+            format!("<p><strong>{}</strong></p>", esc(&s.spoiler_text))
+        };
+        let html = format!(
+            "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{name} · {instance}</title></head><body><main><article><header><a href=\"{profile}\">{name}</a> <code>@{user}@{domain}</code> · <time datetime=\"{time}\">{time}</time></header>{warning}{content}</article></main></body></html>",
+            name = esc(&author.display_name),
+            instance = esc(&state.config.instance.name),
+            profile = esc(&author.ap_id),
+            user = esc(&author.username),
+            domain = esc(&state.config.instance.domain),
+            time = time(&s.created_at),
+            content = s.content,
+        );
+        return Ok(axum::response::Html(html).into_response());
     }
     let mut object = note(&state.db, &state.config, &s).await?;
     object["@context"] = vocab::context(&super::actors::context_url(&state.config));

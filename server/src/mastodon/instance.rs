@@ -43,6 +43,7 @@ async fn usage(state: &AppState) -> Result<(u64, u64), AppError> {
         use sea_orm::PaginatorTrait;
         status::Entity::find()
             .filter(status::Column::Local.eq(true))
+            .filter(status::Column::ReblogOfId.is_null())
             .count(&state.db)
             .await?
     };
