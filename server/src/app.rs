@@ -285,6 +285,18 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
             "/api/knooppunt/v1/admin/federation",
             get(instance::federation_status),
         )
+        .route(
+            "/api/knooppunt/v1/groups/{name}/requests",
+            get(crate::groups::api::requests),
+        )
+        .route(
+            "/api/knooppunt/v1/groups/{name}/requests/{account_id}/approve",
+            post(crate::groups::api::approve),
+        )
+        .route(
+            "/api/knooppunt/v1/groups/{name}/requests/{account_id}/reject",
+            post(crate::groups::api::reject),
+        )
         .route("/api/v1/favourites", get(instance::favourites))
         .route(
             "/api/v1/markers",

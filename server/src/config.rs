@@ -153,7 +153,8 @@ pub struct FederationConfig {
     /// An instance failing this long is marked dead and skipped until it is heard from.
     pub dead_after_hours: u64,
     /// How long a worker holds a delivery it is sending; after a crash the
-    /// delivery is sent again once the hold runs out.
+    /// delivery is sent again once the hold runs out. At least the send
+    /// timeout (10 s) plus 5 s is used, whatever is configured.
     pub delivery_lease_secs: u64,
     /// Activities accepted per minute from one remote instance; more get 429.
     pub inbox_per_minute: u32,

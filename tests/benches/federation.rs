@@ -167,7 +167,12 @@ async fn fan_out(hanging_every: Option<usize>) -> (Duration, usize) {
         .unwrap();
     }
     let expected = match hanging_every {
-        Some(every) => FOLLOWERS - (0..FOLLOWERS).filter(|f| (f % HOSTS).is_multiple_of(every)).count(),
+        Some(every) => {
+            FOLLOWERS
+                - (0..FOLLOWERS)
+                    .filter(|f| (f % HOSTS).is_multiple_of(every))
+                    .count()
+        }
         None => FOLLOWERS,
     };
     let person = knooppunt::auth::service::load_person(&instance.state.db, alice.id)

@@ -10,12 +10,14 @@ pub mod chaos;
 pub mod database;
 pub mod fixtures;
 pub mod instance;
+pub mod sink;
 
 pub use api::ApiClient;
 pub use binary::{Knooppunt, ServeProcess};
 pub use chaos::ChaosProxy;
 pub use database::{Engine, TestDb};
 pub use instance::TestInstance;
+pub use sink::{Behaviour, Sink};
 
 /// Installs a log subscriber when `TEST_LOG` is set; tests are silent otherwise.
 pub fn init_logging() {

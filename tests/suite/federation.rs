@@ -470,3 +470,119 @@ async fn deliveries_wait_for_an_instance_that_is_down_and_arrive_when_it_is_back
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test]
+async fn a_group_that_approves_members_lets_them_in_across_instances() {
+    let instances = TestInstance::start_many(2).await;
+    let (a, b) = (&instances[0], &instances[1]);
+    a.create_person("alice", PW).await;
+    a.create_person("carol", PW).await;
+    b.create_person("bob", PW).await;
+    knooppunt::groups::service::create(
+        &a.state.db,
+        &a.state.config,
+        "wijkraad",
+        "alice",
+        knooppunt::groups::JoinPolicy::Approval,
+    )
+    .await
+    .unwrap();
+    let alice = ApiClient::login(a, "alice", PW).await;
+    let carol = ApiClient::login(a, "carol", PW).await;
+    let bob = ApiClient::login(b, "bob", PW).await;
+
+    let group_on_b = bob.resolve(&format!("@wijkraad@{}", a.domain)).await;
+    let group_on_a = carol.resolve(&format!("@wijkraad@{}", a.domain)).await;
+    let rel = bob
+        .ok_post(&format!("/api/v1/accounts/{group_on_b}/follow"), json!({}))
+        .await;
+    assert_eq!(rel["requested"], true);
+    let rel = carol
+        .ok_post(&format!("/api/v1/accounts/{group_on_a}/follow"), json!({}))
+        .await;
+    assert_eq!(
+        (rel["requested"].clone(), rel["following"].clone()),
+        (json!(true), json!(false)),
+        "{rel}"
+    );
+    b.drain().await;
+
+    // Only owners and moderators see and answer the requests.
+    let (status, body) = carol
+        .get("/api/knooppunt/v1/groups/wijkraad/requests")
+        .await;
+    assert_eq!(status, 403, "{body}");
+    let requests = alice.ok("/api/knooppunt/v1/groups/wijkraad/requests").await;
+    let accts: Vec<&str> = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["acct"].as_str().unwrap())
+        .collect();
+    // Oldest first: carol asked here directly, bob's request came over from B.
+    assert_eq!(
+        accts,
+        vec!["carol", format!("bob@{}", b.domain).as_str()],
+        "{requests}"
+    );
+    let carol_id = requests[0]["id"].as_str().unwrap();
+    let bob_id = requests[1]["id"].as_str().unwrap();
+    alice
+        .ok_post(
+            &format!("/api/knooppunt/v1/groups/wijkraad/requests/{bob_id}/approve"),
+            json!({}),
+        )
+        .await;
+    alice
+        .ok_post(
+            &format!("/api/knooppunt/v1/groups/wijkraad/requests/{carol_id}/reject"),
+            json!({}),
+        )
+        .await;
+    a.drain().await;
+
+    let rel = bob
+        .ok(&format!("/api/v1/accounts/relationships?id[]={group_on_b}"))
+        .await;
+    assert_eq!(
+        rel[0]["following"], true,
+        "bob was let in across instances: {rel}"
+    );
+    let rel = carol
+        .ok(&format!("/api/v1/accounts/relationships?id[]={group_on_a}"))
+        .await;
+    assert_eq!(
+        (rel[0]["following"].clone(), rel[0]["requested"].clone()),
+        (json!(false), json!(false)),
+        "{rel}"
+    );
+    assert_eq!(
+        alice.ok("/api/knooppunt/v1/groups/wijkraad/requests").await,
+        json!([])
+    );
+    let (status, _) = alice
+        .post(
+            "/api/knooppunt/v1/groups/wijkraad/requests/999/approve",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // A member's post to the group now reaches bob through the group.
+    let post = alice
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": format!("@wijkraad@{} Vergadering dinsdag", a.domain) }),
+        )
+        .await;
+    a.drain().await;
+    let home = bob.ok("/api/v1/timelines/home").await;
+    assert!(
+        find_by_uri(&home, post["uri"].as_str().unwrap()).is_some(),
+        "{home}"
+    );
+
+    for i in instances {
+        i.stop().await;
+    }
+}

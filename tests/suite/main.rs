@@ -3,11 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
+mod accounts;
 mod cli;
 mod client_api;
 mod config;
 mod database;
 mod discovery;
+mod durability;
 mod federation;
 mod inbox;
 mod instances;

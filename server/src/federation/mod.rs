@@ -29,6 +29,8 @@ pub struct Federation {
     pub instance_key: KeyPair,
     pub outbox_bell: Notify,
     pub inbox_limiter: InboxLimiter,
+    /// Deliveries this process is sending right now: never claimed twice here.
+    pub in_flight: std::sync::Mutex<std::collections::HashSet<i64>>,
 }
 
 /// Per-instance inbox rate limit: a fixed one-minute window per remote host.
@@ -78,7 +80,7 @@ impl Federation {
         let client = SafeClient::new(FetchPolicy {
             allow_http: config.federation.allow_http,
             allow_private_addresses: config.federation.allow_private_addresses,
-            timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(SEND_TIMEOUT_SECS),
             max_body_bytes: 1024 * 1024,
             user_agent: format!(
                 "Knooppunt/{} (+{})",
@@ -95,6 +97,7 @@ impl Federation {
             instance_key,
             outbox_bell: Notify::new(),
             inbox_limiter: InboxLimiter::new(config.federation.inbox_per_minute),
+            in_flight: std::sync::Mutex::new(std::collections::HashSet::new()),
         }))
     }
 
@@ -106,6 +109,9 @@ impl Federation {
         }
     }
 }
+
+/// Longest a request to another server may take.
+pub const SEND_TIMEOUT_SECS: u64 = 10;
 
 /// ActivityPub JSON content types.
 pub const AP_CONTENT_TYPE: &str = "application/activity+json";

@@ -140,14 +140,22 @@ async fn claim(
             .collect()
     };
     let due: Vec<delivery::Model> = due.into_iter().filter(|d| heads.contains(&d.id)).collect();
-    let lease = now
-        + Duration::seconds(
-            i64::try_from(state.config.federation.delivery_lease_secs)
-                .unwrap_or(120)
-                .max(1),
-        );
+    // A lease shorter than a send would let another worker send it again while
+    // the first is still waiting for an answer.
+    let lease_secs = state
+        .config
+        .federation
+        .delivery_lease_secs
+        .max(super::SEND_TIMEOUT_SECS + 5);
+    let lease = now + Duration::seconds(i64::try_from(lease_secs).unwrap_or(120));
+    let mine: std::collections::HashSet<i64> = state
+        .federation
+        .in_flight
+        .lock()
+        .map(|set| set.clone())
+        .unwrap_or_default();
     let mut claimed = Vec::with_capacity(due.len());
-    for d in due {
+    for d in due.into_iter().filter(|d| !mine.contains(&d.id)) {
         let result = delivery::Entity::update_many()
             .col_expr(delivery::Column::LockedUntil, Expr::value(Some(lease)))
             .filter(delivery::Column::Id.eq(d.id))
@@ -185,6 +193,18 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
 
 /// Sends one claimed delivery and records how it went.
 async fn deliver_one(state: &AppState, d: delivery::Model) -> Result<(), AppError> {
+    let id = d.id;
+    if let Ok(mut set) = state.federation.in_flight.lock() {
+        set.insert(id);
+    }
+    let result = send_and_record(state, d).await;
+    if let Ok(mut set) = state.federation.in_flight.lock() {
+        set.remove(&id);
+    }
+    result
+}
+
+async fn send_and_record(state: &AppState, d: delivery::Model) -> Result<(), AppError> {
     let activity = activity::Entity::find_by_id(d.activity_id)
         .one(&state.db)
         .await?;

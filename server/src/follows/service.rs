@@ -66,9 +66,23 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
         .filter(follow::Column::TargetId.eq(target.id))
         .one(db)
         .await?;
+    // Joining a local group follows its join policy.
+    let policy = if target.local && target.kind == "group" {
+        crate::groups::entity::group::Entity::find_by_id(target.id)
+            .one(db)
+            .await?
+            .map(|g| g.join_policy)
+    } else {
+        None
+    };
+    if policy.as_deref() == Some("invite") {
+        return Err(AppError::Forbidden(
+            "this group takes members by invitation only".into(),
+        ));
+    }
     if existing.is_none() {
         // Remote follows wait for the other server's Accept.
-        let accepted = target.local && !target.locked;
+        let accepted = target.local && !target.locked && policy.as_deref() != Some("approval");
         let follow_id = format!(
             "{}#follows/{}",
             person.actor.ap_id,
@@ -89,6 +103,23 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
         if target.local {
             let kind = if accepted { "follow" } else { "follow_request" };
             notify(&txn, target.id, kind, me, None).await?;
+        }
+        if policy.is_some() {
+            crate::groups::entity::membership::ActiveModel {
+                group_id: Set(target.id),
+                member_id: Set(me),
+                role: Set("member".into()),
+                state: Set(if accepted {
+                    "active".into()
+                } else {
+                    "pending".into()
+                }),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(|e| AppError::from_db_conflict(e, "already a member".into()))?;
         }
         publish::followed(
             &txn,
@@ -120,6 +151,12 @@ pub async fn unfollow(
     if let Some(f) = existing {
         let txn = db.begin_write().await?;
         follow::Entity::delete_by_id(f.id).exec(&txn).await?;
+        crate::groups::entity::membership::Entity::delete_many()
+            .filter(crate::groups::entity::membership::Column::GroupId.eq(target.id))
+            .filter(crate::groups::entity::membership::Column::MemberId.eq(person.actor.id))
+            .filter(crate::groups::entity::membership::Column::Role.eq("member"))
+            .exec(&txn)
+            .await?;
         if let Some(follow_id) = &f.ap_id {
             publish::followed(&txn, &state.config, &person.actor, &target, follow_id, true).await?;
         }

@@ -1,5 +1,6 @@
 //! Groups: collective actors with members, moderators and a join policy.
 
+pub mod api;
 pub mod entity;
 pub mod service;
 

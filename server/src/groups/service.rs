@@ -67,6 +67,14 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    let actor = if join_policy == JoinPolicy::Open {
+        actor
+    } else {
+        // Other servers show "requested" for groups that approve their members.
+        let mut locked: crate::actors::entity::ActiveModel = actor.into();
+        locked.locked = Set(true);
+        locked.update(&txn).await?
+    };
     membership::ActiveModel {
         group_id: Set(actor.id),
         member_id: Set(owner.id),
@@ -85,4 +93,129 @@ pub async fn create(
         owner: owner.username,
         join_policy,
     })
+}
+
+/// Whether `person` may manage `group`: its owner or a moderator.
+pub async fn may_moderate(
+    db: &impl sea_orm::ConnectionTrait,
+    group_id: i64,
+    person_id: i64,
+) -> Result<bool, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::MemberId.eq(person_id))
+        .filter(membership::Column::State.eq("active"))
+        .filter(
+            membership::Column::Role
+                .is_in([MemberRole::Owner.as_str(), MemberRole::Moderator.as_str()]),
+        )
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// A local group that `person` moderates, by name; 404 or 403 otherwise.
+pub async fn moderated(
+    state: &crate::app::AppState,
+    person: &crate::auth::service::Person,
+    name: &str,
+) -> Result<crate::actors::entity::Model, AppError> {
+    let group = actor_store::find_local(&state.db, &state.config, name)
+        .await?
+        .filter(|a| a.kind == ActorKind::Group.as_str())
+        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))?;
+    if !may_moderate(&state.db, group.id, person.actor.id).await? {
+        return Err(AppError::Forbidden(
+            "only the group's owners and moderators may do this".into(),
+        ));
+    }
+    Ok(group)
+}
+
+/// People waiting to join a group (approval policy), oldest first.
+pub async fn pending_members(
+    db: &DatabaseConnection,
+    group_id: i64,
+) -> Result<Vec<crate::actors::entity::Model>, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let ids: Vec<i64> = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::State.eq("pending"))
+        .order_by_asc(membership::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.member_id)
+        .collect();
+    let actors = crate::actors::entity::Entity::find()
+        .filter(crate::actors::entity::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| actors.iter().find(|a| a.id == *id).cloned())
+        .collect())
+}
+
+/// Lets a pending member in (or not): membership and follow change together,
+/// and a remote member's server gets the group's Accept or Reject.
+pub async fn answer_join(
+    state: &crate::app::AppState,
+    group: &crate::actors::entity::Model,
+    member_id: i64,
+    accept: bool,
+) -> Result<crate::actors::entity::Model, AppError> {
+    use crate::db::BeginWrite;
+    use crate::follows::entity::follow;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db = &state.db;
+    let pending = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group.id))
+        .filter(membership::Column::MemberId.eq(member_id))
+        .filter(membership::Column::State.eq("pending"))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such request to join".into()))?;
+    let member = crate::actors::entity::Entity::find_by_id(member_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such request to join".into()))?;
+    let request = follow::Entity::find()
+        .filter(follow::Column::FollowerId.eq(member_id))
+        .filter(follow::Column::TargetId.eq(group.id))
+        .one(db)
+        .await?;
+    let txn = db.begin_write().await?;
+    if accept {
+        let mut active: membership::ActiveModel = pending.into();
+        active.state = Set("active".into());
+        active.update(&txn).await?;
+        if let Some(f) = request.clone() {
+            let mut active: follow::ActiveModel = f.into();
+            active.accepted = Set(true);
+            active.update(&txn).await?;
+        }
+    } else {
+        membership::Entity::delete_by_id(pending.id)
+            .exec(&txn)
+            .await?;
+        if let Some(f) = &request {
+            follow::Entity::delete_by_id(f.id).exec(&txn).await?;
+        }
+    }
+    if let (false, Some(follow_id)) = (member.local, request.and_then(|f| f.ap_id)) {
+        crate::federation::publish::answered_follow(
+            &txn,
+            &state.config,
+            group,
+            &member,
+            &follow_id,
+            accept,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(member)
 }

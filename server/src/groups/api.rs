@@ -1,0 +1,61 @@
+//! Knooppunt's own API for groups: join requests of groups with the approval policy.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde_json::{Value, json};
+
+use super::service;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::mastodon::extract::Auth;
+use crate::mastodon::views;
+
+/// `GET /api/knooppunt/v1/groups/:name/requests`: accounts waiting to join.
+pub async fn requests(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(name): Path<String>,
+) -> Result<Json<Vec<Value>>, AppError> {
+    let person = auth.person("read:follows")?;
+    let group = service::moderated(&state, person, &name).await?;
+    let pending = service::pending_members(&state.db, group.id).await?;
+    Ok(Json(
+        views::accounts(&state.db, &state.config, &pending).await?,
+    ))
+}
+
+async fn answer(
+    state: AppState,
+    auth: Auth,
+    name: String,
+    account_id: String,
+    accept: bool,
+) -> Result<Json<Value>, AppError> {
+    let person = auth.person("write:follows")?;
+    let group = service::moderated(&state, person, &name).await?;
+    let id: i64 = account_id
+        .parse()
+        .map_err(|_| AppError::NotFound("no such request to join".into()))?;
+    let member = service::answer_join(&state, &group, id, accept).await?;
+    Ok(Json(
+        json!({ "account": views::account(&state.db, &state.config, &member).await?, "accepted": accept }),
+    ))
+}
+
+/// `POST /api/knooppunt/v1/groups/:name/requests/:account_id/approve`
+pub async fn approve(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((name, account_id)): Path<(String, String)>,
+) -> Result<Json<Value>, AppError> {
+    answer(state, auth, name, account_id, true).await
+}
+
+/// `POST /api/knooppunt/v1/groups/:name/requests/:account_id/reject`
+pub async fn reject(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((name, account_id)): Path<(String, String)>,
+) -> Result<Json<Value>, AppError> {
+    answer(state, auth, name, account_id, false).await
+}

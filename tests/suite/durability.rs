@@ -1,0 +1,660 @@
+//! The persistent outbox under stress, with the real `knooppunt serve` binary:
+//! a crash in the middle of a fan-out, a peer that is down for a while, two
+//! processes sharing one PostgreSQL database, and peers that never answer.
+//! Remote instances are played by a [`Sink`] on 127.0.1.1 … 127.0.1.N.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use knooppunt::federation::outbox::{self, QueueStatus};
+use knooppunt_tests::database::Engine;
+use knooppunt_tests::sink::{self, Arrival, Behaviour, Follower, Sink};
+use knooppunt_tests::{Knooppunt, ServeProcess, TestDb};
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+
+const PW: &str = "lange wandeling 42";
+/// `federation.delivery_concurrency` (the default; not overridden here).
+const DELIVERY_CONCURRENCY: usize = 16;
+
+/// An address on 127.0.0.`last` with a port that is free right now.
+fn free_addr(last: u8) -> SocketAddr {
+    std::net::TcpListener::bind((Ipv4Addr::new(127, 0, 0, last), 0))
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+}
+
+/// `knooppunt ARGS` in `dir` on `db` for the instance `domain`, listening on
+/// `listen`, with the settings every test here uses.
+fn command(
+    dir: &tempfile::TempDir,
+    db: &TestDb,
+    domain: &str,
+    listen: SocketAddr,
+    args: &[&str],
+) -> Knooppunt {
+    Knooppunt::new(dir.path(), args)
+        .env("KNOOPPUNT_DATABASE__URL", &db.url)
+        .env("KNOOPPUNT_HTTP__LISTEN", &listen.to_string())
+        .env("KNOOPPUNT_INSTANCE__DOMAIN", domain)
+        .env("KNOOPPUNT_FEDERATION__ALLOW_HTTP", "true")
+        .env("KNOOPPUNT_FEDERATION__ALLOW_PRIVATE_ADDRESSES", "true")
+        .env("KNOOPPUNT_FEDERATION__RETRY_BASE_SECS", "1")
+        .env("KNOOPPUNT_FEDERATION__DELIVERY_LEASE_SECS", "2")
+        .env("RUST_LOG", "info")
+}
+
+/// One instance (one database, one domain) with a poster, alice, followed by
+/// many remote people who live on the sink.
+struct Bench {
+    dir: tempfile::TempDir,
+    db: TestDb,
+    /// The instance domain: the first process's listen address.
+    domain: String,
+    conn: DatabaseConnection,
+    sink: Sink,
+    followers: Vec<Follower>,
+    http: reqwest::Client,
+}
+
+impl Bench {
+    /// Migrates, creates alice with the CLI, starts a sink with `addresses`
+    /// addresses and inserts `followers` followers of alice spread over them.
+    async fn new(domain: SocketAddr, addresses: u8, followers: usize) -> Bench {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = TestDb::create().await;
+        let out = command(&dir, &db, &domain.to_string(), domain, &["migrate"]).run();
+        assert!(out.success(), "migrate: {out:?}");
+        let out = command(
+            &dir,
+            &db,
+            &domain.to_string(),
+            domain,
+            &["user", "create", "alice", "--email", "alice@x.example"],
+        )
+        .stdin(&format!("{PW}\n"))
+        .run();
+        assert!(out.success(), "user create: {out:?}");
+        let mut config = knooppunt::config::Config::default();
+        config.database.url = db.url.clone();
+        let conn = knooppunt::db::connect(&config)
+            .await
+            .expect("connect to the instance database");
+        let alice = sink::local_person(&conn, "alice").await;
+        let sink = Sink::start(addresses).await;
+        sink.trust(&format!("{}#main-key", alice.ap_id), &alice.public_key_pem);
+        let started = Instant::now();
+        let followers = sink::add_followers(&conn, &sink, alice.id, followers).await;
+        println!(
+            "  {} followers on {addresses} sink addresses (port {}) inserted in {:?}",
+            followers.len(),
+            sink.port,
+            started.elapsed()
+        );
+        Bench {
+            dir,
+            db,
+            domain: domain.to_string(),
+            conn,
+            sink,
+            followers,
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client"),
+        }
+    }
+
+    /// `knooppunt ARGS` for this instance, listening on `listen`.
+    fn command(&self, listen: SocketAddr, args: &[&str]) -> Knooppunt {
+        command(&self.dir, &self.db, &self.domain, listen, args)
+    }
+
+    async fn serve(&self, listen: SocketAddr) -> ServeProcess {
+        let started = Instant::now();
+        let process = self.command(listen, &["serve"]).serve(listen).await;
+        println!("  serve on {listen} healthy after {:?}", started.elapsed());
+        process
+    }
+
+    async fn queue(&self) -> QueueStatus {
+        outbox::status(&self.conn).await.expect("outbox status")
+    }
+
+    /// Waits until no delivery is pending; returns the figures and the wait.
+    async fn wait_drained(&self, timeout: Duration) -> (QueueStatus, Duration) {
+        let started = Instant::now();
+        loop {
+            let queue = self.queue().await;
+            if queue.pending == 0 {
+                return (queue, started.elapsed());
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "outbox not drained within {timeout:?}: {queue:?}; sink accepted {} ({} distinct), refused {}, hanging {}",
+                self.sink.raw_count(),
+                self.sink.distinct().len(),
+                self.sink.refused(),
+                self.sink.hanging()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until every follower `wanted` accepts has an activity about `uri`.
+    async fn wait_received(
+        &self,
+        uri: &str,
+        wanted: impl Fn(&Follower) -> bool,
+        timeout: Duration,
+    ) -> Duration {
+        let targets: HashSet<&str> = self
+            .followers
+            .iter()
+            .filter(|f| wanted(f))
+            .map(Follower::target)
+            .collect();
+        let started = Instant::now();
+        loop {
+            let got: HashSet<String> = self
+                .sink
+                .arrivals()
+                .into_iter()
+                .filter(|a| a.object_id.as_deref() == Some(uri))
+                .map(|a| a.target)
+                .collect();
+            let missing = targets.iter().filter(|t| !got.contains(**t)).count();
+            if missing == 0 {
+                return started.elapsed();
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "{missing} of {} inboxes still without {uri} after {timeout:?}; queue: {:?}",
+                targets.len(),
+                self.queue().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn finish(self) {
+        self.conn.close().await.ok();
+        self.db.drop_now().await;
+    }
+}
+
+/// Logs alice in through the client API (app, then password grant); returns the token.
+async fn login(http: &reqwest::Client, base: &str) -> String {
+    let app: Value = http
+        .post(format!("{base}/api/v1/apps"))
+        .json(&json!({ "client_name": "durability", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read write" }))
+        .send()
+        .await
+        .expect("register app")
+        .json()
+        .await
+        .expect("app json");
+    let token: Value = http
+        .post(format!("{base}/oauth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", app["client_id"].as_str().expect("client_id")),
+            (
+                "client_secret",
+                app["client_secret"].as_str().expect("client_secret"),
+            ),
+            ("username", "alice"),
+            ("password", PW),
+            ("scope", "read write"),
+        ])
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("token json");
+    token["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login failed: {token}"))
+        .to_string()
+}
+
+/// Posts a public status; returns its ActivityPub id.
+async fn post_status(http: &reqwest::Client, base: &str, token: &str, text: &str) -> String {
+    let response = http
+        .post(format!("{base}/api/v1/statuses"))
+        .bearer_auth(token)
+        .json(&json!({ "status": text, "visibility": "public" }))
+        .send()
+        .await
+        .expect("post status");
+    let code = response.status();
+    let body: Value = response.json().await.expect("status json");
+    assert_eq!(code, 200, "posting failed: {body}");
+    body["uri"].as_str().expect("uri").to_string()
+}
+
+/// Every arrival is a Create of `uri`; returns its activity id.
+fn the_create_of(arrivals: &[Arrival], uri: &str) -> String {
+    let ids: HashSet<&str> = arrivals
+        .iter()
+        .filter(|a| a.object_id.as_deref() == Some(uri))
+        .map(|a| a.activity_id.as_str())
+        .collect();
+    assert_eq!(ids.len(), 1, "one activity carries {uri}: {ids:?}");
+    for a in arrivals
+        .iter()
+        .filter(|a| a.object_id.as_deref() == Some(uri))
+    {
+        assert_eq!(a.kind, "Create", "{a:?}");
+    }
+    ids.into_iter().next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_sender_mid_fanout_loses_nothing() {
+    const FOLLOWERS: usize = 200;
+    let listen = free_addr(6);
+    let bench = Bench::new(listen, 20, FOLLOWERS).await;
+    bench
+        .sink
+        .set_default(Behaviour::Answer(Duration::from_millis(20)));
+    let server = bench.serve(listen).await;
+    let base = format!("http://{listen}");
+    let token = login(&bench.http, &base).await;
+
+    let started = Instant::now();
+    let uri = post_status(&bench.http, &base, &token, "Straatfeest zaterdag!").await;
+    // Kill once part of the fan-out has arrived (finer polling: it is quick).
+    let threshold = FOLLOWERS / 2;
+    while bench.sink.raw_count() < threshold {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "only {} of {FOLLOWERS} deliveries within 30 s",
+            bench.sink.raw_count()
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let in_flight_at_kill = bench.sink.in_flight();
+    let killed = server.kill();
+    let kill_at = started.elapsed();
+    let raw_at_kill = bench.sink.raw_count();
+    let distinct_at_kill = bench.sink.distinct().len();
+    assert!(
+        distinct_at_kill < FOLLOWERS,
+        "the fan-out had finished before the kill; nothing was tested"
+    );
+    assert_eq!(killed.code, None, "killed by a signal: {killed:?}");
+    // Anything still in the pipes lands now.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after_kill = bench.queue().await;
+    let received_after_kill = bench.sink.distinct().len();
+    println!(
+        "  killed at {kill_at:?}: sink had {raw_at_kill} requests ({distinct_at_kill} distinct, {in_flight_at_kill} unanswered); \
+         200 ms later {received_after_kill} distinct; the database recorded {} delivered, {} pending \
+         => {} received but not recorded as delivered",
+        after_kill.delivered,
+        after_kill.pending,
+        received_after_kill.saturating_sub(usize::try_from(after_kill.delivered).unwrap()),
+    );
+
+    let restarted_at = Instant::now();
+    let server = bench.serve(listen).await;
+    let (queue, took) = bench.wait_drained(Duration::from_secs(60)).await;
+    println!(
+        "  restarted; drained {took:?} after the restart ({:?} in all): {queue:?}",
+        restarted_at.elapsed() + kill_at
+    );
+
+    let arrivals = bench.sink.arrivals();
+    let activity = the_create_of(&arrivals, &uri);
+    let distinct = bench.sink.distinct();
+    let missing: Vec<&str> = bench
+        .followers
+        .iter()
+        .map(Follower::target)
+        .filter(|t| !distinct.contains(&(activity.clone(), (*t).to_string())))
+        .collect();
+    let duplicates = arrivals.len() - distinct.len();
+    println!(
+        "  sink: {} requests, {} distinct (activity, inbox) pairs, {duplicates} duplicates \
+         (receivers dedupe by activity id); {} bad signatures",
+        arrivals.len(),
+        distinct.len(),
+        bench.sink.bad_signatures().len()
+    );
+    assert!(
+        missing.is_empty(),
+        "{} inboxes never got the Create: {missing:?}",
+        missing.len()
+    );
+    assert_eq!(distinct.len(), FOLLOWERS, "nothing but the Create arrived");
+    assert!(
+        bench.sink.bad_signatures().is_empty(),
+        "{:?}",
+        bench.sink.bad_signatures()
+    );
+    assert_eq!(queue.failed, 0, "{queue:?}");
+    assert_eq!(
+        queue.delivered,
+        u64::try_from(FOLLOWERS).unwrap(),
+        "every delivery recorded as delivered: {queue:?}"
+    );
+    assert!(
+        duplicates <= DELIVERY_CONCURRENCY,
+        "{duplicates} deliveries were sent twice after the crash, more than the {DELIVERY_CONCURRENCY} \
+         a worker has in flight at once ({in_flight_at_kill} were unanswered at the kill; \
+         {received_after_kill} had arrived but the database recorded only {} as delivered)",
+        after_kill.delivered
+    );
+    let stopped = server.terminate();
+    assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
+    bench.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_is_down_gets_everything_later_in_order() {
+    const FOLLOWERS: usize = 20;
+    const DOWN: u8 = 3;
+    let listen = free_addr(6);
+    let bench = Bench::new(listen, 5, FOLLOWERS).await;
+    let down_host = bench.sink.host(DOWN);
+    bench.sink.set(DOWN, Behaviour::Fail(500));
+    let server = bench.serve(listen).await;
+    let base = format!("http://{listen}");
+    let token = login(&bench.http, &base).await;
+
+    // Three posts while the peer is down, spread over its outage as people post.
+    let started = Instant::now();
+    let mut uris = Vec::new();
+    for (i, text) in ["Eerste bericht", "Tweede bericht", "Derde bericht"]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+        }
+        let uri = post_status(&bench.http, &base, &token, text).await;
+        let posted_at = started.elapsed();
+        let took = bench
+            .wait_received(&uri, |f| f.address != DOWN, Duration::from_secs(15))
+            .await;
+        println!(
+            "  post {} at {posted_at:?}: the {} other inboxes had it {took:?} later",
+            i + 1,
+            FOLLOWERS - FOLLOWERS / 5
+        );
+        uris.push(uri);
+    }
+    let queue = bench.queue().await;
+    println!(
+        "  while {down_host} is down ({:?}): {queue:?}; {} requests refused",
+        started.elapsed(),
+        bench.sink.refused()
+    );
+    assert!(
+        queue.failing > 0,
+        "deliveries to {down_host} back off: {queue:?}"
+    );
+    assert!(
+        queue.failing_instances.contains(&down_host),
+        "{down_host} is known to fail: {queue:?}"
+    );
+    assert!(
+        bench
+            .sink
+            .arrivals()
+            .iter()
+            .all(|a| !a.target.starts_with(&down_host)),
+        "nothing accepted at the down address"
+    );
+
+    // The peer comes back eight seconds after the first post.
+    if let Some(rest) = Duration::from_secs(8).checked_sub(started.elapsed()) {
+        tokio::time::sleep(rest).await;
+    }
+    bench.sink.set(DOWN, Behaviour::Answer(Duration::ZERO));
+    let recovered_at = started.elapsed();
+    let (queue, took) = bench.wait_drained(Duration::from_secs(60)).await;
+    println!("  {down_host} back at {recovered_at:?}; drained {took:?} later: {queue:?}");
+
+    let arrivals = bench.sink.arrivals();
+    let activities: Vec<String> = uris.iter().map(|u| the_create_of(&arrivals, u)).collect();
+    let mut problems = Vec::new();
+    for follower in &bench.followers {
+        let here: Vec<&Arrival> = arrivals
+            .iter()
+            .filter(|a| a.target == follower.target())
+            .collect();
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut first_order: Vec<&str> = Vec::new();
+        for a in &here {
+            let n = counts.entry(a.activity_id.as_str()).or_default();
+            if *n == 0 {
+                first_order.push(a.activity_id.as_str());
+            }
+            *n += 1;
+        }
+        let expected: Vec<&str> = activities.iter().map(String::as_str).collect();
+        if follower.address == DOWN {
+            let timeline: Vec<String> = here
+                .iter()
+                .map(|a| {
+                    let n = activities.iter().position(|x| *x == a.activity_id).unwrap() + 1;
+                    format!("post {n} at {:?}", a.at.duration_since(started))
+                })
+                .collect();
+            println!("  {}: {}", follower.target(), timeline.join(", "));
+            if first_order != expected {
+                problems.push(format!(
+                    "{} got the Creates in the order {:?} (post numbers), not 1, 2, 3",
+                    follower.target(),
+                    first_order
+                        .iter()
+                        .map(|id| activities.iter().position(|x| x == id).unwrap() + 1)
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
+        for id in &expected {
+            let n = counts.get(id).copied().unwrap_or(0);
+            if n != 1 {
+                problems.push(format!("{} got {id} {n} times", follower.target()));
+            }
+        }
+    }
+    assert!(
+        bench.sink.bad_signatures().is_empty(),
+        "{:?}",
+        bench.sink.bad_signatures()
+    );
+    assert_eq!(queue.failed, 0, "{queue:?}");
+    assert_eq!(queue.delivered, 3 * u64::try_from(FOLLOWERS).unwrap());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    drop(server);
+    bench.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgres_deliver_each_once() {
+    if Engine::current() != Engine::Postgres {
+        println!("  two_processes_on_one_postgres_deliver_each_once: PostgreSQL only; skipped");
+        return;
+    }
+    const FOLLOWERS: usize = 300;
+    let first_addr = free_addr(6);
+    let second_addr = free_addr(7);
+    let bench = Bench::new(first_addr, 30, FOLLOWERS).await;
+    // Answers take 100 ms, so the fan-out lasts longer than the second
+    // process's idle poll (1 s) and both compete for the same rows.
+    bench
+        .sink
+        .set_default(Behaviour::Answer(Duration::from_millis(100)));
+    let first = bench.serve(first_addr).await;
+    let second = bench.serve(second_addr).await;
+    let base = format!("http://{first_addr}");
+    let token = login(&bench.http, &base).await;
+
+    let started = Instant::now();
+    let uri = post_status(&bench.http, &base, &token, "Buurtvergadering dinsdag").await;
+    let (queue, took) = bench.wait_drained(Duration::from_secs(60)).await;
+    println!(
+        "  drained {took:?} after posting ({:?}): {queue:?}",
+        started.elapsed()
+    );
+
+    // Who sent what: the connections the sink saw, matched to the processes' sockets.
+    let owners = sink::tcp_connection_owners(&[first.pid(), second.pid()]);
+    let arrivals = bench.sink.arrivals();
+    let mut by_process: HashMap<&str, usize> = HashMap::new();
+    for a in &arrivals {
+        let who = match owners.get(&(a.peer.port(), a.local)) {
+            Some(pid) if *pid == first.pid() => "first",
+            Some(_) => "second",
+            None => "unknown (connection closed)",
+        };
+        *by_process.entry(who).or_default() += 1;
+    }
+    println!("  deliveries by process: {by_process:?}");
+    assert!(
+        by_process.get("first").is_some_and(|n| *n > 0)
+            && by_process.get("second").is_some_and(|n| *n > 0),
+        "both processes took part (else this test proves nothing): {by_process:?}"
+    );
+
+    let activity = the_create_of(&arrivals, &uri);
+    let distinct = bench.sink.distinct();
+    let expected: HashSet<(String, String)> = bench
+        .followers
+        .iter()
+        .map(|f| (activity.clone(), f.target().to_string()))
+        .collect();
+    println!(
+        "  sink: {} requests, {} distinct, {} expected",
+        arrivals.len(),
+        distinct.len(),
+        expected.len()
+    );
+    assert_eq!(distinct, expected, "every inbox got the Create");
+    assert_eq!(
+        arrivals.len(),
+        expected.len(),
+        "each (activity, inbox) exactly once: {} sent twice",
+        arrivals.len() - distinct.len()
+    );
+    assert!(
+        bench.sink.bad_signatures().is_empty(),
+        "{:?}",
+        bench.sink.bad_signatures()
+    );
+    assert_eq!(queue.failed, 0, "{queue:?}");
+    assert_eq!(queue.delivered, u64::try_from(FOLLOWERS).unwrap());
+    for (name, process) in [("first", first), ("second", second)] {
+        let stopped = process.terminate();
+        assert_eq!(stopped.code, Some(0), "{name}: {}", stopped.stderr);
+    }
+    bench.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_peer_does_not_hold_up_the_others() {
+    const FOLLOWERS: usize = 100;
+    const HANGING: [u8; 2] = [2, 13];
+    let listen = free_addr(6);
+    let bench = Bench::new(listen, 20, FOLLOWERS).await;
+    for k in HANGING {
+        bench.sink.set(k, Behaviour::Hang);
+    }
+    let server = bench.serve(listen).await;
+    let base = format!("http://{listen}");
+    let token = login(&bench.http, &base).await;
+
+    let started = Instant::now();
+    let uri = post_status(&bench.http, &base, &token, "Wie heeft er een ladder?").await;
+    let took = bench
+        .wait_received(
+            &uri,
+            |f| !HANGING.contains(&f.address),
+            Duration::from_secs(15),
+        )
+        .await;
+    let hanging_inboxes = bench
+        .followers
+        .iter()
+        .filter(|f| HANGING.contains(&f.address))
+        .count();
+    println!(
+        "  the {} answering inboxes all had it {took:?} after posting ({:?} since the post began); \
+         {} requests hang at the {hanging_inboxes} silent inboxes; queue: {:?}",
+        FOLLOWERS - hanging_inboxes,
+        started.elapsed(),
+        bench.sink.hanging(),
+        bench.queue().await
+    );
+    assert!(bench.sink.hanging() > 0, "the silent peers were tried");
+    assert!(
+        bench.sink.arrivals().iter().all(|a| !HANGING
+            .iter()
+            .any(|k| a.target.starts_with(&bench.sink.host(*k)))),
+        "nothing accepted by the silent peers"
+    );
+    assert_eq!(
+        bench.sink.raw_count(),
+        FOLLOWERS - hanging_inboxes,
+        "each answering inbox exactly once"
+    );
+    assert!(
+        bench.sink.bad_signatures().is_empty(),
+        "{:?}",
+        bench.sink.bad_signatures()
+    );
+    drop(server);
+    bench.finish().await;
+}
+
+/// Beyond the four above: a live process (no crash) must not send a delivery
+/// again while its first attempt still waits for a slow peer. The peer answers
+/// after 5 s: within the 10 s send timeout, past the 2 s lease.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_peer_gets_each_activity_once() {
+    const SLOW: u8 = 2;
+    let listen = free_addr(6);
+    let bench = Bench::new(listen, 2, 2).await;
+    bench
+        .sink
+        .set(SLOW, Behaviour::Answer(Duration::from_secs(5)));
+    let server = bench.serve(listen).await;
+    let base = format!("http://{listen}");
+    let token = login(&bench.http, &base).await;
+
+    let started = Instant::now();
+    let uri = post_status(&bench.http, &base, &token, "Even geduld").await;
+    let (queue, took) = bench.wait_drained(Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let slow = bench
+        .followers
+        .iter()
+        .find(|f| f.address == SLOW)
+        .expect("a follower on the slow address");
+    let copies: Vec<Duration> = bench
+        .sink
+        .arrivals()
+        .iter()
+        .filter(|a| a.target == slow.target() && a.object_id.as_deref() == Some(&uri))
+        .map(|a| a.at.duration_since(started))
+        .collect();
+    println!(
+        "  drained {took:?} after posting: {queue:?}; the slow inbox got the Create at {copies:?}"
+    );
+    assert_eq!(queue.delivered, 2, "{queue:?}");
+    assert_eq!(
+        copies.len(),
+        1,
+        "one live process sent the same delivery {} times to a peer that was still answering the first (at {copies:?} after posting)",
+        copies.len()
+    );
+    drop(server);
+    bench.finish().await;
+}
