@@ -31,6 +31,19 @@ pub struct Federation {
     pub inbox_limiter: InboxLimiter,
     /// Deliveries this process is sending right now: never claimed twice here.
     pub in_flight: std::sync::Mutex<std::collections::HashSet<i64>>,
+    /// Activities being fanned out, ready to send (body and parsed key), so a
+    /// fan-out to many inboxes reads and parses them once.
+    pub prepared: std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<Prepared>>>,
+    /// Hosts whose last delivery succeeded: their health row needs no update.
+    pub healthy_hosts: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+/// An outgoing activity ready to be signed and sent.
+pub struct Prepared {
+    pub ap_id: String,
+    pub body: String,
+    pub key_id: String,
+    pub key: KeyPair,
 }
 
 /// Per-instance inbox rate limit: a fixed one-minute window per remote host.
@@ -98,6 +111,8 @@ impl Federation {
             outbox_bell: Notify::new(),
             inbox_limiter: InboxLimiter::new(config.federation.inbox_per_minute),
             in_flight: std::sync::Mutex::new(std::collections::HashSet::new()),
+            prepared: std::sync::Mutex::new(std::collections::HashMap::new()),
+            healthy_hosts: std::sync::Mutex::new(std::collections::HashSet::new()),
         }))
     }
 

@@ -154,23 +154,28 @@ async fn claim(
         .lock()
         .map(|set| set.clone())
         .unwrap_or_default();
-    let mut claimed = Vec::with_capacity(due.len());
-    for d in due.into_iter().filter(|d| !mine.contains(&d.id)) {
-        let result = delivery::Entity::update_many()
-            .col_expr(delivery::Column::LockedUntil, Expr::value(Some(lease)))
-            .filter(delivery::Column::Id.eq(d.id))
-            .filter(delivery::Column::State.eq("pending"))
-            .filter(
-                Condition::any()
-                    .add(delivery::Column::LockedUntil.is_null())
-                    .add(delivery::Column::LockedUntil.lt(now)),
-            )
-            .exec(&state.db)
-            .await?;
-        if result.rows_affected == 1 {
-            claimed.push(d);
-        }
+    let ids: Vec<i64> = due
+        .iter()
+        .map(|d| d.id)
+        .filter(|id| !mine.contains(id))
+        .collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
     }
+    // One conditional UPDATE for the whole batch: a row another worker took in
+    // the meantime no longer matches and is not returned, so nothing is sent twice.
+    let mut claimed = delivery::Entity::update_many()
+        .col_expr(delivery::Column::LockedUntil, Expr::value(Some(lease)))
+        .filter(delivery::Column::Id.is_in(ids))
+        .filter(delivery::Column::State.eq("pending"))
+        .filter(
+            Condition::any()
+                .add(delivery::Column::LockedUntil.is_null())
+                .add(delivery::Column::LockedUntil.lt(now)),
+        )
+        .exec_with_returning(&state.db)
+        .await?;
+    claimed.sort_by_key(|d| d.id);
     Ok(claimed)
 }
 
@@ -205,16 +210,10 @@ async fn deliver_one(state: &AppState, d: delivery::Model) -> Result<(), AppErro
 }
 
 async fn send_and_record(state: &AppState, d: delivery::Model) -> Result<(), AppError> {
-    let activity = activity::Entity::find_by_id(d.activity_id)
-        .one(&state.db)
-        .await?;
-    let sender = match &activity {
-        Some(a) => actor::Entity::find_by_id(a.actor_id).one(&state.db).await?,
-        None => None,
-    };
-    let outcome = match (&activity, &sender) {
-        (Some(a), Some(s)) => send(state, &d, a, s).await,
-        _ => Outcome::GiveUp("activity or sender no longer exists".into()),
+    let outcome = match prepared(state, d.activity_id).await {
+        Ok(Some(p)) => send(state, &d, &p).await,
+        Ok(None) => Outcome::GiveUp("activity or sender no longer exists".into()),
+        Err(e) => Outcome::GiveUp(e.to_string()),
     };
     let host = d.host.clone();
     let reached = match &outcome {
@@ -223,45 +222,99 @@ async fn send_and_record(state: &AppState, d: delivery::Model) -> Result<(), App
         Outcome::GiveUp(_) => None,
     };
     record(state, d, outcome).await?;
-    if let Some(reached) = reached {
-        instance_health(state, &host, reached).await?;
+    match reached {
+        Some(true) => {
+            // Most deliveries go to healthy hosts: skip the health row then.
+            let known = state
+                .federation
+                .healthy_hosts
+                .lock()
+                .map(|h| h.contains(&host))
+                .unwrap_or(false);
+            if !known {
+                instance_health(state, &host, true).await?;
+                if let Ok(mut h) = state.federation.healthy_hosts.lock() {
+                    h.insert(host);
+                }
+            }
+        }
+        Some(false) => {
+            if let Ok(mut h) = state.federation.healthy_hosts.lock() {
+                h.remove(&host);
+            }
+            instance_health(state, &host, false).await?;
+        }
+        None => {}
     }
     Ok(())
 }
 
+/// The activity's body and its sender's parsed key, read once per fan-out.
+async fn prepared(
+    state: &AppState,
+    activity_id: i64,
+) -> Result<Option<std::sync::Arc<super::Prepared>>, AppError> {
+    if let Some(p) = state
+        .federation
+        .prepared
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&activity_id).cloned())
+    {
+        return Ok(Some(p));
+    }
+    let Some(a) = activity::Entity::find_by_id(activity_id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(sender) = actor::Entity::find_by_id(a.actor_id).one(&state.db).await? else {
+        return Ok(None);
+    };
+    let pem = sender
+        .private_key_pem
+        .as_deref()
+        .ok_or_else(|| AppError::Internal("sender has no private key".into()))?;
+    let key = knooppunt_federation::keys::private_key_from_pem(pem)?;
+    let p = std::sync::Arc::new(super::Prepared {
+        ap_id: a.ap_id,
+        body: a.body,
+        key_id: format!("{}#main-key", sender.ap_id),
+        key,
+    });
+    if let Ok(mut m) = state.federation.prepared.lock() {
+        // A small cache: fan-outs are bursts of one activity to many inboxes.
+        if m.len() >= 256 {
+            m.clear();
+        }
+        m.insert(activity_id, p.clone());
+    }
+    Ok(Some(p))
+}
+
 /// Deliveries at once to one instance: a slow or hanging server holds up at
 /// most this many slots, never the whole worker.
-const PER_HOST: usize = 4;
+const PER_HOST: usize = 2;
 
-async fn send(
-    state: &AppState,
-    d: &delivery::Model,
-    a: &activity::Model,
-    sender: &Actor,
-) -> Outcome {
-    let Some(pem) = &sender.private_key_pem else {
-        return Outcome::GiveUp("sender has no private key".into());
-    };
-    let key = match knooppunt_federation::keys::private_key_from_pem(pem) {
-        Ok(k) => k,
-        Err(e) => return Outcome::GiveUp(e.to_string()),
-    };
+async fn send(state: &AppState, d: &delivery::Model, p: &super::Prepared) -> Outcome {
     let Ok(inbox) = url::Url::parse(&d.inbox_url) else {
         return Outcome::GiveUp("inbox is not a URL".into());
     };
-    let key_id = format!("{}#main-key", sender.ap_id);
     let signer = Signer {
-        key_id: &key_id,
-        key: &key,
+        key_id: &p.key_id,
+        key: &p.key,
     };
-    let span = tracing::info_span!("delivery", activity_id = %a.ap_id, inbox_host = %d.host, attempt = d.attempts + 1);
-    let _enter = span.enter();
-    match state
-        .federation
-        .client
-        .post_activity(&inbox, a.body.as_bytes(), &signer)
-        .await
-    {
+    let span = tracing::info_span!("delivery", activity_id = %p.ap_id, inbox_host = %d.host, attempt = d.attempts + 1);
+    let posted = tracing::Instrument::instrument(
+        state
+            .federation
+            .client
+            .post_activity(&inbox, p.body.as_bytes(), &signer),
+        span,
+    )
+    .await;
+    match posted {
         Ok(outcome) if outcome.status.is_success() => Outcome::Delivered,
         Ok(outcome) => {
             let code = outcome.status.as_u16();
