@@ -9,6 +9,7 @@ mod m20261123_000003_federation;
 mod m20261123_000004_poll_endings;
 mod m20261123_000005_inbound_journal;
 mod m20261123_000006_delivery_order;
+mod m20261123_000007_actor_deletion;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_poll_endings::Migration),
             Box::new(m20261123_000005_inbound_journal::Migration),
             Box::new(m20261123_000006_delivery_order::Migration),
+            Box::new(m20261123_000007_actor_deletion::Migration),
         ]
     }
 }

@@ -62,6 +62,12 @@ impl Instance {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         bootstrap(&db, &config).await?;
+        Self::with_db(db, config).await
+    }
+
+    /// An instance on a connected, migrated and bootstrapped database (also
+    /// used by operator commands that act like the server).
+    pub async fn with_db(db: DatabaseConnection, config: Config) -> Result<Self, StartError> {
         let sqlite_file = db::sqlite_file(&config);
         let instance_actor = crate::actors::store::find_local(
             &db,

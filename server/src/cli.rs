@@ -88,6 +88,13 @@ pub enum UserCommand {
     Disable { name: String },
     /// Approve an account that signed up while registrations need approval.
     Approve { name: String },
+    /// Delete a person: their posts and follows go, other servers are told.
+    Delete {
+        name: String,
+        /// Confirm: deletion cannot be undone.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -269,6 +276,18 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
                     p.created_at.format("%Y-%m-%d %H:%M")
                 );
             }
+            Ok(())
+        }
+        UserCommand::Delete { name, yes } => {
+            if !yes {
+                anyhow::bail!("deleting {name} cannot be undone: add --yes to confirm");
+            }
+            let db = open_db(config).await?;
+            let instance = crate::app::Instance::with_db(db, config.clone()).await?;
+            persons::service::delete(instance.state(), &name).await?;
+            println!(
+                "deleted {name}; other servers are told by the running server's delivery worker"
+            );
             Ok(())
         }
         UserCommand::Approve { name } => {

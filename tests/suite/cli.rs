@@ -113,6 +113,26 @@ async fn creating_listing_and_disabling_people() {
         1,
         "no local person named \"nobody\"",
     );
+    assert_refused(
+        &op.run(&["user", "delete", "bob"], None),
+        1,
+        "add --yes to confirm",
+    );
+    let out = op.run(&["user", "delete", "bob", "--yes"], None);
+    assert!(
+        out.success() && out.stdout.contains("deleted bob"),
+        "{out:?}"
+    );
+    assert_refused(
+        &op.run(&["user", "delete", "bob", "--yes"], None),
+        1,
+        "bob was already deleted",
+    );
+    assert_refused(
+        &op.create_user("bob", "bob2@wijk.example", &[], PASSWORD),
+        1,
+        "the name bob is taken",
+    );
     op.finish().await;
 }
 
@@ -344,6 +364,7 @@ fn every_command_has_help() {
         &["federation", "status", "--help"],
         &["federation", "retry", "--help"],
         &["user", "approve", "--help"],
+        &["user", "delete", "--help"],
     ] {
         let out = Knooppunt::new(dir.path(), args).run();
         assert!(out.success(), "{args:?}: {out:?}");

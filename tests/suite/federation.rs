@@ -586,3 +586,67 @@ async fn a_group_that_approves_members_lets_them_in_across_instances() {
         i.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_deleted_account_disappears_from_other_instances() {
+    let instances = TestInstance::start_many(2).await;
+    let (a, b) = (&instances[0], &instances[1]);
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(a, "alice", PW).await;
+    let bob = ApiClient::login(b, "bob", PW).await;
+    let alice_on_b = bob.resolve(&format!("@alice@{}", a.domain)).await;
+    bob.ok_post(&format!("/api/v1/accounts/{alice_on_b}/follow"), json!({}))
+        .await;
+    b.drain().await;
+    a.drain().await;
+    let post = alice
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": "Ik verhuis naar een andere wijk" }),
+        )
+        .await;
+    a.drain().await;
+    assert!(
+        find_by_uri(
+            &bob.ok("/api/v1/timelines/home").await,
+            post["uri"].as_str().unwrap()
+        )
+        .is_some()
+    );
+
+    knooppunt::persons::service::delete(&a.state, "alice")
+        .await
+        .unwrap();
+    a.drain().await;
+    let home = bob.ok("/api/v1/timelines/home").await;
+    assert!(
+        find_by_uri(&home, post["uri"].as_str().unwrap()).is_none(),
+        "alice's post is gone on B: {home}"
+    );
+    let (status, _) = bob.get(&format!("/api/v1/accounts/{alice_on_b}")).await;
+    assert_eq!(status, 404, "alice's account is gone on B");
+    assert_eq!(
+        bob.ok("/api/v1/accounts/verify_credentials").await["following_count"],
+        0
+    );
+    let gone = a
+        .client
+        .get(a.url("/users/alice"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 410);
+    let (status, _) = alice.get("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(status, 401, "the account cannot be used any more");
+    assert!(
+        knooppunt::persons::service::delete(&a.state, "alice")
+            .await
+            .is_err()
+    );
+
+    for i in instances {
+        i.stop().await;
+    }
+}

@@ -36,6 +36,8 @@ pub struct Model {
     pub following_url: Option<String>,
     /// When a remote actor was last fetched.
     pub fetched_at: Option<DateTimeUtc>,
+    /// A deleted local actor: a tombstone kept to sign its Delete.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

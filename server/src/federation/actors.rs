@@ -97,6 +97,11 @@ async fn actor_response(
     headers: &HeaderMap,
     a: &Actor,
 ) -> Result<Response, AppError> {
+    if a.deleted_at.is_some() {
+        let tombstone =
+            json!({ "@context": vocab::AS_CONTEXT, "id": a.ap_id, "type": "Tombstone" });
+        return Ok((axum::http::StatusCode::GONE, ap_json(tombstone)).into_response());
+    }
     if wants_activity_json(headers) {
         Ok(ap_json(document(state, a).await?))
     } else {

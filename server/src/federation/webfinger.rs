@@ -48,6 +48,7 @@ pub async fn webfinger(
         .ok_or_else(|| AppError::BadRequest("resource is required".into()))?;
     let actor = find(&state, &resource)
         .await?
+        .filter(|a| a.deleted_at.is_none())
         .ok_or_else(|| AppError::NotFound("no such account here".into()))?;
     let subject = format!("acct:{}@{}", actor.username, state.config.instance.domain);
     let profile = actor.url.clone().unwrap_or_else(|| actor.ap_id.clone());

@@ -197,3 +197,79 @@ fn listing(actor: actors::entity::Model, account: account::Model) -> PersonListi
         created_at: account.created_at,
     }
 }
+
+/// Deletes a person's account: their statuses, follows and memberships go,
+/// other servers get a Delete of the actor, and the name stays taken. The
+/// actor row remains as a tombstone whose key signs that Delete.
+pub async fn delete(state: &crate::app::AppState, name: &str) -> Result<(), AppError> {
+    use crate::db::BeginWrite;
+    use crate::federation::publish;
+    let (actor, _) = find_person(&state.db, &state.config, name).await?;
+    if actor.deleted_at.is_some() {
+        return Err(AppError::Conflict(format!("{name} was already deleted")));
+    }
+    let txn = state.db.begin_write().await?;
+    // Everyone who may hold a copy: followers, and those the person follows.
+    let mut inboxes = publish::follower_inboxes(&txn, actor.id).await?;
+    let followed: Vec<i64> = crate::follows::entity::follow::Entity::find()
+        .filter(crate::follows::entity::follow::Column::FollowerId.eq(actor.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|f| f.target_id)
+        .collect();
+    for a in actors::entity::Entity::find()
+        .filter(actors::entity::Column::Id.is_in(followed))
+        .filter(actors::entity::Column::Local.eq(false))
+        .all(&txn)
+        .await?
+    {
+        inboxes.push(publish::inbox_of(&a));
+    }
+    let activity = serde_json::json!({
+        "@context": knooppunt_federation::vocab::AS_CONTEXT,
+        "id": format!("{}#delete", actor.ap_id),
+        "type": "Delete",
+        "actor": actor.ap_id,
+        "to": [knooppunt_federation::vocab::PUBLIC],
+        "object": actor.ap_id,
+    });
+    crate::federation::outbox::enqueue(&txn, &state.config, &actor, &activity, false, inboxes)
+        .await?;
+    crate::statuses::entity::status::Entity::delete_many()
+        .filter(crate::statuses::entity::status::Column::ActorId.eq(actor.id))
+        .exec(&txn)
+        .await?;
+    crate::follows::entity::follow::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(crate::follows::entity::follow::Column::FollowerId.eq(actor.id))
+                .add(crate::follows::entity::follow::Column::TargetId.eq(actor.id)),
+        )
+        .exec(&txn)
+        .await?;
+    crate::groups::entity::membership::Entity::delete_many()
+        .filter(crate::groups::entity::membership::Column::MemberId.eq(actor.id))
+        .exec(&txn)
+        .await?;
+    let now = Utc::now();
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::DisabledAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(account::Column::ActorId.eq(actor.id))
+        .exec(&txn)
+        .await?;
+    let mut tombstone: actors::entity::ActiveModel = actor.into();
+    tombstone.deleted_at = Set(Some(now));
+    tombstone.display_name = Set(String::new());
+    tombstone.summary = Set(String::new());
+    tombstone.avatar_media_id = Set(None);
+    tombstone.header_media_id = Set(None);
+    tombstone.updated_at = Set(now);
+    tombstone.update(&txn).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(())
+}
