@@ -354,8 +354,8 @@ pub async fn search(
     if q.resolve.unwrap_or(false) && viewer.is_some() {
         if text.starts_with("https://") || text.starts_with("http://") {
             match resolve_url(&state, text).await {
-                Ok(Resolved::Actor(a)) => resolved_accounts.push(a),
-                Ok(Resolved::Status(s)) => resolved_statuses.push(s),
+                Ok(Resolved::Actor(a)) => resolved_accounts.push(*a),
+                Ok(Resolved::Status(s)) => resolved_statuses.push(*s),
                 Err(e) => tracing::debug!(url = %text, error = %e, "search did not resolve"),
             }
         } else if let Some((name, domain)) = knooppunt_federation::webfinger::parse_acct(text) {
@@ -421,30 +421,32 @@ pub async fn search(
 }
 
 enum Resolved {
-    Actor(crate::actors::entity::Model),
-    Status(status::Model),
+    Actor(Box<crate::actors::entity::Model>),
+    Status(Box<status::Model>),
 }
 
 /// A URL pasted into search: an actor or a status, ours or fetched.
 async fn resolve_url(state: &AppState, url: &str) -> Result<Resolved, AppError> {
     if let Some(a) = crate::federation::remote::find_by_ap_id(state, url).await? {
-        return Ok(Resolved::Actor(a));
+        return Ok(Resolved::Actor(Box::new(a)));
     }
     if let Some(s) = status::Entity::find()
         .filter(status::Column::ApId.eq(url))
         .one(&state.db)
         .await?
     {
-        return Ok(Resolved::Status(s));
+        return Ok(Resolved::Status(Box::new(s)));
     }
     let object = crate::federation::remote::fetch_object(state, url).await?;
     match knooppunt_federation::vocab::type_of(&object) {
-        Some("Person" | "Group" | "Application" | "Service" | "Organization") => Ok(
-            Resolved::Actor(crate::federation::remote::upsert_actor(state, &object).await?),
-        ),
-        _ => Ok(Resolved::Status(
+        Some("Person" | "Group" | "Application" | "Service" | "Organization") => {
+            Ok(Resolved::Actor(Box::new(
+                crate::federation::remote::upsert_actor(state, &object).await?,
+            )))
+        }
+        _ => Ok(Resolved::Status(Box::new(
             crate::federation::notes::fetch_note(state, url, 3).await?,
-        )),
+        ))),
     }
 }
 
