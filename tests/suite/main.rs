@@ -7,6 +7,7 @@ mod accounts;
 mod cli;
 mod client_api;
 mod config;
+mod corpus;
 mod database;
 mod discovery;
 mod durability;

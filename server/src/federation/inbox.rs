@@ -90,6 +90,43 @@ fn json_depth(body: &[u8]) -> usize {
     max
 }
 
+/// Longest URL or id we accept; real ones are far shorter.
+const MAX_ID_LEN: usize = 2048;
+
+/// Refuses what no server sends and databases choke on: NUL characters
+/// anywhere, and ids or URLs longer than [`MAX_ID_LEN`].
+fn check_strings(value: &Value) -> Result<(), AppError> {
+    match value {
+        Value::String(s) => {
+            if s.contains('\0') {
+                return Err(AppError::BadRequest(
+                    "NUL characters are not accepted".into(),
+                ));
+            }
+            if s.len() > MAX_ID_LEN && (s.starts_with("http://") || s.starts_with("https://")) {
+                return Err(AppError::BadRequest("a URL is too long".into()));
+            }
+            Ok(())
+        }
+        Value::Array(items) => items.iter().try_for_each(check_strings),
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key.contains('\0') {
+                    return Err(AppError::BadRequest(
+                        "NUL characters are not accepted".into(),
+                    ));
+                }
+                if key == "id" && v.as_str().is_some_and(|id| id.len() > MAX_ID_LEN) {
+                    return Err(AppError::BadRequest("an id is too long".into()));
+                }
+                check_strings(v)?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 fn unauthorized(e: SignatureError) -> AppError {
     AppError::Unauthorized(format!("signature refused: {e}"))
 }
@@ -106,6 +143,7 @@ async fn receive(
     }
     let activity: Value =
         serde_json::from_slice(body).map_err(|e| AppError::BadRequest(format!("not JSON: {e}")))?;
+    check_strings(&activity)?;
     let kind = vocab::type_of(&activity)
         .ok_or_else(|| AppError::BadRequest("activity without type".into()))?
         .to_string();
@@ -252,6 +290,12 @@ async fn process(
 /// Processes what was received but not processed before the last stop (a
 /// crash, a kill). Signatures were checked when they arrived.
 pub async fn resume_unprocessed(state: &AppState) -> Result<usize, AppError> {
+    // Entries that kept failing for a day are dropped rather than retried forever.
+    received::Entity::delete_many()
+        .filter(received::Column::ProcessedAt.is_null())
+        .filter(received::Column::ReceivedAt.lt(Utc::now() - chrono::Duration::days(1)))
+        .exec(&state.db)
+        .await?;
     let pending = received::Entity::find()
         .filter(received::Column::ProcessedAt.is_null())
         .all(&state.db)
@@ -845,6 +889,27 @@ async fn receive_block(
 #[cfg(test)]
 mod tests {
     use super::json_depth;
+
+    #[test]
+    fn refuses_nul_and_huge_ids() {
+        use super::check_strings;
+        use serde_json::json;
+        assert!(
+            check_strings(&json!({"id": "https://a.example/1", "content": "x".repeat(100_000)}))
+                .is_ok()
+        );
+        assert!(check_strings(&json!({"object": {"url": "https://a.example/\u{0}x"}})).is_err());
+        assert!(
+            check_strings(&json!({"id": format!("https://a.example/{}", "x".repeat(3000))}))
+                .is_err()
+        );
+        assert!(
+            check_strings(
+                &json!({"tag": [{"href": format!("https://a.example/{}", "x".repeat(3000))}]})
+            )
+            .is_err()
+        );
+    }
 
     #[test]
     fn depth_counts_brackets_outside_strings() {

@@ -336,11 +336,13 @@ pub async fn store_remote(
     };
 
     // Mentions of actors we know (ours, or cached remote ones) and hashtags.
-    let tags = object
-        .get("tag")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    // A note names a handful of people and tags; thousands are an attack on the database.
+    const MAX_TAGS: usize = 64;
+    let tags: Vec<Value> = match object.get("tag") {
+        Some(Value::Array(items)) => items.iter().take(MAX_TAGS).cloned().collect(),
+        Some(single @ Value::Object(_)) => vec![single.clone()],
+        _ => vec![],
+    };
     let mut mentioned: Vec<Actor> = Vec::new();
     let mut hashtags: Vec<String> = Vec::new();
     for t in &tags {
@@ -372,6 +374,7 @@ pub async fn store_remote(
     for addressee in vocab::ids(object.get("to"))
         .into_iter()
         .chain(vocab::ids(object.get("cc")))
+        .take(MAX_TAGS)
     {
         if vocab::host_of(&addressee).as_deref() == Some(state.config.instance.domain.as_str())
             && let Some(a) = remote::find_by_ap_id(state, &addressee).await?
