@@ -10,6 +10,7 @@ pub mod chaos;
 pub mod database;
 pub mod fixtures;
 pub mod instance;
+pub mod python;
 pub mod sink;
 
 pub use api::ApiClient;

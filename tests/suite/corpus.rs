@@ -15,77 +15,14 @@
 
 use std::io::ErrorKind;
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use knooppunt_federation::fetch::{FetchError, FetchPolicy, SafeClient};
-use knooppunt_tests::TestInstance;
+use knooppunt_tests::{TestInstance, python};
 
 const PW: &str = "lange wandeling 42";
 /// The corpus takes well under a minute; this only stops a hung run.
 const LIMIT: Duration = Duration::from_secs(600);
-
-/// The Python with the test requirements: `TEST_PYTHON` (set by scripts/test) or `.venv`.
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("TEST_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.venv/bin/python"));
-    assert!(
-        venv.is_file(),
-        "the Python test requirements are not installed: run scripts/test (it creates .venv) or set TEST_PYTHON"
-    );
-    venv
-}
-
-/// A port free on 127.0.0.10 right now (python_peer.rs uses 127.0.0.5), for the peer.
-fn free_peer_port() -> u16 {
-    TcpListener::bind("127.0.0.10:0")
-        .expect("bind 127.0.0.10")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-/// Runs a script to the end (or `LIMIT`), reading both pipes while waiting.
-fn run_script(mut command: Command) -> (Option<i32>, String, String) {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run python");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut out, &mut text);
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut err, &mut text);
-        text
-    });
-    let deadline = Instant::now() + LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break Some(status);
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    (
-        status.and_then(|s| s.code()),
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default(),
-    )
-}
 
 #[tokio::test]
 async fn every_pasture_payload_and_hostile_input_is_handled_or_refused_never_a_server_error() {
@@ -94,17 +31,17 @@ async fn every_pasture_payload_and_hostile_input_is_handled_or_refused_never_a_s
     // exercises the mention and notification paths.
     instance.create_person("alice", PW).await;
 
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/corpus_flow.py");
-    let mut command = Command::new(python());
-    command
-        .arg(script)
-        .env("KP_BASE_URL", &instance.base_url)
-        .env("KP_PERSON_NAME", "alice")
-        .env("KP_PEER_ADDR", format!("127.0.0.10:{}", free_peer_port()))
-        .env("PYTHONUNBUFFERED", "1");
-    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || run_script(command))
-        .await
-        .unwrap();
+    let peer = format!("127.0.0.10:{}", python::free_port([127, 0, 0, 10].into()));
+    let env = vec![
+        ("KP_BASE_URL".to_string(), instance.base_url.clone()),
+        ("KP_PERSON_NAME".to_string(), "alice".to_string()),
+        ("KP_PEER_ADDR".to_string(), peer),
+    ];
+    let python::Outcome {
+        code,
+        stdout,
+        stderr,
+    } = python::run("corpus_flow.py", env, LIMIT).await;
     // Stop first, so a failure below does not leave a PostgreSQL test database behind.
     instance.stop().await;
     assert!(

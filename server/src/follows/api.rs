@@ -12,8 +12,8 @@ use super::service;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::mastodon::extract::{ApiQuery, Auth, MaybeAuth, flexible_ids};
-use crate::mastodon::pagination::{self, Page, paged_json};
-use crate::statuses::api::accounts_in_order;
+use crate::mastodon::pagination::{self, Page};
+use crate::statuses::api::account_page;
 
 async fn relationship(state: &AppState, me: i64, target: i64) -> Result<Json<Value>, AppError> {
     let mut list = service::relationships(&state.db, me, &[target]).await?;
@@ -73,14 +73,12 @@ pub async fn followers(
         .filter(follow::Column::TargetId.eq(target.id))
         .filter(follow::Column::Accepted.eq(true));
     let rows = pagination::fetch(&state.db, &page, query, follow::Column::Id).await?;
-    let ids: Vec<i64> = rows.iter().map(|f| f.follower_id).collect();
-    let body = accounts_in_order(&state, &ids).await?;
-    Ok(paged_json(
-        &state.config.base_url(),
+    account_page(
+        &state,
         &uri,
-        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
-        body,
-    ))
+        rows.iter().map(|f| (f.id, f.follower_id)).collect(),
+    )
+    .await
 }
 
 /// `GET /api/v1/accounts/:id/following`
@@ -96,14 +94,12 @@ pub async fn following(
         .filter(follow::Column::FollowerId.eq(target.id))
         .filter(follow::Column::Accepted.eq(true));
     let rows = pagination::fetch(&state.db, &page, query, follow::Column::Id).await?;
-    let ids: Vec<i64> = rows.iter().map(|f| f.target_id).collect();
-    let body = accounts_in_order(&state, &ids).await?;
-    Ok(paged_json(
-        &state.config.base_url(),
+    account_page(
+        &state,
         &uri,
-        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
-        body,
-    ))
+        rows.iter().map(|f| (f.id, f.target_id)).collect(),
+    )
+    .await
 }
 
 /// `GET /api/v1/blocks`
@@ -121,14 +117,12 @@ pub async fn blocks(
         block::Column::Id,
     )
     .await?;
-    let ids: Vec<i64> = rows.iter().map(|b| b.target_id).collect();
-    let body = accounts_in_order(&state, &ids).await?;
-    Ok(paged_json(
-        &state.config.base_url(),
+    account_page(
+        &state,
         &uri,
-        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
-        body,
-    ))
+        rows.iter().map(|b| (b.id, b.target_id)).collect(),
+    )
+    .await
 }
 
 /// `GET /api/v1/mutes`
@@ -146,14 +140,12 @@ pub async fn mutes(
         mute::Column::Id,
     )
     .await?;
-    let ids: Vec<i64> = rows.iter().map(|m| m.target_id).collect();
-    let body = accounts_in_order(&state, &ids).await?;
-    Ok(paged_json(
-        &state.config.base_url(),
+    account_page(
+        &state,
         &uri,
-        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
-        body,
-    ))
+        rows.iter().map(|m| (m.id, m.target_id)).collect(),
+    )
+    .await
 }
 
 /// `POST /api/v1/follow_requests/:id/authorize`

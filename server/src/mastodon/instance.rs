@@ -21,6 +21,7 @@ use crate::actors::{ActorKind, store as actor_store};
 use crate::app::AppState;
 use crate::config::Registrations;
 use crate::error::AppError;
+use crate::statuses::api::account_page;
 use crate::statuses::entity::{favourite, status, tag};
 use crate::statuses::service::{
     MAX_CHARS, MAX_MEDIA, MAX_POLL_OPTION_CHARS, MAX_POLL_OPTIONS, MAX_POLL_SECONDS,
@@ -463,14 +464,12 @@ pub async fn follow_requests(
         .filter(follow::Column::TargetId.eq(person.actor.id))
         .filter(follow::Column::Accepted.eq(false));
     let rows = pagination::fetch(&state.db, &page, query, follow::Column::Id).await?;
-    let ids: Vec<i64> = rows.iter().map(|f| f.follower_id).collect();
-    let body = crate::statuses::api::accounts_in_order(&state, &ids).await?;
-    Ok(paged_json(
-        &state.config.base_url(),
+    account_page(
+        &state,
         &uri,
-        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
-        body,
-    ))
+        rows.iter().map(|f| (f.id, f.follower_id)).collect(),
+    )
+    .await
 }
 
 pub mod marker {

@@ -275,14 +275,12 @@ pub async fn favourited_by(
         favourite::Column::Id,
     )
     .await?;
-    let actor_ids: Vec<i64> = rows.iter().map(|f| f.actor_id).collect();
-    let accounts = accounts_in_order(&state, &actor_ids).await?;
-    Ok(paged_json(
-        &state.config.base_url(),
+    account_page(
+        &state,
         &uri,
-        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
-        accounts,
-    ))
+        rows.iter().map(|f| (f.id, f.actor_id)).collect(),
+    )
+    .await
 }
 
 /// `GET /api/v1/statuses/:id/reblogged_by`
@@ -304,14 +302,12 @@ pub async fn reblogged_by(
         status::Column::Id,
     )
     .await?;
-    let actor_ids: Vec<i64> = rows.iter().map(|r| r.actor_id).collect();
-    let accounts = accounts_in_order(&state, &actor_ids).await?;
-    Ok(paged_json(
-        &state.config.base_url(),
+    account_page(
+        &state,
         &uri,
-        (rows.first().map(|r| r.id), rows.last().map(|r| r.id)),
-        accounts,
-    ))
+        rows.iter().map(|r| (r.id, r.actor_id)).collect(),
+    )
+    .await
 }
 
 /// Renders accounts by id, keeping the given order.
@@ -328,6 +324,22 @@ pub async fn accounts_in_order(state: &AppState, ids: &[i64]) -> Result<Vec<Valu
         }
     }
     views::accounts(&state.db, &state.config, &ordered).await
+}
+
+/// A page of accounts from paged rows, given as (row id, account id) pairs:
+/// the `Link` header pages by row id.
+pub async fn account_page(
+    state: &AppState,
+    uri: &axum::http::Uri,
+    rows: Vec<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|(_, actor)| *actor).collect();
+    let body = accounts_in_order(state, &ids).await?;
+    let keys = (
+        rows.first().map(|(row, _)| *row),
+        rows.last().map(|(row, _)| *row),
+    );
+    Ok(paged_json(&state.config.base_url(), uri, keys, body))
 }
 
 /// A page of statuses with its `Link` header.
