@@ -8,6 +8,7 @@ pub mod inbox;
 pub mod notes;
 pub mod outbox;
 pub mod publish;
+mod receive;
 pub mod remote;
 pub mod webfinger;
 

@@ -624,15 +624,6 @@ pub async fn run_worker(state: AppState) {
     }
 }
 
-/// Deliveries that are due now (for tests and operators).
-pub async fn due_count(state: &AppState) -> Result<u64, AppError> {
-    Ok(delivery::Entity::find()
-        .filter(delivery::Column::State.eq("pending"))
-        .filter(delivery::Column::NextAttemptAt.lte(Utc::now()))
-        .count(&state.db)
-        .await?)
-}
-
 /// Sends until nothing can be sent now and nothing is in flight elsewhere
 /// (tests drain explicitly instead of sleeping).
 pub async fn drain(state: &AppState) -> Result<(), AppError> {

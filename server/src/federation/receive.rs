@@ -1,0 +1,580 @@
+//! The effect of each inbound activity type, once the inbox has verified and
+//! journalled it. Unsupported types are accepted (202) and ignored.
+
+use crate::db::BeginWrite;
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+
+use super::{notes, publish, remote};
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::follows::entity::{block, follow};
+use crate::groups::entity::{group, membership};
+use crate::notifications::notify;
+use crate::statuses::entity::{favourite, status};
+use knooppunt_federation::vocab;
+
+pub(super) async fn dispatch(
+    state: &AppState,
+    sender: &Actor,
+    kind: &str,
+    activity: &Value,
+) -> Result<StatusCode, AppError> {
+    let object = activity.get("object");
+    match kind {
+        "Follow" => receive_follow(state, sender, activity).await,
+        "Accept" | "Reject" => receive_answer(state, sender, object, kind == "Accept").await,
+        "Undo" => receive_undo(state, sender, object).await,
+        "Create" | "Update" => receive_object(state, sender, kind, activity).await,
+        "Delete" => receive_delete(state, sender, object).await,
+        "Like" => receive_like(state, sender, activity).await,
+        "Announce" => receive_announce(state, sender, activity).await,
+        "Block" => receive_block(state, sender, object).await,
+        _ => Ok(StatusCode::ACCEPTED),
+    }
+}
+
+async fn local_by_ap_id(state: &AppState, ap_id: &str) -> Result<Option<Actor>, AppError> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::ApId.eq(ap_id))
+        .filter(actor::Column::Local.eq(true))
+        .one(&state.db)
+        .await?)
+}
+
+/// Follow of a local person or group: accepted at once, or left pending for
+/// locked accounts and approval groups; invite-only groups refuse.
+async fn receive_follow(
+    state: &AppState,
+    sender: &Actor,
+    activity: &Value,
+) -> Result<StatusCode, AppError> {
+    let follow_id = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let target_id = vocab::id_of(activity.get("object"))
+        .ok_or_else(|| AppError::BadRequest("Follow without object".into()))?;
+    let target = local_by_ap_id(state, &target_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such local actor".into()))?;
+    if target.kind == "application" {
+        return Err(AppError::BadRequest(
+            "the instance actor cannot be followed".into(),
+        ));
+    }
+    let blocked = block::Entity::find()
+        .filter(block::Column::ActorId.eq(target.id))
+        .filter(block::Column::TargetId.eq(sender.id))
+        .one(&state.db)
+        .await?
+        .is_some();
+    let policy = if target.kind == "group" {
+        group::Entity::find_by_id(target.id)
+            .one(&state.db)
+            .await?
+            .map(|g| g.join_policy)
+    } else {
+        None
+    };
+    let txn = state.db.begin_write().await?;
+    if blocked || policy.as_deref() == Some("invite") {
+        publish::answered_follow(&txn, &state.config, &target, sender, follow_id, false).await?;
+        txn.commit().await?;
+        return Ok(StatusCode::ACCEPTED);
+    }
+    let accepted = !target.locked && policy.as_deref() != Some("approval");
+    let existing = follow::Entity::find()
+        .filter(follow::Column::FollowerId.eq(sender.id))
+        .filter(follow::Column::TargetId.eq(target.id))
+        .one(&txn)
+        .await?;
+    match existing {
+        Some(f) => {
+            // A repeated Follow (e.g. after an unseen Accept): answer again with the new id.
+            let already = f.accepted;
+            let mut active: follow::ActiveModel = f.into();
+            active.ap_id = Set(Some(follow_id.to_string()));
+            active.update(&txn).await?;
+            if already {
+                publish::answered_follow(&txn, &state.config, &target, sender, follow_id, true)
+                    .await?;
+            }
+        }
+        None => {
+            follow::ActiveModel {
+                follower_id: Set(sender.id),
+                target_id: Set(target.id),
+                accepted: Set(accepted),
+                created_at: Set(Utc::now()),
+                ap_id: Set(Some(follow_id.to_string())),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            if target.kind == "group" {
+                membership::ActiveModel {
+                    group_id: Set(target.id),
+                    member_id: Set(sender.id),
+                    role: Set("member".into()),
+                    state: Set(if accepted {
+                        "active".into()
+                    } else {
+                        "pending".into()
+                    }),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+            notify(
+                &txn,
+                target.id,
+                if accepted { "follow" } else { "follow_request" },
+                sender.id,
+                None,
+            )
+            .await?;
+            if accepted {
+                publish::answered_follow(&txn, &state.config, &target, sender, follow_id, true)
+                    .await?;
+            }
+        }
+    }
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Accept or Reject of one of our follows.
+async fn receive_answer(
+    state: &AppState,
+    sender: &Actor,
+    object: Option<&Value>,
+    accepted: bool,
+) -> Result<StatusCode, AppError> {
+    let follow_ap_id = vocab::id_of(object);
+    let inner_actor = object.and_then(|o| vocab::id_of(o.get("actor")));
+    let mut query = follow::Entity::find().filter(follow::Column::TargetId.eq(sender.id));
+    query = match (&follow_ap_id, &inner_actor) {
+        (Some(fid), _) if local_follow_id(state, fid) => {
+            query.filter(follow::Column::ApId.eq(fid.as_str()))
+        }
+        (_, Some(follower)) => match local_by_ap_id(state, follower).await? {
+            Some(a) => query.filter(follow::Column::FollowerId.eq(a.id)),
+            None => return Ok(StatusCode::ACCEPTED),
+        },
+        _ => {
+            return Err(AppError::BadRequest(
+                "cannot tell which follow is answered".into(),
+            ));
+        }
+    };
+    let Some(f) = query.one(&state.db).await? else {
+        return Ok(StatusCode::ACCEPTED);
+    };
+    if accepted {
+        let mut active: follow::ActiveModel = f.into();
+        active.accepted = Set(true);
+        active.update(&state.db).await?;
+    } else {
+        follow::Entity::delete_by_id(f.id).exec(&state.db).await?;
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+fn local_follow_id(state: &AppState, id: &str) -> bool {
+    vocab::host_of(id).as_deref() == Some(state.config.instance.domain.as_str())
+}
+
+async fn receive_undo(
+    state: &AppState,
+    sender: &Actor,
+    object: Option<&Value>,
+) -> Result<StatusCode, AppError> {
+    let Some(inner) = object else {
+        return Err(AppError::BadRequest("Undo without object".into()));
+    };
+    // The undone activity may be given by id only: then we match by what we stored.
+    let inner_id = vocab::id_of(Some(inner)).unwrap_or_default();
+    let inner_kind = vocab::type_of(inner).map(str::to_string);
+    if vocab::id_of(inner.get("actor")).is_some_and(|a| a != sender.ap_id) {
+        return Err(AppError::Forbidden(
+            "one can only undo one's own activities".into(),
+        ));
+    }
+    match inner_kind.as_deref() {
+        Some("Follow") | None => {
+            let mut query = follow::Entity::find().filter(follow::Column::FollowerId.eq(sender.id));
+            if let Some(target) = vocab::id_of(inner.get("object"))
+                && let Some(t) = local_by_ap_id(state, &target).await?
+            {
+                query = query.filter(follow::Column::TargetId.eq(t.id));
+            } else {
+                query = query.filter(follow::Column::ApId.eq(inner_id.as_str()));
+            }
+            if let Some(f) = query.one(&state.db).await? {
+                let txn = state.db.begin_write().await?;
+                follow::Entity::delete_by_id(f.id).exec(&txn).await?;
+                membership::Entity::delete_many()
+                    .filter(membership::Column::GroupId.eq(f.target_id))
+                    .filter(membership::Column::MemberId.eq(sender.id))
+                    .exec(&txn)
+                    .await?;
+                txn.commit().await?;
+            } else if inner_kind.is_none() {
+                undo_like_or_announce(state, sender, &inner_id).await?;
+            }
+        }
+        Some("Like") | Some("Announce") => undo_like_or_announce(state, sender, &inner_id).await?,
+        _ => {}
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn undo_like_or_announce(
+    state: &AppState,
+    sender: &Actor,
+    inner_id: &str,
+) -> Result<(), AppError> {
+    favourite::Entity::delete_many()
+        .filter(favourite::Column::ActorId.eq(sender.id))
+        .filter(favourite::Column::ApId.eq(inner_id))
+        .exec(&state.db)
+        .await?;
+    status::Entity::delete_many()
+        .filter(status::Column::ActorId.eq(sender.id))
+        .filter(status::Column::ApId.eq(inner_id))
+        .filter(status::Column::ReblogOfId.is_not_null())
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Create and Update of notes, and Update of the sender's own actor.
+async fn receive_object(
+    state: &AppState,
+    sender: &Actor,
+    kind: &str,
+    activity: &Value,
+) -> Result<StatusCode, AppError> {
+    let object = match activity.get("object") {
+        Some(inline @ Value::Object(_)) => inline.clone(),
+        Some(Value::String(id)) => {
+            // Only an id: fetch it, and the fetched object's id must be that URL.
+            if vocab::host_of(id) != Some(sender.host.clone()) {
+                return Err(AppError::BadRequest(
+                    "the object is not on the actor's host".into(),
+                ));
+            }
+            remote::fetch_object(state, id).await?
+        }
+        _ => return Err(AppError::BadRequest(format!("{kind} without object"))),
+    };
+    let object_id = object.get("id").and_then(Value::as_str).unwrap_or_default();
+    if vocab::host_of(object_id) != Some(sender.host.clone()) {
+        return Err(AppError::BadRequest(
+            "the object is not on the actor's host".into(),
+        ));
+    }
+    let object_kind = vocab::type_of(&object).unwrap_or_default();
+    if kind == "Create" && object_kind == "Note" && receive_vote(state, sender, &object).await? {
+        return Ok(StatusCode::ACCEPTED);
+    }
+    match object_kind {
+        "Note" | "Question" | "Article" | "Page" => {
+            let s = notes::store_remote(state, &object, sender, 3).await?;
+            if kind == "Create" {
+                redistribute_to_groups(state, sender, activity, &object, &s).await?;
+            }
+            Ok(StatusCode::ACCEPTED)
+        }
+        "Person" | "Group" | "Application" | "Service" | "Organization" if kind == "Update" => {
+            if object_id != sender.ap_id {
+                return Err(AppError::Forbidden(
+                    "an actor can only update itself".into(),
+                ));
+            }
+            remote::upsert_actor(state, &object).await?;
+            Ok(StatusCode::ACCEPTED)
+        }
+        _ => Ok(StatusCode::ACCEPTED),
+    }
+}
+
+/// A remote vote in one of our polls: a Note with a `name` (the option) in
+/// reply to the Question. Returns false when the note is not a vote.
+async fn receive_vote(state: &AppState, sender: &Actor, object: &Value) -> Result<bool, AppError> {
+    use crate::statuses::entity::{poll, poll_vote};
+    let (Some(name), Some(parent)) = (
+        object.get("name").and_then(Value::as_str),
+        vocab::id_of(object.get("inReplyTo")),
+    ) else {
+        return Ok(false);
+    };
+    if object
+        .get("content")
+        .and_then(Value::as_str)
+        .is_some_and(|c| !c.trim().is_empty())
+    {
+        return Ok(false);
+    }
+    let Some(question) = status::Entity::find()
+        .filter(status::Column::ApId.eq(parent.as_str()))
+        .filter(status::Column::Local.eq(true))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let Some(p) = poll::Entity::find()
+        .filter(poll::Column::StatusId.eq(question.id))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    if p.expires_at.is_some_and(|e| e <= Utc::now()) {
+        return Err(AppError::invalid("poll", "the poll has ended"));
+    }
+    let options: Vec<String> = serde_json::from_str(&p.options).unwrap_or_default();
+    let choice = options
+        .iter()
+        .position(|o| o == name)
+        .ok_or_else(|| AppError::invalid("name", "not an option of this poll"))?;
+    let already: Vec<poll_vote::Model> = poll_vote::Entity::find()
+        .filter(poll_vote::Column::PollId.eq(p.id))
+        .filter(poll_vote::Column::ActorId.eq(sender.id))
+        .all(&state.db)
+        .await?;
+    if already
+        .iter()
+        .any(|v| usize::try_from(v.choice).ok() == Some(choice))
+        || (!p.multiple && !already.is_empty())
+    {
+        return Ok(true);
+    }
+    poll_vote::ActiveModel {
+        poll_id: Set(p.id),
+        actor_id: Set(sender.id),
+        choice: Set(i32::try_from(choice).unwrap_or(0)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(true)
+}
+
+/// A remote member's post addressed to a local group is passed on by the group.
+async fn redistribute_to_groups(
+    state: &AppState,
+    sender: &Actor,
+    create: &Value,
+    object: &Value,
+    s: &status::Model,
+) -> Result<(), AppError> {
+    if !matches!(s.visibility.as_str(), "public" | "unlisted") {
+        return Ok(());
+    }
+    let mut addressed: Vec<String> = vocab::ids(object.get("to"));
+    addressed.extend(vocab::ids(object.get("cc")));
+    addressed.extend(vocab::ids(object.get("audience")));
+    if let Some(tags) = object.get("tag").and_then(Value::as_array) {
+        addressed.extend(
+            tags.iter()
+                .filter(|t| vocab::type_of(t) == Some("Mention"))
+                .filter_map(|t| t.get("href").and_then(Value::as_str).map(str::to_string)),
+        );
+    }
+    for ap_id in addressed {
+        let Some(g) = local_by_ap_id(state, &ap_id)
+            .await?
+            .filter(|a| a.kind == "group")
+        else {
+            continue;
+        };
+        let txn = state.db.begin_write().await?;
+        if publish::is_member(&txn, g.id, sender.id).await? {
+            // FEP-1b12: the group announces the Create exactly as the member sent it.
+            publish::redistribute(&txn, &state.config, &g, s, create).await?;
+        }
+        txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
+    }
+    Ok(())
+}
+
+/// Delete of a note (by its author) or of the sender itself.
+async fn receive_delete(
+    state: &AppState,
+    sender: &Actor,
+    object: Option<&Value>,
+) -> Result<StatusCode, AppError> {
+    let target =
+        vocab::id_of(object).ok_or_else(|| AppError::BadRequest("Delete without object".into()))?;
+    if target == sender.ap_id {
+        // The account is gone: its statuses, follows and likes go with it.
+        actor::Entity::delete_by_id(sender.id)
+            .exec(&state.db)
+            .await?;
+        return Ok(StatusCode::ACCEPTED);
+    }
+    if let Some(s) = status::Entity::find()
+        .filter(status::Column::ApId.eq(target.as_str()))
+        .one(&state.db)
+        .await?
+    {
+        if s.actor_id != sender.id {
+            return Err(AppError::Forbidden(
+                "only the author can delete a status".into(),
+            ));
+        }
+        status::Entity::delete_by_id(s.id).exec(&state.db).await?;
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn receive_like(
+    state: &AppState,
+    sender: &Actor,
+    activity: &Value,
+) -> Result<StatusCode, AppError> {
+    let like_id = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let target = vocab::id_of(activity.get("object"))
+        .ok_or_else(|| AppError::BadRequest("Like without object".into()))?;
+    let Some(s) = status::Entity::find()
+        .filter(status::Column::ApId.eq(target.as_str()))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(StatusCode::ACCEPTED);
+    };
+    let exists = favourite::Entity::find()
+        .filter(favourite::Column::ActorId.eq(sender.id))
+        .filter(favourite::Column::StatusId.eq(s.id))
+        .one(&state.db)
+        .await?
+        .is_some();
+    if !exists {
+        let txn = state.db.begin_write().await?;
+        favourite::ActiveModel {
+            actor_id: Set(sender.id),
+            status_id: Set(s.id),
+            created_at: Set(Utc::now()),
+            ap_id: Set(Some(like_id.to_string())),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        notify(&txn, s.actor_id, "favourite", sender.id, Some(s.id)).await?;
+        txn.commit().await?;
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Announce of a status (ours or fetched): stored as the sender's boost. An
+/// Announce wrapping a Create (FEP-1b12 groups) stores the inner note too.
+async fn receive_announce(
+    state: &AppState,
+    sender: &Actor,
+    activity: &Value,
+) -> Result<StatusCode, AppError> {
+    let announce_id = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let object = activity
+        .get("object")
+        .ok_or_else(|| AppError::BadRequest("Announce without object".into()))?;
+    let original = match vocab::type_of(object) {
+        Some("Create") => {
+            let inner = object
+                .get("object")
+                .ok_or_else(|| AppError::BadRequest("Create without object".into()))?;
+            let note_id = vocab::id_of(Some(inner))
+                .ok_or_else(|| AppError::BadRequest("note without id".into()))?;
+            // Never trust an embedded copy: fetch the note from its own server.
+            notes::fetch_note(state, &note_id, 3).await?
+        }
+        _ => {
+            let note_id = vocab::id_of(Some(object))
+                .ok_or_else(|| AppError::BadRequest("Announce without object".into()))?;
+            notes::fetch_note(state, &note_id, 3).await?
+        }
+    };
+    if !matches!(original.visibility.as_str(), "public" | "unlisted") {
+        return Ok(StatusCode::ACCEPTED);
+    }
+    let exists = status::Entity::find()
+        .filter(status::Column::ActorId.eq(sender.id))
+        .filter(status::Column::ReblogOfId.eq(original.id))
+        .one(&state.db)
+        .await?
+        .is_some();
+    if !exists {
+        let txn = state.db.begin_write().await?;
+        status::ActiveModel {
+            ap_id: Set(announce_id.to_string()),
+            actor_id: Set(sender.id),
+            reblog_of_id: Set(Some(original.id)),
+            content: Set(String::new()),
+            spoiler_text: Set(String::new()),
+            sensitive: Set(false),
+            visibility: Set("public".into()),
+            local: Set(false),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        notify(
+            &txn,
+            original.actor_id,
+            "reblog",
+            sender.id,
+            Some(original.id),
+        )
+        .await?;
+        txn.commit().await?;
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// A remote actor blocks one of ours: follows between them end.
+async fn receive_block(
+    state: &AppState,
+    sender: &Actor,
+    object: Option<&Value>,
+) -> Result<StatusCode, AppError> {
+    let target =
+        vocab::id_of(object).ok_or_else(|| AppError::BadRequest("Block without object".into()))?;
+    let Some(t) = local_by_ap_id(state, &target).await? else {
+        return Ok(StatusCode::ACCEPTED);
+    };
+    follow::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(follow::Column::FollowerId.eq(sender.id))
+                        .add(follow::Column::TargetId.eq(t.id)),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(follow::Column::FollowerId.eq(t.id))
+                        .add(follow::Column::TargetId.eq(sender.id)),
+                ),
+        )
+        .exec(&state.db)
+        .await?;
+    Ok(StatusCode::ACCEPTED)
+}
