@@ -56,6 +56,19 @@ async fn load_actor(db: &impl ConnectionTrait, id: i64) -> Result<Actor, AppErro
         .ok_or_else(|| AppError::Internal(format!("actor {id} vanished")))
 }
 
+/// The activity itself, or its Undo (id `ACTIVITY/undo`, same actor).
+fn undoable(activity: Value, undo: bool) -> Value {
+    if !undo {
+        return activity;
+    }
+    json!({
+        "id": format!("{}/undo", activity["id"].as_str().unwrap_or_default()),
+        "type": "Undo",
+        "actor": activity["actor"],
+        "object": activity,
+    })
+}
+
 fn with_context(mut activity: Value) -> Value {
     activity["@context"] = json!(vocab::AS_CONTEXT);
     activity
@@ -307,11 +320,7 @@ pub async fn liked(
         return Ok(());
     }
     let like = json!({ "id": like_id, "type": "Like", "actor": liker.ap_id, "object": s.ap_id });
-    let activity = if undo {
-        json!({ "id": format!("{like_id}/undo"), "type": "Undo", "actor": liker.ap_id, "object": like })
-    } else {
-        like
-    };
+    let activity = undoable(like, undo);
     enqueue(
         db,
         config,
@@ -350,14 +359,8 @@ pub async fn announced(
         "cc": [author.ap_id, followers],
         "object": original.ap_id,
     });
-    let (activity, public) = if undo {
-        (
-            json!({ "id": format!("{}/undo", boost.ap_id), "type": "Undo", "actor": booster.ap_id, "object": announce }),
-            false,
-        )
-    } else {
-        (announce, true)
-    };
+    // The boost shows in the outbox; its undoing does not.
+    let (activity, public) = (undoable(announce, undo), !undo);
     enqueue(
         db,
         config,
@@ -382,11 +385,7 @@ pub async fn followed(
         return Ok(());
     }
     let follow = json!({ "id": follow_id, "type": "Follow", "actor": follower.ap_id, "object": target.ap_id });
-    let activity = if undo {
-        json!({ "id": format!("{follow_id}/undo"), "type": "Undo", "actor": follower.ap_id, "object": follow })
-    } else {
-        follow
-    };
+    let activity = undoable(follow, undo);
     enqueue(
         db,
         config,
