@@ -113,6 +113,16 @@ async fn creating_listing_and_disabling_people() {
         1,
         "no local person named \"nobody\"",
     );
+    let out = op.run(&["user", "approve", "alice"], None);
+    assert!(
+        out.success() && out.stdout.contains("alice was already approved"),
+        "{out:?}"
+    );
+    assert_refused(
+        &op.run(&["user", "approve", "nobody"], None),
+        1,
+        "no local person named \"nobody\"",
+    );
     assert_refused(
         &op.run(&["user", "delete", "bob"], None),
         1,
