@@ -37,6 +37,9 @@ pub struct Federation {
     pub prepared: std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<Prepared>>>,
     /// Hosts whose last delivery succeeded: their health row needs no update.
     pub healthy_hosts: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Deliveries sent successfully and not yet marked so: written in one
+    /// statement per group rather than one per delivery.
+    pub delivered: std::sync::Mutex<Vec<i64>>,
 }
 
 /// An outgoing activity ready to be signed and sent.
@@ -114,6 +117,7 @@ impl Federation {
             in_flight: std::sync::Mutex::new(std::collections::HashSet::new()),
             prepared: std::sync::Mutex::new(std::collections::HashMap::new()),
             healthy_hosts: std::sync::Mutex::new(std::collections::HashSet::new()),
+            delivered: std::sync::Mutex::new(Vec::new()),
         }))
     }
 

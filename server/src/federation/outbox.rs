@@ -193,6 +193,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
     for r in results {
         r?;
     }
+    flush_delivered(state).await?;
     Ok(count)
 }
 
@@ -483,6 +484,21 @@ pub fn backoff(config: &Config, attempts: i32) -> Duration {
 }
 
 async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Result<(), AppError> {
+    if let Outcome::Delivered = outcome {
+        // Successes are marked in groups; until then the lease keeps the
+        // delivery from being sent again, and later ones to the same inbox wait.
+        let full = match state.federation.delivered.lock() {
+            Ok(mut pending) => {
+                pending.push(d.id);
+                pending.len() >= 64
+            }
+            Err(_) => true,
+        };
+        if full {
+            flush_delivered(state).await?;
+        }
+        return Ok(());
+    }
     let now = Utc::now();
     let attempts = d.attempts + 1;
     let give_up_at = d.created_at
@@ -521,6 +537,43 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
     Ok(())
 }
 
+/// Marks the deliveries sent since the last flush as delivered, in one statement.
+pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
+    let ids: Vec<i64> = match state.federation.delivered.lock() {
+        Ok(mut pending) => std::mem::take(&mut *pending),
+        Err(_) => return Ok(()),
+    };
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let result = delivery::Entity::update_many()
+        .col_expr(delivery::Column::State, Expr::value("delivered"))
+        .col_expr(
+            delivery::Column::Attempts,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(delivery::Column::Attempts), 1),
+        )
+        .col_expr(
+            delivery::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            delivery::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(delivery::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(delivery::Column::Id.is_in(ids.clone()))
+        .exec(&state.db)
+        .await;
+    if let Err(e) = result {
+        // Put them back for the next flush rather than send them again.
+        if let Ok(mut pending) = state.federation.delivered.lock() {
+            pending.extend(ids);
+        }
+        return Err(e.into());
+    }
+    Ok(())
+}
+
 /// The background worker of a `serve` process: sends due deliveries, then
 /// sleeps until rung or for a second.
 pub async fn run_worker(state: AppState) {
@@ -543,6 +596,9 @@ pub async fn run_worker(state: AppState) {
     let finished = Arc::new(Notify::new());
     let mut next_sweep = tokio::time::Instant::now();
     loop {
+        if let Err(e) = flush_delivered(&state).await {
+            tracing::error!(error = %e, "marking deliveries delivered");
+        }
         if tokio::time::Instant::now() >= next_sweep {
             if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
                 tracing::error!(error = %e, "announcing ended polls");

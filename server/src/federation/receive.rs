@@ -106,7 +106,7 @@ async fn receive_follow(
             }
         }
         None => {
-            follow::ActiveModel {
+            let inserted = follow::ActiveModel {
                 follower_id: Set(sender.id),
                 target_id: Set(target.id),
                 accepted: Set(accepted),
@@ -115,7 +115,10 @@ async fn receive_follow(
                 ..Default::default()
             }
             .insert(&txn)
-            .await?;
+            .await;
+            if already_there(inserted)? {
+                return Ok(StatusCode::ACCEPTED);
+            }
             if target.kind == "group" {
                 membership::ActiveModel {
                     group_id: Set(target.id),
@@ -466,7 +469,7 @@ async fn receive_like(
         .is_some();
     if !exists {
         let txn = state.db.begin_write().await?;
-        favourite::ActiveModel {
+        let inserted = favourite::ActiveModel {
             actor_id: Set(sender.id),
             status_id: Set(s.id),
             created_at: Set(Utc::now()),
@@ -474,7 +477,10 @@ async fn receive_like(
             ..Default::default()
         }
         .insert(&txn)
-        .await?;
+        .await;
+        if already_there(inserted)? {
+            return Ok(StatusCode::ACCEPTED);
+        }
         notify(&txn, s.actor_id, "favourite", sender.id, Some(s.id)).await?;
         txn.commit().await?;
     }
@@ -522,7 +528,7 @@ async fn receive_announce(
         .is_some();
     if !exists {
         let txn = state.db.begin_write().await?;
-        status::ActiveModel {
+        let inserted = status::ActiveModel {
             ap_id: Set(announce_id.to_string()),
             actor_id: Set(sender.id),
             reblog_of_id: Set(Some(original.id)),
@@ -535,7 +541,10 @@ async fn receive_announce(
             ..Default::default()
         }
         .insert(&txn)
-        .await?;
+        .await;
+        if already_there(inserted)? {
+            return Ok(StatusCode::ACCEPTED);
+        }
         notify(
             &txn,
             original.actor_id,
@@ -577,4 +586,21 @@ async fn receive_block(
         .exec(&state.db)
         .await?;
     Ok(StatusCode::ACCEPTED)
+}
+
+/// Whether an insert lost a race with the same activity delivered twice at
+/// once: the row is already there, so the activity has had its effect.
+fn already_there<T>(inserted: Result<T, sea_orm::DbErr>) -> Result<bool, AppError> {
+    match inserted {
+        Ok(_) => Ok(false),
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Ok(true)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
