@@ -658,3 +658,87 @@ async fn a_deleted_account_disappears_from_other_instances() {
         i.stop().await;
     }
 }
+
+#[tokio::test]
+async fn an_operator_revives_an_instance_with_the_cli() {
+    let mut instances = TestInstance::start_many(2).await;
+    let b = instances.pop().unwrap();
+    let a = instances.pop().unwrap();
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(&a, "alice", PW).await;
+    let bob = ApiClient::login(&b, "bob", PW).await;
+    let alice_on_b = bob.resolve(&format!("@alice@{}", a.domain)).await;
+    bob.ok_post(&format!("/api/v1/accounts/{alice_on_b}/follow"), json!({}))
+        .await;
+    b.drain().await;
+    a.drain().await;
+
+    let b_down = b.go_down().await;
+    let b_domain = b_down.config.instance.domain.clone();
+    let post = alice
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": "Terwijl B plat ligt" }),
+        )
+        .await;
+    a.drain().await;
+
+    // The operator looks at the queue and, once B is back, retries it: the
+    // same binary and commands as on a real server, on A's database.
+    let dir = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        knooppunt_tests::Knooppunt::new(dir.path(), args)
+            .env("KNOOPPUNT_DATABASE__URL", &a.db.url)
+            .env("KNOOPPUNT_INSTANCE__DOMAIN", &a.domain)
+            .env("KNOOPPUNT_FEDERATION__ALLOW_HTTP", "true")
+            .run()
+    };
+    let shown = cli(&["federation", "status"]);
+    assert!(shown.success(), "{shown:?}");
+    assert!(
+        shown.stdout.contains("pending deliveries:   1"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown
+            .stdout
+            .contains(&format!("failing instances:    {b_domain}")),
+        "{}",
+        shown.stdout
+    );
+    let b = b_down.come_back().await;
+    let retried = cli(&["federation", "retry", &b_domain]);
+    assert!(retried.success(), "{retried:?}");
+    assert!(
+        retried
+            .stdout
+            .contains(&format!("revived {b_domain}: 1 deliveries due now")),
+        "{}",
+        retried.stdout
+    );
+    a.drain().await;
+    let home = ApiClient::login(&b, "bob", PW)
+        .await
+        .ok("/api/v1/timelines/home")
+        .await;
+    assert!(
+        find_by_uri(&home, post["uri"].as_str().unwrap()).is_some(),
+        "delivered after the retry: {home}"
+    );
+    let shown = cli(&["federation", "status"]);
+    assert!(
+        shown.stdout.contains("pending deliveries:   0"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("failing instances:    -"),
+        "{}",
+        shown.stdout
+    );
+
+    a.stop().await;
+    b.stop().await;
+}
