@@ -10,6 +10,8 @@ mod m20261123_000004_poll_endings;
 mod m20261123_000005_inbound_journal;
 mod m20261123_000006_delivery_order;
 mod m20261123_000007_actor_deletion;
+mod m20261124_000008_plans;
+mod m20261124_000009_events;
 
 pub struct Migrator;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_inbound_journal::Migration),
             Box::new(m20261123_000006_delivery_order::Migration),
             Box::new(m20261123_000007_actor_deletion::Migration),
+            Box::new(m20261124_000008_plans::Migration),
+            Box::new(m20261124_000009_events::Migration),
         ]
     }
 }

@@ -78,6 +78,7 @@ impl Instance {
         .map_err(|e| StartError::Federation(e.to_string()))?
         .ok_or_else(|| StartError::Federation("the instance actor is missing".into()))?;
         let federation = crate::federation::Federation::new(
+            db.clone(),
             &config,
             &instance_actor.ap_id,
             instance_actor
@@ -164,6 +165,8 @@ fn federation_routes() -> Router<AppState> {
         .route("/.well-known/webfinger", get(webfinger::webfinger))
         .route("/.well-known/host-meta", get(webfinger::host_meta))
         .route("/ns/knooppunt", get(actors::context_document))
+        .route("/plans/{id}", get(crate::plans::web::page))
+        .route("/events/{id}", get(crate::events::api::page))
         .route("/actor", get(actors::instance_actor))
         .route("/inbox", post(inbox::shared))
         .route("/users/{name}", get(actors::person))
@@ -302,6 +305,106 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
         .route(
             "/api/knooppunt/v1/groups/{name}/requests/{account_id}/reject",
             post(crate::groups::api::reject),
+        )
+        .route(
+            "/api/knooppunt/v1/openapi.json",
+            get(crate::openapi::document),
+        )
+        .route(
+            "/api/knooppunt/v1/events",
+            get(crate::events::api::list).post(crate::events::api::create),
+        )
+        .route(
+            "/api/knooppunt/v1/events/{id}",
+            get(crate::events::api::show).patch(crate::events::api::update),
+        )
+        .route(
+            "/api/knooppunt/v1/events/{id}/cancel",
+            post(crate::events::api::cancel),
+        )
+        .route(
+            "/api/knooppunt/v1/events/{id}/join",
+            post(crate::events::api::join),
+        )
+        .route(
+            "/api/knooppunt/v1/events/{id}/leave",
+            post(crate::events::api::leave),
+        )
+        .route(
+            "/api/knooppunt/v1/events/{id}/participants",
+            get(crate::events::api::participants),
+        )
+        .route(
+            "/api/knooppunt/v1/events/{id}/event.ics",
+            get(crate::events::api::event_ics),
+        )
+        .route(
+            "/api/knooppunt/v1/calendars/neighbourhood.ics",
+            get(crate::events::api::neighbourhood_ics),
+        )
+        .route(
+            "/api/knooppunt/v1/calendars/groups/{name}/calendar.ics",
+            get(crate::events::api::group_ics),
+        )
+        .route(
+            "/api/knooppunt/v1/plans",
+            get(crate::plans::api::list).post(crate::plans::api::create),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}",
+            get(crate::plans::api::show).patch(crate::plans::api::update),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/transition",
+            post(crate::plans::api::transition),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/progress",
+            post(crate::plans::api::progress),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/history",
+            get(crate::plans::api::history),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/support",
+            post(crate::plans::api::support).delete(crate::plans::api::unsupport),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/owners",
+            post(crate::plans::api::add_owner),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/advice",
+            get(crate::plans::api::advice).post(crate::plans::api::request_advice),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/polls",
+            post(crate::plans::api::create_poll),
+        )
+        .route(
+            "/api/knooppunt/v1/advice_requests",
+            get(crate::plans::api::advice_requests),
+        )
+        .route(
+            "/api/knooppunt/v1/advice_requests/{id}/answer",
+            post(crate::plans::api::answer_advice),
+        )
+        .route(
+            "/api/knooppunt/v1/plan_invitations",
+            get(crate::plans::api::invitations),
+        )
+        .route(
+            "/api/knooppunt/v1/plan_invitations/{id}/accept",
+            post(crate::plans::api::accept_invitation),
+        )
+        .route(
+            "/api/knooppunt/v1/plan_invitations/{id}/reject",
+            post(crate::plans::api::reject_invitation),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/arguments",
+            get(crate::plans::api::arguments).post(crate::plans::api::argue),
         )
         .route("/api/v1/favourites", get(instance::favourites))
         .route(

@@ -91,6 +91,15 @@ impl ApiClient {
         .await
     }
 
+    pub async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(
+            self.http
+                .patch(format!("{}{path}", self.base_url))
+                .json(&body),
+        )
+        .await
+    }
+
     /// PATCH with a form body (as apps update profiles).
     pub async fn send_form_patch(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
         self.send(

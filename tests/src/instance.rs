@@ -163,6 +163,58 @@ impl TestInstance {
             .expect("outbox drains");
     }
 
+    /// Deliveries that failed and wait for a retry: logged (so a flaky run
+    /// says why) and made due again, as `federation retry` would. Returns
+    /// how many there were.
+    pub async fn retry_failed(&self) -> usize {
+        use knooppunt::federation::entity::delivery;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let failed = delivery::Entity::find()
+            .filter(delivery::Column::State.eq("pending"))
+            .filter(delivery::Column::Attempts.gt(0))
+            .all(&self.state.db)
+            .await
+            .expect("deliveries");
+        for d in &failed {
+            eprintln!(
+                "{}: delivery {} to {} failed {} time(s): {:?}; retrying",
+                self.domain, d.id, d.inbox_url, d.attempts, d.last_error
+            );
+        }
+        if !failed.is_empty() {
+            delivery::Entity::update_many()
+                .col_expr(
+                    delivery::Column::NextAttemptAt,
+                    Expr::value(chrono::Utc::now()),
+                )
+                .filter(delivery::Column::State.eq("pending"))
+                .exec(&self.state.db)
+                .await
+                .expect("retry");
+        }
+        failed.len()
+    }
+
+    /// Delivers everything between `instances` (back and forth). A delivery
+    /// that failed on a loaded machine is logged and retried, as the worker
+    /// would do later.
+    pub async fn drain_all(instances: &[TestInstance]) {
+        for round in 0..3 {
+            for _ in 0..2 {
+                for i in instances {
+                    i.drain().await;
+                }
+            }
+            let mut failed = 0;
+            for i in instances {
+                failed += i.retry_failed().await;
+            }
+            if failed == 0 || round == 2 {
+                return;
+            }
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }

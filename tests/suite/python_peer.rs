@@ -59,3 +59,36 @@ async fn an_independent_python_peer_federates_and_is_refused_what_it_must_be() {
     );
     println!("{stdout}");
 }
+
+/// A resident on a Mastodon-shaped server (the Python peer) who follows only
+/// the neighbourhood receives every new plan and event, readable, and their
+/// favourites, replies and Joins count (`tests/python/neighbourhood_flow.py`).
+#[tokio::test]
+async fn a_mastodon_shaped_resident_follows_the_neighbourhood_and_sees_every_plan_and_event() {
+    let instance = TestInstance::start().await;
+    instance.create_person("alice", PW).await;
+    let alice = ApiClient::login(&instance, "alice", PW).await;
+    let peer = format!("127.0.0.5:{}", python::free_port([127, 0, 0, 5].into()));
+    let env = vec![
+        ("KP_BASE_URL".to_string(), instance.base_url.clone()),
+        ("KP_PERSON_NAME".to_string(), "alice".to_string()),
+        ("KP_PERSON_TOKEN".to_string(), alice.token.clone()),
+        (
+            "KP_NEIGHBOURHOOD".to_string(),
+            instance.state.config.instance.neighbourhood.clone(),
+        ),
+        ("KP_PEER_ADDR".to_string(), peer),
+    ];
+    let python::Outcome {
+        code,
+        stdout,
+        stderr,
+    } = python::run("neighbourhood_flow.py", env, LIMIT).await;
+    instance.stop().await;
+    assert_eq!(
+        code,
+        Some(0),
+        "neighbourhood_flow.py failed:\n{stdout}\n{stderr}"
+    );
+    println!("{stdout}");
+}

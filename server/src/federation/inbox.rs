@@ -8,10 +8,11 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
 use super::entity::received;
+use super::journal;
 use super::remote;
 use crate::actors::entity::Model as Actor;
 use crate::app::AppState;
@@ -209,38 +210,21 @@ async fn receive(
         ));
     }
 
-    // A server that talks to us is alive: resume deliveries to it.
-    if super::outbox::revive(&state.db, &actor_host).await? > 0 {
-        state.federation.outbox_bell.notify_one();
-    }
-    // Dedupe: an activity already processed is acknowledged and skipped.
-    // Otherwise it is written down before it is processed, so that a crash in
-    // between leaves it to be processed again at the next start.
-    match received::Entity::find_by_id(id.clone())
-        .one(&state.db)
-        .await?
-    {
-        Some(r) if r.processed_at.is_some() => return Ok(StatusCode::ACCEPTED),
-        Some(_) => {}
-        None => {
-            let journal = received::ActiveModel {
-                ap_id: Set(id.clone()),
-                actor_ap_id: Set(actor_id.clone()),
-                received_at: Set(Utc::now()),
-                body: Set(Some(String::from_utf8_lossy(body).into_owned())),
-                processed_at: Set(None),
-            }
-            .insert(&state.db)
-            .await;
-            if let Err(e) = journal
-                && !matches!(
-                    e.sql_err(),
-                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                )
-            {
-                return Err(e.into());
-            }
-        }
+    // Written down before it is processed (a crash in between leaves it to be
+    // processed at the next start); one already processed is acknowledged.
+    // The journal also revives the sender's host if we thought it down.
+    let recorded = state
+        .federation
+        .journal
+        .record(journal::Entry {
+            ap_id: id.clone(),
+            actor_ap_id: actor_id.clone(),
+            host: actor_host,
+            body: String::from_utf8_lossy(body).into_owned(),
+        })
+        .await?;
+    if recorded == journal::Recorded::Processed {
+        return Ok(StatusCode::ACCEPTED);
     }
     process(state, &signer, &id, &kind, &activity).await
 }
@@ -262,18 +246,7 @@ async fn process(
     .await
     {
         Ok(status) => {
-            received::Entity::update_many()
-                .col_expr(
-                    received::Column::ProcessedAt,
-                    sea_orm::sea_query::Expr::value(Some(Utc::now())),
-                )
-                .col_expr(
-                    received::Column::Body,
-                    sea_orm::sea_query::Expr::value(Option::<String>::None),
-                )
-                .filter(received::Column::ApId.eq(id))
-                .exec(&state.db)
-                .await?;
+            state.federation.journal.processed(id);
             Ok(status)
         }
         Err(e) => {

@@ -5,6 +5,7 @@
 pub mod actors;
 pub mod entity;
 pub mod inbox;
+pub mod journal;
 pub mod notes;
 pub mod outbox;
 pub mod publish;
@@ -28,13 +29,16 @@ pub struct Federation {
     pub client: SafeClient,
     pub instance_key_id: String,
     pub instance_key: KeyPair,
-    pub outbox_bell: Notify,
+    pub outbox_bell: Arc<Notify>,
+    /// The inbound journal, written in groups.
+    pub journal: journal::Journal,
     pub inbox_limiter: InboxLimiter,
     /// Deliveries this process is sending right now: never claimed twice here.
     pub in_flight: std::sync::Mutex<std::collections::HashSet<i64>>,
     /// Activities being fanned out, ready to send (body and parsed key), so a
     /// fan-out to many inboxes reads and parses them once.
-    pub prepared: std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<Prepared>>>,
+    pub prepared:
+        std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::OnceCell<Arc<Prepared>>>>>,
     /// Hosts whose last delivery succeeded: their health row needs no update.
     pub healthy_hosts: std::sync::Mutex<std::collections::HashSet<String>>,
     /// Deliveries sent successfully and not yet marked so: written in one
@@ -90,6 +94,7 @@ impl InboxLimiter {
 
 impl Federation {
     pub fn new(
+        db: sea_orm::DatabaseConnection,
         config: &Config,
         instance_actor_id: &str,
         private_key_pem: &str,
@@ -108,11 +113,13 @@ impl Federation {
         .map_err(|e| AppError::Internal(e.to_string()))?;
         let instance_key = knooppunt_federation::keys::private_key_from_pem(private_key_pem)
             .map_err(|e| AppError::Internal(format!("instance actor key: {e}")))?;
+        let outbox_bell = Arc::new(Notify::new());
         Ok(Arc::new(Federation {
             client,
             instance_key_id: format!("{instance_actor_id}#main-key"),
             instance_key,
-            outbox_bell: Notify::new(),
+            journal: journal::Journal::start(db, outbox_bell.clone()),
+            outbox_bell,
             inbox_limiter: InboxLimiter::new(config.federation.inbox_per_minute),
             in_flight: std::sync::Mutex::new(std::collections::HashSet::new()),
             prepared: std::sync::Mutex::new(std::collections::HashMap::new()),
@@ -156,4 +163,31 @@ pub fn ap_json(value: serde_json::Value) -> axum::response::Response {
         axum::Json(value),
     )
         .into_response()
+}
+
+/// The server side of a plan's or event's page: its ActivityPub object for
+/// servers, or, for a copy of something from elsewhere, a redirect home.
+/// `None` when a person's browser asks for a page we render here.
+pub async fn object_or_home(
+    db: &impl sea_orm::ConnectionTrait,
+    config: &Config,
+    headers: &axum::http::HeaderMap,
+    post: &crate::statuses::entity::status::Model,
+) -> Result<Option<axum::response::Response>, AppError> {
+    use axum::response::IntoResponse;
+    let wants_json = wants_activity_json(headers);
+    if !post.local {
+        let home = if wants_json {
+            post.ap_id.clone()
+        } else {
+            post.url.clone().unwrap_or_else(|| post.ap_id.clone())
+        };
+        return Ok(Some(axum::response::Redirect::to(&home).into_response()));
+    }
+    if !wants_json {
+        return Ok(None);
+    }
+    let mut object = notes::note(db, config, post).await?;
+    object["@context"] = knooppunt_federation::vocab::context(&actors::context_url(config));
+    Ok(Some(ap_json(object)))
 }

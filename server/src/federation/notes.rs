@@ -158,6 +158,11 @@ pub async fn note(
         object["endTime"] = json!(p.expires_at.as_ref().map(time));
         object["votersCount"] = json!(voters.len());
     }
+    if let Some(stance) = &s.stance {
+        object["stance"] = json!(stance);
+    }
+    crate::plans::federation::extend_page(db, config, s, &mut object).await?;
+    crate::events::federation::extend_event(db, config, s, &mut object).await?;
     Ok(object)
 }
 
@@ -246,7 +251,8 @@ fn attachment_url(value: Option<&Value>) -> Option<String> {
     }
 }
 
-/// Stores a remote Note or Question by `author`, or updates it if known.
+/// Stores a remote Note, Question, Article or Page by `author`, or updates
+/// it if known; a Page that is a plan also updates the plan's copy here.
 /// Reply parents unknown here are fetched, up to `depth` levels.
 pub async fn store_remote(
     state: &AppState,
@@ -254,8 +260,23 @@ pub async fn store_remote(
     author: &Actor,
     depth: u8,
 ) -> Result<status::Model, AppError> {
+    let saved = store_remote_post(state, object, author, depth).await?;
+    match vocab::type_of(object) {
+        Some("Page") => crate::plans::federation::mirror(state, object, &saved).await?,
+        Some("Event") => crate::events::federation::mirror(state, object, &saved).await?,
+        _ => {}
+    }
+    Ok(saved)
+}
+
+async fn store_remote_post(
+    state: &AppState,
+    object: &Value,
+    author: &Actor,
+    depth: u8,
+) -> Result<status::Model, AppError> {
     let kind = vocab::type_of(object).unwrap_or_default();
-    if !matches!(kind, "Note" | "Question" | "Article" | "Page") {
+    if !matches!(kind, "Note" | "Question" | "Article" | "Page" | "Event") {
         return Err(AppError::BadRequest(format!("cannot store a {kind}")));
     }
     let ap_id = object
@@ -280,7 +301,7 @@ pub async fn store_remote(
         .unwrap_or_default();
     let mut content = sanitize_html(raw_content);
     // Articles and Pages: a readable post with the title and a link, as Mastodon shows them.
-    if matches!(kind, "Article" | "Page") {
+    if matches!(kind, "Article" | "Page" | "Event") {
         let name = object
             .get("name")
             .and_then(Value::as_str)
@@ -298,7 +319,7 @@ pub async fn store_remote(
             crate::statuses::text::escape(&url)
         ));
     }
-    let spoiler = if matches!(kind, "Article" | "Page") {
+    let spoiler = if matches!(kind, "Article" | "Page" | "Event") {
         String::new()
     } else {
         object
@@ -445,6 +466,11 @@ pub async fn store_remote(
                 local: Set(false),
                 created_at: Set(published),
                 edited_at: Set(None),
+                stance: Set(object
+                    .get("stance")
+                    .and_then(Value::as_str)
+                    .filter(|s| matches!(*s, "pro" | "contra"))
+                    .map(str::to_string)),
                 ..Default::default()
             }
             .insert(&txn)
@@ -530,6 +556,10 @@ pub async fn store_remote(
             for a in &mentioned {
                 notify(&txn, a.id, "mention", author.id, Some(saved.id)).await?;
             }
+            // A new argument or comment on one of our plans changes its counts.
+            if let Some(parent) = saved.in_reply_to_id {
+                crate::plans::federation::counts_changed(&txn, &state.config, parent).await?;
+            }
             saved
         }
     };
@@ -566,6 +596,7 @@ pub async fn store_remote(
         .await?;
     }
     txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(saved)
 }
 
@@ -586,13 +617,11 @@ pub async fn fetch_note(
         return Err(AppError::NotFound("Record not found".into()));
     }
     let object = remote::fetch_object(state, ap_id).await?;
-    let author_id = vocab::id_of(object.get("attributedTo"))
-        .ok_or_else(|| AppError::BadRequest("object without author".into()))?;
-    if vocab::host_of(&author_id) != vocab::host_of(ap_id) {
-        return Err(AppError::BadRequest(
-            "the object's author is on another host".into(),
-        ));
-    }
+    // Plans name several owners; the author is the one on the object's host.
+    let author_id = vocab::ids(object.get("attributedTo"))
+        .into_iter()
+        .find(|id| vocab::host_of(id) == vocab::host_of(ap_id))
+        .ok_or_else(|| AppError::BadRequest("the object has no author on its own host".into()))?;
     let author = remote::actor(state, &author_id).await?;
     store_remote(state, &object, &author, depth).await
 }

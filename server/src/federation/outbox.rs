@@ -222,7 +222,8 @@ async fn send_and_record(state: &AppState, d: delivery::Model) -> Result<(), App
         Outcome::Retry(..) => Some(false),
         Outcome::GiveUp(_) => None,
     };
-    record(state, d, outcome).await?;
+    // Health first: once `record` releases the lease, anyone reading the
+    // queue (drain, `federation status`) must also see the instance's state.
     match reached {
         Some(true) => {
             // Most deliveries go to healthy hosts: skip the health row then.
@@ -247,51 +248,61 @@ async fn send_and_record(state: &AppState, d: delivery::Model) -> Result<(), App
         }
         None => {}
     }
-    Ok(())
+    record(state, d, outcome).await
 }
 
-/// The activity's body and its sender's parsed key, read once per fan-out.
+/// The activity's body and its sender's parsed key, read once per fan-out:
+/// the first delivery of a burst loads it, the others wait for that one.
 async fn prepared(
     state: &AppState,
     activity_id: i64,
 ) -> Result<Option<std::sync::Arc<super::Prepared>>, AppError> {
-    if let Some(p) = state
-        .federation
-        .prepared
-        .lock()
-        .ok()
-        .and_then(|m| m.get(&activity_id).cloned())
-    {
-        return Ok(Some(p));
-    }
-    let Some(a) = activity::Entity::find_by_id(activity_id)
-        .one(&state.db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let Some(sender) = actor::Entity::find_by_id(a.actor_id).one(&state.db).await? else {
-        return Ok(None);
-    };
-    let pem = sender
-        .private_key_pem
-        .as_deref()
-        .ok_or_else(|| AppError::Internal("sender has no private key".into()))?;
-    let key = knooppunt_federation::keys::private_key_from_pem(pem)?;
-    let p = std::sync::Arc::new(super::Prepared {
-        ap_id: a.ap_id,
-        body: a.body,
-        key_id: format!("{}#main-key", sender.ap_id),
-        key,
-    });
-    if let Ok(mut m) = state.federation.prepared.lock() {
-        // A small cache: fan-outs are bursts of one activity to many inboxes.
-        if m.len() >= 256 {
-            m.clear();
+    let cell = match state.federation.prepared.lock() {
+        Ok(mut m) => {
+            // A small cache: fan-outs are bursts of one activity to many inboxes.
+            if m.len() >= 256 && !m.contains_key(&activity_id) {
+                m.clear();
+            }
+            m.entry(activity_id).or_default().clone()
         }
-        m.insert(activity_id, p.clone());
+        Err(_) => std::sync::Arc::default(),
+    };
+    let loaded = cell
+        .get_or_try_init(|| async {
+            let found = |e: sea_orm::DbErr| Some(AppError::from(e));
+            let Some(a) = activity::Entity::find_by_id(activity_id)
+                .one(&state.db)
+                .await
+                .map_err(found)?
+            else {
+                return Err(None);
+            };
+            let Some(sender) = actor::Entity::find_by_id(a.actor_id)
+                .one(&state.db)
+                .await
+                .map_err(found)?
+            else {
+                return Err(None);
+            };
+            let pem = sender
+                .private_key_pem
+                .as_deref()
+                .ok_or_else(|| Some(AppError::Internal("sender has no private key".into())))?;
+            let key = knooppunt_federation::keys::private_key_from_pem(pem)
+                .map_err(|e| Some(AppError::from(e)))?;
+            Ok(std::sync::Arc::new(super::Prepared {
+                ap_id: a.ap_id,
+                body: a.body,
+                key_id: format!("{}#main-key", sender.ap_id),
+                key,
+            }))
+        })
+        .await;
+    match loaded {
+        Ok(p) => Ok(Some(p.clone())),
+        Err(None) => Ok(None),
+        Err(Some(e)) => Err(e),
     }
-    Ok(Some(p))
 }
 
 /// Deliveries at once to one instance: a slow or hanging server holds up at
@@ -684,6 +695,9 @@ pub async fn run_worker(state: AppState) {
 /// (tests drain explicitly instead of sleeping).
 pub async fn drain(state: &AppState) -> Result<(), AppError> {
     let deadline = tokio::time::Instant::now() + StdDuration::from_secs(30);
+    // Quiet twice in a row: when another worker's delivery is marked done,
+    // the next one to that inbox becomes due only then, after our last look.
+    let mut quiet = 0;
     loop {
         let sent = deliver_due(state).await?;
         if sent == 0 {
@@ -693,10 +707,17 @@ pub async fn drain(state: &AppState) -> Result<(), AppError> {
                 .count(&state.db)
                 .await?;
             if in_flight == 0 {
-                return Ok(());
+                quiet += 1;
+                if quiet == 2 {
+                    return Ok(());
+                }
+                continue;
             }
+            quiet = 0;
             // Another worker is sending; wait for it briefly.
             tokio::time::sleep(StdDuration::from_millis(20)).await;
+        } else {
+            quiet = 0;
         }
         if tokio::time::Instant::now() > deadline {
             return Err(AppError::Internal(

@@ -265,10 +265,32 @@ pub async fn status_updated(
     config: &Config,
     s: &status::Model,
 ) -> Result<(), AppError> {
+    status_updated_with(db, config, s, vec![]).await
+}
+
+/// The Create of a local status, as its recipients get it.
+pub async fn create_activity_of(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    s: &status::Model,
+) -> Result<Value, AppError> {
+    let author = load_actor(db, s.actor_id).await?;
+    let note = notes::note(db, config, s).await?;
+    Ok(create_activity(&note, &author, s))
+}
+
+/// An Update of a local status, also to `extra` inboxes (the followers of
+/// the neighbourhood that announced it).
+pub async fn status_updated_with(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    s: &status::Model,
+    extra: Vec<String>,
+) -> Result<(), AppError> {
     let author = load_actor(db, s.actor_id).await?;
     let note = notes::note(db, config, s).await?;
     let update = with_context(json!({
-        "id": format!("{}#updates/{}", s.ap_id, s.edited_at.map(|t| t.timestamp_millis()).unwrap_or_default()),
+        "id": format!("{}#updates/{}-{}", s.ap_id, s.edited_at.map(|t| t.timestamp_millis()).unwrap_or_default(), crate::secrets::random_token()?),
         "type": "Update",
         "actor": author.ap_id,
         "to": note["to"],
@@ -276,15 +298,11 @@ pub async fn status_updated(
         "object": note,
     }));
     let public = matches!(s.visibility.as_str(), "public" | "unlisted");
-    enqueue(
-        db,
-        config,
-        &author,
-        &update,
-        public,
-        status_recipients(db, s).await?,
-    )
-    .await
+    let mut inboxes = status_recipients(db, s).await?;
+    inboxes.extend(extra);
+    inboxes.sort();
+    inboxes.dedup();
+    enqueue(db, config, &author, &update, public, inboxes).await
 }
 
 /// A local status about to be deleted: Delete with a Tombstone. Call before the

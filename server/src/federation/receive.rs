@@ -27,7 +27,24 @@ pub(super) async fn dispatch(
     let object = activity.get("object");
     match kind {
         "Follow" => receive_follow(state, sender, activity).await,
-        "Accept" | "Reject" => receive_answer(state, sender, object, kind == "Accept").await,
+        "Accept" | "Reject" => {
+            let accepted = kind == "Accept";
+            if let Some(status) =
+                crate::plans::coowners::receive_answer(state, sender, object, accepted).await?
+            {
+                Ok(status)
+            } else if let Some(status) =
+                crate::events::federation::receive_join_answer(state, sender, object, accepted)
+                    .await?
+            {
+                Ok(status)
+            } else {
+                receive_answer(state, sender, object, accepted).await
+            }
+        }
+        "Invite" => crate::plans::coowners::receive_invite(state, sender, activity).await,
+        "Join" => crate::events::federation::receive_join(state, sender, activity).await,
+        "Leave" => crate::events::federation::receive_leave(state, sender, activity).await,
         "Undo" => receive_undo(state, sender, object).await,
         "Create" | "Update" => receive_object(state, sender, kind, activity).await,
         "Delete" => receive_delete(state, sender, object).await,
@@ -116,7 +133,7 @@ async fn receive_follow(
             }
             .insert(&txn)
             .await;
-            if already_there(inserted)? {
+            if crate::db::already_there(inserted)? {
                 return Ok(StatusCode::ACCEPTED);
             }
             if target.kind == "group" {
@@ -245,11 +262,20 @@ async fn undo_like_or_announce(
     sender: &Actor,
     inner_id: &str,
 ) -> Result<(), AppError> {
-    favourite::Entity::delete_many()
+    let liked = favourite::Entity::find()
         .filter(favourite::Column::ActorId.eq(sender.id))
         .filter(favourite::Column::ApId.eq(inner_id))
-        .exec(&state.db)
+        .all(&state.db)
         .await?;
+    if !liked.is_empty() {
+        let txn = state.db.begin_write().await?;
+        for f in &liked {
+            favourite::Entity::delete_by_id(f.id).exec(&txn).await?;
+            crate::plans::federation::counts_changed(&txn, &state.config, f.status_id).await?;
+        }
+        txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
+    }
     status::Entity::delete_many()
         .filter(status::Column::ActorId.eq(sender.id))
         .filter(status::Column::ApId.eq(inner_id))
@@ -280,17 +306,31 @@ async fn receive_object(
         _ => return Err(AppError::BadRequest(format!("{kind} without object"))),
     };
     let object_id = object.get("id").and_then(Value::as_str).unwrap_or_default();
+    // A co-owner elsewhere changes one of our plans.
+    if kind == "Update"
+        && vocab::type_of(&object) == Some("Page")
+        && vocab::host_of(object_id).as_deref() == Some(state.config.instance.domain.as_str())
+        && let Some(status) = crate::plans::coowners::receive_edit(state, sender, &object).await?
+    {
+        return Ok(status);
+    }
     if vocab::host_of(object_id) != Some(sender.host.clone()) {
         return Err(AppError::BadRequest(
             "the object is not on the actor's host".into(),
         ));
     }
     let object_kind = vocab::type_of(&object).unwrap_or_default();
+    if kind == "Create"
+        && object_kind == "Note"
+        && let Some(status) = crate::plans::advice::receive(state, sender, &object).await?
+    {
+        return Ok(status);
+    }
     if kind == "Create" && object_kind == "Note" && receive_vote(state, sender, &object).await? {
         return Ok(StatusCode::ACCEPTED);
     }
     match object_kind {
-        "Note" | "Question" | "Article" | "Page" => {
+        "Note" | "Question" | "Article" | "Page" | "Event" => {
             let s = notes::store_remote(state, &object, sender, 3).await?;
             if kind == "Create" {
                 redistribute_to_groups(state, sender, activity, &object, &s).await?;
@@ -438,7 +478,13 @@ async fn receive_delete(
                 "only the author can delete a status".into(),
             ));
         }
-        status::Entity::delete_by_id(s.id).exec(&state.db).await?;
+        let txn = state.db.begin_write().await?;
+        status::Entity::delete_by_id(s.id).exec(&txn).await?;
+        if let Some(parent) = s.in_reply_to_id {
+            crate::plans::federation::counts_changed(&txn, &state.config, parent).await?;
+        }
+        txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
     }
     Ok(StatusCode::ACCEPTED)
 }
@@ -478,11 +524,13 @@ async fn receive_like(
         }
         .insert(&txn)
         .await;
-        if already_there(inserted)? {
+        if crate::db::already_there(inserted)? {
             return Ok(StatusCode::ACCEPTED);
         }
         notify(&txn, s.actor_id, "favourite", sender.id, Some(s.id)).await?;
+        crate::plans::federation::counts_changed(&txn, &state.config, s.id).await?;
         txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
     }
     Ok(StatusCode::ACCEPTED)
 }
@@ -542,7 +590,7 @@ async fn receive_announce(
         }
         .insert(&txn)
         .await;
-        if already_there(inserted)? {
+        if crate::db::already_there(inserted)? {
             return Ok(StatusCode::ACCEPTED);
         }
         notify(
@@ -586,21 +634,4 @@ async fn receive_block(
         .exec(&state.db)
         .await?;
     Ok(StatusCode::ACCEPTED)
-}
-
-/// Whether an insert lost a race with the same activity delivered twice at
-/// once: the row is already there, so the activity has had its effect.
-fn already_there<T>(inserted: Result<T, sea_orm::DbErr>) -> Result<bool, AppError> {
-    match inserted {
-        Ok(_) => Ok(false),
-        Err(e)
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            Ok(true)
-        }
-        Err(e) => Err(e.into()),
-    }
 }

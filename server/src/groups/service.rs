@@ -115,6 +115,39 @@ pub async fn may_moderate(
         .is_some())
 }
 
+/// Whether `person` may act for `actor_id`: it is them, or a local group
+/// they own or moderate (answering invitations and advice asked of it).
+pub async fn speaks_for(
+    db: &impl sea_orm::ConnectionTrait,
+    person_id: i64,
+    actor_id: i64,
+) -> Result<bool, AppError> {
+    Ok(actor_id == person_id || may_moderate(db, actor_id, person_id).await?)
+}
+
+/// The actors `person_id` may act for: themselves and the groups they own
+/// or moderate.
+pub async fn spoken_for(
+    db: &impl sea_orm::ConnectionTrait,
+    person_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut ids: Vec<i64> = membership::Entity::find()
+        .filter(membership::Column::MemberId.eq(person_id))
+        .filter(membership::Column::State.eq("active"))
+        .filter(
+            membership::Column::Role
+                .is_in([MemberRole::Owner.as_str(), MemberRole::Moderator.as_str()]),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.group_id)
+        .collect();
+    ids.push(person_id);
+    Ok(ids)
+}
+
 /// A local group that `person` moderates, by name; 404 or 403 otherwise.
 pub async fn moderated(
     state: &crate::app::AppState,

@@ -84,6 +84,7 @@ impl StatusForm {
             in_reply_to_id: self.in_reply_to_id,
             media_ids: self.media_ids,
             poll,
+            stance: None,
         })
     }
 }

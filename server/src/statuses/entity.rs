@@ -37,6 +37,8 @@ pub mod status {
         pub local: bool,
         pub created_at: DateTimeUtc,
         pub edited_at: Option<DateTimeUtc>,
+        /// `pro` or `contra` for an argument on a plan; none for a plain comment.
+        pub stance: Option<String>,
     }
     no_relations!();
 }

@@ -47,6 +47,8 @@ pub struct Draft {
     pub in_reply_to_id: Option<String>,
     pub media_ids: Vec<String>,
     pub poll: Option<NewPoll>,
+    /// `pro` or `contra` for an argument on a plan.
+    pub stance: Option<String>,
 }
 
 fn validate(draft: &Draft) -> Result<(), AppError> {
@@ -132,7 +134,30 @@ async fn resolve_mentions(
     Ok((resolved, ids))
 }
 
-async fn attach_tags(
+/// The public post behind a plan or an event, before its id is known (its
+/// AP id follows from the row id of what it belongs to; the caller sets it).
+pub(crate) async fn new_public_post(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    now: chrono::DateTime<Utc>,
+) -> Result<status::Model, AppError> {
+    let placeholder = format!("urn:knooppunt:pending:{}", crate::secrets::random_token()?);
+    Ok(status::ActiveModel {
+        ap_id: Set(placeholder),
+        actor_id: Set(actor_id),
+        content: Set(String::new()),
+        spoiler_text: Set(String::new()),
+        sensitive: Set(false),
+        visibility: Set("public".into()),
+        local: Set(true),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+pub(crate) async fn attach_tags(
     db: &impl ConnectionTrait,
     status_id: i64,
     names: &[String],
@@ -239,6 +264,7 @@ pub async fn create(
         local: Set(true),
         created_at: Set(now),
         edited_at: Set(None),
+        stance: Set(draft.stance.clone()),
         ..Default::default()
     }
     .insert(&txn)
@@ -288,6 +314,9 @@ pub async fn create(
         .await?;
     }
     publish::status_created(&txn, config, &saved).await?;
+    if let Some(parent) = saved.in_reply_to_id {
+        crate::plans::federation::counts_changed(&txn, config, parent).await?;
+    }
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(saved)
@@ -394,6 +423,7 @@ fn draft_ref(d: &Draft) -> Draft {
         in_reply_to_id: None,
         media_ids: d.media_ids.clone(),
         poll: None,
+        stance: d.stance.clone(),
     }
 }
 
@@ -410,6 +440,9 @@ pub async fn delete(
         publish::status_deleted(&txn, &state.config, &s).await?;
     }
     status::Entity::delete_by_id(s.id).exec(&txn).await?;
+    if let Some(parent) = s.in_reply_to_id {
+        crate::plans::federation::counts_changed(&txn, &state.config, parent).await?;
+    }
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(s)
@@ -455,6 +488,7 @@ pub async fn favourite(
         .map_err(|e| AppError::from_db_conflict(e, "already favourited".into()))?;
         notify(&txn, target.actor_id, "favourite", me, Some(target.id)).await?;
         publish::liked(&txn, &state.config, &person.actor, &target, &like_id, false).await?;
+        crate::plans::federation::counts_changed(&txn, &state.config, target.id).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -480,6 +514,7 @@ pub async fn unfavourite(
         if let Some(like_id) = &fav.ap_id {
             publish::liked(&txn, &state.config, &person.actor, &s, like_id, true).await?;
         }
+        crate::plans::federation::counts_changed(&txn, &state.config, s.id).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }

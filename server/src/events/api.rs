@@ -1,0 +1,449 @@
+//! `/api/knooppunt/v1/events` and the iCalendar files and feeds.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::entity::{event, participant};
+use super::service::{self, Fields};
+use crate::app::AppState;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::mastodon::extract::{ApiForm, Auth, MaybeAuth};
+use crate::mastodon::views::{self, time};
+use crate::openapi::ApiError;
+use crate::statuses::entity::status;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Location {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// The body of `POST /events` and `PATCH /events/:id`; on PATCH absent
+/// fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EventBody {
+    pub name: Option<String>,
+    /// HTML; sanitised.
+    pub description: Option<String>,
+    /// RFC 3339, e.g. 2026-12-12T19:00:00+01:00.
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    /// IANA time zone of the place; Europe/Amsterdam when absent.
+    pub timezone: Option<String>,
+    pub location: Option<Location>,
+    /// Most participants; absent for no limit.
+    pub capacity: Option<i32>,
+    /// On creation: organise as this local group (you moderate it).
+    pub group: Option<String>,
+    /// On creation: the local plan (its id) this event belongs to.
+    pub plan_id: Option<String>,
+}
+
+fn parse_time(field: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, AppError> {
+    v.as_deref()
+        .map(|t| {
+            DateTime::parse_from_rfc3339(t)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| AppError::invalid(field, "must be an RFC 3339 time"))
+        })
+        .transpose()
+}
+
+impl EventBody {
+    fn fields(&self) -> Result<Fields, AppError> {
+        let loc = self.location.as_ref();
+        Ok(Fields {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            starts_at: parse_time("starts_at", &self.starts_at)?,
+            ends_at: parse_time("ends_at", &self.ends_at)?.map(Some),
+            timezone: self.timezone.clone(),
+            location_name: loc.map(|l| l.name.clone()),
+            location_address: loc.map(|l| l.address.clone()),
+            latitude: loc.map(|l| l.latitude),
+            longitude: loc.map(|l| l.longitude),
+            capacity: self.capacity.map(Some),
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocationView {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// An event. `organizer` is a Mastodon API account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub id: String,
+    /// The event's ActivityPub id.
+    pub uri: String,
+    pub url: String,
+    /// The event's post in the Mastodon client API.
+    pub status_id: String,
+    pub local: bool,
+    pub name: String,
+    pub description: String,
+    pub starts_at: String,
+    pub ends_at: Option<String>,
+    pub timezone: String,
+    pub location: Option<LocationView>,
+    pub capacity: Option<i32>,
+    pub participants_count: u64,
+    pub cancelled: bool,
+    #[schema(value_type = Object)]
+    pub organizer: Value,
+    /// The caller's participation: accepted, pending, rejected, or null.
+    pub participation: Option<String>,
+    /// The plan it belongs to (its ActivityPub id).
+    pub plan: Option<String>,
+    /// The iCalendar file of this event.
+    pub ical_url: String,
+}
+
+pub async fn view(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    e: &event::Model,
+    viewer: Option<i64>,
+) -> Result<EventView, AppError> {
+    let s = status::Entity::find_by_id(e.status_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Internal("an event without its post".into()))?;
+    let organizer = crate::statuses::service::actor_of(db, e.organizer_id).await?;
+    let participation = match viewer {
+        Some(me) => participant::Entity::find()
+            .filter(participant::Column::EventId.eq(e.id))
+            .filter(participant::Column::ActorId.eq(me))
+            .one(db)
+            .await?
+            .map(|p| p.state),
+        None => None,
+    };
+    let count = if e.local {
+        service::accepted_count(db, e.id).await?
+    } else {
+        u64::try_from(e.participant_count).unwrap_or(0)
+    };
+    let has_place =
+        e.location_name.is_some() || e.location_address.is_some() || e.latitude.is_some();
+    Ok(EventView {
+        id: e.id.to_string(),
+        uri: s.ap_id.clone(),
+        url: s.url.clone().unwrap_or_else(|| s.ap_id.clone()),
+        status_id: s.id.to_string(),
+        local: e.local,
+        name: e.name.clone(),
+        description: e.description.clone(),
+        starts_at: time(&e.starts_at),
+        ends_at: e.ends_at.as_ref().map(time),
+        timezone: e.timezone.clone(),
+        location: has_place.then(|| LocationView {
+            name: e.location_name.clone(),
+            address: e.location_address.clone(),
+            latitude: e.latitude,
+            longitude: e.longitude,
+        }),
+        capacity: e.capacity,
+        participants_count: count,
+        cancelled: e.cancelled,
+        organizer: views::account(db, config, &organizer).await?,
+        participation,
+        plan: e.plan_ap_id.clone(),
+        ical_url: format!(
+            "{}/api/knooppunt/v1/events/{}/event.ics",
+            config.base_url(),
+            e.id
+        ),
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Only events organised by this local person or group (by name).
+    pub organizer: Option<String>,
+    /// Also events that have ended.
+    pub past: Option<bool>,
+    pub limit: Option<u64>,
+}
+
+/// `GET /api/knooppunt/v1/events`: upcoming events, soonest first.
+#[utoipa::path(get, path = "/api/knooppunt/v1/events", tag = "events", params(ListQuery), responses((status = 200, body = Vec<EventView>), (status = 404, description = "No such organiser", body = ApiError)))]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: MaybeAuth,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<EventView>>, AppError> {
+    let mut query = event::Entity::find().order_by_asc(event::Column::StartsAt);
+    if !q.past.unwrap_or(false) {
+        query = query.filter(event::Column::StartsAt.gte(Utc::now() - chrono::Duration::hours(12)));
+    }
+    if let Some(name) = &q.organizer {
+        let a = crate::actors::store::find_local(&state.db, &state.config, name)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no one here is called {name:?}")))?;
+        query = query.filter(event::Column::OrganizerId.eq(a.id));
+    }
+    let events = query
+        .limit(q.limit.unwrap_or(40).clamp(1, 200))
+        .all(&state.db)
+        .await?;
+    let viewer = auth.person("read:statuses").map(|p| p.actor.id);
+    let mut out = Vec::with_capacity(events.len());
+    for e in &events {
+        out.push(view(&state.db, &state.config, e, viewer).await?);
+    }
+    Ok(Json(out))
+}
+
+/// `POST /api/knooppunt/v1/events`
+#[utoipa::path(post, path = "/api/knooppunt/v1/events", tag = "events", request_body = EventBody, security(("oauth" = ["write:statuses"])), responses((status = 201, body = EventView), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiForm(body): ApiForm<EventBody>,
+) -> Result<(StatusCode, Json<EventView>), AppError> {
+    let person = auth.person("write:statuses")?;
+    let fields = body.fields()?;
+    let plan = match &body.plan_id {
+        Some(id) => {
+            let p = crate::plans::service::find(&state.db, id).await?;
+            status::Entity::find_by_id(p.status_id)
+                .one(&state.db)
+                .await?
+                .map(|s| s.ap_id)
+        }
+        None => None,
+    };
+    let e = service::create(&state, person, fields, body.group.as_deref(), plan).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(view(&state.db, &state.config, &e, Some(person.actor.id)).await?),
+    ))
+}
+
+/// `GET /api/knooppunt/v1/events/:id`
+#[utoipa::path(get, path = "/api/knooppunt/v1/events/{id}", tag = "events", params(("id" = String, Path)), responses((status = 200, body = EventView), (status = 404, body = ApiError)))]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: MaybeAuth,
+    Path(id): Path<String>,
+) -> Result<Json<EventView>, AppError> {
+    let e = service::find(&state.db, &id).await?;
+    let viewer = auth.person("read:statuses").map(|p| p.actor.id);
+    Ok(Json(view(&state.db, &state.config, &e, viewer).await?))
+}
+
+/// `PATCH /api/knooppunt/v1/events/:id` (the organiser)
+#[utoipa::path(patch, path = "/api/knooppunt/v1/events/{id}", tag = "events", params(("id" = String, Path)), request_body = EventBody, security(("oauth" = ["write:statuses"])), responses((status = 200, body = EventView), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiForm(body): ApiForm<EventBody>,
+) -> Result<Json<EventView>, AppError> {
+    let person = auth.person("write:statuses")?;
+    let e = service::find(&state.db, &id).await?;
+    let e = service::update(&state, person, e, body.fields()?).await?;
+    Ok(Json(
+        view(&state.db, &state.config, &e, Some(person.actor.id)).await?,
+    ))
+}
+
+/// `POST /api/knooppunt/v1/events/:id/cancel` (the organiser)
+#[utoipa::path(post, path = "/api/knooppunt/v1/events/{id}/cancel", tag = "events", params(("id" = String, Path)), security(("oauth" = ["write:statuses"])), responses((status = 200, body = EventView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<EventView>, AppError> {
+    let person = auth.person("write:statuses")?;
+    let e = service::find(&state.db, &id).await?;
+    let e = service::cancel(&state, person, e).await?;
+    Ok(Json(
+        view(&state.db, &state.config, &e, Some(person.actor.id)).await?,
+    ))
+}
+
+/// `POST /api/knooppunt/v1/events/:id/join`: 409 when full or cancelled.
+#[utoipa::path(post, path = "/api/knooppunt/v1/events/{id}/join", tag = "events", params(("id" = String, Path)), security(("oauth" = ["write:statuses"])), responses((status = 200, description = "Taking part (accepted), or asked of the event's home (pending)", body = EventView), (status = 404, body = ApiError), (status = 409, description = "Full or cancelled", body = ApiError)))]
+pub async fn join(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<EventView>, AppError> {
+    let person = auth.person("write:statuses")?;
+    let e = service::find(&state.db, &id).await?;
+    service::join(&state, person, &e).await?;
+    Ok(Json(
+        view(&state.db, &state.config, &e, Some(person.actor.id)).await?,
+    ))
+}
+
+/// `POST /api/knooppunt/v1/events/:id/leave`
+#[utoipa::path(post, path = "/api/knooppunt/v1/events/{id}/leave", tag = "events", params(("id" = String, Path)), security(("oauth" = ["write:statuses"])), responses((status = 200, body = EventView), (status = 404, body = ApiError)))]
+pub async fn leave(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<EventView>, AppError> {
+    let person = auth.person("write:statuses")?;
+    let e = service::find(&state.db, &id).await?;
+    service::leave(&state, person, &e).await?;
+    Ok(Json(
+        view(&state.db, &state.config, &e, Some(person.actor.id)).await?,
+    ))
+}
+
+/// `GET /api/knooppunt/v1/events/:id/participants`: accepted participants.
+#[utoipa::path(get, path = "/api/knooppunt/v1/events/{id}/participants", tag = "events", params(("id" = String, Path)), responses((status = 200, description = "Mastodon API accounts", body = Vec<Object>), (status = 404, body = ApiError)))]
+pub async fn participants(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Value>>, AppError> {
+    let e = service::find(&state.db, &id).await?;
+    let ids: Vec<i64> = participant::Entity::find()
+        .filter(participant::Column::EventId.eq(e.id))
+        .filter(participant::Column::State.eq("accepted"))
+        .order_by_asc(participant::Column::Id)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| p.actor_id)
+        .collect();
+    let actors = crate::actors::entity::Entity::find()
+        .filter(crate::actors::entity::Column::Id.is_in(ids))
+        .all(&state.db)
+        .await?;
+    Ok(Json(
+        views::accounts(&state.db, &state.config, &actors).await?,
+    ))
+}
+
+fn ics(body: String) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+async fn with_uids(
+    db: &impl ConnectionTrait,
+    events: Vec<event::Model>,
+) -> Result<Vec<(event::Model, String)>, AppError> {
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        if let Some(s) = status::Entity::find_by_id(e.status_id).one(db).await? {
+            out.push((e, s.ap_id));
+        }
+    }
+    Ok(out)
+}
+
+/// `GET /api/knooppunt/v1/events/:id/event.ics`
+#[utoipa::path(get, path = "/api/knooppunt/v1/events/{id}/event.ics", tag = "events", params(("id" = String, Path)), responses((status = 200, description = "RFC 5545 calendar with this event", content_type = "text/calendar", body = String), (status = 404, body = ApiError)))]
+pub async fn event_ics(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let e = service::find(&state.db, &id).await?;
+    let name = e.name.clone();
+    let events = with_uids(&state.db, vec![e]).await?;
+    Ok(ics(super::ical::calendar(&state.config, &name, &events)))
+}
+
+/// Upcoming and recent public events of one organiser, as a calendar.
+async fn feed(state: &AppState, organizer: Option<i64>, name: &str) -> Result<Response, AppError> {
+    let mut query = event::Entity::find()
+        .filter(event::Column::StartsAt.gte(Utc::now() - chrono::Duration::days(90)))
+        .order_by_asc(event::Column::StartsAt)
+        .limit(500);
+    if let Some(id) = organizer {
+        query = query.filter(event::Column::OrganizerId.eq(id));
+    } else {
+        query = query.filter(event::Column::Local.eq(true));
+    }
+    let events = with_uids(&state.db, query.all(&state.db).await?).await?;
+    Ok(ics(super::ical::calendar(&state.config, name, &events)))
+}
+
+/// `GET /api/knooppunt/v1/calendars/neighbourhood.ics`: every event organised here.
+#[utoipa::path(get, path = "/api/knooppunt/v1/calendars/neighbourhood.ics", tag = "events", responses((status = 200, description = "RFC 5545 calendar", content_type = "text/calendar", body = String)))]
+pub async fn neighbourhood_ics(State(state): State<AppState>) -> Result<Response, AppError> {
+    let name = format!(
+        "{} · {}",
+        state.config.instance.name, state.config.instance.neighbourhood
+    );
+    feed(&state, None, &name).await
+}
+
+/// `GET /api/knooppunt/v1/calendars/groups/:name/calendar.ics`
+#[utoipa::path(get, path = "/api/knooppunt/v1/calendars/groups/{name}/calendar.ics", tag = "events", params(("name" = String, Path)), responses((status = 200, description = "RFC 5545 calendar", content_type = "text/calendar", body = String), (status = 404, body = ApiError)))]
+pub async fn group_ics(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    let group = crate::actors::store::find_local(&state.db, &state.config, &name)
+        .await?
+        .filter(|a| a.kind == "group")
+        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))?;
+    feed(&state, Some(group.id), &name).await
+}
+
+/// `GET /events/:id`: the `Event` for servers, a short page for people; a
+/// copy of an event from elsewhere sends both to its home.
+pub async fn page(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    use crate::statuses::text::escape;
+    let (db, config) = (&state.db, state.config.as_ref());
+    let e = service::find(db, &id).await?;
+    let s = status::Entity::find_by_id(e.status_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such event".into()))?;
+    if let Some(response) = crate::federation::object_or_home(db, config, &headers, &s).await? {
+        return Ok(response);
+    }
+    let v = view(db, config, &e, None).await?;
+    let place = v
+        .location
+        .as_ref()
+        .and_then(|l| l.name.clone().or_else(|| l.address.clone()))
+        .unwrap_or_default();
+    let html = format!(
+        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{name} · {instance}</title></head><body><main><article><h1>{cancelled}{name}</h1><p><time datetime=\"{start}\">{start}</time> ({tz}) · {place}</p>{description}<p>{count}{capacity} · <a href=\"{ics}\">iCal</a></p></article></main></body></html>",
+        name = escape(&v.name),
+        instance = escape(&config.instance.name),
+        cancelled = if v.cancelled {
+            "[Afgelast / Cancelled] "
+        } else {
+            ""
+        },
+        start = escape(&v.starts_at),
+        tz = escape(&v.timezone),
+        place = escape(&place),
+        description = v.description,
+        count = v.participants_count,
+        capacity = v.capacity.map(|c| format!(" / {c}")).unwrap_or_default(),
+        ics = escape(&v.ical_url),
+    );
+    Ok(axum::response::Html(html).into_response())
+}

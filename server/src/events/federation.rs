@@ -1,0 +1,310 @@
+//! Events as ActivityPub `Event`s (the shape Mobilizon and Gancio use), and
+//! participation by `Join`/`Leave`, answered with `Accept`/`Reject`.
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use serde_json::{Value, json};
+
+use super::entity::{event, participant};
+use super::service;
+use crate::actors::entity::Model as Actor;
+use crate::app::AppState;
+use crate::config::Config;
+use crate::db::BeginWrite;
+use crate::error::AppError;
+use crate::federation::outbox::enqueue;
+use crate::federation::publish;
+use crate::mastodon::views::time;
+use crate::statuses::entity::status;
+use crate::statuses::text::sanitize_html;
+use knooppunt_federation::vocab;
+
+/// Turns the post of an event into its `Event`; leaves other posts alone.
+pub async fn extend_event(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    s: &status::Model,
+    object: &mut Value,
+) -> Result<(), AppError> {
+    let Some(e) = event::Entity::find()
+        .filter(event::Column::StatusId.eq(s.id))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let count = service::accepted_count(db, e.id).await?;
+    object["type"] = json!("Event");
+    object["name"] = json!(e.name);
+    object["content"] = json!(e.description);
+    object["url"] = json!(service::html_url(config, e.id));
+    object["startTime"] = json!(time(&e.starts_at));
+    object["endTime"] = json!(e.ends_at.as_ref().map(time));
+    object["timezone"] = json!(e.timezone);
+    object["updated"] = json!(time(&e.updated_at));
+    if e.location_name.is_some() || e.location_address.is_some() || e.latitude.is_some() {
+        object["location"] = json!({
+            "type": "Place",
+            "name": e.location_name.clone().or_else(|| e.location_address.clone()),
+            "address": e.location_address,
+            "latitude": e.latitude,
+            "longitude": e.longitude,
+        });
+    }
+    object["maximumAttendeeCapacity"] = json!(e.capacity);
+    object["participantCount"] = json!(count);
+    object["joinMode"] = json!("free");
+    object["ical:status"] = json!(if e.cancelled {
+        "CANCELLED"
+    } else {
+        "CONFIRMED"
+    });
+    if let Some(plan) = &e.plan_ap_id {
+        object["plan"] = json!(plan);
+    }
+    Ok(())
+}
+
+fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
+    v.and_then(Value::as_str)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn plain(v: Option<&Value>, max: usize) -> Option<String> {
+    v.and_then(Value::as_str)
+        .map(|t| {
+            ammonia::Builder::empty()
+                .clean(t)
+                .to_string()
+                .chars()
+                .take(max)
+                .collect()
+        })
+        .filter(|t: &String| !t.is_empty())
+}
+
+/// Mirrors a remote `Event` (sent or served by its organiser, already stored
+/// as post `s`).
+pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Result<(), AppError> {
+    if s.local {
+        return Ok(());
+    }
+    let Some(starts_at) = parse_time(object.get("startTime")) else {
+        return Err(AppError::BadRequest("an Event needs a startTime".into()));
+    };
+    let updated = parse_time(object.get("updated")).unwrap_or_else(Utc::now);
+    let location = object.get("location");
+    let coordinate = |k: &str, range: std::ops::RangeInclusive<f64>| {
+        location
+            .and_then(|l| l.get(k))
+            .and_then(Value::as_f64)
+            .filter(|x| range.contains(x))
+    };
+    let timezone = object
+        .get("timezone")
+        .and_then(Value::as_str)
+        .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or("UTC")
+        .to_string();
+    let txn = state.db.begin_write().await?;
+    let existing = event::Entity::find()
+        .filter(event::Column::StatusId.eq(s.id))
+        .one(&txn)
+        .await?;
+    let mut a = match existing {
+        Some(e) if e.updated_at > updated => {
+            txn.commit().await?;
+            return Ok(());
+        }
+        Some(e) => e.into(),
+        None => event::ActiveModel {
+            status_id: Set(s.id),
+            organizer_id: Set(s.actor_id),
+            local: Set(false),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+    };
+    a.name = Set(plain(object.get("name"), 200).unwrap_or_else(|| "?".into()));
+    a.description = Set(sanitize_html(
+        object
+            .get("content")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+    ));
+    a.starts_at = Set(starts_at);
+    a.ends_at = Set(parse_time(object.get("endTime")).filter(|e| *e >= starts_at));
+    a.timezone = Set(timezone);
+    a.location_name = Set(plain(location.and_then(|l| l.get("name")), 500));
+    a.location_address = Set(plain(
+        location
+            .and_then(|l| l.get("address"))
+            .filter(|v| v.is_string()),
+        500,
+    ));
+    a.latitude = Set(coordinate("latitude", -90.0..=90.0));
+    a.longitude = Set(coordinate("longitude", -180.0..=180.0));
+    a.capacity = Set(object
+        .get("maximumAttendeeCapacity")
+        .and_then(Value::as_i64)
+        .and_then(|c| i32::try_from(c).ok())
+        .filter(|c| *c > 0));
+    a.cancelled = Set(object.get("ical:status").and_then(Value::as_str) == Some("CANCELLED"));
+    a.plan_ap_id = Set(plain(object.get("plan"), 2048));
+    a.participant_count = Set(object
+        .get("participantCount")
+        .and_then(Value::as_i64)
+        .filter(|n| *n >= 0)
+        .unwrap_or(0));
+    a.updated_at = Set(updated);
+    a.save(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn local_event(
+    state: &AppState,
+    object: Option<&Value>,
+) -> Result<Option<(event::Model, status::Model)>, AppError> {
+    let Some(id) = vocab::id_of(object) else {
+        return Ok(None);
+    };
+    let Some(s) = status::Entity::find()
+        .filter(status::Column::ApId.eq(id.as_str()))
+        .filter(status::Column::Local.eq(true))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(event::Entity::find()
+        .filter(event::Column::StatusId.eq(s.id))
+        .one(&state.db)
+        .await?
+        .map(|e| (e, s)))
+}
+
+/// A `Join` of one of our events: accepted while there is room, else refused.
+pub async fn receive_join(
+    state: &AppState,
+    sender: &Actor,
+    activity: &Value,
+) -> Result<StatusCode, AppError> {
+    let join_id = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let Some((e, s)) = local_event(state, activity.get("object")).await? else {
+        return Err(AppError::NotFound("no such event here".into()));
+    };
+    let organizer = crate::statuses::service::actor_of(&state.db, e.organizer_id).await?;
+    let config = state.config.as_ref();
+    let txn = state.db.begin_write().await?;
+    // Counted with the event locked, as for local joins.
+    crate::db::locked(event::Entity::find_by_id(e.id), &txn)
+        .one(&txn)
+        .await?;
+    let existing = participant::Entity::find()
+        .filter(participant::Column::EventId.eq(e.id))
+        .filter(participant::Column::ActorId.eq(sender.id))
+        .one(&txn)
+        .await?;
+    let full = match e.capacity {
+        Some(cap) => service::accepted_count(&txn, e.id).await? >= u64::try_from(cap).unwrap_or(0),
+        None => false,
+    };
+    let accept = existing.is_some() || (!full && !e.cancelled);
+    if existing.is_none() && accept {
+        participant::ActiveModel {
+            event_id: Set(e.id),
+            actor_id: Set(sender.id),
+            state: Set("accepted".into()),
+            ap_id: Set(Some(join_id.clone())),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        service::changed(&txn, config, &e).await?;
+    }
+    let kind = if accept { "Accept" } else { "Reject" };
+    let answer = json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": format!("{}#{}/{}", organizer.ap_id, kind.to_lowercase(), crate::secrets::random_token()?),
+        "type": kind,
+        "actor": organizer.ap_id,
+        "object": { "id": join_id, "type": "Join", "actor": sender.ap_id, "object": s.ap_id },
+    });
+    enqueue(
+        &txn,
+        config,
+        &organizer,
+        &answer,
+        false,
+        [publish::inbox_of(sender)],
+    )
+    .await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// A `Leave` of one of our events.
+pub async fn receive_leave(
+    state: &AppState,
+    sender: &Actor,
+    activity: &Value,
+) -> Result<StatusCode, AppError> {
+    let Some((e, _)) = local_event(state, activity.get("object")).await? else {
+        return Ok(StatusCode::ACCEPTED);
+    };
+    let txn = state.db.begin_write().await?;
+    let gone = participant::Entity::delete_many()
+        .filter(participant::Column::EventId.eq(e.id))
+        .filter(participant::Column::ActorId.eq(sender.id))
+        .exec(&txn)
+        .await?;
+    if gone.rows_affected > 0 {
+        service::changed(&txn, &state.config, &e).await?;
+    }
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// `Accept`/`Reject` of one of our people's `Join`s; `None` when the
+/// answered object is not such a Join.
+pub async fn receive_join_answer(
+    state: &AppState,
+    sender: &Actor,
+    object: Option<&Value>,
+    accepted: bool,
+) -> Result<Option<StatusCode>, AppError> {
+    let Some(join_id) = vocab::id_of(object) else {
+        return Ok(None);
+    };
+    let Some(p) = participant::Entity::find()
+        .filter(participant::Column::ApId.eq(join_id.as_str()))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(e) = event::Entity::find_by_id(p.event_id).one(&state.db).await? else {
+        return Ok(Some(StatusCode::ACCEPTED));
+    };
+    if e.organizer_id != sender.id {
+        return Err(AppError::Forbidden(
+            "only the organiser answers a Join".into(),
+        ));
+    }
+    let mut a: participant::ActiveModel = p.into();
+    a.state = Set(if accepted { "accepted" } else { "rejected" }.into());
+    a.update(&state.db).await?;
+    Ok(Some(StatusCode::ACCEPTED))
+}

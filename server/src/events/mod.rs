@@ -1,0 +1,13 @@
+//! Events: a time, a place, a capacity and participants, here or elsewhere
+//! (Mobilizon-compatible `Event` with `Join`/`Leave`), with iCalendar files
+//! and feeds. An event is a public post with its own fields, like a plan.
+//!
+//! - `service.rs`: organising, changing, cancelling, joining and leaving.
+//! - `federation.rs`: the `Event` object, copies, `Join`/`Leave`.
+//! - `ical.rs`: RFC 5545 output; `api.rs`: `/api/knooppunt/v1/events`.
+
+pub mod api;
+pub mod entity;
+pub mod federation;
+pub mod ical;
+pub mod service;

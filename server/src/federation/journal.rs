@@ -1,0 +1,235 @@
+//! The inbound journal, written in groups. Every verified activity is recorded
+//! before it is processed; under load many inbox requests arrive at once, so
+//! one task collects what is waiting and writes it as one multi-row insert
+//! (group commit) instead of one statement per request. Marking activities
+//! processed is grouped the same way and not waited for: if the mark is lost
+//! in a crash, the activity is processed again at start, which is idempotent.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, TryInsertResult,
+};
+use tokio::sync::{Notify, mpsc, oneshot};
+
+use super::entity::{instance, received};
+use crate::db::BeginWrite;
+use crate::error::AppError;
+
+/// Most entries written in one statement: well under SQLite's and
+/// PostgreSQL's bound-parameter limits (5 parameters per row).
+const MAX_BATCH: usize = 500;
+
+/// What the journal knew of an activity when it was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// First time seen: process it.
+    New,
+    /// Seen before but not (yet) processed: process it again (idempotent).
+    Unprocessed,
+    /// Already processed: acknowledge and skip.
+    Processed,
+}
+
+/// A verified activity to record.
+pub struct Entry {
+    pub ap_id: String,
+    pub actor_ap_id: String,
+    /// The sender's host: a host we thought down is revived.
+    pub host: String,
+    pub body: String,
+}
+
+enum Message {
+    Record(Entry, oneshot::Sender<Result<Recorded, String>>),
+    Processed(String),
+}
+
+/// Handle to the journal task; cheap to share.
+pub struct Journal {
+    sender: mpsc::UnboundedSender<Message>,
+}
+
+impl Journal {
+    /// Starts the writer task. It ends when the last handle is dropped,
+    /// after writing what was still waiting.
+    pub fn start(db: DatabaseConnection, outbox_bell: Arc<Notify>) -> Journal {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(run(db, receiver, outbox_bell));
+        Journal { sender }
+    }
+
+    /// Records a verified activity; returns once it is written down.
+    pub async fn record(&self, entry: Entry) -> Result<Recorded, AppError> {
+        let (reply, answer) = oneshot::channel();
+        self.sender
+            .send(Message::Record(entry, reply))
+            .map_err(|_| AppError::Internal("the inbound journal has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| AppError::Internal("the inbound journal has stopped".into()))?
+            .map_err(AppError::Internal)
+    }
+
+    /// Marks an activity processed and drops its body, in the next group.
+    pub fn processed(&self, ap_id: &str) {
+        if self
+            .sender
+            .send(Message::Processed(ap_id.to_string()))
+            .is_err()
+        {
+            tracing::debug!(activity_id = %ap_id, "journal stopped; the activity will be processed again at start");
+        }
+    }
+}
+
+async fn run(
+    db: DatabaseConnection,
+    mut receiver: mpsc::UnboundedReceiver<Message>,
+    outbox_bell: Arc<Notify>,
+) {
+    let mut buffer = Vec::with_capacity(MAX_BATCH);
+    while receiver.recv_many(&mut buffer, MAX_BATCH).await > 0 {
+        let mut records = Vec::new();
+        let mut processed = Vec::new();
+        for message in buffer.drain(..) {
+            match message {
+                Message::Record(entry, reply) => records.push((entry, reply)),
+                Message::Processed(id) => processed.push(id),
+            }
+        }
+        if !processed.is_empty()
+            && let Err(e) = mark_processed(&db, processed).await
+        {
+            tracing::warn!(error = %e, "could not mark journalled activities processed; they will be processed again at start");
+        }
+        if records.is_empty() {
+            continue;
+        }
+        let entries: Vec<&Entry> = records.iter().map(|(e, _)| e).collect();
+        match write(&db, &entries).await {
+            Ok((answers, revived)) => {
+                if revived > 0 {
+                    outbox_bell.notify_one();
+                }
+                for ((_, reply), answer) in records.into_iter().zip(answers) {
+                    reply.send(Ok(answer)).ok();
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not write the inbound journal");
+                for (_, reply) in records {
+                    reply.send(Err(e.to_string())).ok();
+                }
+            }
+        }
+    }
+}
+
+/// Writes one group: a multi-row insert that skips known ids, a lookup of
+/// the ones that were known, and one health check for the senders' hosts.
+/// Returns one answer per entry and how many deliveries were revived.
+async fn write(
+    db: &DatabaseConnection,
+    entries: &[&Entry],
+) -> Result<(Vec<Recorded>, u64), AppError> {
+    let now = Utc::now();
+    let mut seen = HashSet::new();
+    let rows: Vec<received::ActiveModel> = entries
+        .iter()
+        .filter(|e| seen.insert(e.ap_id.as_str()))
+        .map(|e| received::ActiveModel {
+            ap_id: Set(e.ap_id.clone()),
+            actor_ap_id: Set(e.actor_ap_id.clone()),
+            received_at: Set(now),
+            body: Set(Some(e.body.clone())),
+            processed_at: Set(None),
+        })
+        .collect();
+    let txn = db.begin_write().await?;
+    let inserted: HashSet<String> = match received::Entity::insert_many(rows)
+        .on_conflict_do_nothing()
+        .exec_with_returning_keys(&txn)
+        .await?
+    {
+        TryInsertResult::Inserted(keys) => keys.into_iter().collect(),
+        TryInsertResult::Empty | TryInsertResult::Conflicted => HashSet::new(),
+    };
+    txn.commit().await?;
+    let known: Vec<String> = entries
+        .iter()
+        .filter(|e| !inserted.contains(&e.ap_id))
+        .map(|e| e.ap_id.clone())
+        .collect();
+    let done: HashSet<String> = if known.is_empty() {
+        HashSet::new()
+    } else {
+        received::Entity::find()
+            .select_only()
+            .column(received::Column::ApId)
+            .filter(received::Column::ApId.is_in(known))
+            .filter(received::Column::ProcessedAt.is_not_null())
+            .into_tuple::<String>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    // The first of several copies in one group is new; the others wait for
+    // nothing and are processed again, which is idempotent.
+    let mut first = HashSet::new();
+    let answers = entries
+        .iter()
+        .map(|e| {
+            if done.contains(&e.ap_id) {
+                Recorded::Processed
+            } else if inserted.contains(&e.ap_id) && first.insert(e.ap_id.as_str()) {
+                Recorded::New
+            } else {
+                Recorded::Unprocessed
+            }
+        })
+        .collect();
+
+    // A server that talks to us is alive: resume deliveries to it.
+    let hosts: HashSet<&str> = entries.iter().map(|e| e.host.as_str()).collect();
+    let down: Vec<String> = instance::Entity::find()
+        .select_only()
+        .column(instance::Column::Host)
+        .filter(instance::Column::Host.is_in(hosts))
+        .filter(
+            Condition::any()
+                .add(instance::Column::Dead.eq(true))
+                .add(instance::Column::FailingSince.is_not_null()),
+        )
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    let mut revived = 0;
+    if !down.is_empty() {
+        let txn = db.begin_write().await?;
+        for host in down {
+            revived += super::outbox::revive(&txn, &host).await?;
+        }
+        txn.commit().await?;
+    }
+    Ok((answers, revived))
+}
+
+async fn mark_processed(db: &DatabaseConnection, ids: Vec<String>) -> Result<(), AppError> {
+    let txn = db.begin_write().await?;
+    for chunk in ids.chunks(MAX_BATCH) {
+        received::Entity::update_many()
+            .col_expr(received::Column::ProcessedAt, Expr::value(Some(Utc::now())))
+            .col_expr(received::Column::Body, Expr::value(Option::<String>::None))
+            .filter(received::Column::ApId.is_in(chunk.iter().cloned()))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

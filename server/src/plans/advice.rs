@@ -1,0 +1,500 @@
+//! Expert advice on a plan: its owners ask any actor (say, the
+//! municipality's traffic department on its own instance) and the answer,
+//! positive, with conditions or negative, with reasons, is attached to the
+//! plan and travels with it.
+//!
+//! Federation: the request is a `Note` addressed to the advisor only, in
+//! reply to the plan, with `adviceRequest` (the plan's id) and
+//! `adviceQuestion`; the answer is a `Note` in reply to the request with
+//! `advice` (the verdict) and `adviceReasons`. Software without our terms
+//! shows the request as a direct message. The home then sends the plan's
+//! `Update`, whose `advice` list carries requests and answers everywhere.
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde_json::{Value, json};
+
+use super::entity::{advice, plan};
+use super::service;
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::app::AppState;
+use crate::auth::service::Person;
+use crate::db::BeginWrite;
+use crate::error::AppError;
+use crate::federation::outbox::enqueue;
+use crate::federation::publish;
+use crate::mastodon::views::time;
+use crate::statuses::entity::status;
+use crate::statuses::text::escape;
+use knooppunt_federation::vocab;
+
+pub const VERDICTS: [&str; 3] = ["positive", "conditions", "negative"];
+const MAX_TEXT: usize = 5_000;
+
+fn plain(text: &str, max: usize) -> String {
+    ammonia::Builder::empty()
+        .clean(text)
+        .to_string()
+        .chars()
+        .take(max)
+        .collect()
+}
+
+fn check_text(field: &str, text: &str) -> Result<(), AppError> {
+    if text.trim().is_empty() {
+        return Err(AppError::invalid(field, "can't be blank"));
+    }
+    if text.chars().count() > MAX_TEXT {
+        return Err(AppError::invalid(
+            field,
+            format!("at most {MAX_TEXT} characters"),
+        ));
+    }
+    Ok(())
+}
+
+async fn post_of(db: &impl ConnectionTrait, p: &plan::Model) -> Result<status::Model, AppError> {
+    status::Entity::find_by_id(p.status_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Internal("a plan without its post".into()))
+}
+
+/// The advice of a plan, oldest first.
+pub async fn of_plan(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+) -> Result<Vec<(advice::Model, Actor)>, AppError> {
+    let rows = advice::Entity::find()
+        .filter(advice::Column::PlanId.eq(plan_id))
+        .order_by_asc(advice::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let Some(a) = actor::Entity::find_by_id(r.advisor_id).one(db).await? {
+            out.push((r, a));
+        }
+    }
+    Ok(out)
+}
+
+/// The `advice` list of a plan's `Page`.
+pub async fn page_entries(db: &impl ConnectionTrait, plan_id: i64) -> Result<Vec<Value>, AppError> {
+    Ok(of_plan(db, plan_id)
+        .await?
+        .iter()
+        .map(|(r, a)| {
+            json!({
+                "id": r.request_ap_id,
+                "type": "Advice",
+                "advisor": a.ap_id,
+                "requester": r.requester_ap_id,
+                "question": r.question,
+                "advice": r.verdict,
+                "adviceReasons": r.reasons,
+                "published": time(&r.created_at),
+                "answered": r.answered_at.as_ref().map(time),
+            })
+        })
+        .collect())
+}
+
+/// An owner asks `advisor` for advice on a plan here.
+pub async fn request(
+    state: &AppState,
+    person: &Person,
+    p: plan::Model,
+    advisor: &Actor,
+    question: &str,
+) -> Result<advice::Model, AppError> {
+    if !p.local {
+        return Err(AppError::Forbidden(
+            "this plan lives on another instance: ask from there".into(),
+        ));
+    }
+    if !service::standing(state, person, &p).await?.owner {
+        return Err(AppError::Forbidden(
+            "only the plan's owners may ask for advice".into(),
+        ));
+    }
+    check_text("question", question)?;
+    let config = state.config.as_ref();
+    let post = post_of(&state.db, &p).await?;
+    let request_id = format!("{}#advice/{}", post.ap_id, crate::secrets::random_token()?);
+    let txn = state.db.begin_write().await?;
+    let row = advice::ActiveModel {
+        plan_id: Set(p.id),
+        advisor_id: Set(advisor.id),
+        requester_ap_id: Set(person.actor.ap_id.clone()),
+        question: Set(question.trim().to_string()),
+        request_ap_id: Set(request_id.clone()),
+        verdict: Set(None),
+        reasons: Set(String::new()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if !advisor.local {
+        let mention = format!("@{}@{}", advisor.username, advisor.host);
+        let note = json!({
+            "id": request_id,
+            "type": "Note",
+            "attributedTo": person.actor.ap_id,
+            "to": [advisor.ap_id],
+            "cc": [],
+            "inReplyTo": post.ap_id,
+            "published": time(&row.created_at),
+            "content": format!(
+                "<p><span class=\"h-card\"><a href=\"{}\" class=\"u-url mention\">{}</a></span> Advies gevraagd over / advice asked on <a href=\"{}\">{}</a>: {}</p>",
+                escape(&advisor.ap_id),
+                escape(&mention),
+                escape(post.url.as_deref().unwrap_or(&post.ap_id)),
+                escape(&p.title),
+                escape(question.trim())
+            ),
+            "tag": [{ "type": "Mention", "href": advisor.ap_id, "name": mention }],
+            "adviceRequest": post.ap_id,
+            "adviceQuestion": question.trim(),
+        });
+        let create = json!({
+            "@context": vocab::AS_CONTEXT,
+            "id": format!("{request_id}/activity"),
+            "type": "Create",
+            "actor": person.actor.ap_id,
+            "to": [advisor.ap_id],
+            "object": note,
+        });
+        enqueue(
+            &txn,
+            config,
+            &person.actor,
+            &create,
+            false,
+            [advisor.inbox_url.clone()],
+        )
+        .await?;
+    }
+    super::federation::counts_changed(&txn, config, p.status_id).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(row)
+}
+
+/// Requests `person` may answer: to them, or to groups they moderate.
+pub async fn pending_for(
+    state: &AppState,
+    person: &Person,
+) -> Result<Vec<advice::Model>, AppError> {
+    let mine = crate::groups::service::spoken_for(&state.db, person.actor.id).await?;
+    Ok(advice::Entity::find()
+        .filter(advice::Column::Verdict.is_null())
+        .filter(advice::Column::AdvisorId.is_in(mine))
+        .order_by_asc(advice::Column::Id)
+        .all(&state.db)
+        .await?)
+}
+
+async fn may_answer(
+    state: &AppState,
+    person: &Person,
+    r: &advice::Model,
+) -> Result<bool, AppError> {
+    crate::groups::service::speaks_for(&state.db, person.actor.id, r.advisor_id).await
+}
+
+/// The advisor answers; the answer goes to the plan's home.
+pub async fn answer(
+    state: &AppState,
+    person: &Person,
+    id: &str,
+    verdict: &str,
+    reasons: &str,
+) -> Result<advice::Model, AppError> {
+    let not_found = || AppError::NotFound("no such advice request".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let r = advice::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    if !may_answer(state, person, &r).await? {
+        return Err(not_found());
+    }
+    if !VERDICTS.contains(&verdict) {
+        return Err(AppError::invalid(
+            "verdict",
+            "must be positive, conditions or negative",
+        ));
+    }
+    check_text("reasons", reasons)?;
+    if r.verdict.is_some() {
+        return Err(AppError::Conflict("this advice was already given".into()));
+    }
+    let config = state.config.as_ref();
+    let advisor = actor::Entity::find_by_id(r.advisor_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    let p = plan::Entity::find_by_id(r.plan_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    // Fetched before the transaction: no network wait while holding the writer.
+    let requester = if p.local {
+        None
+    } else {
+        Some(crate::federation::remote::actor(state, &r.requester_ap_id).await?)
+    };
+    let answer_id = format!(
+        "{}#advice-answers/{}",
+        advisor.ap_id,
+        crate::secrets::random_token()?
+    );
+    let txn = state.db.begin_write().await?;
+    let mut active: advice::ActiveModel = r.clone().into();
+    active.verdict = Set(Some(verdict.to_string()));
+    active.reasons = Set(reasons.trim().to_string());
+    active.answer_ap_id = Set(Some(answer_id.clone()));
+    active.answered_at = Set(Some(Utc::now()));
+    let saved = active.update(&txn).await?;
+    if let Some(requester) = requester {
+        let label = match verdict {
+            "positive" => "positief / positive",
+            "conditions" => "onder voorwaarden / with conditions",
+            _ => "negatief / negative",
+        };
+        let note = json!({
+            "id": answer_id,
+            "type": "Note",
+            "attributedTo": advisor.ap_id,
+            "to": [requester.ap_id],
+            "cc": [],
+            "inReplyTo": r.request_ap_id,
+            "published": time(&Utc::now()),
+            "content": format!("<p>Advies {}: {}</p>", label, escape(reasons.trim())),
+            "advice": verdict,
+            "adviceReasons": reasons.trim(),
+        });
+        let create = json!({
+            "@context": vocab::AS_CONTEXT,
+            "id": format!("{answer_id}/activity"),
+            "type": "Create",
+            "actor": advisor.ap_id,
+            "to": [requester.ap_id],
+            "object": note,
+        });
+        enqueue(
+            &txn,
+            config,
+            &advisor,
+            &create,
+            false,
+            [publish::inbox_of(&requester)],
+        )
+        .await?;
+    } else {
+        super::federation::counts_changed(&txn, config, p.status_id).await?;
+    }
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(saved)
+}
+
+/// A `Note` that is an advice request for someone here, or an answer to one
+/// of our requests. `None` when it is neither (an ordinary note).
+pub async fn receive(
+    state: &AppState,
+    sender: &Actor,
+    note: &Value,
+) -> Result<Option<StatusCode>, AppError> {
+    if let Some(plan_id) = note.get("adviceRequest").and_then(Value::as_str) {
+        return receive_request(state, sender, note, plan_id)
+            .await
+            .map(Some);
+    }
+    if let Some(verdict) = note.get("advice").and_then(Value::as_str) {
+        return receive_answer(state, sender, note, verdict).await;
+    }
+    Ok(None)
+}
+
+async fn receive_request(
+    state: &AppState,
+    sender: &Actor,
+    note: &Value,
+    plan_id: &str,
+) -> Result<StatusCode, AppError> {
+    let request_id = note
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| AppError::BadRequest("advice request without id".into()))?;
+    let mut advisor = None;
+    for id in vocab::ids(note.get("to")).into_iter().take(20) {
+        if let Some(a) = actor::Entity::find()
+            .filter(actor::Column::ApId.eq(id.as_str()))
+            .filter(actor::Column::Local.eq(true))
+            .one(&state.db)
+            .await?
+        {
+            advisor = Some(a);
+            break;
+        }
+    }
+    let advisor = advisor
+        .ok_or_else(|| AppError::NotFound("the advice is not asked of anyone here".into()))?;
+    let post = crate::federation::notes::fetch_note(state, plan_id, 0).await?;
+    let p = plan::Entity::find()
+        .filter(plan::Column::StatusId.eq(post.id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("advice can only be asked on a plan".into()))?;
+    let question = note
+        .get("adviceQuestion")
+        .and_then(Value::as_str)
+        .map(|q| plain(q, MAX_TEXT))
+        .unwrap_or_else(|| {
+            plain(
+                note.get("content")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                MAX_TEXT,
+            )
+        });
+    let inserted = advice::ActiveModel {
+        plan_id: Set(p.id),
+        advisor_id: Set(advisor.id),
+        requester_ap_id: Set(sender.ap_id.clone()),
+        question: Set(question),
+        request_ap_id: Set(request_id.to_string()),
+        verdict: Set(None),
+        reasons: Set(String::new()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await;
+    // A repeated request is acknowledged like the first.
+    crate::db::already_there(inserted)?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn receive_answer(
+    state: &AppState,
+    sender: &Actor,
+    note: &Value,
+    verdict: &str,
+) -> Result<Option<StatusCode>, AppError> {
+    let Some(request_id) = vocab::id_of(note.get("inReplyTo")) else {
+        return Ok(None);
+    };
+    let Some(r) = advice::Entity::find()
+        .filter(advice::Column::RequestApId.eq(request_id.as_str()))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if r.advisor_id != sender.id {
+        return Err(AppError::Forbidden(
+            "only the advisor asked can answer".into(),
+        ));
+    }
+    if !VERDICTS.contains(&verdict) {
+        return Err(AppError::BadRequest(format!(
+            "{verdict:?} is not an advice (positive, conditions, negative)"
+        )));
+    }
+    let Some(p) = plan::Entity::find_by_id(r.plan_id).one(&state.db).await? else {
+        return Ok(Some(StatusCode::ACCEPTED));
+    };
+    let reasons = note
+        .get("adviceReasons")
+        .and_then(Value::as_str)
+        .map(|t| plain(t, MAX_TEXT))
+        .unwrap_or_default();
+    let txn = state.db.begin_write().await?;
+    let mut active: advice::ActiveModel = r.into();
+    active.verdict = Set(Some(verdict.to_string()));
+    active.reasons = Set(reasons);
+    active.answer_ap_id = Set(note.get("id").and_then(Value::as_str).map(str::to_string));
+    active.answered_at = Set(Some(Utc::now()));
+    active.update(&txn).await?;
+    super::federation::counts_changed(&txn, &state.config, p.status_id).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(Some(StatusCode::ACCEPTED))
+}
+
+/// Advisors named by a `Page`'s `advice` list, known or fetched now (before
+/// any transaction: fetching is slow). Unreachable ones are left out until
+/// the next `Update`.
+pub async fn resolve_advisors(state: &AppState, entries: &[Value]) -> Vec<(Value, i64)> {
+    let mut out = Vec::new();
+    for e in entries.iter().take(100) {
+        let Some(advisor_id) = e.get("advisor").and_then(Value::as_str) else {
+            continue;
+        };
+        match crate::federation::remote::actor(state, advisor_id).await {
+            Ok(a) => out.push((e.clone(), a.id)),
+            Err(err) => tracing::debug!(advisor = %advisor_id, error = %err, "advisor not fetched"),
+        }
+    }
+    out
+}
+
+/// Replaces a copy's advice with the `advice` list of its home's `Page`.
+pub async fn mirror(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+    entries: &[(Value, i64)],
+) -> Result<(), AppError> {
+    advice::Entity::delete_many()
+        .filter(advice::Column::PlanId.eq(plan_id))
+        .exec(db)
+        .await?;
+    for (e, advisor_id) in entries {
+        let Some(id) = e.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let verdict = e
+            .get("advice")
+            .and_then(Value::as_str)
+            .filter(|v| VERDICTS.contains(v))
+            .map(str::to_string);
+        advice::ActiveModel {
+            plan_id: Set(plan_id),
+            advisor_id: Set(*advisor_id),
+            requester_ap_id: Set(plain(
+                e.get("requester")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                2048,
+            )),
+            question: Set(plain(
+                e.get("question")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                MAX_TEXT,
+            )),
+            request_ap_id: Set(id.chars().take(2048).collect()),
+            answered_at: Set(verdict.as_ref().map(|_| Utc::now())),
+            verdict: Set(verdict),
+            reasons: Set(plain(
+                e.get("adviceReasons")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                MAX_TEXT,
+            )),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,486 @@
+//! Co-owning a plan across instances.
+//!
+//! - An owner invites a person or group elsewhere: `Invite{object: plan,
+//!   target: invitee}` to the invitee. Its instance keeps the invitation
+//!   until the invitee (or a moderator of the invited group) answers with
+//!   `Accept` or `Reject`; on `Accept` the plan's home adds the owner.
+//! - A co-owner's edit, made on its own instance's copy, goes to the plan's
+//!   home as `Update{Page}` carrying the plan's id and only the changed
+//!   fields, from the owning actor. The home checks the owner list, applies
+//!   it with the co-owner in the history, and sends everyone the new plan.
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use super::entity::{invitation, plan};
+use super::service::{self, Fields, check_fields, clean_themes};
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::app::AppState;
+use crate::auth::service::Person;
+use crate::db::BeginWrite;
+use crate::error::AppError;
+use crate::federation::outbox::enqueue;
+use crate::federation::publish;
+use crate::statuses::entity::status;
+use knooppunt_federation::vocab;
+
+async fn plan_post(state: &AppState, p: &plan::Model) -> Result<status::Model, AppError> {
+    status::Entity::find_by_id(p.status_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::Internal("a plan without its post".into()))
+}
+
+/// An owner adds `target` as co-owner: at once when it is here, by
+/// invitation when it is elsewhere. Returns the invitation, if one was sent.
+pub async fn invite(
+    state: &AppState,
+    person: &Person,
+    p: plan::Model,
+    target: &Actor,
+) -> Result<Option<invitation::Model>, AppError> {
+    if !p.local {
+        return Err(AppError::Forbidden(
+            "this plan lives on another instance: invite from there".into(),
+        ));
+    }
+    if !service::standing(state, person, &p).await?.owner {
+        return Err(AppError::Forbidden(
+            "only the plan's owners may invite co-owners".into(),
+        ));
+    }
+    if !matches!(target.kind.as_str(), "person" | "group") {
+        return Err(AppError::invalid(
+            "account_id",
+            "only people and groups can own a plan",
+        ));
+    }
+    if service::owners(&state.db, p.id)
+        .await?
+        .iter()
+        .any(|o| o.id == target.id)
+    {
+        return Err(AppError::Conflict("already an owner of this plan".into()));
+    }
+    if target.local {
+        service::add_owner(state, &person.actor.ap_id, p, target).await?;
+        return Ok(None);
+    }
+    let s = plan_post(state, &p).await?;
+    let invite_id = format!("{}#invites/{}", s.ap_id, crate::secrets::random_token()?);
+    let activity = json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": invite_id,
+        "type": "Invite",
+        "actor": person.actor.ap_id,
+        "object": s.ap_id,
+        "target": target.ap_id,
+        "to": [target.ap_id],
+    });
+    let txn = state.db.begin_write().await?;
+    let inv = invitation::ActiveModel {
+        plan_id: Set(p.id),
+        actor_id: Set(target.id),
+        inviter_ap_id: Set(person.actor.ap_id.clone()),
+        ap_id: Set(invite_id),
+        state: Set("pending".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    enqueue(
+        &txn,
+        &state.config,
+        &person.actor,
+        &activity,
+        false,
+        [publish::inbox_of(target)],
+    )
+    .await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(Some(inv))
+}
+
+/// An `Invite` to co-own a plan, for a person or group here.
+pub async fn receive_invite(
+    state: &AppState,
+    sender: &Actor,
+    activity: &Value,
+) -> Result<StatusCode, AppError> {
+    let invite_id = activity
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| AppError::BadRequest("Invite without id".into()))?;
+    let target_id = vocab::id_of(activity.get("target"))
+        .ok_or_else(|| AppError::BadRequest("Invite without target".into()))?;
+    let plan_id = vocab::id_of(activity.get("object"))
+        .ok_or_else(|| AppError::BadRequest("Invite without object".into()))?;
+    let target = actor::Entity::find()
+        .filter(actor::Column::ApId.eq(target_id.as_str()))
+        .filter(actor::Column::Local.eq(true))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("the invited actor is not here".into()))?;
+    // The plan as its home serves it (never an embedded copy).
+    let post = crate::federation::notes::fetch_note(state, &plan_id, 0).await?;
+    let p = plan::Entity::find()
+        .filter(plan::Column::StatusId.eq(post.id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("the invitation is not for a plan".into()))?;
+    if !service::owners(&state.db, p.id)
+        .await?
+        .iter()
+        .any(|o| o.id == sender.id)
+    {
+        return Err(AppError::Forbidden(
+            "only a plan's owners may invite co-owners".into(),
+        ));
+    }
+    let inserted = invitation::ActiveModel {
+        plan_id: Set(p.id),
+        actor_id: Set(target.id),
+        inviter_ap_id: Set(sender.ap_id.clone()),
+        ap_id: Set(invite_id.to_string()),
+        state: Set("pending".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await;
+    // A repeated request is acknowledged like the first.
+    crate::db::already_there(inserted)?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Invitations `person` may answer: to them, or to groups they moderate.
+pub async fn pending_for(
+    state: &AppState,
+    person: &Person,
+) -> Result<Vec<invitation::Model>, AppError> {
+    let mine = crate::groups::service::spoken_for(&state.db, person.actor.id).await?;
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::State.eq("pending"))
+        .filter(invitation::Column::ActorId.is_in(mine))
+        .all(&state.db)
+        .await?)
+}
+
+async fn may_answer(
+    state: &AppState,
+    person: &Person,
+    inv: &invitation::Model,
+) -> Result<bool, AppError> {
+    crate::groups::service::speaks_for(&state.db, person.actor.id, inv.actor_id).await
+}
+
+/// The invitee answers; the answer goes to the plan's home.
+pub async fn answer(
+    state: &AppState,
+    person: &Person,
+    id: &str,
+    accept: bool,
+) -> Result<invitation::Model, AppError> {
+    let not_found = || AppError::NotFound("no such invitation".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let inv = invitation::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    if !may_answer(state, person, &inv).await? {
+        return Err(not_found());
+    }
+    if inv.state != "pending" {
+        return Err(AppError::Conflict(format!(
+            "this invitation was already {}",
+            inv.state
+        )));
+    }
+    let invitee = actor::Entity::find_by_id(inv.actor_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    let inviter = crate::federation::remote::actor(state, &inv.inviter_ap_id).await?;
+    let p = plan::Entity::find_by_id(inv.plan_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    let post = plan_post(state, &p).await?;
+    let answer = json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": format!("{}#answers/{}", invitee.ap_id, crate::secrets::random_token()?),
+        "type": if accept { "Accept" } else { "Reject" },
+        "actor": invitee.ap_id,
+        "to": [inviter.ap_id],
+        "object": {
+            "id": inv.ap_id,
+            "type": "Invite",
+            "actor": inv.inviter_ap_id,
+            "object": post.ap_id,
+            "target": invitee.ap_id,
+        },
+    });
+    let txn = state.db.begin_write().await?;
+    let mut active: invitation::ActiveModel = inv.into();
+    active.state = Set(if accept { "accepted" } else { "rejected" }.into());
+    let inv = active.update(&txn).await?;
+    enqueue(
+        &txn,
+        &state.config,
+        &invitee,
+        &answer,
+        false,
+        [publish::inbox_of(&inviter)],
+    )
+    .await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(inv)
+}
+
+/// `Accept`/`Reject` of one of our invitations; `None` when the answered
+/// object is not an invitation of ours (a Follow, say).
+pub async fn receive_answer(
+    state: &AppState,
+    sender: &Actor,
+    object: Option<&Value>,
+    accepted: bool,
+) -> Result<Option<StatusCode>, AppError> {
+    let Some(invite_id) = vocab::id_of(object) else {
+        return Ok(None);
+    };
+    let Some(inv) = invitation::Entity::find()
+        .filter(invitation::Column::ApId.eq(invite_id.as_str()))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if inv.actor_id != sender.id {
+        return Err(AppError::Forbidden(
+            "only the invited actor can answer an invitation".into(),
+        ));
+    }
+    if inv.state != "pending" {
+        return Ok(Some(StatusCode::ACCEPTED));
+    }
+    let p = plan::Entity::find_by_id(inv.plan_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("the plan is gone".into()))?;
+    let mut active: invitation::ActiveModel = inv.into();
+    active.state = Set(if accepted { "accepted" } else { "rejected" }.into());
+    active.update(&state.db).await?;
+    if accepted && p.local {
+        service::add_owner(state, &sender.ap_id, p, sender).await?;
+    }
+    Ok(Some(StatusCode::ACCEPTED))
+}
+
+/// A co-owner here takes a step on a copy: it goes to the plan's home as an
+/// `Update{Page}` carrying the new `state` and the step's `stateNote`.
+pub async fn send_step_home(
+    state: &AppState,
+    acting: &Actor,
+    p: &plan::Model,
+    to: super::state::State,
+    note: &str,
+) -> Result<(), AppError> {
+    let object = json!({ "state": to.as_str(), "stateNote": note });
+    send_home(state, acting, p, object).await
+}
+
+/// A co-owner here edits a copy: the edit goes to the plan's home.
+pub async fn send_edit_home(
+    state: &AppState,
+    acting: &Actor,
+    p: &plan::Model,
+    fields: &Fields,
+    themes: Option<Vec<String>>,
+) -> Result<(), AppError> {
+    let mut object = json!({});
+    if let Some(t) = &fields.title {
+        object["name"] = json!(t.trim());
+    }
+    if let Some(s) = &fields.summary {
+        object["summary"] = json!(s.trim());
+    }
+    if let Some(c) = &fields.content {
+        object["content"] = json!(c);
+    }
+    if let Some(themes) = themes {
+        object["tag"] = json!(
+            themes
+                .iter()
+                .map(|t| json!({ "type": "Hashtag", "name": format!("#{t}") }))
+                .collect::<Vec<_>>()
+        );
+    }
+    if fields.area_address.is_some() || fields.area_geometry.is_some() {
+        object["location"] = json!({
+            "type": "Place",
+            "address": fields.area_address.clone().flatten(),
+            "geometry": fields.area_geometry.clone().flatten(),
+        });
+    }
+    let currency = fields
+        .currency
+        .clone()
+        .unwrap_or_else(|| p.currency.clone());
+    for (key, value) in [
+        ("costEstimate", fields.cost_estimate_cents),
+        ("requestedBudget", fields.requested_budget_cents),
+    ] {
+        if let Some(v) = value {
+            object[key] = match v {
+                Some(c) => json!({ "type": "MonetaryAmount", "amount": c, "currency": currency }),
+                None => Value::Null,
+            };
+        }
+    }
+    send_home(state, acting, p, object).await
+}
+
+/// Sends a co-owner's change (the fields in `object`) to the plan's home.
+async fn send_home(
+    state: &AppState,
+    acting: &Actor,
+    p: &plan::Model,
+    mut object: Value,
+) -> Result<(), AppError> {
+    let post = plan_post(state, p).await?;
+    let author = actor::Entity::find_by_id(post.actor_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::Internal("a plan without its author".into()))?;
+    object["id"] = json!(post.ap_id);
+    object["type"] = json!("Page");
+    let update = json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": format!("{}#plan-edits/{}", acting.ap_id, crate::secrets::random_token()?),
+        "type": "Update",
+        "actor": acting.ap_id,
+        "to": [author.ap_id],
+        "object": object,
+    });
+    let txn = state.db.begin_write().await?;
+    enqueue(
+        &txn,
+        &state.config,
+        acting,
+        &update,
+        false,
+        [publish::inbox_of(&author)],
+    )
+    .await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(())
+}
+
+/// An `Update{Page}` of one of our plans from a co-owner elsewhere. Returns
+/// `None` when the object is not a plan of ours.
+pub async fn receive_edit(
+    state: &AppState,
+    sender: &Actor,
+    object: &Value,
+) -> Result<Option<StatusCode>, AppError> {
+    let Some(id) = object.get("id").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let Some(post) = status::Entity::find()
+        .filter(status::Column::ApId.eq(id))
+        .filter(status::Column::Local.eq(true))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(p) = plan::Entity::find()
+        .filter(plan::Column::StatusId.eq(post.id))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if !service::owners(&state.db, p.id)
+        .await?
+        .iter()
+        .any(|o| o.id == sender.id)
+    {
+        return Err(AppError::Forbidden(
+            "only the plan's owners may change it".into(),
+        ));
+    }
+    // A step: checked with the standing of an owner elsewhere (deciders are
+    // people of this instance).
+    if let Some(to) = object.get("state").and_then(Value::as_str) {
+        let to = super::state::State::parse(to)
+            .ok_or_else(|| AppError::BadRequest(format!("{to:?} is not a plan state")))?;
+        let from = super::state::State::parse(&p.state).unwrap_or(super::state::State::Idea);
+        let note: String = object
+            .get("stateNote")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .chars()
+            .take(10_000)
+            .collect();
+        let standing = super::state::Standing {
+            owner: true,
+            decider: false,
+        };
+        super::state::check(from, to, standing, &note)?;
+        service::apply_transition(state, &sender.ap_id, p, from, to, &note).await?;
+        return Ok(Some(StatusCode::ACCEPTED));
+    }
+    let fields = fields_of(object)?;
+    check_fields(&fields)?;
+    service::apply_edit(state, &sender.ap_id, p, fields).await?;
+    Ok(Some(StatusCode::ACCEPTED))
+}
+
+/// The fields present in a co-owner's partial `Page`.
+fn fields_of(object: &Value) -> Result<Fields, AppError> {
+    let text = |k: &str| object.get(k).and_then(Value::as_str).map(str::to_string);
+    let money = |k: &str| {
+        object
+            .get(k)
+            .map(|m| m.get("amount").and_then(Value::as_i64))
+    };
+    let themes = match object.get("tag") {
+        Some(Value::Array(tags)) => Some(clean_themes(
+            &tags
+                .iter()
+                .filter(|t| vocab::type_of(t) == Some("Hashtag"))
+                .filter_map(|t| t.get("name").and_then(Value::as_str))
+                .map(str::to_string)
+                .collect::<Vec<_>>(),
+        )?),
+        _ => None,
+    };
+    let location = object.get("location");
+    Ok(Fields {
+        title: text("name"),
+        summary: text("summary"),
+        content: text("content"),
+        themes,
+        area_address: location
+            .map(|l| l.get("address").and_then(Value::as_str).map(str::to_string)),
+        area_geometry: location.map(|l| l.get("geometry").filter(|g| !g.is_null()).cloned()),
+        cost_estimate_cents: money("costEstimate"),
+        requested_budget_cents: money("requestedBudget"),
+        currency: ["requestedBudget", "costEstimate"]
+            .iter()
+            .find_map(|k| {
+                object
+                    .get(*k)
+                    .and_then(|m| m.get("currency"))
+                    .and_then(Value::as_str)
+            })
+            .map(str::to_string),
+    })
+}

@@ -1,0 +1,366 @@
+//! Plans as ActivityPub `Page`s: the fields our plan adds to its post, and a
+//! remote plan mirrored from the `Page` its home instance sends. Extension
+//! terms (`state`, `costEstimate`, `requestedBudget`, `history`, `stance`)
+//! are described in docs/federation.md and at `/ns/knooppunt`.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter,
+};
+use serde_json::{Value, json};
+
+use super::entity::{history, owner, plan};
+use super::service::{self, check_geometry};
+use super::state::State;
+use crate::actors::entity::Model as Actor;
+use crate::app::AppState;
+use crate::config::Config;
+use crate::db::BeginWrite;
+use crate::error::AppError;
+use crate::mastodon::views::time;
+use crate::statuses::entity::{favourite, status};
+use crate::statuses::text::sanitize_html;
+
+fn money(cents: Option<i64>, currency: &str) -> Value {
+    match cents {
+        Some(c) => json!({ "type": "MonetaryAmount", "amount": c, "currency": currency }),
+        None => Value::Null,
+    }
+}
+
+/// Turns the post of a plan into its `Page`; leaves other posts alone.
+pub async fn extend_page(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    s: &status::Model,
+    object: &mut Value,
+) -> Result<(), AppError> {
+    let Some(p) = plan::Entity::find()
+        .filter(plan::Column::StatusId.eq(s.id))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let owners = service::owners(db, p.id).await?;
+    let mut attributed: Vec<String> = owners.iter().map(|o| o.ap_id.clone()).collect();
+    if attributed.is_empty() {
+        attributed.push(
+            object["attributedTo"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    let history = service::history_of(db, p.id).await?;
+    let supports = favourite::Entity::find()
+        .filter(favourite::Column::StatusId.eq(s.id))
+        .count(db)
+        .await?;
+    object["type"] = json!("Page");
+    object["name"] = json!(p.title);
+    object["summary"] = json!(p.summary);
+    object["content"] = json!(p.content);
+    object["url"] = json!(service::html_url(config, p.id));
+    object["attributedTo"] = json!(attributed);
+    object["updated"] = json!(time(&p.updated_at));
+    if p.area_address.is_some() || p.area_geometry.is_some() {
+        let geometry: Option<Value> = p
+            .area_geometry
+            .as_deref()
+            .and_then(|g| serde_json::from_str(g).ok());
+        let mut place =
+            json!({ "type": "Place", "name": p.area_address, "address": p.area_address });
+        if let Some(g) = &geometry {
+            if g["type"] == "Point" {
+                place["longitude"] = g["coordinates"][0].clone();
+                place["latitude"] = g["coordinates"][1].clone();
+            }
+            place["geometry"] = g.clone();
+        }
+        object["location"] = place;
+    }
+    object["state"] = json!(p.state);
+    object["costEstimate"] = money(p.cost_estimate_cents, &p.currency);
+    object["requestedBudget"] = money(p.requested_budget_cents, &p.currency);
+    object["likes"] = json!({ "type": "Collection", "totalItems": supports });
+    let (pro, contra, comments) = argument_counts(db, s.id).await?;
+    object["argumentsCount"] = json!({ "pro": pro, "contra": contra, "comments": comments });
+    object["advice"] = json!(super::advice::page_entries(db, p.id).await?);
+    object["history"] = json!(
+        history
+            .iter()
+            .map(|h| json!({
+                "type": "PlanChange",
+                "actor": h.actor_ap_id,
+                "action": h.action,
+                "fromState": h.from_state,
+                "toState": h.to_state,
+                "note": h.note,
+                "fields": serde_json::from_str::<Value>(&h.fields).unwrap_or(json!([])),
+                "published": time(&h.at),
+            }))
+            .collect::<Vec<_>>()
+    );
+    Ok(())
+}
+
+fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
+    v.and_then(Value::as_str)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn text(object: &Value, key: &str, max: usize) -> String {
+    let raw = object.get(key).and_then(Value::as_str).unwrap_or_default();
+    ammonia::Builder::empty()
+        .clean(raw)
+        .to_string()
+        .chars()
+        .take(max)
+        .collect()
+}
+
+fn cents(v: Option<&Value>) -> Option<i64> {
+    v.and_then(|m| m.get("amount"))
+        .and_then(Value::as_i64)
+        .filter(|c| *c >= 0)
+}
+
+/// Mirrors a remote plan from its `Page` (sent by the author, already stored
+/// as post `s`). A Page without a known `state` is a plain article, not a plan.
+pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Result<(), AppError> {
+    let Some(plan_state) = object
+        .get("state")
+        .and_then(Value::as_str)
+        .and_then(State::parse)
+    else {
+        return Ok(());
+    };
+    if s.local {
+        return Ok(());
+    }
+    let geometry = object
+        .get("location")
+        .and_then(|l| l.get("geometry"))
+        .filter(|g| check_geometry(g).is_ok())
+        .map(Value::to_string);
+    let address = object
+        .get("location")
+        .and_then(|l| l.get("address").or_else(|| l.get("name")))
+        .and_then(Value::as_str)
+        .map(|a| {
+            ammonia::Builder::empty()
+                .clean(a)
+                .to_string()
+                .chars()
+                .take(500)
+                .collect()
+        });
+    let currency = object
+        .get("requestedBudget")
+        .or_else(|| object.get("costEstimate"))
+        .and_then(|m| m.get("currency"))
+        .and_then(Value::as_str)
+        .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
+        .unwrap_or("EUR")
+        .to_string();
+    // Owners we know or can fetch; one that cannot be fetched now is left out
+    // until the next Update.
+    let mut owners: Vec<Actor> = Vec::new();
+    for id in knooppunt_federation::vocab::ids(object.get("attributedTo"))
+        .into_iter()
+        .take(50)
+    {
+        match crate::federation::remote::actor(state, &id).await {
+            Ok(a) => owners.push(a),
+            Err(e) => tracing::debug!(owner = %id, error = %e, "plan owner not fetched"),
+        }
+    }
+    let updated = parse_time(object.get("updated")).unwrap_or_else(Utc::now);
+    let created = parse_time(object.get("published")).unwrap_or(updated);
+    let advice = super::advice::resolve_advisors(
+        state,
+        object
+            .get("advice")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
+    )
+    .await;
+
+    let txn = state.db.begin_write().await?;
+    let existing = plan::Entity::find()
+        .filter(plan::Column::StatusId.eq(s.id))
+        .one(&txn)
+        .await?;
+    let mut active = match existing {
+        // An older Update arriving late does not undo a newer one.
+        Some(p) if p.updated_at > updated => {
+            txn.commit().await?;
+            return Ok(());
+        }
+        Some(p) => p.into(),
+        None => plan::ActiveModel {
+            status_id: Set(s.id),
+            local: Set(false),
+            created_at: Set(created),
+            supports_count: Set(0),
+            pro_count: Set(0),
+            contra_count: Set(0),
+            comments_count: Set(0),
+            ..Default::default()
+        },
+    };
+    active.title = Set(text(object, "name", 200));
+    active.summary = Set(text(object, "summary", 1_000));
+    active.content = Set(sanitize_html(
+        object
+            .get("content")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+    ));
+    active.source = Set(None);
+    active.area_address = Set(address);
+    active.area_geometry = Set(geometry);
+    active.cost_estimate_cents = Set(cents(object.get("costEstimate")));
+    active.requested_budget_cents = Set(cents(object.get("requestedBudget")));
+    active.currency = Set(currency);
+    active.state = Set(plan_state.as_str().into());
+    active.updated_at = Set(updated);
+    let count = |v: Option<&Value>| v.and_then(Value::as_i64).filter(|n| *n >= 0).unwrap_or(0);
+    active.supports_count = Set(count(object.get("likes").and_then(|l| l.get("totalItems"))));
+    let args = object.get("argumentsCount");
+    active.pro_count = Set(count(args.and_then(|a| a.get("pro"))));
+    active.contra_count = Set(count(args.and_then(|a| a.get("contra"))));
+    active.comments_count = Set(count(args.and_then(|a| a.get("comments"))));
+    let p = active.save(&txn).await?;
+    let plan_id = match p.id {
+        Set(id) | sea_orm::ActiveValue::Unchanged(id) => id,
+        sea_orm::ActiveValue::NotSet => {
+            return Err(AppError::Internal("a saved plan without id".into()));
+        }
+    };
+    owner::Entity::delete_many()
+        .filter(owner::Column::PlanId.eq(plan_id))
+        .exec(&txn)
+        .await?;
+    for o in &owners {
+        owner::ActiveModel {
+            plan_id: Set(plan_id),
+            actor_id: Set(o.id),
+            added_at: Set(updated),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    super::advice::mirror(&txn, plan_id, &advice).await?;
+    // The home instance keeps the history; ours is its copy.
+    history::Entity::delete_many()
+        .filter(history::Column::PlanId.eq(plan_id))
+        .exec(&txn)
+        .await?;
+    let entries = object
+        .get("history")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for h in entries.iter().take(1_000) {
+        let Some(actor) = h
+            .get("actor")
+            .and_then(Value::as_str)
+            .filter(|a| a.len() <= 2048)
+        else {
+            continue;
+        };
+        let action = h.get("action").and_then(Value::as_str).unwrap_or_default();
+        if !matches!(
+            action,
+            "created" | "edited" | "state" | "progress" | "owner_added"
+        ) {
+            continue;
+        }
+        let state_of = |k: &str| {
+            h.get(k)
+                .and_then(Value::as_str)
+                .and_then(State::parse)
+                .map(|s| s.as_str().to_string())
+        };
+        let fields: Vec<String> = h
+            .get("fields")
+            .and_then(Value::as_array)
+            .map(|f| {
+                f.iter()
+                    .filter_map(Value::as_str)
+                    .take(20)
+                    .map(|s| s.chars().take(40).collect())
+                    .collect()
+            })
+            .unwrap_or_default();
+        history::ActiveModel {
+            plan_id: Set(plan_id),
+            actor_ap_id: Set(actor.to_string()),
+            action: Set(action.to_string()),
+            from_state: Set(state_of("fromState")),
+            to_state: Set(state_of("toState")),
+            note: Set(text(h, "note", 10_000)),
+            fields: Set(json!(fields).to_string()),
+            at: Set(parse_time(h.get("published")).unwrap_or(updated)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Public replies to a plan's post: arguments pro, contra, and comments.
+pub async fn argument_counts(
+    db: &impl ConnectionTrait,
+    status_id: i64,
+) -> Result<(u64, u64, u64), AppError> {
+    let replies = status::Entity::find()
+        .filter(status::Column::InReplyToId.eq(status_id))
+        .filter(status::Column::Visibility.is_in(["public", "unlisted"]))
+        .all(db)
+        .await?;
+    let replies = super::api::without_polls(db, replies).await?;
+    let n = |stance: Option<&str>| {
+        replies
+            .iter()
+            .filter(|r| r.stance.as_deref() == stance)
+            .count() as u64
+    };
+    let pro = n(Some("pro"));
+    let contra = n(Some("contra"));
+    Ok((pro, contra, replies.len() as u64 - pro - contra))
+}
+
+/// After a support or a reply on post `status_id` changed: if it is one of
+/// our plans, everyone who has the plan gets an `Update` with the new counts,
+/// so counts agree on every instance. Call inside the change's transaction.
+pub async fn counts_changed(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    status_id: i64,
+) -> Result<(), AppError> {
+    // Two changes at once must not both count without the other.
+    let query = plan::Entity::find()
+        .filter(plan::Column::StatusId.eq(status_id))
+        .filter(plan::Column::Local.eq(true));
+    let Some(p) = crate::db::locked(query, db).one(db).await? else {
+        return Ok(());
+    };
+    let Some(s) = status::Entity::find_by_id(p.status_id).one(db).await? else {
+        return Ok(());
+    };
+    let hood_followers =
+        match crate::actors::store::find_local(db, config, &config.instance.neighbourhood).await? {
+            Some(hood) => crate::federation::publish::follower_inboxes(db, hood.id).await?,
+            None => vec![],
+        };
+    crate::federation::publish::status_updated_with(db, config, &s, hood_followers).await
+}

@@ -1,0 +1,19 @@
+//! Plans, the heart of Knooppunt: an idea that grows into a proposal, is
+//! decided on, carried out and finished, worked on in the open. A plan is a
+//! public post (a `Page`) with its own fields, owners and history.
+//!
+//! - `state.rs`: the states and who may take each step.
+//! - `service.rs`: starting, editing, moving and reporting on plans.
+//! - `federation.rs`: the `Page` a plan federates as, and remote plans.
+//! - `advice.rs`: expert advice asked of any actor, and its answer.
+//! - `coowners.rs`: co-owners on other instances (`Invite`, their edits).
+//! - `api.rs`: `/api/knooppunt/v1/plans`; `web.rs`: the page at `/plans/:id`.
+
+pub mod advice;
+pub mod api;
+pub mod coowners;
+pub mod entity;
+pub mod federation;
+pub mod service;
+pub mod state;
+pub mod web;

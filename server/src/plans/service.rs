@@ -1,0 +1,731 @@
+//! What people do with plans: start, edit, move between states, report
+//! progress. Each change is written with its history entry and its outgoing
+//! `Update` in one transaction. Who may take which step is in `state.rs`.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde_json::{Value, json};
+
+use super::entity::{history, owner, plan};
+use super::state::{self, Refusal, Standing, State};
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::app::AppState;
+use crate::auth::service::Person;
+use crate::db::BeginWrite;
+use crate::error::AppError;
+use crate::federation::publish;
+use crate::statuses::entity::status;
+use crate::statuses::text::{escape, sanitize_html};
+
+const MAX_TITLE: usize = 200;
+const MAX_SUMMARY: usize = 1_000;
+const MAX_CONTENT: usize = 100_000;
+const MAX_THEMES: usize = 20;
+
+/// The fields of a plan that its owners write. `None` leaves a field as it is
+/// when editing.
+#[derive(Debug, Default, Clone)]
+pub struct Fields {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub content: Option<String>,
+    pub themes: Option<Vec<String>>,
+    pub area_address: Option<Option<String>>,
+    pub area_geometry: Option<Option<Value>>,
+    pub cost_estimate_cents: Option<Option<i64>>,
+    pub requested_budget_cents: Option<Option<i64>>,
+    pub currency: Option<String>,
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> AppError {
+        match r {
+            Refusal::NoSuchStep { .. } => AppError::Conflict(r.to_string()),
+            Refusal::NotYours { .. } => AppError::Forbidden(r.to_string()),
+            Refusal::NeedsNote(_) => AppError::invalid("note", r.to_string()),
+        }
+    }
+}
+
+fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), AppError> {
+    let n = value.chars().count();
+    if n > max {
+        return Err(AppError::invalid(
+            field,
+            format!("is too long ({n} characters, at most {max})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Themes as hashtag names: lowercase, letters, digits and `_`.
+pub fn clean_themes(themes: &[String]) -> Result<Vec<String>, AppError> {
+    if themes.len() > MAX_THEMES {
+        return Err(AppError::invalid(
+            "themes",
+            format!("at most {MAX_THEMES} themes"),
+        ));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for t in themes {
+        let name = t.trim().trim_start_matches('#').to_lowercase();
+        if name.is_empty()
+            || name.chars().count() > 100
+            || !name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        {
+            return Err(AppError::invalid(
+                "themes",
+                format!("{t:?} is not a theme (letters, digits and _ only)"),
+            ));
+        }
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// A GeoJSON Point or Polygon with numeric coordinates in range.
+pub fn check_geometry(g: &Value) -> Result<(), AppError> {
+    let bad = |why: &str| AppError::invalid("area.geometry", why.to_string());
+    let position = |p: &Value| -> bool {
+        matches!(p.as_array().map(Vec::as_slice), Some([lon, lat, ..])
+            if lon.as_f64().is_some_and(|x| (-180.0..=180.0).contains(&x))
+            && lat.as_f64().is_some_and(|y| (-90.0..=90.0).contains(&y)))
+    };
+    match g.get("type").and_then(Value::as_str) {
+        Some("Point") => {
+            if !g.get("coordinates").is_some_and(position) {
+                return Err(bad("a Point needs [longitude, latitude]"));
+            }
+        }
+        Some("Polygon") => {
+            let rings = g
+                .get("coordinates")
+                .and_then(Value::as_array)
+                .ok_or_else(|| bad("a Polygon needs rings of positions"))?;
+            if rings.is_empty() || rings.len() > 100 {
+                return Err(bad("a Polygon needs 1 to 100 rings"));
+            }
+            for ring in rings {
+                let points = ring
+                    .as_array()
+                    .ok_or_else(|| bad("a ring is a list of positions"))?;
+                if points.len() < 4 || points.len() > 10_000 || !points.iter().all(position) {
+                    return Err(bad(
+                        "a ring needs 4 to 10000 [longitude, latitude] positions",
+                    ));
+                }
+                if points.first() != points.last() {
+                    return Err(bad("a ring must end where it starts"));
+                }
+            }
+        }
+        _ => return Err(bad("only GeoJSON Point and Polygon are supported")),
+    }
+    Ok(())
+}
+
+fn check_money(field: &'static str, cents: Option<i64>) -> Result<(), AppError> {
+    if cents.is_some_and(|c| c < 0) {
+        return Err(AppError::invalid(field, "cannot be negative"));
+    }
+    Ok(())
+}
+
+pub fn check_fields(f: &Fields) -> Result<(), AppError> {
+    if let Some(t) = &f.title {
+        if t.trim().is_empty() {
+            return Err(AppError::invalid("title", "can't be blank"));
+        }
+        check_text("title", t, MAX_TITLE)?;
+    }
+    if let Some(s) = &f.summary {
+        check_text("summary", s, MAX_SUMMARY)?;
+    }
+    if let Some(c) = &f.content {
+        check_text("content", c, MAX_CONTENT)?;
+    }
+    if let Some(Some(a)) = &f.area_address {
+        check_text("area.address", a, 500)?;
+    }
+    if let Some(Some(g)) = &f.area_geometry {
+        check_geometry(g)?;
+    }
+    check_money("cost_estimate", f.cost_estimate_cents.flatten())?;
+    check_money("requested_budget", f.requested_budget_cents.flatten())?;
+    if let Some(c) = &f.currency
+        && (c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()))
+    {
+        return Err(AppError::invalid(
+            "currency",
+            "must be an ISO 4217 code such as EUR",
+        ));
+    }
+    Ok(())
+}
+
+/// The readable post of a plan, for apps that show only posts: title,
+/// summary and a link to the plan.
+pub fn post_html(title: &str, summary: &str, url: &str) -> String {
+    sanitize_html(&format!(
+        "<p><strong>{}</strong></p>{}<p><a href=\"{}\">{}</a></p>",
+        escape(title),
+        if summary.is_empty() {
+            String::new()
+        } else {
+            format!("<p>{}</p>", escape(summary))
+        },
+        escape(url),
+        escape(url)
+    ))
+}
+
+/// The page of a plan in the browser.
+pub fn html_url(config: &crate::config::Config, plan_id: i64) -> String {
+    format!("{}/plans/{plan_id}", config.base_url())
+}
+
+/// Starts a plan as an idea, owned by `person` and, if named, by a local group
+/// the person is a member of.
+pub async fn create(
+    state: &AppState,
+    person: &Person,
+    fields: Fields,
+    group: Option<&str>,
+) -> Result<plan::Model, AppError> {
+    let (db, config) = (&state.db, state.config.as_ref());
+    let title = fields.title.clone().unwrap_or_default();
+    if title.trim().is_empty() {
+        return Err(AppError::invalid("title", "can't be blank"));
+    }
+    check_fields(&fields)?;
+    let themes = clean_themes(fields.themes.as_deref().unwrap_or_default())?;
+    let group = match group {
+        Some(name) => {
+            let g = crate::actors::store::find_local(db, config, name)
+                .await?
+                .filter(|a| a.kind == "group")
+                .ok_or_else(|| {
+                    AppError::NotFound(format!("there is no group named {name:?} here"))
+                })?;
+            if !publish::is_member(db, g.id, person.actor.id).await? {
+                return Err(AppError::Forbidden(
+                    "only members of a group may start a plan for it".into(),
+                ));
+            }
+            Some(g)
+        }
+        None => None,
+    };
+    let summary = fields.summary.clone().unwrap_or_default();
+    let source = fields.content.clone().unwrap_or_default();
+    let now = Utc::now();
+
+    let txn = db.begin_write().await?;
+    let s = crate::statuses::service::new_public_post(&txn, person.actor.id, now).await?;
+    let p = plan::ActiveModel {
+        status_id: Set(s.id),
+        title: Set(title.trim().to_string()),
+        summary: Set(summary.trim().to_string()),
+        content: Set(sanitize_html(&source)),
+        source: Set(Some(source)),
+        area_address: Set(fields.area_address.clone().flatten()),
+        area_geometry: Set(fields
+            .area_geometry
+            .clone()
+            .flatten()
+            .map(|g| g.to_string())),
+        cost_estimate_cents: Set(fields.cost_estimate_cents.flatten()),
+        requested_budget_cents: Set(fields.requested_budget_cents.flatten()),
+        currency: Set(fields.currency.clone().unwrap_or_else(|| "EUR".into())),
+        state: Set(State::Idea.as_str().into()),
+        local: Set(true),
+        supports_count: Set(0),
+        pro_count: Set(0),
+        contra_count: Set(0),
+        comments_count: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    // The plan's post: its id under the author, its link to the plan's page.
+    let url = html_url(config, p.id);
+    let mut active: status::ActiveModel = s.into();
+    active.ap_id = Set(format!("{}/statuses/{}", person.actor.ap_id, p.status_id));
+    active.url = Set(Some(url.clone()));
+    active.content = Set(post_html(&p.title, &p.summary, &url));
+    let s = active.update(&txn).await?;
+    crate::statuses::service::attach_tags(&txn, s.id, &themes).await?;
+    for owner_id in std::iter::once(person.actor.id).chain(group.as_ref().map(|g| g.id)) {
+        owner::ActiveModel {
+            plan_id: Set(p.id),
+            actor_id: Set(owner_id),
+            added_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    record(
+        &txn,
+        p.id,
+        &person.actor.ap_id,
+        "created",
+        None,
+        None,
+        "",
+        &[],
+    )
+    .await?;
+    publish::status_created(&txn, config, &s).await?;
+    if let Some(hood) =
+        crate::actors::store::find_local(&txn, config, &config.instance.neighbourhood).await?
+    {
+        let create = publish::create_activity_of(&txn, config, &s).await?;
+        publish::redistribute(&txn, config, &hood, &s, &create).await?;
+    }
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(p)
+}
+
+/// Appends to a plan's history.
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+    actor_ap_id: &str,
+    action: &str,
+    from: Option<State>,
+    to: Option<State>,
+    note: &str,
+    fields: &[&str],
+) -> Result<(), AppError> {
+    history::ActiveModel {
+        plan_id: Set(plan_id),
+        actor_ap_id: Set(actor_ap_id.to_string()),
+        action: Set(action.to_string()),
+        from_state: Set(from.map(|s| s.as_str().to_string())),
+        to_state: Set(to.map(|s| s.as_str().to_string())),
+        note: Set(note.to_string()),
+        fields: Set(json!(fields).to_string()),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A plan by its id here.
+pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<plan::Model, AppError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::NotFound("no such plan".into()))?;
+    plan::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such plan".into()))
+}
+
+/// The plan's owners, the first (its author) first.
+pub async fn owners(db: &impl ConnectionTrait, plan_id: i64) -> Result<Vec<Actor>, AppError> {
+    let ids: Vec<i64> = owner::Entity::find()
+        .filter(owner::Column::PlanId.eq(plan_id))
+        .order_by_asc(owner::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.actor_id)
+        .collect();
+    let mut actors = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    actors.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
+    Ok(actors)
+}
+
+pub async fn history_of(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+) -> Result<Vec<history::Model>, AppError> {
+    Ok(history::Entity::find()
+        .filter(history::Column::PlanId.eq(plan_id))
+        .order_by_asc(history::Column::At)
+        .order_by_asc(history::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// What `person` is to the plan: an owner (directly, or as a member of an
+/// owning group) and/or a decider (moderator of an owning group or of the
+/// neighbourhood, or an administrator).
+pub async fn standing(
+    state: &AppState,
+    person: &Person,
+    p: &plan::Model,
+) -> Result<Standing, AppError> {
+    let (db, config) = (&state.db, state.config.as_ref());
+    let me = person.actor.id;
+    let owners = owners(db, p.id).await?;
+    let mut standing = Standing {
+        owner: owners.iter().any(|o| o.id == me),
+        decider: person.account.admin,
+    };
+    for g in owners.iter().filter(|o| o.kind == "group" && o.local) {
+        if publish::is_member(db, g.id, me).await? {
+            standing.owner = true;
+        }
+        if crate::groups::service::may_moderate(db, g.id, me).await? {
+            standing.decider = true;
+        }
+    }
+    if let Some(hood) =
+        crate::actors::store::find_local(db, config, &config.instance.neighbourhood).await?
+        && crate::groups::service::may_moderate(db, hood.id, me).await?
+    {
+        standing.decider = true;
+    }
+    Ok(standing)
+}
+
+fn local_only(p: &plan::Model) -> Result<(), AppError> {
+    if p.local {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this plan lives on another instance: change it there".into(),
+        ))
+    }
+}
+
+/// Saves a changed plan with its history entry and sends the `Update`.
+async fn save(
+    state: &AppState,
+    p: plan::ActiveModel,
+    entry: (&str, &str, Option<State>, Option<State>, &str, &[&str]),
+    themes: Option<Vec<String>>,
+) -> Result<plan::Model, AppError> {
+    let config = state.config.as_ref();
+    let txn = state.db.begin_write().await?;
+    let p = p.update(&txn).await?;
+    let (who, action, from, to, note, fields) = entry;
+    record(&txn, p.id, who, action, from, to, note, fields).await?;
+    let s = status::Entity::find_by_id(p.status_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::Internal("a plan without its post".into()))?;
+    let mut active: status::ActiveModel = s.into();
+    active.content = Set(post_html(&p.title, &p.summary, &html_url(config, p.id)));
+    active.edited_at = Set(Some(p.updated_at));
+    let s = active.update(&txn).await?;
+    if let Some(themes) = themes {
+        crate::statuses::entity::status_tag::Entity::delete_many()
+            .filter(crate::statuses::entity::status_tag::Column::StatusId.eq(s.id))
+            .exec(&txn)
+            .await?;
+        crate::statuses::service::attach_tags(&txn, s.id, &themes).await?;
+    }
+    // The neighbourhood's followers saw the plan through its announce: they
+    // get the Update as well.
+    let hood_followers =
+        match crate::actors::store::find_local(&txn, config, &config.instance.neighbourhood).await?
+        {
+            Some(hood) => publish::follower_inboxes(&txn, hood.id).await?,
+            None => vec![],
+        };
+    let mut extra = hood_followers;
+    extra.extend(remote_owner_inboxes(&txn, p.id).await?);
+    publish::status_updated_with(&txn, config, &s, extra).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(p)
+}
+
+/// Edits a plan's fields (owners only, while it is open). On a copy of a
+/// plan from elsewhere, a co-owner's edit is sent to the plan's home, which
+/// applies it and sends everyone the new plan; the copy is returned as is.
+pub async fn edit(
+    state: &AppState,
+    person: &Person,
+    p: plan::Model,
+    fields: Fields,
+) -> Result<plan::Model, AppError> {
+    if !p.local {
+        let acting = acting_owner(state, person, &p)
+            .await?
+            .ok_or_else(|| AppError::Forbidden("only the plan's owners may edit it".into()))?;
+        check_fields(&fields)?;
+        let themes = match &fields.themes {
+            Some(t) => Some(clean_themes(t)?),
+            None => None,
+        };
+        super::coowners::send_edit_home(state, &acting, &p, &fields, themes).await?;
+        return Ok(p);
+    }
+    let standing = standing(state, person, &p).await?;
+    if !standing.owner {
+        return Err(AppError::Forbidden(
+            "only the plan's owners may edit it".into(),
+        ));
+    }
+    apply_edit(state, &person.actor.ap_id, p, fields).await
+}
+
+/// The local actor through which `person` owns a copy of a plan: the
+/// person, or a group here that co-owns it and that the person belongs to.
+pub async fn acting_owner(
+    state: &AppState,
+    person: &Person,
+    p: &plan::Model,
+) -> Result<Option<Actor>, AppError> {
+    let owners = owners(&state.db, p.id).await?;
+    if let Some(me) = owners.iter().find(|o| o.id == person.actor.id) {
+        return Ok(Some(me.clone()));
+    }
+    for g in owners.iter().filter(|o| o.kind == "group" && o.local) {
+        if publish::is_member(&state.db, g.id, person.actor.id).await? {
+            return Ok(Some(g.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// Applies an owner's edit (checked by the caller) by `who`, an actor's AP id.
+pub async fn apply_edit(
+    state: &AppState,
+    who: &str,
+    p: plan::Model,
+    fields: Fields,
+) -> Result<plan::Model, AppError> {
+    local_only(&p)?;
+    let current = State::parse(&p.state).unwrap_or(State::Idea);
+    if !current.is_open() {
+        return Err(AppError::Conflict(format!(
+            "a plan that is {} cannot be edited",
+            current.as_str()
+        )));
+    }
+    check_fields(&fields)?;
+    let themes = match &fields.themes {
+        Some(t) => Some(clean_themes(t)?),
+        None => None,
+    };
+    let mut changed: Vec<&str> = Vec::new();
+    let mut active: plan::ActiveModel = p.clone().into();
+    if let Some(t) = &fields.title
+        && t.trim() != p.title
+    {
+        active.title = Set(t.trim().to_string());
+        changed.push("title");
+    }
+    if let Some(s) = &fields.summary
+        && s.trim() != p.summary
+    {
+        active.summary = Set(s.trim().to_string());
+        changed.push("summary");
+    }
+    if let Some(c) = &fields.content
+        && Some(c) != p.source.as_ref()
+    {
+        active.content = Set(sanitize_html(c));
+        active.source = Set(Some(c.clone()));
+        changed.push("content");
+    }
+    if let Some(a) = &fields.area_address
+        && *a != p.area_address
+    {
+        active.area_address = Set(a.clone());
+        changed.push("area");
+    }
+    if let Some(g) = &fields.area_geometry {
+        let g = g.as_ref().map(Value::to_string);
+        if g != p.area_geometry {
+            active.area_geometry = Set(g);
+            if !changed.contains(&"area") {
+                changed.push("area");
+            }
+        }
+    }
+    if let Some(c) = fields.cost_estimate_cents
+        && c != p.cost_estimate_cents
+    {
+        active.cost_estimate_cents = Set(c);
+        changed.push("cost_estimate");
+    }
+    if let Some(c) = fields.requested_budget_cents
+        && c != p.requested_budget_cents
+    {
+        active.requested_budget_cents = Set(c);
+        changed.push("requested_budget");
+    }
+    if let Some(c) = &fields.currency
+        && *c != p.currency
+    {
+        active.currency = Set(c.clone());
+        changed.push("currency");
+    }
+    if themes.is_some() {
+        changed.push("themes");
+    }
+    if changed.is_empty() {
+        return Ok(p);
+    }
+    active.updated_at = Set(Utc::now());
+    save(
+        state,
+        active,
+        (who, "edited", None, None, "", &changed),
+        themes,
+    )
+    .await
+}
+
+/// Inboxes of the plan's owners on other instances: they keep their copy.
+async fn remote_owner_inboxes(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+) -> Result<Vec<String>, AppError> {
+    Ok(owners(db, plan_id)
+        .await?
+        .iter()
+        .filter(|o| !o.local)
+        .map(publish::inbox_of)
+        .collect())
+}
+
+/// Adds a co-owner and tells everyone who has the plan. `who` added it.
+pub async fn add_owner(
+    state: &AppState,
+    who: &str,
+    p: plan::Model,
+    new_owner: &Actor,
+) -> Result<plan::Model, AppError> {
+    if owners(&state.db, p.id)
+        .await?
+        .iter()
+        .any(|o| o.id == new_owner.id)
+    {
+        return Ok(p);
+    }
+    owner::ActiveModel {
+        plan_id: Set(p.id),
+        actor_id: Set(new_owner.id),
+        added_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .map_err(|e| AppError::from_db_conflict(e, "already an owner".into()))?;
+    let mut active: plan::ActiveModel = p.into();
+    active.updated_at = Set(Utc::now());
+    let note = new_owner.ap_id.clone();
+    save(
+        state,
+        active,
+        (who, "owner_added", None, None, &note, &[]),
+        None,
+    )
+    .await
+}
+
+/// Moves a plan to another state, if `person` may take that step. On a copy
+/// of a plan from elsewhere, a co-owner's step is sent to the plan's home
+/// (which checks it again) and the copy is returned as is.
+pub async fn transition(
+    state: &AppState,
+    person: &Person,
+    p: plan::Model,
+    to: &str,
+    note: &str,
+) -> Result<plan::Model, AppError> {
+    let to = parse_state(to)?;
+    check_text("note", note, MAX_CONTENT)?;
+    let from = State::parse(&p.state).unwrap_or(State::Idea);
+    if !p.local {
+        let acting = acting_owner(state, person, &p).await?;
+        // Deciders are people of the plan's home; owners elsewhere may take
+        // the owners' steps only.
+        let standing = Standing {
+            owner: acting.is_some(),
+            decider: false,
+        };
+        state::check(from, to, standing, note)?;
+        if let Some(acting) = acting {
+            super::coowners::send_step_home(state, &acting, &p, to, note.trim()).await?;
+        }
+        return Ok(p);
+    }
+    state::check(from, to, standing(state, person, &p).await?, note)?;
+    apply_transition(state, &person.actor.ap_id, p, from, to, note).await
+}
+
+fn parse_state(to: &str) -> Result<State, AppError> {
+    State::parse(to).ok_or_else(|| {
+        AppError::invalid(
+            "to",
+            format!(
+                "{to:?} is not a state ({})",
+                State::ALL.map(State::as_str).join(", ")
+            ),
+        )
+    })
+}
+
+/// Applies a step already checked, by `who` (an actor's AP id).
+pub async fn apply_transition(
+    state: &AppState,
+    who: &str,
+    p: plan::Model,
+    from: State,
+    to: State,
+    note: &str,
+) -> Result<plan::Model, AppError> {
+    local_only(&p)?;
+    let mut active: plan::ActiveModel = p.into();
+    active.state = Set(to.as_str().into());
+    active.updated_at = Set(Utc::now());
+    save(
+        state,
+        active,
+        (who, "state", Some(from), Some(to), note.trim(), &[]),
+        None,
+    )
+    .await
+}
+
+/// A progress report by an owner of an adopted or running plan.
+pub async fn report_progress(
+    state: &AppState,
+    person: &Person,
+    p: plan::Model,
+    note: &str,
+) -> Result<plan::Model, AppError> {
+    local_only(&p)?;
+    check_text("note", note, MAX_CONTENT)?;
+    let current = State::parse(&p.state).unwrap_or(State::Idea);
+    state::check_progress(current, standing(state, person, &p).await?, note)?;
+    let mut active: plan::ActiveModel = p.into();
+    active.updated_at = Set(Utc::now());
+    save(
+        state,
+        active,
+        (
+            &person.actor.ap_id,
+            "progress",
+            None,
+            None,
+            note.trim(),
+            &[],
+        ),
+        None,
+    )
+    .await
+}

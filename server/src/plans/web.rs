@@ -1,0 +1,213 @@
+//! `GET /plans/:id`: a plan's page for people (Dutch or English), its `Page`
+//! for servers. A copy of a plan from elsewhere sends both to its home.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::Value;
+
+use super::service;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::statuses::entity::status;
+use sea_orm::EntityTrait;
+
+struct PlanText {
+    owners: &'static str,
+    themes: &'static str,
+    area: &'static str,
+    cost: &'static str,
+    budget: &'static str,
+    supports: &'static str,
+    arguments: &'static str,
+    pro: &'static str,
+    contra: &'static str,
+    history: &'static str,
+}
+
+const NL: PlanText = PlanText {
+    owners: "Eigenaren",
+    themes: "Thema's",
+    area: "Gebied",
+    cost: "Geschatte kosten",
+    budget: "Gevraagd budget",
+    supports: "Steun",
+    arguments: "Argumenten",
+    pro: "Voor",
+    contra: "Tegen",
+    history: "Geschiedenis",
+};
+
+const EN: PlanText = PlanText {
+    owners: "Owners",
+    themes: "Themes",
+    area: "Area",
+    cost: "Cost estimate",
+    budget: "Requested budget",
+    supports: "Support",
+    arguments: "Arguments",
+    pro: "For",
+    contra: "Against",
+    history: "History",
+};
+
+fn state_label(state: &str, lang: Lang) -> &'static str {
+    match (state, lang) {
+        ("idea", Lang::Nl) => "Idee",
+        ("proposal", Lang::Nl) => "Voorstel",
+        ("adopted", Lang::Nl) => "Aangenomen",
+        ("rejected", Lang::Nl) => "Afgewezen",
+        ("in_progress", Lang::Nl) => "In uitvoering",
+        ("done", Lang::Nl) => "Klaar",
+        ("withdrawn", Lang::Nl) => "Ingetrokken",
+        ("idea", _) => "Idea",
+        ("proposal", _) => "Proposal",
+        ("adopted", _) => "Adopted",
+        ("rejected", _) => "Rejected",
+        ("in_progress", _) => "In progress",
+        ("done", _) => "Done",
+        ("withdrawn", _) => "Withdrawn",
+        _ => "?",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage<'a> {
+    lang: &'static str,
+    t: &'static PlanText,
+    instance_name: &'a str,
+    title: String,
+    summary: String,
+    content: String,
+    state_label: &'static str,
+    owners: Vec<(String, String)>,
+    themes: Vec<String>,
+    area: Option<String>,
+    cost: Option<String>,
+    budget: Option<String>,
+    supports: u64,
+    pro: Vec<(String, String)>,
+    contra: Vec<(String, String)>,
+    history: Vec<(String, String)>,
+}
+
+fn amount(v: &Value) -> Option<String> {
+    let cents = v["amount_cents"].as_i64()?;
+    Some(format!(
+        "{} {}.{:02}",
+        v["currency"].as_str().unwrap_or("EUR"),
+        cents / 100,
+        cents % 100
+    ))
+}
+
+fn people(list: &Value) -> Vec<(String, String)> {
+    list.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|a| {
+                    (
+                        a["account"]["acct"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        a["content"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (db, config) = (&state.db, state.config.as_ref());
+    let p = service::find(db, &id).await?;
+    let s = status::Entity::find_by_id(p.status_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such plan".into()))?;
+    if let Some(response) = crate::federation::object_or_home(db, config, &headers, &s).await? {
+        return Ok(response);
+    }
+    let lang = Lang::negotiate(&headers);
+    let view = serde_json::to_value(super::api::view(db, config, &p, None).await?)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let arguments = serde_json::to_value(super::api::arguments_of(db, config, p.status_id).await?)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let history = service::history_of(db, p.id).await?;
+    let page = PlanPage {
+        lang: lang.code(),
+        t: if lang == Lang::Nl { &NL } else { &EN },
+        instance_name: &config.instance.name,
+        title: p.title.clone(),
+        summary: p.summary.clone(),
+        content: p.content.clone(),
+        state_label: state_label(&p.state, lang),
+        owners: view["owners"]
+            .as_array()
+            .map(|o| {
+                o.iter()
+                    .map(|a| {
+                        (
+                            a["acct"].as_str().unwrap_or_default().to_string(),
+                            a["url"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        themes: view["themes"]
+            .as_array()
+            .map(|t| {
+                t.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        area: p.area_address.clone(),
+        cost: amount(&view["cost_estimate"]),
+        budget: amount(&view["requested_budget"]),
+        supports: view["supports_count"].as_u64().unwrap_or(0),
+        pro: people(&arguments["pro"]),
+        contra: people(&arguments["contra"]),
+        history: history
+            .iter()
+            .map(|h| {
+                let what = match (h.action.as_str(), &h.to_state) {
+                    ("state", Some(to)) => format!(
+                        "{} → {}{}",
+                        h.actor_ap_id,
+                        state_label(to, lang),
+                        if h.note.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", h.note)
+                        }
+                    ),
+                    (action, _) => format!(
+                        "{} {action}{}",
+                        h.actor_ap_id,
+                        if h.note.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", h.note)
+                        }
+                    ),
+                };
+                (crate::mastodon::views::time(&h.at), what)
+            })
+            .collect(),
+    };
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(([(header::CONTENT_LANGUAGE, lang.code())], Html(html)).into_response())
+}
