@@ -129,11 +129,14 @@ impl Instance {
     ) -> std::io::Result<()> {
         let router = self.router();
         let worker = tokio::spawn(crate::federation::outbox::run_worker(self.state.clone()));
+        let backlog = tokio::spawn(crate::federation::backlog::run(self.state.clone()));
         let result = axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await;
-        // Deliveries in flight are recorded as pending again by their lease timing out.
+        // Deliveries in flight are recorded as pending again by their lease
+        // timing out; activities not yet processed stay so in the journal.
         worker.abort();
+        backlog.abort();
         self.state.db.close_by_ref().await.ok();
         result
     }

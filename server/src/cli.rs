@@ -382,6 +382,7 @@ async fn federation(command: FederationCommand, config: &Config) -> anyhow::Resu
                     s.dead_instances.join(", ")
                 }
             );
+            println!("received, unprocessed: {}", s.unprocessed_received);
             Ok(())
         }
         FederationCommand::Retry { domain } => {

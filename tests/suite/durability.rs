@@ -658,3 +658,79 @@ async fn a_slow_peer_gets_each_activity_once() {
     drop(server);
     bench.finish().await;
 }
+
+/// A burst the inbox answered before processing it, then a SIGKILL: what the
+/// backlog had not reached is processed when the process starts again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_receiver_with_a_backlog_loses_nothing() {
+    use knooppunt::statuses::entity::status;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    const BURST: usize = 300;
+    let listen = free_addr(6);
+    let bench = Bench::new(listen, 1, 0).await;
+    let server = bench.serve(listen).await;
+    let sender = knooppunt_tests::TestInstance::start().await;
+    sender.create_person("bob", PW).await;
+    let bob_id = format!("{}/users/bob", sender.base_url);
+    let prefix = format!("{bob_id}/statuses/burst-");
+    let inbox = server.url("/inbox");
+    let creates: Vec<Value> = (0..BURST)
+        .map(|n| {
+            json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{prefix}{n}/activity"),
+                "type": "Create",
+                "actor": bob_id,
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "object": {
+                    "id": format!("{prefix}{n}"),
+                    "type": "Note",
+                    "attributedTo": bob_id,
+                    "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                    "content": format!("<p>Bericht {n}</p>"),
+                },
+            })
+        })
+        .collect();
+    let codes = futures_util::future::join_all(creates.iter().map(|c| async {
+        knooppunt_tests::api::signed_post(&sender, "bob", &inbox, c)
+            .await
+            .status()
+            .as_u16()
+    }))
+    .await;
+    let killed = server.kill();
+    assert_eq!(killed.code, None, "killed by a signal: {killed:?}");
+    assert!(codes.iter().all(|c| *c == 202), "{codes:?}");
+    let stored = || {
+        status::Entity::find()
+            .filter(status::Column::ApId.starts_with(&prefix))
+            .count(&bench.conn)
+    };
+    let at_kill = stored().await.unwrap();
+    let waiting = bench.queue().await.unprocessed_received;
+    println!("  at the kill: {at_kill} of {BURST} stored, {waiting} journalled but unprocessed");
+    assert!(
+        waiting > 0,
+        "the backlog was processed before the kill; nothing was tested"
+    );
+
+    let server = bench.serve(listen).await;
+    let started = Instant::now();
+    while stored().await.unwrap() < BURST as u64 || bench.queue().await.unprocessed_received > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "after the restart: {} of {BURST} stored; {:?}",
+            stored().await.unwrap(),
+            bench.queue().await
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    println!(
+        "  all {BURST} stored {:?} after the restart",
+        started.elapsed()
+    );
+    drop(server);
+    sender.stop().await;
+    bench.finish().await;
+}

@@ -3,7 +3,7 @@
 
 use knooppunt_tests::api::signed_post;
 use knooppunt_tests::{ApiClient, TestInstance};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const PW: &str = "lange wandeling 42";
 
@@ -113,6 +113,136 @@ async fn activities_received_before_a_crash_are_processed_at_the_next_start() {
         ))
         .await;
     assert_eq!(seen["favourites_count"], 1);
+    a.stop().await;
+    b.stop().await;
+}
+
+/// Many deliveries at once: each is answered as soon as it is journalled,
+/// what the inbox could not process at once is processed after, in arrival
+/// order, and a refusal in the burst changes nothing.
+#[tokio::test]
+async fn a_burst_is_answered_at_once_and_processed_after_in_order() {
+    let mut list = TestInstance::start_many(2).await;
+    let b = list.pop().unwrap();
+    let a = list.pop().unwrap();
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(&a, "alice", PW).await;
+    let hers = alice
+        .ok_post("/api/v1/statuses", json!({ "status": "Van alice" }))
+        .await;
+    let bob_id = format!("{}/users/bob", b.base_url);
+    let public = "https://www.w3.org/ns/activitystreams#Public";
+    let note = |n: &str, text: &str| {
+        json!({
+            "id": format!("{bob_id}/statuses/burst-{n}"),
+            "type": "Note",
+            "attributedTo": bob_id,
+            "to": [public],
+            "published": "2026-11-24T10:00:00Z",
+            "content": format!("<p>{text}</p>"),
+        })
+    };
+    let activity = |kind: &str, id: String, object: Value| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": id,
+            "type": kind,
+            "actor": bob_id,
+            "to": [public],
+            "object": object,
+        })
+    };
+    let inbox = a.url("/inbox");
+    let burst = (0..36).map(|n| {
+        let create = activity(
+            "Create",
+            format!("{bob_id}/statuses/burst-{n}/activity"),
+            note(&n.to_string(), &format!("Bericht {n}")),
+        );
+        let (b, inbox) = (&b, &inbox);
+        async move {
+            signed_post(b, "bob", inbox, &create)
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    // Meanwhile a note and its correction, one after the other: the
+    // correction must not overtake its note.
+    let chain = async {
+        let create = activity(
+            "Create",
+            format!("{bob_id}/statuses/burst-x/activity"),
+            note("x", "Eerste versie"),
+        );
+        let update = activity(
+            "Update",
+            format!("{bob_id}/statuses/burst-x#updates/1"),
+            note("x", "Verbeterde versie"),
+        );
+        let first = signed_post(&b, "bob", &inbox, &create).await.status();
+        let second = signed_post(&b, "bob", &inbox, &update).await.status();
+        vec![first.as_u16(), second.as_u16()]
+    };
+    // And an edit of alice's post by bob, which is refused.
+    let mut forged = note("forged", "Overgenomen");
+    forged["id"] = hers["uri"].clone();
+    let forged = activity(
+        "Update",
+        format!("{bob_id}/statuses/forged#updates/1"),
+        forged,
+    );
+    let (codes, chain, forged) = tokio::join!(
+        futures_util::future::join_all(burst),
+        chain,
+        signed_post(&b, "bob", &inbox, &forged)
+    );
+    assert!(codes.iter().all(|c| *c == 202), "{codes:?}");
+    assert_eq!(chain, vec![202, 202]);
+    let forged = forged.status().as_u16();
+    assert!(
+        [202, 400, 403].contains(&forged),
+        "refused at once or later: {forged}"
+    );
+    assert!(
+        a.state.federation.backlog.deferred_total() > 0,
+        "the burst was larger than the inbox processes at once"
+    );
+
+    a.drain().await;
+    let bob_on_a = alice.resolve(&format!("@bob@{}", b.domain)).await;
+    let statuses = alice
+        .ok(&format!("/api/v1/accounts/{bob_on_a}/statuses?limit=40"))
+        .await;
+    let texts: Vec<&str> = statuses
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["content"].as_str())
+        .collect();
+    assert_eq!(texts.len(), 37, "{texts:?}");
+    for n in 0..36 {
+        assert!(
+            texts.contains(&format!("<p>Bericht {n}</p>").as_str()),
+            "{n}: {texts:?}"
+        );
+    }
+    assert!(
+        texts.contains(&"<p>Verbeterde versie</p>"),
+        "the correction came after its note: {texts:?}"
+    );
+    let mine = alice
+        .ok(&format!(
+            "/api/v1/statuses/{}",
+            hers["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(mine["content"], "<p>Van alice</p>", "{mine}");
+    let status = knooppunt::federation::outbox::status(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!(status.unprocessed_received, 0, "{status:?}");
     a.stop().await;
     b.stop().await;
 }

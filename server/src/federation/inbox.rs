@@ -1,5 +1,6 @@
 //! The inbox: limits, signature and origin checks, dedupe and the journal;
-//! the effect of each activity type is in `receive.rs`.
+//! the effect of each activity type is in `receive.rs`, and what happens
+//! under a burst in `backlog.rs`.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
+use super::backlog::Deferred;
 use super::entity::received;
 use super::journal;
 use super::remote;
@@ -160,6 +162,12 @@ async fn receive(
             retry_after: wait,
         });
     }
+    if !state.federation.backlog.has_room(body.len()) {
+        return Err(AppError::RateLimited {
+            message: "too many activities are waiting to be processed".into(),
+            retry_after: 30,
+        });
+    }
     // Signature over the request, with the key of the actor named by keyId.
     let lowered: BTreeMap<String, String> = headers
         .iter()
@@ -226,12 +234,22 @@ async fn receive(
     if recorded == journal::Recorded::Processed {
         return Ok(StatusCode::ACCEPTED);
     }
+    let Some(_slot) = state.federation.backlog.inline_slot() else {
+        state.federation.backlog.defer(Deferred {
+            sender: signer,
+            id,
+            kind,
+            activity,
+            bytes: body.len(),
+        });
+        return Ok(StatusCode::ACCEPTED);
+    };
     process(state, &signer, &id, &kind, &activity).await
 }
 
 /// Runs an activity's effect and marks it processed. On a refusal the journal
 /// entry is dropped, so a corrected retry is not taken for a duplicate.
-async fn process(
+pub(super) async fn process(
     state: &AppState,
     sender: &Actor,
     id: &str,

@@ -3,6 +3,7 @@
 //! fetching remote actors and notes.
 
 pub mod actors;
+pub mod backlog;
 pub mod entity;
 pub mod inbox;
 pub mod journal;
@@ -32,6 +33,8 @@ pub struct Federation {
     pub outbox_bell: Arc<Notify>,
     /// The inbound journal, written in groups.
     pub journal: journal::Journal,
+    /// Journalled activities left for the background task under a burst.
+    pub backlog: backlog::Backlog,
     pub inbox_limiter: InboxLimiter,
     /// Deliveries this process is sending right now: never claimed twice here.
     pub in_flight: std::sync::Mutex<std::collections::HashSet<i64>>,
@@ -120,6 +123,7 @@ impl Federation {
             instance_key,
             journal: journal::Journal::start(db, outbox_bell.clone()),
             outbox_bell,
+            backlog: backlog::Backlog::default(),
             inbox_limiter: InboxLimiter::new(config.federation.inbox_per_minute),
             in_flight: std::sync::Mutex::new(std::collections::HashSet::new()),
             prepared: std::sync::Mutex::new(std::collections::HashMap::new()),

@@ -439,6 +439,9 @@ pub struct QueueStatus {
     pub oldest_pending_secs: Option<i64>,
     pub dead_instances: Vec<String>,
     pub failing_instances: Vec<String>,
+    /// Received activities in the journal not yet processed (a burst's
+    /// backlog, or what waits for the next start).
+    pub unprocessed_received: u64,
 }
 
 pub async fn status(db: &impl ConnectionTrait) -> Result<QueueStatus, AppError> {
@@ -466,7 +469,12 @@ pub async fn status(db: &impl ConnectionTrait) -> Result<QueueStatus, AppError> 
         .order_by_asc(instance::Column::Host)
         .all(db)
         .await?;
+    let unprocessed_received = super::entity::received::Entity::find()
+        .filter(super::entity::received::Column::ProcessedAt.is_null())
+        .count(db)
+        .await?;
     Ok(QueueStatus {
+        unprocessed_received,
         pending,
         failing,
         failed,
@@ -592,14 +600,6 @@ pub async fn run_worker(state: AppState) {
     use std::sync::{Arc, Mutex};
     use tokio::sync::{Notify, Semaphore};
 
-    match super::inbox::resume_unprocessed(&state).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(
-            activities = n,
-            "processed activities received before the last stop"
-        ),
-        Err(e) => tracing::error!(error = %e, "resuming received activities"),
-    }
     let slots = Arc::new(Semaphore::new(
         state.config.federation.delivery_concurrency.max(1),
     ));
@@ -691,16 +691,28 @@ pub async fn run_worker(state: AppState) {
     }
 }
 
-/// Sends until nothing can be sent now and nothing is in flight elsewhere
-/// (tests drain explicitly instead of sleeping).
+/// Processes what the inbox left for later and sends until nothing can be
+/// sent now and nothing is in flight elsewhere (tests drain explicitly
+/// instead of sleeping).
 pub async fn drain(state: &AppState) -> Result<(), AppError> {
     let deadline = tokio::time::Instant::now() + StdDuration::from_secs(30);
     // Quiet twice in a row: when another worker's delivery is marked done,
     // the next one to that inbox becomes due only then, after our last look.
     let mut quiet = 0;
     loop {
+        // Received activities may cause deliveries (an Accept of a Follow).
+        if !state
+            .federation
+            .backlog
+            .settled(StdDuration::from_secs(30))
+            .await
+        {
+            return Err(AppError::Internal(
+                "the inbox backlog was not processed within 30 s".into(),
+            ));
+        }
         let sent = deliver_due(state).await?;
-        if sent == 0 {
+        if sent == 0 && state.federation.backlog.waiting() == 0 {
             let in_flight = delivery::Entity::find()
                 .filter(delivery::Column::State.eq("pending"))
                 .filter(delivery::Column::LockedUntil.gt(Utc::now()))

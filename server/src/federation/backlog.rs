@@ -1,0 +1,156 @@
+//! Received activities waiting to be processed in the background.
+//!
+//! Every verified activity is in the journal before the inbox answers. When
+//! the inbox is quiet, the request processes its own activity and the sender
+//! learns the outcome (a refusal is a 4xx). Under a burst, for example a
+//! large instance delivering a popular post, the request answers 202 as soon
+//! as the activity is journalled and leaves it here; one task processes the
+//! backlog in arrival order. Senders are not kept waiting on our database,
+//! and nothing is lost: what the task has not reached at a crash is still
+//! unprocessed in the journal and is processed at the next start.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{Notify, Semaphore, mpsc};
+
+use crate::actors::entity::Model as Actor;
+use crate::app::AppState;
+
+/// Requests that may process their own activity at once. Enough for the
+/// usual trickle of deliveries; more at once is a burst.
+const INLINE_SLOTS: usize = 4;
+/// Most activities waiting; beyond it the inbox answers 429.
+const MAX_WAITING: usize = 20_000;
+/// Most bytes of activity bodies waiting in memory.
+const MAX_WAITING_BYTES: usize = 64 * 1024 * 1024;
+
+/// A verified, journalled activity for the background task.
+pub struct Deferred {
+    pub sender: Actor,
+    pub id: String,
+    pub kind: String,
+    pub activity: Value,
+    pub bytes: usize,
+}
+
+pub struct Backlog {
+    queue: mpsc::UnboundedSender<Deferred>,
+    receiver: Mutex<Option<mpsc::UnboundedReceiver<Deferred>>>,
+    /// Queued or being processed by the task.
+    waiting: AtomicUsize,
+    waiting_bytes: AtomicUsize,
+    /// Deferred since start, for operators and tests.
+    deferred: AtomicU64,
+    inline: Semaphore,
+    idle: Notify,
+}
+
+impl Default for Backlog {
+    fn default() -> Self {
+        let (queue, receiver) = mpsc::unbounded_channel();
+        Backlog {
+            queue,
+            receiver: Mutex::new(Some(receiver)),
+            waiting: AtomicUsize::new(0),
+            waiting_bytes: AtomicUsize::new(0),
+            deferred: AtomicU64::new(0),
+            inline: Semaphore::new(INLINE_SLOTS),
+            idle: Notify::new(),
+        }
+    }
+}
+
+impl Backlog {
+    /// Whether there is room for one more activity of `bytes`.
+    pub fn has_room(&self, bytes: usize) -> bool {
+        self.waiting.load(Ordering::Acquire) < MAX_WAITING
+            && self.waiting_bytes.load(Ordering::Acquire) + bytes <= MAX_WAITING_BYTES
+    }
+
+    /// A slot to process an activity within its request: only while nothing
+    /// waits, so a later activity does not overtake an earlier one.
+    pub fn inline_slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        if self.waiting.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        self.inline.try_acquire().ok()
+    }
+
+    /// Leaves an activity for the background task.
+    pub fn defer(&self, d: Deferred) {
+        self.deferred.fetch_add(1, Ordering::Relaxed);
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        self.waiting_bytes.fetch_add(d.bytes, Ordering::AcqRel);
+        if let Err(mpsc::error::SendError(d)) = self.queue.send(d) {
+            // The task has stopped (shutdown): the journal keeps the activity.
+            self.finished(d.bytes);
+        }
+    }
+
+    fn finished(&self, bytes: usize) {
+        self.waiting_bytes.fetch_sub(bytes, Ordering::AcqRel);
+        if self.waiting.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.idle.notify_waiters();
+        }
+    }
+
+    /// How many activities were left for the task since start.
+    pub fn deferred_total(&self) -> u64 {
+        self.deferred.load(Ordering::Relaxed)
+    }
+
+    /// How many activities wait.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Acquire)
+    }
+
+    /// Returns once nothing waits (or after `limit`; false then).
+    pub async fn settled(&self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let notified = self.idle.notified();
+            if self.waiting() == 0 {
+                return true;
+            }
+            // A short sleep as well: a notification between the check and
+            // the wait would otherwise be missed.
+            let step = tokio::time::sleep(Duration::from_millis(20));
+            tokio::select! {
+                () = notified => {}
+                () = step => {}
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return self.waiting() == 0;
+            }
+        }
+    }
+}
+
+/// The background task: first what the journal holds from before the last
+/// stop, then the backlog, in arrival order. Runs beside the delivery worker.
+pub async fn run(state: AppState) {
+    match super::inbox::resume_unprocessed(&state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            activities = n,
+            "processed activities received before the last stop"
+        ),
+        Err(e) => tracing::error!(error = %e, "resuming received activities"),
+    }
+    let backlog = &state.federation.backlog;
+    let receiver = backlog.receiver.lock().ok().and_then(|mut r| r.take());
+    let Some(mut receiver) = receiver else {
+        tracing::error!("the inbox backlog already has a task");
+        return;
+    };
+    while let Some(d) = receiver.recv().await {
+        if let Err(e) = super::inbox::process(&state, &d.sender, &d.id, &d.kind, &d.activity).await
+        {
+            tracing::info!(activity_id = %d.id, actor = %d.sender.ap_id, error = %e, status = e.status().as_u16(), "deferred activity refused");
+        }
+        backlog.finished(d.bytes);
+    }
+}
