@@ -12,6 +12,7 @@ mod m20261123_000006_delivery_order;
 mod m20261123_000007_actor_deletion;
 mod m20261124_000008_plans;
 mod m20261124_000009_events;
+mod m20261130_000010_pending_order;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_actor_deletion::Migration),
             Box::new(m20261124_000008_plans::Migration),
             Box::new(m20261124_000009_events::Migration),
+            Box::new(m20261130_000010_pending_order::Migration),
         ]
     }
 }

@@ -114,12 +114,46 @@ async fn start_sink(hanging_every: Option<usize>) -> (u16, Arc<AtomicUsize>) {
     (port, accepted)
 }
 
+/// CPU time used so far by this process's threads, by thread name (Linux
+/// schedstat, nanoseconds): shows where a part's time goes.
+fn cpu_by_thread() -> std::collections::BTreeMap<String, Duration> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        let path = task.path();
+        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        let ns: u64 = std::fs::read_to_string(path.join("schedstat"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+            .unwrap_or(0);
+        *out.entry(name.trim().to_string()).or_insert(Duration::ZERO) += Duration::from_nanos(ns);
+    }
+    out
+}
+
+fn cpu_used_since(before: &std::collections::BTreeMap<String, Duration>) -> String {
+    cpu_by_thread()
+        .into_iter()
+        .map(|(name, t)| {
+            (
+                name.clone(),
+                t.saturating_sub(before.get(&name).copied().unwrap_or_default()),
+            )
+        })
+        .filter(|(_, t)| t.as_millis() > 0)
+        .map(|(name, t)| format!("{name} {} ms", t.as_millis()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn host_of(h: usize, port: u16) -> String {
     format!("127.0.{}.{}:{port}", 2 + h / 250, h % 250 + 1)
 }
 
 /// Time from the post's commit until the expected number of deliveries were accepted.
-async fn fan_out(hanging_every: Option<usize>) -> (Duration, usize) {
+async fn fan_out(hanging_every: Option<usize>) -> (Duration, usize, String) {
     let (port, accepted) = start_sink(hanging_every).await;
     let instance = TestInstance::start_many_with(1, |c| {
         c.federation.delivery_concurrency = 64;
@@ -191,18 +225,26 @@ async fn fan_out(hanging_every: Option<usize>) -> (Duration, usize) {
         stance: None,
     };
     // create() returns after the commit; the background worker delivers.
+    let committing = Instant::now();
     knooppunt::statuses::service::create(&instance.state, &person, draft, None)
         .await
         .unwrap();
+    let commit = committing.elapsed();
+    let cpu_before = cpu_by_thread();
     let start = Instant::now();
     let deadline = start + Duration::from_secs(120);
     while accepted.load(Ordering::Relaxed) < expected && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let elapsed = start.elapsed();
+    let cpu = format!(
+        "{}; the post and its {FOLLOWERS} deliveries committed in {} ms before",
+        cpu_used_since(&cpu_before),
+        commit.as_millis()
+    );
     let got = accepted.load(Ordering::Relaxed);
     instance.stop().await;
-    (elapsed, got)
+    (elapsed, got, cpu)
 }
 
 /// Signature headers and body of one request, signed ahead of time.
@@ -353,9 +395,8 @@ async fn main() {
         .collect();
     let wanted = |part: &str| only.is_empty() || only.iter().any(|o| part.contains(o.as_str()));
 
-    let ideal = Duration::from_secs_f64(FOLLOWERS as f64 / sign);
     if wanted("fan-out") {
-        fan_out_figures(ideal).await;
+        fan_out_figures().await;
     }
     for kind in ["Create", "Follow"] {
         if !wanted(&format!("inbox-{kind}")) {
@@ -377,18 +418,27 @@ async fn main() {
     }
 }
 
-async fn fan_out_figures(ideal: Duration) {
-    let (t, got) = fan_out(None).await;
-    println!(
-        "fan-out {FOLLOWERS} followers / {HOSTS} instances: {got} accepted in {:.3} s; ideal {FOLLOWERS}/sign-rate = {:.3} s; ratio {:.2} (goal <= 1.25)",
-        t.as_secs_f64(),
-        ideal.as_secs_f64(),
-        t.as_secs_f64() / ideal.as_secs_f64()
-    );
-    let (t, got) = fan_out(Some(10)).await;
-    println!(
-        "fan-out with 10% of instances hanging: {got} accepted (of the answering ones) in {:.3} s; ratio {:.2}",
-        t.as_secs_f64(),
-        t.as_secs_f64() / ideal.as_secs_f64()
-    );
+/// Three rounds, each against the signing rate measured just before it: this
+/// machine's speed drifts between seconds, and the median ratio is the figure.
+async fn fan_out_figures() {
+    for (label, hanging_every) in [("", None), (" with 10% of instances hanging", Some(10))] {
+        let mut ratios = Vec::new();
+        for round in 1..=3 {
+            let sign = sign_rate().0;
+            let ideal = FOLLOWERS as f64 / sign;
+            let (t, got, cpu) = fan_out(hanging_every).await;
+            let ratio = t.as_secs_f64() / ideal;
+            ratios.push(ratio);
+            println!(
+                "fan-out{label}, round {round}: {got} accepted in {:.3} s; ideal {FOLLOWERS}/sign-rate ({sign:.0}/s) = {ideal:.3} s; ratio {ratio:.2}",
+                t.as_secs_f64(),
+            );
+            println!("  CPU meanwhile: {cpu}");
+        }
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "fan-out {FOLLOWERS} followers / {HOSTS} instances{label}: median ratio {:.2} (goal <= 1.25)",
+            ratios[1]
+        );
+    }
 }

@@ -44,6 +44,9 @@ pub struct Federation {
         std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::OnceCell<Arc<Prepared>>>>>,
     /// Hosts whose last delivery succeeded: their health row needs no update.
     pub healthy_hosts: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Hosts that answered and are not yet in `healthy_hosts`: their health
+    /// rows are written with the next group of delivered deliveries.
+    pub answered: std::sync::Mutex<std::collections::BTreeSet<String>>,
     /// Deliveries sent successfully and not yet marked so: written in one
     /// statement per group rather than one per delivery.
     pub delivered: std::sync::Mutex<Vec<i64>>,
@@ -128,6 +131,7 @@ impl Federation {
             in_flight: std::sync::Mutex::new(std::collections::HashSet::new()),
             prepared: std::sync::Mutex::new(std::collections::HashMap::new()),
             healthy_hosts: std::sync::Mutex::new(std::collections::HashSet::new()),
+            answered: std::sync::Mutex::new(std::collections::BTreeSet::new()),
             delivered: std::sync::Mutex::new(Vec::new()),
         }))
     }

@@ -56,12 +56,12 @@ pub async fn enqueue(
         .into_iter()
         .filter(|inbox| vocab::host_of(inbox).is_some_and(|h| h != config.instance.domain))
         .collect();
-    for inbox in targets {
-        let host = vocab::host_of(&inbox).unwrap_or_default();
-        delivery::ActiveModel {
+    let rows: Vec<delivery::ActiveModel> = targets
+        .into_iter()
+        .map(|inbox| delivery::ActiveModel {
             activity_id: Set(row.id),
+            host: Set(vocab::host_of(&inbox).unwrap_or_default()),
             inbox_url: Set(inbox),
-            host: Set(host),
             state: Set("pending".into()),
             attempts: Set(0),
             next_attempt_at: Set(now),
@@ -70,9 +70,14 @@ pub async fn enqueue(
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        })
+        .collect();
+    // Grouped multi-row inserts: a fan-out to a thousand inboxes is a few
+    // statements, within every engine's limit on bound values.
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(500).collect();
+        delivery::Entity::insert_many(chunk).exec(db).await?;
     }
     Ok(())
 }
@@ -84,95 +89,75 @@ enum Outcome {
     GiveUp(String),
 }
 
-/// Claims up to `limit` due deliveries. The claim is a conditional update, so
-/// several processes on one database never send the same delivery twice.
+/// Claims up to `limit` due deliveries, oldest first, in one statement. Per
+/// inbox only the oldest pending delivery may go: activities arrive in the
+/// order they were made, and a failing one holds back the later ones. The
+/// claim is a conditional update, so several processes on one database never
+/// send the same delivery twice: a row another one took in the meantime no
+/// longer matches and is not returned.
 async fn claim(
     state: &AppState,
     limit: u64,
     busy_hosts: &[String],
 ) -> Result<Vec<delivery::Model>, AppError> {
+    use delivery::Column as D;
+    use sea_orm::sea_query::{Alias, ExprTrait, Order, Query};
+
     let now = Utc::now();
-    let dead = sea_orm::sea_query::Query::select()
+    // A lease shorter than a send would let another worker send it again while
+    // the first is still waiting for an answer.
+    let lease_secs = Ord::max(
+        state.config.federation.delivery_lease_secs,
+        super::SEND_TIMEOUT_SECS + 5,
+    );
+    let lease = now + Duration::seconds(i64::try_from(lease_secs).unwrap_or(120));
+    // Ours in flight past an expired lease: still ours, not sent again.
+    let mine: Vec<i64> = state
+        .federation
+        .in_flight
+        .lock()
+        .map(|set| set.iter().copied().collect())
+        .unwrap_or_default();
+    let free = |table: Option<&Alias>| {
+        let col = |c: D| match table {
+            Some(t) => Expr::col((t.clone(), c)),
+            None => Expr::col(c),
+        };
+        Condition::all().add(col(D::State).eq("pending")).add(
+            Condition::any()
+                .add(col(D::LockedUntil).is_null())
+                .add(col(D::LockedUntil).lt(now)),
+        )
+    };
+    let (d, e) = (Alias::new("d"), Alias::new("e"));
+    let older_pending = Query::select()
+        .expr(Expr::val(1))
+        .from_as(delivery::Entity, e.clone())
+        .and_where(Expr::col((e.clone(), D::InboxUrl)).equals((d.clone(), D::InboxUrl)))
+        .and_where(Expr::col((e.clone(), D::State)).eq("pending"))
+        .and_where(Expr::col((e.clone(), D::Id)).lt(Expr::col((d.clone(), D::Id))))
+        .to_owned();
+    let dead = Query::select()
         .column(instance::Column::Host)
         .from(instance::Entity)
         .and_where(instance::Column::Dead.eq(true))
         .to_owned();
-    let due = delivery::Entity::find()
-        .filter(delivery::Column::State.eq("pending"))
-        .filter(delivery::Column::NextAttemptAt.lte(now))
-        .filter(delivery::Column::Host.not_in_subquery(dead))
-        .filter(delivery::Column::Host.is_not_in(busy_hosts.to_vec()))
-        .filter(
-            Condition::any()
-                .add(delivery::Column::LockedUntil.is_null())
-                .add(delivery::Column::LockedUntil.lt(now)),
-        )
-        .order_by_asc(delivery::Column::Id)
+    let due = Query::select()
+        .column((d.clone(), D::Id))
+        .from_as(delivery::Entity, d.clone())
+        .cond_where(free(Some(&d)))
+        .and_where(Expr::col((d.clone(), D::NextAttemptAt)).lte(now))
+        .and_where(Expr::col((d.clone(), D::Host)).not_in_subquery(dead))
+        .and_where(Expr::col((d.clone(), D::Host)).is_not_in(busy_hosts.to_vec()))
+        .and_where(Expr::col((d.clone(), D::Id)).is_not_in(mine))
+        .and_where(Expr::exists(older_pending).not())
+        .order_by((d, D::Id), Order::Asc)
         .limit(limit)
-        .all(&state.db)
-        .await?;
-    // Per inbox, only the oldest pending delivery may go: activities arrive in
-    // the order they were made, and a failing one holds back the later ones.
-    let inboxes: Vec<String> = due
-        .iter()
-        .map(|d| d.inbox_url.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let heads: std::collections::HashSet<i64> = if inboxes.is_empty() {
-        Default::default()
-    } else {
-        delivery::Entity::find()
-            .select_only()
-            .column_as(
-                Expr::expr(sea_orm::sea_query::Func::min(Expr::col(
-                    delivery::Column::Id,
-                ))),
-                "id",
-            )
-            .filter(delivery::Column::State.eq("pending"))
-            .filter(delivery::Column::InboxUrl.is_in(inboxes))
-            .group_by(delivery::Column::InboxUrl)
-            .into_tuple::<i64>()
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .collect()
-    };
-    let due: Vec<delivery::Model> = due.into_iter().filter(|d| heads.contains(&d.id)).collect();
-    // A lease shorter than a send would let another worker send it again while
-    // the first is still waiting for an answer.
-    let lease_secs = state
-        .config
-        .federation
-        .delivery_lease_secs
-        .max(super::SEND_TIMEOUT_SECS + 5);
-    let lease = now + Duration::seconds(i64::try_from(lease_secs).unwrap_or(120));
-    let mine: std::collections::HashSet<i64> = state
-        .federation
-        .in_flight
-        .lock()
-        .map(|set| set.clone())
-        .unwrap_or_default();
-    let ids: Vec<i64> = due
-        .iter()
-        .map(|d| d.id)
-        .filter(|id| !mine.contains(id))
-        .collect();
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    // One conditional UPDATE for the whole batch: a row another worker took in
-    // the meantime no longer matches and is not returned, so nothing is sent twice.
+        .to_owned();
     let mut claimed = delivery::Entity::update_many()
-        .col_expr(delivery::Column::LockedUntil, Expr::value(Some(lease)))
-        .filter(delivery::Column::Id.is_in(ids))
-        .filter(delivery::Column::State.eq("pending"))
-        .filter(
-            Condition::any()
-                .add(delivery::Column::LockedUntil.is_null())
-                .add(delivery::Column::LockedUntil.lt(now)),
-        )
+        .col_expr(D::LockedUntil, Expr::value(Some(lease)))
+        .filter(D::Id.in_subquery(due))
+        .filter(free(None))
         .exec_with_returning(&state.db)
         .await?;
     claimed.sort_by_key(|d| d.id);
@@ -227,24 +212,27 @@ async fn send_and_record(state: &AppState, d: delivery::Model) -> Result<(), App
     match reached {
         Some(true) => {
             // Most deliveries go to healthy hosts: skip the health row then.
+            // Others are marked answering with the next flush, before the
+            // delivery itself is marked delivered.
             let known = state
                 .federation
                 .healthy_hosts
                 .lock()
                 .map(|h| h.contains(&host))
                 .unwrap_or(false);
-            if !known {
-                instance_health(state, &host, true).await?;
-                if let Ok(mut h) = state.federation.healthy_hosts.lock() {
-                    h.insert(host);
-                }
+            if !known && let Ok(mut r) = state.federation.answered.lock() {
+                r.insert(host);
             }
         }
         Some(false) => {
             if let Ok(mut h) = state.federation.healthy_hosts.lock() {
                 h.remove(&host);
             }
-            instance_health(state, &host, false).await?;
+            // An earlier success not yet written must not clear this failure.
+            if let Ok(mut r) = state.federation.answered.lock() {
+                r.remove(&host);
+            }
+            mark_failing(state, &host).await?;
         }
         None => {}
     }
@@ -348,56 +336,85 @@ async fn send(state: &AppState, d: &delivery::Model, p: &super::Prepared) -> Out
     }
 }
 
-/// Keeps track of which instances answer: one that fails for
+/// Records that `host` did not answer: one that fails for
 /// `dead_after_hours` is marked dead and skipped until it is heard from again.
-pub async fn instance_health(state: &AppState, host: &str, reached: bool) -> Result<(), AppError> {
+async fn mark_failing(state: &AppState, host: &str) -> Result<(), AppError> {
     let now = Utc::now();
     let row = instance::Entity::find_by_id(host.to_string())
         .one(&state.db)
         .await?;
     let dead_after =
         Duration::hours(i64::try_from(state.config.federation.dead_after_hours).unwrap_or(72));
-    match (row, reached) {
-        (Some(r), true) => {
-            if r.failing_since.is_some() || r.dead {
-                tracing::info!(host, "instance answers again");
-            }
-            let mut active: instance::ActiveModel = r.into();
-            active.failing_since = Set(None);
-            active.dead = Set(false);
-            active.last_success_at = Set(Some(now));
-            active.update(&state.db).await?;
+    let Some(r) = row else {
+        let inserted = instance::ActiveModel {
+            host: Set(host.to_string()),
+            failing_since: Set(Some(now)),
+            last_success_at: Set(None),
+            dead: Set(false),
         }
-        (Some(r), false) => {
-            let since = r.failing_since.unwrap_or(now);
-            let dead = now - since >= dead_after;
-            if dead && !r.dead {
-                tracing::warn!(host, "instance failed for too long; marked dead");
-            }
-            let mut active: instance::ActiveModel = r.into();
-            active.failing_since = Set(Some(since));
-            active.dead = Set(dead);
-            active.update(&state.db).await?;
-        }
-        (None, reached) => {
-            let inserted = instance::ActiveModel {
-                host: Set(host.to_string()),
-                failing_since: Set((!reached).then_some(now)),
-                last_success_at: Set(reached.then_some(now)),
-                dead: Set(false),
-            }
-            .insert(&state.db)
-            .await;
-            if let Err(e) = inserted
-                && !matches!(
+        .insert(&state.db)
+        .await;
+        return match inserted {
+            Err(e)
+                if !matches!(
                     e.sql_err(),
                     Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                )
+                ) =>
             {
-                return Err(e.into());
+                Err(e.into())
             }
-        }
+            _ => Ok(()),
+        };
+    };
+    let since = r.failing_since.unwrap_or(now);
+    let dead = now - since >= dead_after;
+    if dead && !r.dead {
+        tracing::warn!(host, "instance failed for too long; marked dead");
     }
+    let mut active: instance::ActiveModel = r.into();
+    active.failing_since = Set(Some(since));
+    active.dead = Set(dead);
+    active.update(&state.db).await?;
+    Ok(())
+}
+
+/// Records that these hosts answered: not failing, not dead, seen now. One
+/// upsert for the whole group.
+async fn mark_answering(state: &AppState, hosts: &[String]) -> Result<(), AppError> {
+    let was_down: Vec<String> = instance::Entity::find()
+        .select_only()
+        .column(instance::Column::Host)
+        .filter(instance::Column::Host.is_in(hosts.to_vec()))
+        .filter(
+            Condition::any()
+                .add(instance::Column::FailingSince.is_not_null())
+                .add(instance::Column::Dead.eq(true)),
+        )
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    for host in was_down {
+        tracing::info!(host, "instance answers again");
+    }
+    let now = Utc::now();
+    let rows = hosts.iter().map(|host| instance::ActiveModel {
+        host: Set(host.clone()),
+        failing_since: Set(None),
+        last_success_at: Set(Some(now)),
+        dead: Set(false),
+    });
+    instance::Entity::insert_many(rows)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(instance::Column::Host)
+                .update_columns([
+                    instance::Column::FailingSince,
+                    instance::Column::LastSuccessAt,
+                    instance::Column::Dead,
+                ])
+                .to_owned(),
+        )
+        .exec(&state.db)
+        .await?;
     Ok(())
 }
 
@@ -556,8 +573,24 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
     Ok(())
 }
 
-/// Marks the deliveries sent since the last flush as delivered, in one statement.
+/// Marks the deliveries sent since the last flush as delivered, in one
+/// statement, after the hosts that answered for the first time are marked so.
 pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
+    let answered: Vec<String> = match state.federation.answered.lock() {
+        Ok(mut hosts) => std::mem::take(&mut *hosts).into_iter().collect(),
+        Err(_) => vec![],
+    };
+    if !answered.is_empty() {
+        if let Err(e) = mark_answering(state, &answered).await {
+            if let Ok(mut hosts) = state.federation.answered.lock() {
+                hosts.extend(answered);
+            }
+            return Err(e);
+        }
+        if let Ok(mut healthy) = state.federation.healthy_hosts.lock() {
+            healthy.extend(answered);
+        }
+    }
     let ids: Vec<i64> = match state.federation.delivered.lock() {
         Ok(mut pending) => std::mem::take(&mut *pending),
         Err(_) => return Ok(()),
@@ -593,6 +626,10 @@ pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Longest the worker holds back a claim while fewer than a quarter of its
+/// slots are free.
+const CLAIM_PAUSE: StdDuration = StdDuration::from_millis(10);
+
 /// The background worker of a `serve` process: sends due deliveries, then
 /// sleeps until rung or for a second.
 pub async fn run_worker(state: AppState) {
@@ -605,8 +642,26 @@ pub async fn run_worker(state: AppState) {
     ));
     let per_host: Arc<Mutex<Map<String, usize>>> = Arc::new(Mutex::new(Map::new()));
     let finished = Arc::new(Notify::new());
+    let concurrency = state.config.federation.delivery_concurrency.max(1);
+    // While most slots are busy, claim once a quarter of them is free (or a
+    // moment has passed) rather than after every finished delivery: each
+    // claim is three statements, and a fan-out finishes hundreds at once.
+    let refill = (concurrency / 4).max(1);
+    let mut last_claim = tokio::time::Instant::now();
     let mut next_sweep = tokio::time::Instant::now();
     loop {
+        let free = slots.available_permits();
+        if free > 0 && free < refill {
+            let wait_until = last_claim + CLAIM_PAUSE;
+            if tokio::time::Instant::now() < wait_until {
+                tokio::select! {
+                    () = state.federation.outbox_bell.notified() => {},
+                    () = finished.notified() => {},
+                    () = tokio::time::sleep_until(wait_until) => {},
+                }
+                continue;
+            }
+        }
         if let Err(e) = flush_delivered(&state).await {
             tracing::error!(error = %e, "marking deliveries delivered");
         }
@@ -616,7 +671,6 @@ pub async fn run_worker(state: AppState) {
             }
             next_sweep = tokio::time::Instant::now() + StdDuration::from_secs(5);
         }
-        let free = slots.available_permits();
         let busy: Vec<String> = per_host
             .lock()
             .map(|m| {
@@ -629,6 +683,7 @@ pub async fn run_worker(state: AppState) {
         let batch = if free == 0 {
             Ok(vec![])
         } else {
+            last_claim = tokio::time::Instant::now();
             claim(&state, free as u64, &busy).await
         };
         let batch = match batch {
