@@ -399,27 +399,35 @@ async fn main() {
         fan_out_figures().await;
     }
     for kind in ["Create", "Follow"] {
-        if !wanted(&format!("inbox-{kind}")) {
-            continue;
+        if wanted(&format!("inbox-{kind}")) {
+            inbox_figures(kind).await;
         }
-        let f = inbox_rate(kind).await;
-        println!(
-            "inbox ({kind}): {} signed activities verified, journalled and answered at {:.0} /s; ratio to the rsa crate's verify rate {:.2} (goal >= 0.6)",
-            f.accepted,
-            f.acknowledged,
-            f.acknowledged / rsa_verify
-        );
-        println!(
-            "inbox ({kind}): all {} processed at {:.0} /s; ratio {:.2}",
-            f.accepted,
-            f.processed,
-            f.processed / rsa_verify
-        );
     }
 }
 
-/// Three rounds, each against the signing rate measured just before it: this
-/// machine's speed drifts between seconds, and the median ratio is the figure.
+/// Three rounds, each against the `rsa` crate's verify rate measured just
+/// before it; the median ratio is the figure.
+async fn inbox_figures(kind: &str) {
+    let mut acknowledged = Vec::new();
+    let mut processed = Vec::new();
+    for round in 1..=3 {
+        let rsa_verify = rsa_crate_verify_rate();
+        let f = inbox_rate(kind).await;
+        println!(
+            "inbox ({kind}), round {round}: {} signed activities verified, journalled and answered at {:.0} /s, all processed at {:.0} /s; rsa crate verify {rsa_verify:.0} /s",
+            f.accepted, f.acknowledged, f.processed
+        );
+        acknowledged.push(f.acknowledged / rsa_verify);
+        processed.push(f.processed / rsa_verify);
+    }
+    acknowledged.sort_by(f64::total_cmp);
+    processed.sort_by(f64::total_cmp);
+    println!(
+        "inbox ({kind}): median ratio to the rsa crate's verify rate {:.2} answered (goal >= 0.6), {:.2} processed",
+        acknowledged[1], processed[1]
+    );
+}
+
 async fn fan_out_figures() {
     for (label, hanging_every) in [("", None), (" with 10% of instances hanging", Some(10))] {
         let mut ratios = Vec::new();
