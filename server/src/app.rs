@@ -378,6 +378,10 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
             post(crate::plans::api::add_owner),
         )
         .route(
+            "/api/knooppunt/v1/plans/{id}/invitations",
+            get(crate::plans::api::plan_invitations),
+        )
+        .route(
             "/api/knooppunt/v1/plans/{id}/advice",
             get(crate::plans::api::advice).post(crate::plans::api::request_advice),
         )

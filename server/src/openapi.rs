@@ -94,6 +94,7 @@ impl Modify for OAuthScheme {
         plans::arguments,
         plans::argue,
         plans::add_owner,
+        plans::plan_invitations,
         plans::request_advice,
         plans::advice,
         plans::create_poll,

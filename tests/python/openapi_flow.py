@@ -141,6 +141,8 @@ if pending:
 call("POST", f"{P}/plans/{{id}}/owners", OWNER, {"account_id": other}, id=pid)
 call("POST", f"{P}/plans/{{id}}/owners", OWNER, {"account_id": other}, id=pid)
 call("GET", f"{P}/plan_invitations", OWNER)
+call("GET", f"{P}/plans/{{id}}/invitations", OWNER, id=pid)
+call("GET", f"{P}/plans/{{id}}/invitations", OTHER, id=pid)
 call("POST", f"{P}/plan_invitations/{{id}}/accept", OTHER, id="424242")
 call("POST", f"{P}/plan_invitations/{{id}}/reject", OTHER, id="424242")
 

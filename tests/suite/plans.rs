@@ -487,6 +487,56 @@ async fn a_group_elsewhere_co_owns_a_plan_and_its_edit_shows_in_the_history_ever
         vec!["alice".to_string(), format!("buurtgroen@{}", b.domain)]
     );
 
+    // alice also invites carol on C, once; carol declines.
+    let carol_on_a = alice.resolve(&format!("@carol@{}", c.domain)).await;
+    let invite_carol = json!({ "account_id": carol_on_a });
+    let (code, body) = alice
+        .post(&format!("{path}/owners"), invite_carol.clone())
+        .await;
+    assert_eq!(code, 202, "{body}");
+    let (code, body) = alice.post(&format!("{path}/owners"), invite_carol).await;
+    assert_eq!(code, 409, "invited once: {body}");
+    TestInstance::drain_all(&instances).await;
+    let for_carol = carol.ok("/api/knooppunt/v1/plan_invitations").await;
+    assert_eq!(for_carol.as_array().unwrap().len(), 1, "{for_carol}");
+    let carol_inv = for_carol[0]["id"].as_str().unwrap();
+    let rejected = carol
+        .ok_post(
+            &format!("/api/knooppunt/v1/plan_invitations/{carol_inv}/reject"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(rejected["state"], "rejected");
+    let (code, _) = carol
+        .post(
+            &format!("/api/knooppunt/v1/plan_invitations/{carol_inv}/accept"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(code, 409, "answered once");
+    TestInstance::drain_all(&instances).await;
+    // At home, alice sees both answers, and carol is no owner.
+    let sent = alice.ok(&format!("{path}/invitations")).await;
+    let answers: Vec<(String, String)> = sent
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["invitee"]["acct"].as_str().unwrap().to_string(),
+                i["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        answers,
+        vec![
+            (format!("buurtgroen@{}", b.domain), "accepted".to_string()),
+            (format!("carol@{}", c.domain), "rejected".to_string()),
+        ]
+    );
+    assert_eq!(alice.ok(&path).await["owners"].as_array().unwrap().len(), 2);
+
     // dave edits the copy on B as a member of the co-owning group; erin may not.
     let copy = plan_by_uri(&dave, &uri).await;
     let copy_path = format!("/api/knooppunt/v1/plans/{}", copy["id"].as_str().unwrap());

@@ -751,6 +751,23 @@ pub async fn invitations(
     Ok(Json(out))
 }
 
+#[utoipa::path(get, path = "/api/knooppunt/v1/plans/{id}/invitations", tag = "plans", params(("id" = String, Path)), security(("oauth" = ["read:statuses"])), responses((status = 200, body = Vec<InvitationView>), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+/// `GET /api/knooppunt/v1/plans/:id/invitations`: the plan's invitations to
+/// co-own it and their answers (`pending`, `accepted`, `rejected`), for its owners.
+pub async fn plan_invitations(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<InvitationView>>, AppError> {
+    let person = auth.person("read:statuses")?;
+    let p = service::find(&state.db, &id).await?;
+    let mut out = Vec::new();
+    for inv in super::coowners::sent(&state, person, &p).await? {
+        out.push(invitation_view(&state, &inv, person.actor.id).await?);
+    }
+    Ok(Json(out))
+}
+
 async fn answer_invitation(
     state: AppState,
     auth: Auth,

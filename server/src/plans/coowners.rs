@@ -11,7 +11,10 @@
 
 use axum::http::StatusCode;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
 use serde_json::{Value, json};
 
 use super::entity::{invitation, plan};
@@ -68,6 +71,17 @@ pub async fn invite(
         service::add_owner(state, &person.actor.ap_id, p, target).await?;
         return Ok(None);
     }
+    let waiting = invitation::Entity::find()
+        .filter(invitation::Column::PlanId.eq(p.id))
+        .filter(invitation::Column::ActorId.eq(target.id))
+        .filter(invitation::Column::State.eq("pending"))
+        .count(&state.db)
+        .await?;
+    if waiting > 0 {
+        return Err(AppError::Conflict(
+            "already invited; the invitation awaits an answer".into(),
+        ));
+    }
     let s = plan_post(state, &p).await?;
     let invite_id = format!("{}#invites/{}", s.ap_id, crate::secrets::random_token()?);
     let activity = json!({
@@ -103,6 +117,25 @@ pub async fn invite(
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(Some(inv))
+}
+
+/// Every invitation of a plan, oldest first, with how it was answered: for
+/// its owners only.
+pub async fn sent(
+    state: &AppState,
+    person: &Person,
+    p: &plan::Model,
+) -> Result<Vec<invitation::Model>, AppError> {
+    if !service::standing(state, person, p).await?.owner {
+        return Err(AppError::Forbidden(
+            "only the plan's owners see its invitations".into(),
+        ));
+    }
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::PlanId.eq(p.id))
+        .order_by_asc(invitation::Column::Id)
+        .all(&state.db)
+        .await?)
 }
 
 /// An `Invite` to co-own a plan, for a person or group here.
