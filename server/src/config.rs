@@ -158,6 +158,9 @@ pub struct FederationConfig {
     pub delivery_lease_secs: u64,
     /// Activities accepted per minute from one remote instance; more get 429.
     pub inbox_per_minute: u32,
+    /// Delivered and given-up deliveries are kept this many days (for
+    /// `federation status`), then deleted; 0 keeps them.
+    pub keep_finished_days: u64,
 }
 
 impl Default for FederationConfig {
@@ -171,6 +174,7 @@ impl Default for FederationConfig {
             dead_after_hours: 72,
             delivery_lease_secs: 120,
             inbox_per_minute: 600,
+            keep_finished_days: 14,
         }
     }
 }

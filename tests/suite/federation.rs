@@ -742,3 +742,90 @@ async fn an_operator_revives_an_instance_with_the_cli() {
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test]
+async fn finished_deliveries_are_pruned_after_the_kept_days_and_waiting_ones_stay() {
+    let mut instances = TestInstance::start_many(2).await;
+    let b = instances.pop().unwrap();
+    let a = instances.pop().unwrap();
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(&a, "alice", PW).await;
+    let bob = ApiClient::login(&b, "bob", PW).await;
+    let alice_on_b = bob.resolve(&format!("@alice@{}", a.domain)).await;
+    bob.ok_post(&format!("/api/v1/accounts/{alice_on_b}/follow"), json!({}))
+        .await;
+    b.drain().await;
+    a.drain().await;
+    for text in ["Eerste", "Tweede"] {
+        alice
+            .ok_post("/api/v1/statuses", json!({ "status": text }))
+            .await;
+    }
+    a.drain().await;
+    let b_down = b.go_down().await;
+    alice
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": "Terwijl B plat ligt" }),
+        )
+        .await;
+    a.drain().await;
+    let before = knooppunt::federation::outbox::status(&a.state.db)
+        .await
+        .unwrap();
+    // The Accept of bob's follow and two posts went out; one waits for B.
+    assert_eq!((before.delivered, before.pending), (3, 1), "{before:?}");
+
+    // Nothing is young enough to go yet.
+    assert_eq!(
+        knooppunt::federation::outbox::prune_finished(&a.state)
+            .await
+            .unwrap(),
+        0
+    );
+    // Three weeks pass (the default keeps 14 days).
+    let weeks_ago = chrono::Utc::now() - chrono::Duration::days(21);
+    <knooppunt::federation::entity::delivery::Entity as sea_orm::EntityTrait>::update_many()
+        .col_expr(
+            knooppunt::federation::entity::delivery::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(weeks_ago),
+        )
+        .exec(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        knooppunt::federation::outbox::prune_finished(&a.state)
+            .await
+            .unwrap(),
+        3
+    );
+    let after = knooppunt::federation::outbox::status(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!((after.delivered, after.pending), (0, 1), "{after:?}");
+    // The waiting delivery still arrives, and the outbox keeps every post.
+    let b = b_down.come_back().await;
+    knooppunt::federation::outbox::revive(&a.state.db, &b.domain)
+        .await
+        .unwrap();
+    a.drain().await;
+    let home = ApiClient::login(&b, "bob", PW)
+        .await
+        .ok("/api/v1/timelines/home")
+        .await;
+    assert_eq!(home.as_array().unwrap().len(), 3, "{home}");
+    let outbox: serde_json::Value = a
+        .client
+        .get(a.url("/users/alice/outbox"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outbox["totalItems"], 3, "{outbox}");
+    a.stop().await;
+    b.stop().await;
+}

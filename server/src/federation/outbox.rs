@@ -626,6 +626,34 @@ pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Deletes deliveries that were delivered or given up more than
+/// `federation.keep_finished_days` ago: a busy instance makes a row per
+/// follower's inbox for every post, and a small machine should not keep them
+/// all. The activities themselves stay (they are the outboxes).
+pub async fn prune_finished(state: &AppState) -> Result<u64, AppError> {
+    let days = state.config.federation.keep_finished_days;
+    if days == 0 {
+        return Ok(0);
+    }
+    let before = Utc::now() - Duration::days(i64::try_from(days).unwrap_or(i64::MAX / 86_400_000));
+    let result = delivery::Entity::delete_many()
+        .filter(delivery::Column::State.is_in(["delivered", "failed"]))
+        .filter(delivery::Column::UpdatedAt.lt(before))
+        .exec(&state.db)
+        .await?;
+    if result.rows_affected > 0 {
+        tracing::info!(
+            deleted = result.rows_affected,
+            days,
+            "finished deliveries pruned"
+        );
+    }
+    Ok(result.rows_affected)
+}
+
+/// How often the worker prunes finished deliveries (and once at start).
+const PRUNE_EVERY: StdDuration = StdDuration::from_secs(3600);
+
 /// Longest the worker holds back a claim while fewer than a quarter of its
 /// slots are free.
 const CLAIM_PAUSE: StdDuration = StdDuration::from_millis(10);
@@ -649,6 +677,7 @@ pub async fn run_worker(state: AppState) {
     let refill = (concurrency / 4).max(1);
     let mut last_claim = tokio::time::Instant::now();
     let mut next_sweep = tokio::time::Instant::now();
+    let mut next_prune = tokio::time::Instant::now();
     loop {
         let free = slots.available_permits();
         if free > 0 && free < refill {
@@ -670,6 +699,12 @@ pub async fn run_worker(state: AppState) {
                 tracing::error!(error = %e, "announcing ended polls");
             }
             next_sweep = tokio::time::Instant::now() + StdDuration::from_secs(5);
+        }
+        if tokio::time::Instant::now() >= next_prune {
+            if let Err(e) = prune_finished(&state).await {
+                tracing::error!(error = %e, "pruning finished deliveries");
+            }
+            next_prune = tokio::time::Instant::now() + PRUNE_EVERY;
         }
         let busy: Vec<String> = per_host
             .lock()
