@@ -264,6 +264,26 @@ impl Config {
                 "must be at least 1",
             ));
         }
+        // Beyond these, date arithmetic on them would overflow.
+        let f = &self.federation;
+        for (key, value, max) in [
+            (
+                "federation.give_up_after_hours",
+                f.give_up_after_hours,
+                8_760,
+            ),
+            ("federation.dead_after_hours", f.dead_after_hours, 8_760),
+            (
+                "federation.delivery_lease_secs",
+                f.delivery_lease_secs,
+                86_400,
+            ),
+            ("federation.keep_finished_days", f.keep_finished_days, 3_650),
+        ] {
+            if value > max {
+                return Err(ConfigError::new(key, format!("must be at most {max}")));
+            }
+        }
         Ok(())
     }
 

@@ -227,6 +227,16 @@ impl TestInstance {
             .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
+    /// GETs `url` as another server would: asking for ActivityPub JSON.
+    pub async fn get_ap(&self, url: &str) -> reqwest::Response {
+        self.client
+            .get(url)
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+    }
+
     /// Stops serving (in-flight requests finish) and removes the database.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {

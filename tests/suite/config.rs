@@ -156,6 +156,21 @@ fn bad_configurations_exit_2_naming_the_key() {
             None,
             "database.max_connections",
         ),
+        (
+            "finished deliveries kept for ages",
+            vec![(
+                "KNOOPPUNT_FEDERATION__KEEP_FINISHED_DAYS",
+                "1000000000000000",
+            )],
+            None,
+            "federation.keep_finished_days",
+        ),
+        (
+            "a delivery lease of centuries",
+            vec![],
+            Some("[federation]\ndelivery_lease_secs = 9000000000000000\n"),
+            "federation.delivery_lease_secs",
+        ),
     ];
     for (what, env, file, key) in cases {
         for command in [&["config", "check"][..], &["serve"][..]] {

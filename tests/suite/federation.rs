@@ -382,18 +382,7 @@ async fn locked_accounts_approve_remote_followers_and_polls_count_remote_votes()
 
 #[tokio::test]
 async fn deliveries_wait_for_an_instance_that_is_down_and_arrive_when_it_is_back() {
-    let mut instances = TestInstance::start_many(2).await;
-    let b = instances.pop().unwrap();
-    let a = instances.pop().unwrap();
-    a.create_person("alice", PW).await;
-    b.create_person("bob", PW).await;
-    let alice = ApiClient::login(&a, "alice", PW).await;
-    let bob = ApiClient::login(&b, "bob", PW).await;
-    let alice_on_b = bob.resolve(&format!("@alice@{}", a.domain)).await;
-    bob.ok_post(&format!("/api/v1/accounts/{alice_on_b}/follow"), json!({}))
-        .await;
-    b.drain().await;
-    a.drain().await;
+    let (a, b, alice) = bob_follows_alice().await;
 
     // B goes down; alice posts twice; A tries, fails and backs off.
     let b_down = b.go_down().await;
@@ -638,13 +627,7 @@ async fn a_deleted_account_disappears_from_other_instances() {
         bob.ok("/api/v1/accounts/verify_credentials").await["following_count"],
         0
     );
-    let gone = a
-        .client
-        .get(a.url("/users/alice"))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap();
+    let gone = a.get_ap(&a.url("/users/alice")).await;
     assert_eq!(gone.status(), 410);
     let (status, _) = alice.get("/api/v1/accounts/verify_credentials").await;
     assert_eq!(status, 401, "the account cannot be used any more");
@@ -661,18 +644,7 @@ async fn a_deleted_account_disappears_from_other_instances() {
 
 #[tokio::test]
 async fn an_operator_revives_an_instance_with_the_cli() {
-    let mut instances = TestInstance::start_many(2).await;
-    let b = instances.pop().unwrap();
-    let a = instances.pop().unwrap();
-    a.create_person("alice", PW).await;
-    b.create_person("bob", PW).await;
-    let alice = ApiClient::login(&a, "alice", PW).await;
-    let bob = ApiClient::login(&b, "bob", PW).await;
-    let alice_on_b = bob.resolve(&format!("@alice@{}", a.domain)).await;
-    bob.ok_post(&format!("/api/v1/accounts/{alice_on_b}/follow"), json!({}))
-        .await;
-    b.drain().await;
-    a.drain().await;
+    let (a, b, alice) = bob_follows_alice().await;
 
     let b_down = b.go_down().await;
     let b_domain = b_down.config.instance.domain.clone();
@@ -745,18 +717,7 @@ async fn an_operator_revives_an_instance_with_the_cli() {
 
 #[tokio::test]
 async fn finished_deliveries_are_pruned_after_the_kept_days_and_waiting_ones_stay() {
-    let mut instances = TestInstance::start_many(2).await;
-    let b = instances.pop().unwrap();
-    let a = instances.pop().unwrap();
-    a.create_person("alice", PW).await;
-    b.create_person("bob", PW).await;
-    let alice = ApiClient::login(&a, "alice", PW).await;
-    let bob = ApiClient::login(&b, "bob", PW).await;
-    let alice_on_b = bob.resolve(&format!("@alice@{}", a.domain)).await;
-    bob.ok_post(&format!("/api/v1/accounts/{alice_on_b}/follow"), json!({}))
-        .await;
-    b.drain().await;
-    a.drain().await;
+    let (a, b, alice) = bob_follows_alice().await;
     for text in ["Eerste", "Tweede"] {
         alice
             .ok_post("/api/v1/statuses", json!({ "status": text }))
@@ -794,15 +755,21 @@ async fn finished_deliveries_are_pruned_after_the_kept_days_and_waiting_ones_sta
         .exec(&a.state.db)
         .await
         .unwrap();
-    assert_eq!(
-        knooppunt::federation::outbox::prune_finished(&a.state)
-            .await
-            .unwrap(),
-        3
-    );
-    let after = knooppunt::federation::outbox::status(&a.state.db)
+    // The operator restarts A; its worker prunes at start (and hourly).
+    let a = a.go_down().await.come_back().await;
+    let mut after = knooppunt::federation::outbox::status(&a.state.db)
         .await
         .unwrap();
+    for _ in 0..100 {
+        if after.delivered == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        after = knooppunt::federation::outbox::status(&a.state.db)
+            .await
+            .unwrap();
+    }
+    assert_eq!(before.delivered - after.delivered, 3, "{after:?}");
     assert_eq!((after.delivered, after.pending), (0, 1), "{after:?}");
     // The waiting delivery still arrives, and the outbox keeps every post.
     let b = b_down.come_back().await;
@@ -816,16 +783,29 @@ async fn finished_deliveries_are_pruned_after_the_kept_days_and_waiting_ones_sta
         .await;
     assert_eq!(home.as_array().unwrap().len(), 3, "{home}");
     let outbox: serde_json::Value = a
-        .client
-        .get(a.url("/users/alice/outbox"))
-        .header("accept", "application/activity+json")
-        .send()
+        .get_ap(&a.url("/users/alice/outbox"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(outbox["totalItems"], 3, "{outbox}");
     a.stop().await;
     b.stop().await;
+}
+
+/// Two instances: alice on A, and bob on B who follows her (accepted).
+async fn bob_follows_alice() -> (TestInstance, TestInstance, ApiClient) {
+    let mut instances = TestInstance::start_many(2).await;
+    let b = instances.pop().unwrap();
+    let a = instances.pop().unwrap();
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(&a, "alice", PW).await;
+    let bob = ApiClient::login(&b, "bob", PW).await;
+    let alice_on_b = bob.resolve(&format!("@alice@{}", a.domain)).await;
+    bob.ok_post(&format!("/api/v1/accounts/{alice_on_b}/follow"), json!({}))
+        .await;
+    b.drain().await;
+    a.drain().await;
+    (a, b, alice)
 }

@@ -370,16 +370,7 @@ async fn supports_and_arguments_are_counted_once_from_here_and_elsewhere() {
         "{html}"
     );
     assert!(html.contains("Verkeerskundig past een drempel beter."));
-    let page: Value = a
-        .client
-        .get(page_url)
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = a.get_ap(page_url).await.json().await.unwrap();
     assert_eq!(page["type"], "Page");
     assert_eq!(page["state"], "idea");
     assert_eq!(page["id"], on_a["uri"]);

@@ -635,7 +635,8 @@ pub async fn prune_finished(state: &AppState) -> Result<u64, AppError> {
     if days == 0 {
         return Ok(0);
     }
-    let before = Utc::now() - Duration::days(i64::try_from(days).unwrap_or(i64::MAX / 86_400_000));
+    // Config validation keeps `days` within ten years.
+    let before = Utc::now() - Duration::days(i64::try_from(days.min(3_650)).unwrap_or(3_650));
     let result = delivery::Entity::delete_many()
         .filter(delivery::Column::State.is_in(["delivered", "failed"]))
         .filter(delivery::Column::UpdatedAt.lt(before))
@@ -673,7 +674,7 @@ pub async fn run_worker(state: AppState) {
     let concurrency = state.config.federation.delivery_concurrency.max(1);
     // While most slots are busy, claim once a quarter of them is free (or a
     // moment has passed) rather than after every finished delivery: each
-    // claim is three statements, and a fan-out finishes hundreds at once.
+    // claim is a write, and a fan-out finishes hundreds at once.
     let refill = (concurrency / 4).max(1);
     let mut last_claim = tokio::time::Instant::now();
     let mut next_sweep = tokio::time::Instant::now();

@@ -108,13 +108,13 @@ impl PlanBody {
 }
 
 /// Money as the API writes it: whole cents and a currency (ISO 4217).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MoneyView {
     pub amount_cents: i64,
     pub currency: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AreaView {
     pub address: Option<String>,
     /// A GeoJSON Point or Polygon.
@@ -122,7 +122,7 @@ pub struct AreaView {
     pub geometry: Option<Value>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ArgumentCounts {
     pub pro: u64,
     pub contra: u64,
@@ -130,7 +130,7 @@ pub struct ArgumentCounts {
 }
 
 /// A plan. `owners` are Mastodon API accounts; `polls` Mastodon API statuses.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanView {
     pub id: String,
     /// The plan's ActivityPub id.
@@ -203,7 +203,7 @@ pub struct HistoryView {
 }
 
 /// Advice asked of someone, and their answer once given.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AdviceView {
     pub id: String,
     #[schema(value_type = Object)]
@@ -716,24 +716,39 @@ pub async fn add_owner(
     ))
 }
 
-async fn invitation_view(
+/// Invitations as the API shows them; each plan is read and rendered once,
+/// however many of its invitations are listed.
+async fn invitation_views(
     state: &AppState,
-    inv: &super::entity::invitation::Model,
+    invs: Vec<super::entity::invitation::Model>,
     viewer: i64,
-) -> Result<InvitationView, AppError> {
-    let p = plan::Entity::find_by_id(inv.plan_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("the plan is gone".into()))?;
-    let invitee = crate::statuses::service::actor_of(&state.db, inv.actor_id).await?;
-    Ok(InvitationView {
-        id: inv.id.to_string(),
-        state: inv.state.clone(),
-        inviter: inv.inviter_ap_id.clone(),
-        invitee: views::account(&state.db, &state.config, &invitee).await?,
-        plan: view(&state.db, &state.config, &p, Some(viewer)).await?,
-        created_at: time(&inv.created_at),
-    })
+) -> Result<Vec<InvitationView>, AppError> {
+    let mut plans: std::collections::HashMap<i64, PlanView> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(invs.len());
+    for inv in invs {
+        let plan = match plans.get(&inv.plan_id) {
+            Some(v) => v.clone(),
+            None => {
+                let p = plan::Entity::find_by_id(inv.plan_id)
+                    .one(&state.db)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound("the plan is gone".into()))?;
+                let v = view(&state.db, &state.config, &p, Some(viewer)).await?;
+                plans.insert(inv.plan_id, v.clone());
+                v
+            }
+        };
+        let invitee = crate::statuses::service::actor_of(&state.db, inv.actor_id).await?;
+        out.push(InvitationView {
+            id: inv.id.to_string(),
+            invitee: views::account(&state.db, &state.config, &invitee).await?,
+            created_at: time(&inv.created_at),
+            state: inv.state,
+            inviter: inv.inviter_ap_id,
+            plan,
+        });
+    }
+    Ok(out)
 }
 
 #[utoipa::path(get, path = "/api/knooppunt/v1/plan_invitations", tag = "plans", security(("oauth" = ["read:statuses"])), responses((status = 200, body = Vec<InvitationView>), (status = 401, body = ApiError)))]
@@ -744,11 +759,8 @@ pub async fn invitations(
     auth: Auth,
 ) -> Result<Json<Vec<InvitationView>>, AppError> {
     let person = auth.person("read:statuses")?;
-    let mut out = Vec::new();
-    for inv in super::coowners::pending_for(&state, person).await? {
-        out.push(invitation_view(&state, &inv, person.actor.id).await?);
-    }
-    Ok(Json(out))
+    let invs = super::coowners::pending_for(&state, person).await?;
+    Ok(Json(invitation_views(&state, invs, person.actor.id).await?))
 }
 
 #[utoipa::path(get, path = "/api/knooppunt/v1/plans/{id}/invitations", tag = "plans", params(("id" = String, Path)), security(("oauth" = ["read:statuses"])), responses((status = 200, body = Vec<InvitationView>), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
@@ -761,11 +773,8 @@ pub async fn plan_invitations(
 ) -> Result<Json<Vec<InvitationView>>, AppError> {
     let person = auth.person("read:statuses")?;
     let p = service::find(&state.db, &id).await?;
-    let mut out = Vec::new();
-    for inv in super::coowners::sent(&state, person, &p).await? {
-        out.push(invitation_view(&state, &inv, person.actor.id).await?);
-    }
-    Ok(Json(out))
+    let invs = super::coowners::sent(&state, person, &p).await?;
+    Ok(Json(invitation_views(&state, invs, person.actor.id).await?))
 }
 
 async fn answer_invitation(
@@ -776,7 +785,11 @@ async fn answer_invitation(
 ) -> Result<Json<InvitationView>, AppError> {
     let person = auth.person("write:statuses")?;
     let inv = super::coowners::answer(&state, person, &id, accept).await?;
-    Ok(Json(invitation_view(&state, &inv, person.actor.id).await?))
+    invitation_views(&state, vec![inv], person.actor.id)
+        .await?
+        .pop()
+        .map(Json)
+        .ok_or_else(|| AppError::Internal("an invitation without its view".into()))
 }
 
 #[utoipa::path(post, path = "/api/knooppunt/v1/plan_invitations/{id}/accept", tag = "plans", params(("id" = String, Path)), security(("oauth" = ["write:statuses"])), responses((status = 200, body = InvitationView), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
