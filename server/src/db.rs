@@ -35,6 +35,10 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbError> {
         .max_connections(config.database.max_connections)
         .connect_timeout(Duration::from_secs(config.database.connect_timeout_secs))
         .acquire_timeout(Duration::from_secs(config.database.connect_timeout_secs))
+        // Ping only connections idle long enough to have been dropped: a ping
+        // on every checkout is one more round trip (and on SQLite one more
+        // hop to its worker thread) for every statement.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false);
     if engine == Engine::Sqlite {
         options.map_sqlx_sqlite_opts(|o| {

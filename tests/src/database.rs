@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sea_orm::{ConnectionTrait, Database};
 
-/// Where PostgreSQL runs for tests; `TEST_POSTGRES_URL` overrides.
-pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+/// Where PostgreSQL runs for tests; `TEST_POSTGRES_URL` overrides. Without
+/// TLS, as for any database on the same machine (docs/operating.md).
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable";
 /// Test databases are named with this prefix so a run can clean up leftovers.
 pub const PREFIX: &str = "kp_test_";
 

@@ -20,7 +20,7 @@ use crate::actors::entity::Model as Actor;
 use crate::app::AppState;
 
 /// Requests that may process their own activity at once. Enough for the
-/// usual trickle of deliveries; more at once is a burst.
+/// usual trickle of deliveries; more requests at once are a burst.
 const INLINE_SLOTS: usize = 4;
 /// Most activities waiting; beyond it the inbox answers 429.
 const MAX_WAITING: usize = 20_000;
@@ -36,6 +36,15 @@ pub struct Deferred {
     pub bytes: usize,
 }
 
+/// An inbox request in progress (see [`Backlog::arrival`]).
+pub struct Arrival<'a>(&'a AtomicUsize);
+
+impl Drop for Arrival<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 pub struct Backlog {
     queue: mpsc::UnboundedSender<Deferred>,
     receiver: Mutex<Option<mpsc::UnboundedReceiver<Deferred>>>,
@@ -45,6 +54,8 @@ pub struct Backlog {
     /// Deferred since start, for operators and tests.
     deferred: AtomicU64,
     inline: Semaphore,
+    /// Inbox requests being received right now.
+    arriving: AtomicUsize,
     idle: Notify,
 }
 
@@ -58,6 +69,7 @@ impl Default for Backlog {
             waiting_bytes: AtomicUsize::new(0),
             deferred: AtomicU64::new(0),
             inline: Semaphore::new(INLINE_SLOTS),
+            arriving: AtomicUsize::new(0),
             idle: Notify::new(),
         }
     }
@@ -70,10 +82,21 @@ impl Backlog {
             && self.waiting_bytes.load(Ordering::Acquire) + bytes <= MAX_WAITING_BYTES
     }
 
+    /// Counts an inbox request until the returned guard is dropped.
+    pub fn arrival(&self) -> Arrival<'_> {
+        self.arriving.fetch_add(1, Ordering::AcqRel);
+        Arrival(&self.arriving)
+    }
+
     /// A slot to process an activity within its request: only while nothing
-    /// waits, so a later activity does not overtake an earlier one.
+    /// waits, so a later activity does not overtake an earlier one, and only
+    /// while requests come one by one. Under a burst every request answers
+    /// once journalled: processing some within their requests would only
+    /// take the machine from answering the others.
     pub fn inline_slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        if self.waiting.load(Ordering::Acquire) > 0 {
+        if self.waiting.load(Ordering::Acquire) > 0
+            || self.arriving.load(Ordering::Acquire) > INLINE_SLOTS
+        {
             return None;
         }
         self.inline.try_acquire().ok()

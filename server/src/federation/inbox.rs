@@ -136,6 +136,7 @@ async fn receive(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<StatusCode, AppError> {
+    let _arrival = state.federation.backlog.arrival();
     if json_depth(body) > MAX_DEPTH {
         return Err(AppError::BadRequest("JSON nested too deeply".into()));
     }

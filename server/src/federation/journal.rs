@@ -2,11 +2,13 @@
 //! before it is processed; under load many inbox requests arrive at once, so
 //! one task collects what is waiting and writes it as one multi-row insert
 //! (group commit) instead of one statement per request. Marking activities
-//! processed is grouped the same way and not waited for: if the mark is lost
-//! in a crash, the activity is processed again at start, which is idempotent.
+//! processed is grouped too, over up to [`MARK_DELAY`], and not waited for:
+//! if the mark is lost in a crash, the activity is processed again at start,
+//! which is idempotent.
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -47,7 +49,14 @@ pub struct Entry {
 enum Message {
     Record(Entry, oneshot::Sender<Result<Recorded, String>>),
     Processed(String),
+    /// Write the waiting processed marks now, then answer.
+    Flush(oneshot::Sender<()>),
 }
+
+/// Longest a processed mark waits to be written with others. Processing
+/// marks one activity at a time; written at once, each would cost its own
+/// transaction.
+const MARK_DELAY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Handle to the journal task; cheap to share.
 pub struct Journal {
@@ -57,9 +66,13 @@ pub struct Journal {
 impl Journal {
     /// Starts the writer task. It ends when the last handle is dropped,
     /// after writing what was still waiting.
-    pub fn start(db: DatabaseConnection, outbox_bell: Arc<Notify>) -> Journal {
+    pub fn start(
+        db: DatabaseConnection,
+        outbox_bell: Arc<Notify>,
+        failures: Arc<AtomicU64>,
+    ) -> Journal {
         let (sender, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(run(db, receiver, outbox_bell));
+        tokio::spawn(run(db, receiver, outbox_bell, failures));
         Journal { sender }
     }
 
@@ -75,7 +88,16 @@ impl Journal {
             .map_err(AppError::Internal)
     }
 
-    /// Marks an activity processed and drops its body, in the next group.
+    /// Writes the processed marks still waiting (for operators' figures and
+    /// tests); returns once they are written or could not be.
+    pub async fn flush(&self) {
+        let (reply, done) = oneshot::channel();
+        if self.sender.send(Message::Flush(reply)).is_ok() {
+            done.await.ok();
+        }
+    }
+
+    /// Marks an activity processed and drops its body, within [`MARK_DELAY`].
     pub fn processed(&self, ap_id: &str) {
         if self
             .sender
@@ -91,27 +113,68 @@ async fn run(
     db: DatabaseConnection,
     mut receiver: mpsc::UnboundedReceiver<Message>,
     outbox_bell: Arc<Notify>,
+    failures: Arc<AtomicU64>,
 ) {
     let mut buffer = Vec::with_capacity(MAX_BATCH);
-    while receiver.recv_many(&mut buffer, MAX_BATCH).await > 0 {
+    let mut seen_up = SeenUp {
+        failures,
+        hosts: Default::default(),
+    };
+    let mut processed: Vec<String> = Vec::new();
+    let mut mark_at: Option<tokio::time::Instant> = None;
+    loop {
+        let received = match mark_at {
+            Some(at) => tokio::select! {
+                n = receiver.recv_many(&mut buffer, MAX_BATCH) => Some(n),
+                () = tokio::time::sleep_until(at) => None,
+            },
+            None => Some(receiver.recv_many(&mut buffer, MAX_BATCH).await),
+        };
         let mut records = Vec::new();
-        let mut processed = Vec::new();
+        let mut flushed = Vec::new();
         for message in buffer.drain(..) {
             match message {
                 Message::Record(entry, reply) => records.push((entry, reply)),
                 Message::Processed(id) => processed.push(id),
+                Message::Flush(reply) => flushed.push(reply),
             }
         }
-        if !processed.is_empty()
-            && let Err(e) = mark_processed(&db, processed).await
-        {
-            tracing::warn!(error = %e, "could not mark journalled activities processed; they will be processed again at start");
+        let stopping = received == Some(0);
+        let due = received.is_none() || stopping || !flushed.is_empty();
+        if !processed.is_empty() && (due || processed.len() >= MAX_BATCH) {
+            let started = std::time::Instant::now();
+            let count = processed.len();
+            let marked = mark_processed(&db, std::mem::take(&mut processed)).await;
+            tracing::debug!(
+                count,
+                micros = started.elapsed().as_micros(),
+                "processed marks written"
+            );
+            if let Err(e) = marked {
+                tracing::warn!(error = %e, "could not mark journalled activities processed; they will be processed again at start");
+            }
+            mark_at = None;
+        } else if !processed.is_empty() && mark_at.is_none() {
+            mark_at = Some(tokio::time::Instant::now() + MARK_DELAY);
+        }
+        for reply in flushed {
+            reply.send(()).ok();
+        }
+        if stopping {
+            return;
         }
         if records.is_empty() {
             continue;
         }
         let entries: Vec<&Entry> = records.iter().map(|(e, _)| e).collect();
-        match write(&db, &entries).await {
+        let started = std::time::Instant::now();
+        let written = write(&db, &entries, &mut seen_up).await;
+        tracing::debug!(
+            entries = entries.len(),
+            micros = started.elapsed().as_micros(),
+            "journal group written"
+        );
+        match written {
             Ok((answers, revived)) => {
                 if revived > 0 {
                     outbox_bell.notify_one();
@@ -136,6 +199,7 @@ async fn run(
 async fn write(
     db: &DatabaseConnection,
     entries: &[&Entry],
+    seen_up: &mut SeenUp,
 ) -> Result<(Vec<Recorded>, u64), AppError> {
     let now = Utc::now();
     let mut seen = HashSet::new();
@@ -196,11 +260,18 @@ async fn write(
         .collect();
 
     // A server that talks to us is alive: resume deliveries to it.
-    let hosts: HashSet<&str> = entries.iter().map(|e| e.host.as_str()).collect();
+    let hosts: HashSet<&str> = entries
+        .iter()
+        .map(|e| e.host.as_str())
+        .filter(|h| !seen_up.recently(h))
+        .collect();
+    if hosts.is_empty() {
+        return Ok((answers, 0));
+    }
     let down: Vec<String> = instance::Entity::find()
         .select_only()
         .column(instance::Column::Host)
-        .filter(instance::Column::Host.is_in(hosts))
+        .filter(instance::Column::Host.is_in(hosts.iter().copied()))
         .filter(
             Condition::any()
                 .add(instance::Column::Dead.eq(true))
@@ -209,6 +280,7 @@ async fn write(
         .into_tuple::<String>()
         .all(db)
         .await?;
+    seen_up.checked(hosts.iter().filter(|h| !down.iter().any(|d| d == *h)));
     let mut revived = 0;
     if !down.is_empty() {
         let txn = db.begin_write().await?;
@@ -218,6 +290,38 @@ async fn write(
         txn.commit().await?;
     }
     Ok((answers, revived))
+}
+
+/// Senders' hosts found up lately: a burst from one server checks its
+/// health once per [`RECHECK_UP`] rather than once per group. Any delivery
+/// failure in this process forgets them all (`failures` counts those); a
+/// host another process marks down is revived at most [`RECHECK_UP`] later.
+struct SeenUp {
+    failures: Arc<AtomicU64>,
+    hosts: std::collections::HashMap<String, (std::time::Instant, u64)>,
+}
+
+const RECHECK_UP: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl SeenUp {
+    fn recently(&self, host: &str) -> bool {
+        let failures = self.failures.load(Ordering::Acquire);
+        self.hosts
+            .get(host)
+            .is_some_and(|(at, seen)| at.elapsed() < RECHECK_UP && *seen == failures)
+    }
+
+    fn checked<'a>(&mut self, hosts: impl Iterator<Item = &'a &'a str>) {
+        let now = std::time::Instant::now();
+        let failures = self.failures.load(Ordering::Acquire);
+        if self.hosts.len() > 10_000 {
+            self.hosts
+                .retain(|_, (at, _)| now.duration_since(*at) < RECHECK_UP);
+        }
+        for h in hosts {
+            self.hosts.insert((*h).to_string(), (now, failures));
+        }
+    }
 }
 
 async fn mark_processed(db: &DatabaseConnection, ids: Vec<String>) -> Result<(), AppError> {

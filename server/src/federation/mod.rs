@@ -50,7 +50,19 @@ pub struct Federation {
     /// Deliveries sent successfully and not yet marked so: written in one
     /// statement per group rather than one per delivery.
     pub delivered: std::sync::Mutex<Vec<i64>>,
+    /// Remote actors whose keys signed recent requests, by actor id: a burst
+    /// from one server is checked without a query per request. Dropped when
+    /// the actor is updated or deleted here; other processes' copies live at
+    /// most [`SIGNER_CACHE_SECS`], and a key that no longer verifies is
+    /// fetched again anyway.
+    pub signers: moka::future::Cache<String, crate::actors::entity::Model>,
+    /// Deliveries that failed since start: the journal's memory of hosts
+    /// found up is valid only while this stays the same.
+    pub failures: Arc<std::sync::atomic::AtomicU64>,
 }
+
+/// How long a sender's actor is reused from memory for signature checks.
+pub const SIGNER_CACHE_SECS: u64 = 60;
 
 /// An outgoing activity ready to be signed and sent.
 pub struct Prepared {
@@ -120,11 +132,13 @@ impl Federation {
         let instance_key = knooppunt_federation::keys::private_key_from_pem(private_key_pem)
             .map_err(|e| AppError::Internal(format!("instance actor key: {e}")))?;
         let outbox_bell = Arc::new(Notify::new());
+        let failures = Arc::new(std::sync::atomic::AtomicU64::new(0));
         Ok(Arc::new(Federation {
             client,
             instance_key_id: format!("{instance_actor_id}#main-key"),
             instance_key,
-            journal: journal::Journal::start(db, outbox_bell.clone()),
+            journal: journal::Journal::start(db, outbox_bell.clone(), failures.clone()),
+            failures,
             outbox_bell,
             backlog: backlog::Backlog::default(),
             inbox_limiter: InboxLimiter::new(config.federation.inbox_per_minute),
@@ -133,6 +147,10 @@ impl Federation {
             healthy_hosts: std::sync::Mutex::new(std::collections::HashSet::new()),
             answered: std::sync::Mutex::new(std::collections::BTreeSet::new()),
             delivered: std::sync::Mutex::new(Vec::new()),
+            signers: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(SIGNER_CACHE_SECS))
+                .build(),
         }))
     }
 

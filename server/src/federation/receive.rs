@@ -56,6 +56,10 @@ pub(super) async fn dispatch(
 }
 
 async fn local_by_ap_id(state: &AppState, ap_id: &str) -> Result<Option<Actor>, AppError> {
+    // Addressees are mostly collections and actors elsewhere: no query for those.
+    if vocab::host_of(ap_id).as_deref() != Some(state.config.instance.domain.as_str()) {
+        return Ok(None);
+    }
     Ok(actor::Entity::find()
         .filter(actor::Column::ApId.eq(ap_id))
         .filter(actor::Column::Local.eq(true))
@@ -463,6 +467,7 @@ async fn receive_delete(
         vocab::id_of(object).ok_or_else(|| AppError::BadRequest("Delete without object".into()))?;
     if target == sender.ap_id {
         // The account is gone: its statuses, follows and likes go with it.
+        state.federation.signers.invalidate(&sender.ap_id).await;
         actor::Entity::delete_by_id(sender.id)
             .exec(&state.db)
             .await?;

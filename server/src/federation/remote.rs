@@ -65,12 +65,22 @@ pub async fn actor_for_key(
     refetch: bool,
 ) -> Result<Actor, AppError> {
     let without_fragment = key_id.split('#').next().unwrap_or(key_id);
+    if !refetch && let Some(a) = state.federation.signers.get(without_fragment).await {
+        return Ok(a);
+    }
     if let Some(a) = find_by_ap_id(state, without_fragment).await?
         && !refetch
         && (a.local
             || a.fetched_at
                 .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS)))
     {
+        if !a.local {
+            state
+                .federation
+                .signers
+                .insert(without_fragment.to_string(), a.clone())
+                .await;
+        }
         return Ok(a);
     }
     let url = parse_url(without_fragment)?;
@@ -199,6 +209,8 @@ pub async fn upsert_actor(state: &AppState, value: &Value) -> Result<Actor, AppE
             }
         }
     };
+    // A changed key or profile is read from the database from now on.
+    state.federation.signers.invalidate(&saved.ap_id).await;
     Ok(saved)
 }
 
