@@ -158,8 +158,9 @@ pub struct FederationConfig {
     pub delivery_lease_secs: u64,
     /// Activities accepted per minute from one remote instance; more get 429.
     pub inbox_per_minute: u32,
-    /// Delivered and given-up deliveries are kept this many days (for
-    /// `federation status`), then deleted; 0 keeps them.
+    /// Delivered and given-up deliveries (for `federation status`) and the
+    /// record of processed received activities (for senders' retries) are
+    /// kept this many days, then deleted; 0 keeps them.
     pub keep_finished_days: u64,
 }
 

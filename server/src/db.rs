@@ -35,10 +35,11 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbError> {
         .max_connections(config.database.max_connections)
         .connect_timeout(Duration::from_secs(config.database.connect_timeout_secs))
         .acquire_timeout(Duration::from_secs(config.database.connect_timeout_secs))
-        // Ping only connections idle long enough to have been dropped: a ping
-        // on every checkout is one more round trip (and on SQLite one more
-        // hop to its worker thread) for every statement.
-        .test_before_acquire_if_idle_for(Duration::from_secs(30))
+        // Ping only connections idle for a second or more: a ping on every
+        // checkout is one more round trip (and on SQLite one more hop to its
+        // worker thread) for every statement under load, while after a
+        // database restart every pooled connection has been idle longer.
+        .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false);
     if engine == Engine::Sqlite {
         options.map_sqlx_sqlite_opts(|o| {
@@ -98,9 +99,21 @@ pub async fn check_health(
     {
         return Err(format!("database file {} is missing", path.display()));
     }
-    match tokio::time::timeout(Duration::from_secs(3), db.ping()).await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(e.to_string()),
+    // A pooled connection that broke while it was in use recently is only
+    // found broken by using it (and then closed): try a few, so a database
+    // that is back counts as back.
+    let attempts = async {
+        let mut last = String::new();
+        for _ in 0..3 {
+            match db.ping().await {
+                Ok(()) => return Ok(()),
+                Err(e) => last = e.to_string(),
+            }
+        }
+        Err(last)
+    };
+    match tokio::time::timeout(Duration::from_secs(3), attempts).await {
+        Ok(result) => result,
         Err(_) => Err("database did not answer within 3 s".into()),
     }
 }

@@ -718,6 +718,7 @@ async fn an_operator_revives_an_instance_with_the_cli() {
 #[tokio::test]
 async fn finished_deliveries_are_pruned_after_the_kept_days_and_waiting_ones_stay() {
     let (a, b, alice) = bob_follows_alice().await;
+    let bob_id = format!("{}/users/bob", b.base_url);
     for text in ["Eerste", "Tweede"] {
         alice
             .ok_post("/api/v1/statuses", json!({ "status": text }))
@@ -746,11 +747,30 @@ async fn finished_deliveries_are_pruned_after_the_kept_days_and_waiting_ones_sta
         0
     );
     // Three weeks pass (the default keeps 14 days).
+    use knooppunt::federation::entity::{delivery, received};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let weeks_ago = chrono::Utc::now() - chrono::Duration::days(21);
-    <knooppunt::federation::entity::delivery::Entity as sea_orm::EntityTrait>::update_many()
+    delivery::Entity::update_many()
         .col_expr(
-            knooppunt::federation::entity::delivery::Column::UpdatedAt,
+            delivery::Column::UpdatedAt,
             sea_orm::sea_query::Expr::value(weeks_ago),
+        )
+        .exec(&a.state.db)
+        .await
+        .unwrap();
+    // A received bob's Follow and processed it; the journal keeps it as done.
+    async fn received_from(a: &TestInstance, actor: &str) -> u64 {
+        received::Entity::find()
+            .filter(received::Column::ActorApId.eq(actor))
+            .count(&a.state.db)
+            .await
+            .unwrap()
+    }
+    assert_eq!(received_from(&a, &bob_id).await, 1);
+    received::Entity::update_many()
+        .col_expr(
+            received::Column::ProcessedAt,
+            sea_orm::sea_query::Expr::value(Some(weeks_ago)),
         )
         .exec(&a.state.db)
         .await
@@ -771,6 +791,11 @@ async fn finished_deliveries_are_pruned_after_the_kept_days_and_waiting_ones_sta
     }
     assert_eq!(before.delivered - after.delivered, 3, "{after:?}");
     assert_eq!((after.delivered, after.pending), (0, 1), "{after:?}");
+    assert_eq!(
+        received_from(&a, &bob_id).await,
+        0,
+        "the journal was pruned"
+    );
     // The waiting delivery still arrives, and the outbox keeps every post.
     let b = b_down.come_back().await;
     knooppunt::federation::outbox::revive(&a.state.db, &b.domain)

@@ -634,10 +634,13 @@ pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Deletes deliveries that were delivered or given up more than
-/// `federation.keep_finished_days` ago: a busy instance makes a row per
-/// follower's inbox for every post, and a small machine should not keep them
-/// all. The activities themselves stay (they are the outboxes).
+/// Deletes deliveries that were delivered or given up, and received
+/// activities that were processed, more than `federation.keep_finished_days`
+/// ago: a busy instance makes a row per follower's inbox for every post and
+/// one per activity it receives, and a small machine should not keep them
+/// all. Our activities themselves stay (they are the outboxes). A received
+/// activity is kept that long to answer a sender's retries as already done;
+/// one arriving again after that is processed again, which is idempotent.
 pub async fn prune_finished(state: &AppState) -> Result<u64, AppError> {
     let days = state.config.federation.keep_finished_days;
     if days == 0 {
@@ -645,19 +648,21 @@ pub async fn prune_finished(state: &AppState) -> Result<u64, AppError> {
     }
     // Config validation keeps `days` within ten years.
     let before = Utc::now() - Duration::days(i64::try_from(days.min(3_650)).unwrap_or(3_650));
-    let result = delivery::Entity::delete_many()
+    let deliveries = delivery::Entity::delete_many()
         .filter(delivery::Column::State.is_in(["delivered", "failed"]))
         .filter(delivery::Column::UpdatedAt.lt(before))
         .exec(&state.db)
-        .await?;
-    if result.rows_affected > 0 {
-        tracing::info!(
-            deleted = result.rows_affected,
-            days,
-            "finished deliveries pruned"
-        );
+        .await?
+        .rows_affected;
+    let received = super::entity::received::Entity::delete_many()
+        .filter(super::entity::received::Column::ProcessedAt.lt(before))
+        .exec(&state.db)
+        .await?
+        .rows_affected;
+    if deliveries + received > 0 {
+        tracing::info!(deliveries, received, days, "finished work pruned");
     }
-    Ok(result.rows_affected)
+    Ok(deliveries + received)
 }
 
 /// How often the worker prunes finished deliveries (and once at start).
