@@ -342,10 +342,14 @@ async fn killing_the_sender_mid_fanout_loses_nothing() {
         u64::try_from(FOLLOWERS).unwrap(),
         "every delivery recorded as delivered: {queue:?}"
     );
+    // Sent again after a crash: what was in flight, and successes not yet
+    // marked, which are marked in groups of half a worker's worth.
+    let may_repeat = DELIVERY_CONCURRENCY + DELIVERY_CONCURRENCY / 2;
     assert!(
-        duplicates <= DELIVERY_CONCURRENCY,
+        duplicates <= may_repeat,
         "{duplicates} deliveries were sent twice after the crash, more than the {DELIVERY_CONCURRENCY} \
-         a worker has in flight at once ({in_flight_at_kill} were unanswered at the kill; \
+         a worker has in flight at once plus one group of successes not yet marked \
+         ({in_flight_at_kill} were unanswered at the kill; \
          {received_after_kill} had arrived but the database recorded only {} as delivered)",
         after_kill.delivered
     );

@@ -530,11 +530,14 @@ pub fn backoff(config: &Config, attempts: i32) -> Duration {
 async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Result<(), AppError> {
     if let Outcome::Delivered = outcome {
         // Successes are marked in groups; until then the lease keeps the
-        // delivery from being sent again, and later ones to the same inbox wait.
+        // delivery from being sent again, and later ones to the same inbox
+        // wait. A group is half a worker's worth, so a crash sends again at
+        // most about as many as were in flight.
+        let group = (state.config.federation.delivery_concurrency / 2).clamp(1, 64);
         let full = match state.federation.delivered.lock() {
             Ok(mut pending) => {
                 pending.push(d.id);
-                pending.len() >= 64
+                pending.len() >= group
             }
             Err(_) => true,
         };
@@ -728,6 +731,13 @@ pub async fn run_worker(state: AppState) {
         // claimed again, so no other process can be sending it meanwhile.
         let safe_until = Utc::now()
             + Duration::seconds(i64::try_from(super::SEND_TIMEOUT_SECS + 2).unwrap_or(12));
+        // Successes first, as before any claim: what a crash would send
+        // again stays within one worker's worth.
+        if !held.is_empty()
+            && let Err(e) = flush_delivered(&state).await
+        {
+            tracing::error!(error = %e, "marking deliveries delivered");
+        }
         let mut waiting = Vec::with_capacity(held.len());
         for d in std::mem::take(&mut held) {
             if d.locked_until.is_none_or(|lease| lease < safe_until) {
