@@ -731,13 +731,6 @@ pub async fn run_worker(state: AppState) {
         // claimed again, so no other process can be sending it meanwhile.
         let safe_until = Utc::now()
             + Duration::seconds(i64::try_from(super::SEND_TIMEOUT_SECS + 2).unwrap_or(12));
-        // Successes first, as before any claim: what a crash would send
-        // again stays within one worker's worth.
-        if !held.is_empty()
-            && let Err(e) = flush_delivered(&state).await
-        {
-            tracing::error!(error = %e, "marking deliveries delivered");
-        }
         let mut waiting = Vec::with_capacity(held.len());
         for d in std::mem::take(&mut held) {
             if d.locked_until.is_none_or(|lease| lease < safe_until) {
