@@ -4,6 +4,7 @@
 //! objects checks that the `id` is the URL it came from.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use activitypub_federation::resolver::ValidatingDnsResolver;
@@ -54,10 +55,12 @@ pub struct FetchPolicy {
     pub user_agent: String,
 }
 
-/// Who signs outgoing requests: a key id (`ACTOR#main-key`) and its private key.
-pub struct Signer<'a> {
-    pub key_id: &'a str,
-    pub key: &'a KeyPair,
+/// Who signs outgoing requests: a key id (`ACTOR#main-key`) and its private
+/// key. Shared, so a signature can be made on another thread.
+#[derive(Clone)]
+pub struct Signer {
+    pub key_id: Arc<str>,
+    pub key: Arc<KeyPair>,
 }
 
 /// A client that enforces a [`FetchPolicy`].
@@ -65,6 +68,70 @@ pub struct Signer<'a> {
 pub struct SafeClient {
     client: Client,
     policy: FetchPolicy,
+    /// Signatures are made on their own threads, see [`SigningPool`].
+    signing: SigningPool,
+}
+
+/// A job for the signing threads: it sends its result back itself.
+type SignJob = Box<dyn FnOnce() + Send>;
+
+/// RSA signing (0.2–1 ms each) on threads of its own, one per core, taking
+/// jobs from one queue. On the async threads a fan-out's signatures would
+/// keep every other task (database answers, the delivery worker, incoming
+/// requests) waiting behind them; with a hop to the blocking pool per
+/// signature, a signing thread would wait for an async thread to hand it
+/// the next one. The threads end when the last client clone is dropped.
+#[derive(Clone)]
+struct SigningPool {
+    jobs: crossbeam_channel::Sender<SignJob>,
+}
+
+impl SigningPool {
+    fn start() -> Result<SigningPool, FetchError> {
+        let (jobs, queue) = crossbeam_channel::unbounded::<SignJob>();
+        let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        for n in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("kp-sign-{n}"))
+                .spawn(move || {
+                    for job in queue {
+                        // A job that panicked dropped its answer (the caller
+                        // sees an error); the thread goes on with the next.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                    }
+                })
+                .map_err(|e| FetchError::Sign(format!("starting a signing thread: {e}")))?;
+        }
+        Ok(SigningPool { jobs })
+    }
+
+    async fn sign(
+        &self,
+        method: &'static str,
+        url: &Url,
+        body: Option<bytes::Bytes>,
+        signer: &Signer,
+    ) -> Result<Vec<(&'static str, String)>, FetchError> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let (url, signer) = (url.clone(), signer.clone());
+        let job: SignJob = Box::new(move || {
+            let _ = answer.send(signatures::sign(
+                method,
+                &url,
+                body.as_deref(),
+                &signer.key_id,
+                &signer.key,
+            ));
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| FetchError::Sign("the signing threads have stopped".into()))?;
+        answered
+            .await
+            .map_err(|_| FetchError::Sign("signing failed".into()))?
+            .map_err(|e| FetchError::Sign(e.to_string()))
+    }
 }
 
 /// An answer to a POST: the status, and `Retry-After` in seconds if given.
@@ -124,7 +191,11 @@ impl SafeClient {
                 url: String::new(),
                 reason: e.to_string(),
             })?;
-        Ok(SafeClient { client, policy })
+        Ok(SafeClient {
+            client,
+            policy,
+            signing: SigningPool::start()?,
+        })
     }
 
     pub fn policy(&self) -> &FetchPolicy {
@@ -161,7 +232,7 @@ impl SafeClient {
     pub async fn get_object(
         &self,
         url: &Url,
-        signer: Option<&Signer<'_>>,
+        signer: Option<&Signer>,
     ) -> Result<serde_json::Value, FetchError> {
         let (final_url, body) = self.get(url, ACCEPT_ACTIVITY, signer).await?;
         let value: serde_json::Value =
@@ -186,7 +257,7 @@ impl SafeClient {
         &self,
         url: &Url,
         accept: &str,
-        signer: Option<&Signer<'_>>,
+        signer: Option<&Signer>,
     ) -> Result<(Url, Vec<u8>), FetchError> {
         let mut current = url.clone();
         for _ in 0..=3 {
@@ -197,9 +268,7 @@ impl SafeClient {
                 .header(ACCEPT, accept)
                 .header(USER_AGENT, &self.policy.user_agent);
             if let Some(s) = signer {
-                for (name, value) in signatures::sign("GET", &current, None, s.key_id, s.key)
-                    .map_err(|e| FetchError::Sign(e.to_string()))?
-                {
+                for (name, value) in self.signing.sign("GET", &current, None, s).await? {
                     request = request.header(name, value);
                 }
             }
@@ -275,8 +344,8 @@ impl SafeClient {
     pub async fn post_activity(
         &self,
         inbox: &Url,
-        body: &[u8],
-        signer: &Signer<'_>,
+        body: bytes::Bytes,
+        signer: &Signer,
     ) -> Result<PostOutcome, FetchError> {
         self.check_url(inbox)?;
         let mut request = self
@@ -288,20 +357,21 @@ impl SafeClient {
             )
             .header(ACCEPT, ACCEPT_ACTIVITY)
             .header(USER_AGENT, &self.policy.user_agent);
-        for (name, value) in signatures::sign("POST", inbox, Some(body), signer.key_id, signer.key)
-            .map_err(|e| FetchError::Sign(e.to_string()))?
+        for (name, value) in self
+            .signing
+            .sign("POST", inbox, Some(body.clone()), signer)
+            .await?
         {
             request = request.header(name, value);
         }
-        let response =
-            request
-                .body(body.to_vec())
-                .send()
-                .await
-                .map_err(|e| FetchError::Transport {
-                    url: inbox.to_string(),
-                    reason: e.to_string(),
-                })?;
+        let response = request
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| FetchError::Transport {
+                url: inbox.to_string(),
+                reason: e.to_string(),
+            })?;
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)

@@ -42,8 +42,27 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbError> {
         .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false);
     if engine == Engine::Sqlite {
-        options.map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
+        // The file is created here, once, if the URL asks for it (`mode=rwc`);
+        // connections opened later never create it. Otherwise a pool that
+        // replaces a connection after the file was removed or moved would
+        // silently start an empty database in its place.
+        let file = sqlite_file(config);
+        if config.database.url.contains("mode=rwc")
+            && let Some(path) = &file
+        {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| DbError::Connect {
+                    url: redact_url(&config.database.url),
+                    error: DbErr::Custom(format!("cannot create {}: {e}", path.display())),
+                })?;
+        }
+        let on_file = file.is_some();
+        options.map_sqlx_sqlite_opts(move |o| {
+            o.create_if_missing(!on_file)
+                .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))

@@ -156,6 +156,35 @@ fn cpu_by_thread() -> std::collections::BTreeMap<String, Duration> {
     out
 }
 
+/// CPU time used so far by other processes named `name` (the PostgreSQL
+/// server's backends), from /proc: the database's share of a run.
+fn cpu_of_processes(name: &str) -> Duration {
+    let tick = 100; // USER_HZ on Linux
+    let mut total = 0u64;
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Duration::ZERO;
+    };
+    for p in procs.flatten() {
+        let Ok(stat) = std::fs::read_to_string(p.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ... utime stime: fields 14 and 15, counted after the ')'.
+        let Some((head, rest)) = stat.rsplit_once(") ") else {
+            continue;
+        };
+        if !head.ends_with(&format!("({name}")) {
+            continue;
+        }
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 = [11, 12]
+            .iter()
+            .filter_map(|i| fields.get(*i).and_then(|f| f.parse::<u64>().ok()))
+            .sum();
+        total += ticks;
+    }
+    Duration::from_millis(total * 1000 / tick)
+}
+
 fn cpu_used_since(before: &std::collections::BTreeMap<String, Duration>) -> String {
     cpu_by_thread()
         .into_iter()
@@ -254,15 +283,18 @@ async fn fan_out(hanging_every: Option<usize>) -> (Duration, usize, String) {
         .unwrap();
     let commit = committing.elapsed();
     let cpu_before = cpu_by_thread();
+    let db_before = cpu_of_processes("postgres");
     let start = Instant::now();
     let deadline = start + Duration::from_secs(120);
     while accepted.load(Ordering::Relaxed) < expected && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let elapsed = start.elapsed();
+    let db_cpu = cpu_of_processes("postgres").saturating_sub(db_before);
     let cpu = format!(
-        "{}; the post and its {FOLLOWERS} deliveries committed in {} ms before",
+        "{}, postgres {} ms; the post and its {FOLLOWERS} deliveries committed in {} ms before",
         cpu_used_since(&cpu_before),
+        db_cpu.as_millis(),
         commit.as_millis()
     );
     let got = accepted.load(Ordering::Relaxed);

@@ -177,8 +177,8 @@ async fn the_private_address_guard_refuses_before_connecting() {
     let keys = knooppunt_federation::keys::generate_actor_keys().expect("keys");
     let key = knooppunt_federation::keys::private_key_from_pem(&keys.private_key_pem).expect("key");
     let signer = knooppunt_federation::fetch::Signer {
-        key_id: "https://example.org/actor#main-key",
-        key: &key,
+        key_id: "https://example.org/actor#main-key".into(),
+        key: std::sync::Arc::new(key),
     };
     for raw in [
         format!("http://127.0.0.1:{port}/inbox"),
@@ -186,7 +186,9 @@ async fn the_private_address_guard_refuses_before_connecting() {
     ] {
         let url = url::Url::parse(&raw).expect("url");
         let started = Instant::now();
-        let result = client.post_activity(&url, b"{}", &signer).await;
+        let result = client
+            .post_activity(&url, bytes::Bytes::from_static(b"{}"), &signer)
+            .await;
         if !matches!(result, Err(FetchError::PrivateAddress(_))) {
             failures.push(format!(
                 "POST {raw}: expected PrivateAddress, got {result:?}"

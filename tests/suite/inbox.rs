@@ -246,3 +246,100 @@ async fn a_burst_is_answered_at_once_and_processed_after_in_order() {
     a.stop().await;
     b.stop().await;
 }
+
+/// A peer rotates its actor's key and announces it with an `Update`: the next
+/// activity, signed with the new key, is accepted from what the Update stored,
+/// even while the peer still serves its old key (a cache, a replica). So the
+/// signer remembered from earlier requests must be forgotten on Update.
+#[tokio::test]
+async fn a_key_announced_in_an_update_replaces_the_remembered_signer() {
+    let mut list = TestInstance::start_many(2).await;
+    let b = list.pop().unwrap();
+    let a = list.pop().unwrap();
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(&a, "alice", PW).await;
+    let bob_id = format!("{}/users/bob", b.base_url);
+    let inbox = a.url("/inbox");
+    let public = "https://www.w3.org/ns/activitystreams#Public";
+    let create = |n: u32| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{bob_id}/statuses/key-{n}/activity"),
+            "type": "Create",
+            "actor": bob_id,
+            "to": [public],
+            "object": {
+                "id": format!("{bob_id}/statuses/key-{n}"),
+                "type": "Note",
+                "attributedTo": bob_id,
+                "to": [public],
+                "published": "2026-11-30T10:00:00Z",
+                "content": format!("<p>Sleutel {n}</p>"),
+            },
+        })
+    };
+    // Two activities with the old key: the first fetches bob, the second is
+    // verified from what is remembered.
+    for n in 0..2 {
+        let r = signed_post(&b, "bob", &inbox, &create(n)).await;
+        assert_eq!(r.status().as_u16(), 202);
+    }
+    a.drain().await;
+
+    // Bob's new key, announced in an Update signed with the old one.
+    let new_keys = knooppunt_federation::keys::generate_actor_keys().unwrap();
+    let mut doc: Value = b.get_ap(&bob_id).await.json().await.unwrap();
+    doc["publicKey"]["publicKeyPem"] = json!(new_keys.public_key_pem);
+    doc["name"] = json!("Bob met nieuwe sleutel");
+    let update = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{bob_id}#updates/key"),
+        "type": "Update",
+        "actor": bob_id,
+        "to": [public],
+        "object": doc,
+    });
+    let r = signed_post(&b, "bob", &inbox, &update).await;
+    assert_eq!(r.status().as_u16(), 202);
+    a.drain().await;
+
+    // B signs with the new key from now on but still serves the old one, so
+    // a refetch by A would not help.
+    let bob = knooppunt::actors::store::find_local(&b.state.db, &b.state.config, "bob")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut rotated: knooppunt::actors::entity::ActiveModel = bob.into();
+    rotated.private_key_pem = sea_orm::ActiveValue::Set(Some(new_keys.private_key_pem));
+    sea_orm::ActiveModelTrait::update(rotated, &b.state.db)
+        .await
+        .unwrap();
+    let r = signed_post(&b, "bob", &inbox, &create(2)).await;
+    assert_eq!(
+        r.status().as_u16(),
+        202,
+        "signed with the announced key: {}",
+        r.text().await.unwrap_or_default()
+    );
+    a.drain().await;
+
+    let bob_on_a = alice.resolve(&format!("@bob@{}", b.domain)).await;
+    let account = alice.ok(&format!("/api/v1/accounts/{bob_on_a}")).await;
+    assert_eq!(
+        account["display_name"], "Bob met nieuwe sleutel",
+        "{account}"
+    );
+    let statuses = alice
+        .ok(&format!("/api/v1/accounts/{bob_on_a}/statuses?limit=10"))
+        .await;
+    let texts: Vec<&str> = statuses
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["content"].as_str())
+        .collect();
+    assert!(texts.contains(&"<p>Sleutel 2</p>"), "{texts:?}");
+    a.stop().await;
+    b.stop().await;
+}

@@ -17,7 +17,6 @@ pub mod webfinger;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_lc_rs::rsa::KeyPair;
 use knooppunt_federation::fetch::{FetchPolicy, SafeClient, Signer};
 use tokio::sync::Notify;
 
@@ -28,8 +27,8 @@ use crate::error::AppError;
 /// actor's key for signed fetches, and a bell that wakes the delivery worker.
 pub struct Federation {
     pub client: SafeClient,
-    pub instance_key_id: String,
-    pub instance_key: KeyPair,
+    /// The instance actor's key, for signed fetches.
+    instance_signer: Signer,
     pub outbox_bell: Arc<Notify>,
     /// The inbound journal, written in groups.
     pub journal: journal::Journal,
@@ -67,9 +66,8 @@ pub const SIGNER_CACHE_SECS: u64 = 60;
 /// An outgoing activity ready to be signed and sent.
 pub struct Prepared {
     pub ap_id: String,
-    pub body: String,
-    pub key_id: String,
-    pub key: KeyPair,
+    pub body: bytes::Bytes,
+    pub signer: Signer,
 }
 
 /// Per-instance inbox rate limit: a fixed one-minute window per remote host.
@@ -135,8 +133,10 @@ impl Federation {
         let failures = Arc::new(std::sync::atomic::AtomicU64::new(0));
         Ok(Arc::new(Federation {
             client,
-            instance_key_id: format!("{instance_actor_id}#main-key"),
-            instance_key,
+            instance_signer: Signer {
+                key_id: format!("{instance_actor_id}#main-key").into(),
+                key: Arc::new(instance_key),
+            },
             journal: journal::Journal::start(db, outbox_bell.clone(), failures.clone()),
             failures,
             outbox_bell,
@@ -155,11 +155,8 @@ impl Federation {
     }
 
     /// Signs fetches with the instance actor, as servers in secure mode require.
-    pub fn instance_signer(&self) -> Signer<'_> {
-        Signer {
-            key_id: &self.instance_key_id,
-            key: &self.instance_key,
-        }
+    pub fn instance_signer(&self) -> Signer {
+        self.instance_signer.clone()
     }
 }
 

@@ -288,9 +288,11 @@ async fn prepared(
                 .map_err(|e| Some(AppError::from(e)))?;
             Ok(std::sync::Arc::new(super::Prepared {
                 ap_id: a.ap_id,
-                body: a.body,
-                key_id: format!("{}#main-key", sender.ap_id),
-                key,
+                body: a.body.into(),
+                signer: Signer {
+                    key_id: format!("{}#main-key", sender.ap_id).into(),
+                    key: std::sync::Arc::new(key),
+                },
             }))
         })
         .await;
@@ -309,16 +311,12 @@ async fn send(state: &AppState, d: &delivery::Model, p: &super::Prepared) -> Out
     let Ok(inbox) = url::Url::parse(&d.inbox_url) else {
         return Outcome::GiveUp("inbox is not a URL".into());
     };
-    let signer = Signer {
-        key_id: &p.key_id,
-        key: &p.key,
-    };
     let span = tracing::info_span!("delivery", activity_id = %p.ap_id, inbox_host = %d.host, attempt = d.attempts + 1);
     let posted = tracing::Instrument::instrument(
         state
             .federation
             .client
-            .post_activity(&inbox, p.body.as_bytes(), &signer),
+            .post_activity(&inbox, p.body.clone(), &p.signer),
         span,
     )
     .await;
@@ -587,25 +585,38 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
 /// Marks the deliveries sent since the last flush as delivered, in one
 /// statement, after the hosts that answered for the first time are marked so.
 pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
-    let answered: Vec<String> = match state.federation.answered.lock() {
-        Ok(mut hosts) => std::mem::take(&mut *hosts).into_iter().collect(),
-        Err(_) => vec![],
+    // Both taken at once, before any write: deliveries finishing meanwhile
+    // start the next group rather than a flush of their own each.
+    let (answered, ids): (Vec<String>, Vec<i64>) = {
+        let answered = match state.federation.answered.lock() {
+            Ok(mut hosts) => std::mem::take(&mut *hosts).into_iter().collect(),
+            Err(_) => vec![],
+        };
+        let ids = match state.federation.delivered.lock() {
+            Ok(mut pending) => std::mem::take(&mut *pending),
+            Err(_) => vec![],
+        };
+        (answered, ids)
+    };
+    // Put back what was not written, for the next flush, rather than send
+    // those deliveries again.
+    let put_back = |answered: Vec<String>, ids: Vec<i64>| {
+        if let Ok(mut hosts) = state.federation.answered.lock() {
+            hosts.extend(answered);
+        }
+        if let Ok(mut pending) = state.federation.delivered.lock() {
+            pending.extend(ids);
+        }
     };
     if !answered.is_empty() {
         if let Err(e) = mark_answering(state, &answered).await {
-            if let Ok(mut hosts) = state.federation.answered.lock() {
-                hosts.extend(answered);
-            }
+            put_back(answered, ids);
             return Err(e);
         }
         if let Ok(mut healthy) = state.federation.healthy_hosts.lock() {
             healthy.extend(answered);
         }
     }
-    let ids: Vec<i64> = match state.federation.delivered.lock() {
-        Ok(mut pending) => std::mem::take(&mut *pending),
-        Err(_) => return Ok(()),
-    };
     if ids.is_empty() {
         return Ok(());
     }
@@ -628,10 +639,7 @@ pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
         .exec(&state.db)
         .await;
     if let Err(e) = result {
-        // Put them back for the next flush rather than send them again.
-        if let Ok(mut pending) = state.federation.delivered.lock() {
-            pending.extend(ids);
-        }
+        put_back(vec![], ids);
         return Err(e.into());
     }
     Ok(())
@@ -671,97 +679,145 @@ pub async fn prune_finished(state: &AppState) -> Result<u64, AppError> {
 /// How often the worker prunes finished deliveries (and once at start).
 const PRUNE_EVERY: StdDuration = StdDuration::from_secs(3600);
 
-/// Longest the worker holds back a claim while fewer than a quarter of its
-/// slots are free.
+/// Shortest time between two claims while a claim would find little: each
+/// claim is a write, and received activities ring the worker after every
+/// commit, mostly with nothing to send.
 const CLAIM_PAUSE: StdDuration = StdDuration::from_millis(10);
 
-/// The background worker of a `serve` process: sends due deliveries, then
-/// sleeps until rung or for a second.
+/// Claimed deliveries waiting to be sent, and the sends in progress per
+/// host. Shared by the worker loop, which claims, and its delivery tasks: a
+/// task that finishes a send starts the next waiting delivery itself, so a
+/// fan-out does not wait for the loop (or its database round trips) between
+/// one send and the next.
+#[derive(Default)]
+struct Dispatch {
+    /// Oldest first. A claim can return several inboxes of one instance;
+    /// those beyond its share wait here for a free slot rather than being
+    /// handed back to the database one statement each.
+    held: std::collections::VecDeque<delivery::Model>,
+    sending: std::collections::HashMap<String, usize>,
+}
+
+impl Dispatch {
+    /// The oldest held delivery whose instance has a free share, counted as
+    /// sending. One whose lease would run out during a send is dropped: it is
+    /// claimed again once the lease expires, so no other process can be
+    /// sending it meanwhile.
+    fn next(&mut self) -> Option<delivery::Model> {
+        let safe_until = Utc::now()
+            + Duration::seconds(i64::try_from(super::SEND_TIMEOUT_SECS + 2).unwrap_or(12));
+        self.held
+            .retain(|d| d.locked_until.is_some_and(|lease| lease >= safe_until));
+        let sending = &self.sending;
+        let i = self
+            .held
+            .iter()
+            .position(|d| sending.get(&d.host).copied().unwrap_or(0) < PER_HOST)?;
+        let d = self.held.remove(i)?;
+        *self.sending.entry(d.host.clone()).or_insert(0) += 1;
+        Some(d)
+    }
+
+    fn done(&mut self, host: &str) {
+        if let Some(n) = self.sending.get_mut(host) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.sending.remove(host);
+            }
+        }
+    }
+
+    /// Held deliveries that could start now, their instances having room.
+    fn ready(&self) -> usize {
+        let mut room: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        self.held
+            .iter()
+            .filter(|d| {
+                let n = room.entry(d.host.as_str()).or_insert_with(|| {
+                    PER_HOST.saturating_sub(self.sending.get(&d.host).copied().unwrap_or(0))
+                });
+                let fits = *n > 0;
+                *n = n.saturating_sub(1);
+                fits
+            })
+            .count()
+    }
+
+    /// Instances a claim should skip: those at their share, and those with
+    /// held deliveries (a later delivery to them would wait behind those).
+    fn busy_hosts(&self) -> Vec<String> {
+        let mut busy: BTreeSet<&String> = self
+            .sending
+            .iter()
+            .filter(|(_, n)| **n >= PER_HOST)
+            .map(|(h, _)| h)
+            .collect();
+        busy.extend(self.held.iter().map(|d| &d.host));
+        busy.into_iter().cloned().collect()
+    }
+}
+
+/// Every holder of the dispatch lock only moves entries and counts, so one
+/// that panicked left it consistent: go on with it.
+fn lock_dispatch(dispatch: &std::sync::Mutex<Dispatch>) -> std::sync::MutexGuard<'_, Dispatch> {
+    dispatch
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The background worker of a `serve` process: keeps up to three times
+/// `delivery_concurrency` deliveries claimed (a third sending, the rest
+/// waiting their turn in memory), claims again once fewer than a third could
+/// start, and otherwise sleeps until rung or for a second. Claimed but not
+/// yet sent deliveries are not lost in a crash: their leases run out and
+/// they are claimed again.
 pub async fn run_worker(state: AppState) {
-    use std::collections::HashMap as Map;
     use std::sync::{Arc, Mutex};
     use tokio::sync::{Notify, Semaphore};
 
     let concurrency = state.config.federation.delivery_concurrency.max(1);
     let slots = Arc::new(Semaphore::new(concurrency));
-    let per_host: Arc<Mutex<Map<String, usize>>> = Arc::new(Mutex::new(Map::new()));
+    let dispatch = Arc::new(Mutex::new(Dispatch::default()));
     let finished = Arc::new(Notify::new());
-    // Claimed beyond their host's share (one claim may hold several inboxes
-    // of one instance): they wait here for the host's next free slot rather
-    // than being handed back to the database one statement each.
-    let mut held: Vec<delivery::Model> = Vec::new();
-    // While most slots are busy, claim once a quarter of them is free (or a
-    // moment has passed) rather than after every finished delivery: each
-    // claim is a write, and a fan-out finishes hundreds at once.
-    let refill = (concurrency / 4).max(1);
-    let mut last_claim = tokio::time::Instant::now();
+    // Claim again when fewer than a worker's worth could start: a claim then
+    // takes at least that many at once, early enough that the sends in
+    // progress have not run out of work by the time it returns.
+    let low_water = concurrency;
     let mut next_sweep = tokio::time::Instant::now();
     let mut next_prune = tokio::time::Instant::now();
     let start = |d: delivery::Model, permit: tokio::sync::OwnedSemaphorePermit| {
-        if let Ok(mut m) = per_host.lock() {
-            *m.entry(d.host.clone()).or_insert(0) += 1;
-        }
-        let (state, per_host, finished) = (state.clone(), per_host.clone(), finished.clone());
+        let (state, dispatch, finished) = (state.clone(), dispatch.clone(), finished.clone());
         tokio::spawn(async move {
-            let host = d.host.clone();
-            if let Err(e) = deliver_one(&state, d).await {
-                tracing::error!(error = %e, "recording a delivery");
-            }
-            if let Ok(mut m) = per_host.lock()
-                && let Some(n) = m.get_mut(&host)
-            {
-                *n = n.saturating_sub(1);
-                if *n == 0 {
-                    m.remove(&host);
+            let mut next = Some(d);
+            while let Some(d) = next {
+                let host = d.host.clone();
+                if let Err(e) = deliver_one(&state, d).await {
+                    tracing::error!(error = %e, "recording a delivery");
+                }
+                let mut q = lock_dispatch(&dispatch);
+                q.done(&host);
+                next = q.next();
+                let running_low = q.held.len() < low_water;
+                drop(q);
+                if running_low && next.is_some() {
+                    finished.notify_one();
                 }
             }
             drop(permit);
             finished.notify_one();
         });
     };
-    let host_full = |host: &str| {
-        per_host
-            .lock()
-            .map(|m| m.get(host).copied().unwrap_or(0) >= PER_HOST)
-            .unwrap_or(true)
+    // Held deliveries whose instances have room, on free slots.
+    let start_held = || {
+        while let Ok(permit) = slots.clone().try_acquire_owned() {
+            let Some(d) = lock_dispatch(&dispatch).next() else {
+                break;
+            };
+            start(d, permit);
+        }
     };
     loop {
-        // Held deliveries go first, oldest first, as their hosts free up. One
-        // whose lease would run out during a send is left to expire and be
-        // claimed again, so no other process can be sending it meanwhile.
-        let safe_until = Utc::now()
-            + Duration::seconds(i64::try_from(super::SEND_TIMEOUT_SECS + 2).unwrap_or(12));
-        let mut waiting = Vec::with_capacity(held.len());
-        for d in std::mem::take(&mut held) {
-            if d.locked_until.is_none_or(|lease| lease < safe_until) {
-                continue;
-            }
-            if host_full(&d.host) {
-                waiting.push(d);
-                continue;
-            }
-            match slots.clone().try_acquire_owned() {
-                Ok(permit) => start(d, permit),
-                Err(_) => waiting.push(d),
-            }
-        }
-        held = waiting;
-
-        let free = slots.available_permits();
-        if free > 0 && free < refill {
-            let wait_until = last_claim + CLAIM_PAUSE;
-            if tokio::time::Instant::now() < wait_until {
-                tokio::select! {
-                    () = state.federation.outbox_bell.notified() => {},
-                    () = finished.notified() => {},
-                    () = tokio::time::sleep_until(wait_until) => {},
-                }
-                continue;
-            }
-        }
-        if let Err(e) = flush_delivered(&state).await {
-            tracing::error!(error = %e, "marking deliveries delivered");
-        }
+        start_held();
         if tokio::time::Instant::now() >= next_sweep {
             if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
                 tracing::error!(error = %e, "announcing ended polls");
@@ -774,26 +830,32 @@ pub async fn run_worker(state: AppState) {
             }
             next_prune = tokio::time::Instant::now() + PRUNE_EVERY;
         }
-        // Hosts at their share, and those with held deliveries: a later
-        // delivery to them waits behind the held ones anyway.
-        let mut busy: BTreeSet<String> = per_host
-            .lock()
-            .map(|m| {
-                m.iter()
-                    .filter(|(_, n)| **n >= PER_HOST)
-                    .map(|(h, _)| h.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
-        busy.extend(held.iter().map(|d| d.host.clone()));
-        let busy: Vec<String> = busy.into_iter().collect();
-        let batch = if free == 0 {
-            Ok(vec![])
-        } else {
-            last_claim = tokio::time::Instant::now();
-            claim(&state, free as u64, &busy).await
+        // Held deliveries for instances at their share (one that hangs)
+        // do not count: they must not stop the worker from claiming others.
+        let (ready, busy) = {
+            let q = lock_dispatch(&dispatch);
+            let ready = q.ready();
+            (ready, (ready < low_water).then(|| q.busy_hosts()))
         };
-        let batch = match batch {
+        let Some(busy) = busy else {
+            tokio::select! {
+                () = finished.notified() => {},
+                () = tokio::time::sleep(StdDuration::from_secs(1)) => {},
+            }
+            continue;
+        };
+        let sending = concurrency - slots.available_permits();
+        let want = (3 * concurrency).saturating_sub(sending + ready);
+        let claimed_at = tokio::time::Instant::now();
+        // Marking what was sent meanwhile (so the next delivery to those
+        // inboxes becomes due) and claiming go to the database together; a
+        // delivery freed by the mark is claimed by the next round.
+        let (flushed, claimed) =
+            tokio::join!(flush_delivered(&state), claim(&state, want as u64, &busy));
+        if let Err(e) = flushed {
+            tracing::error!(error = %e, "marking deliveries delivered");
+        }
+        let batch = match claimed {
             Ok(b) => b,
             Err(e) => {
                 tracing::error!(error = %e, "delivery worker");
@@ -801,28 +863,18 @@ pub async fn run_worker(state: AppState) {
                 continue;
             }
         };
-        if batch.is_empty() {
+        let found = batch.len();
+        lock_dispatch(&dispatch).held.extend(batch);
+        start_held();
+        if found < low_water {
+            // Little to do: wait to be rung, or for a send to finish (the
+            // next delivery to its inbox may now be due), then for the pause.
             tokio::select! {
                 () = state.federation.outbox_bell.notified() => {},
                 () = finished.notified() => {},
                 () = tokio::time::sleep(StdDuration::from_secs(1)) => {},
             }
-            // Rung again right after a claim that found nothing (received
-            // activities ring after each commit, often with nothing to
-            // send): look again only after a pause, so a burst of them costs
-            // a claim per pause rather than one each.
-            tokio::time::sleep_until(last_claim + CLAIM_PAUSE).await;
-            continue;
-        }
-        for d in batch {
-            if host_full(&d.host) {
-                held.push(d);
-                continue;
-            }
-            let Ok(permit) = slots.clone().acquire_owned().await else {
-                return;
-            };
-            start(d, permit);
+            tokio::time::sleep_until(claimed_at + CLAIM_PAUSE).await;
         }
     }
 }
