@@ -343,3 +343,101 @@ async fn a_key_announced_in_an_update_replaces_the_remembered_signer() {
     a.stop().await;
     b.stop().await;
 }
+
+/// Forged requests naming a server neither use up that server's share of
+/// the inbox nor make us fetch its actor again on every request: only
+/// activities whose signature verifies are counted, and a key is fetched
+/// again after a failed signature at most once a minute.
+#[tokio::test]
+async fn forged_requests_do_not_use_up_a_servers_share_or_make_us_fetch_it_again_and_again() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let mut listeners = knooppunt_tests::instance::bind_loopback_set(2).await;
+    let peer_listener = listeners.pop().unwrap();
+    let listener = listeners.pop().unwrap();
+    let db = knooppunt_tests::database::TestDb::create().await;
+    let mut config =
+        knooppunt_tests::instance::test_config(listener.local_addr().unwrap(), &db.url);
+    config.federation.inbox_per_minute = 3;
+    let a = TestInstance::serve(listener, config, db).await;
+    a.create_person("alice", PW).await;
+    let peer = format!("http://{}", peer_listener.local_addr().unwrap());
+    let mallory_id = format!("{peer}/users/mallory");
+    let key_id = format!("{mallory_id}#main-key");
+
+    // The peer serves mallory with her real key and counts the fetches.
+    let real = knooppunt_federation::keys::generate_actor_keys().unwrap();
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let doc = json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "id": mallory_id,
+        "type": "Person",
+        "preferredUsername": "mallory",
+        "inbox": format!("{mallory_id}/inbox"),
+        "publicKey": { "id": key_id, "owner": mallory_id, "publicKeyPem": real.public_key_pem },
+    });
+    let counter = fetches.clone();
+    let app = axum::Router::new().route(
+        "/users/mallory",
+        axum::routing::get(move || {
+            let (doc, counter) = (doc.clone(), counter.clone());
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                (
+                    [("content-type", "application/activity+json")],
+                    doc.to_string(),
+                )
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(peer_listener, app).await.ok() });
+
+    let inbox = url::Url::parse(&a.url("/inbox")).unwrap();
+    let post = |pem: String, n: u32| {
+        let (inbox, key_id, mallory_id) = (inbox.clone(), key_id.clone(), mallory_id.clone());
+        let client = a.client.clone();
+        async move {
+            let follow = json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{mallory_id}#follows/{n}"),
+                "type": "Follow",
+                "actor": mallory_id,
+                "object": format!("{}/users/alice", inbox.origin().ascii_serialization()),
+            });
+            let body = serde_json::to_vec(&follow).unwrap();
+            let key = knooppunt_federation::keys::private_key_from_pem(&pem).unwrap();
+            let headers =
+                knooppunt_federation::signatures::sign("POST", &inbox, Some(&body), &key_id, &key)
+                    .unwrap();
+            let mut request = client
+                .post(inbox.clone())
+                .header("content-type", "application/activity+json");
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            request.body(body).send().await.unwrap().status().as_u16()
+        }
+    };
+
+    // Five forgeries: signed with a key that is not mallory's.
+    let forger = knooppunt_federation::keys::generate_actor_keys().unwrap();
+    let mut forged = Vec::new();
+    for n in 0..5 {
+        forged.push(post(forger.private_key_pem.clone(), n).await);
+    }
+    assert_eq!(forged, vec![401; 5]);
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        2,
+        "fetched once to learn the key and once more after it failed, not per forgery"
+    );
+
+    // Mallory herself still has her whole share.
+    let mut real_statuses = Vec::new();
+    for n in 10..14 {
+        real_statuses.push(post(real.private_key_pem.clone(), n).await);
+    }
+    assert_eq!(real_statuses, vec![202, 202, 202, 429]);
+    a.stop().await;
+}

@@ -156,8 +156,8 @@ async fn receive(
     let actor_host = vocab::host_of(&actor_id)
         .ok_or_else(|| AppError::BadRequest("actor is not a URL".into()))?;
 
-    // Floods are refused before any signature work.
-    if let Err(wait) = state.federation.inbox_limiter.admit(&actor_host) {
+    // A server over its share is refused before any signature work.
+    if let Err(wait) = state.federation.inbox_limiter.check(&actor_host) {
         return Err(AppError::RateLimited {
             message: format!("too many activities from {actor_host}"),
             retry_after: wait,
@@ -195,8 +195,17 @@ async fn receive(
         .await
         .map_err(|e| AppError::Unauthorized(format!("cannot get the signing key: {e}")))?;
     if pending.verify(&signer.public_key_pem).is_err() {
-        // The key may have been rotated: fetch it once more.
-        signer = remote::actor_for_key(state, &pending.key_id, true)
+        // The key may have been rotated: fetch it once more, but not again
+        // within a minute (a forger could otherwise make us fetch the named
+        // actor on every request; Mastodon retries a 401). Meanwhile the
+        // stored key is read again: a request that raced the refetch
+        // verifies with what it stored.
+        let refetched = &state.federation.refetched_keys;
+        let refetch = !refetched.contains_key(&pending.key_id);
+        if refetch {
+            refetched.insert(pending.key_id.clone(), ()).await;
+        }
+        signer = remote::actor_for_key(state, &pending.key_id, refetch)
             .await
             .map_err(|e| AppError::Unauthorized(format!("cannot get the signing key: {e}")))?;
         pending
@@ -218,6 +227,7 @@ async fn receive(
             "the activity id is not on the actor's host".into(),
         ));
     }
+    state.federation.inbox_limiter.count(&actor_host);
 
     // Written down before it is processed (a crash in between leaves it to be
     // processed at the next start); one already processed is acknowledged.

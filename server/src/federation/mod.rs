@@ -55,6 +55,10 @@ pub struct Federation {
     /// most [`SIGNER_CACHE_SECS`], and a key that no longer verifies is
     /// fetched again anyway.
     pub signers: moka::future::Cache<String, crate::actors::entity::Model>,
+    /// Signing keys fetched again after a signature failed to verify, for
+    /// [`KEY_REFETCH_SECS`]: a forger naming another server's actor must not
+    /// make us fetch that actor on every request.
+    pub refetched_keys: moka::future::Cache<String, ()>,
     /// Deliveries that failed since start: the journal's memory of hosts
     /// found up is valid only while this stays the same.
     pub failures: Arc<std::sync::atomic::AtomicU64>,
@@ -62,6 +66,9 @@ pub struct Federation {
 
 /// How long a sender's actor is reused from memory for signature checks.
 pub const SIGNER_CACHE_SECS: u64 = 60;
+
+/// A key whose signature failed is fetched again at most this often.
+pub const KEY_REFETCH_SECS: u64 = 60;
 
 /// An outgoing activity ready to be signed and sent.
 pub struct Prepared {
@@ -77,6 +84,8 @@ pub struct InboxLimiter {
     windows: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>,
 }
 
+const WINDOW: Duration = Duration::from_secs(60);
+
 impl InboxLimiter {
     pub fn new(per_minute: u32) -> InboxLimiter {
         InboxLimiter {
@@ -85,26 +94,39 @@ impl InboxLimiter {
         }
     }
 
-    /// Counts one activity from `host`; `Err(seconds)` to wait when over the limit.
-    pub fn admit(&self, host: &str) -> Result<(), u64> {
+    /// Whether `host` has used up its share this minute: `Err(seconds)` to
+    /// wait. Counts nothing; see [`InboxLimiter::count`].
+    pub fn check(&self, host: &str) -> Result<(), u64> {
         let now = std::time::Instant::now();
-        let Ok(mut windows) = self.windows.lock() else {
+        let Ok(windows) = self.windows.lock() else {
             return Ok(());
         };
+        match windows.get(host) {
+            Some((start, n)) if *n >= self.per_minute && now.duration_since(*start) < WINDOW => {
+                Err(60u64
+                    .saturating_sub(now.duration_since(*start).as_secs())
+                    .max(1))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts one activity from `host`. Only activities whose signature
+    /// verified are counted, so forged requests naming a server cannot use
+    /// up its share.
+    pub fn count(&self, host: &str) {
+        let now = std::time::Instant::now();
+        let Ok(mut windows) = self.windows.lock() else {
+            return;
+        };
         if windows.len() > 10_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
         }
         let entry = windows.entry(host.to_string()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+        if now.duration_since(entry.0) >= WINDOW {
             *entry = (now, 0);
         }
-        if entry.1 >= self.per_minute {
-            return Err(60u64
-                .saturating_sub(now.duration_since(entry.0).as_secs())
-                .max(1));
-        }
-        entry.1 += 1;
-        Ok(())
+        entry.1 = entry.1.saturating_add(1);
     }
 }
 
@@ -150,6 +172,10 @@ impl Federation {
             signers: moka::future::Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(SIGNER_CACHE_SECS))
+                .build(),
+            refetched_keys: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(KEY_REFETCH_SECS))
                 .build(),
         }))
     }
