@@ -25,6 +25,8 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 const FOLLOWERS: usize = 1000;
 const HOSTS: usize = 200;
+/// Actors of the peer instance sending in the inbox benchmark.
+const SENDERS: usize = 16;
 
 const MESSAGE: &[u8] = b"(request-target): post /inbox\nhost: b.example\ndate: Mon, 23 Nov 2026 20:00:00 GMT\ndigest: SHA-256=abc";
 
@@ -305,8 +307,8 @@ async fn fan_out(hanging_every: Option<usize>) -> (Duration, usize, String) {
 /// Signature headers and body of one request, signed ahead of time.
 type SignedRequest = (Vec<(&'static str, String)>, Vec<u8>);
 
-/// Signed activities from a peer instance, posted to the inbox by 32
-/// concurrent senders. Requests are signed before the clock starts: a real
+/// Signed activities from 16 actors of a peer instance, posted to the inbox
+/// by 32 concurrent connections. Requests are signed before the clock starts: a real
 /// peer signs on its own machine, and here the peer shares our two cores.
 /// `kind` is "Create" (a public Note, the common case) or "Follow" (which also
 /// enqueues an Accept).
@@ -319,57 +321,66 @@ async fn inbox_rate(kind: &str) -> InboxFigures {
     let b = pair.pop().unwrap();
     let a = pair.pop().unwrap();
     a.create_person("alice", "lange wandeling 42").await;
-    b.create_person("bob", "lange wandeling 42").await;
-    let bob_id = format!("{}/users/bob", b.base_url);
-    knooppunt::federation::remote::actor(&a.state, &bob_id)
-        .await
-        .unwrap();
     let alice_id = format!("{}/users/alice", a.base_url);
+    let inbox = url::Url::parse(&a.url("/inbox")).unwrap();
+    // Senders on the peer, known here already (as after earlier contact).
+    let mut senders = Vec::new();
+    for s in 0..SENDERS {
+        let name = format!("bob{s}");
+        b.create_person(&name, "lange wandeling 42").await;
+        let id = format!("{}/users/{name}", b.base_url);
+        knooppunt::federation::remote::actor(&a.state, &id)
+            .await
+            .unwrap();
+        let local = knooppunt::actors::store::find_local(&b.state.db, &b.state.config, &name)
+            .await
+            .unwrap()
+            .unwrap();
+        let key = knooppunt_federation::keys::private_key_from_pem(
+            local.private_key_pem.as_deref().unwrap(),
+        )
+        .unwrap();
+        senders.push((id, key));
+    }
     let n = 2000;
-    let bodies: Vec<serde_json::Value> = (0..n)
-        .map(|i| match kind {
-            "Follow" => serde_json::json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{bob_id}#follows/bench-{i}"),
-                "type": "Follow",
-                "actor": bob_id,
-                "object": alice_id,
-            }),
-            _ => serde_json::json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{bob_id}/statuses/bench-{i}/activity"),
-                "type": "Create",
-                "actor": bob_id,
-                "to": ["https://www.w3.org/ns/activitystreams#Public"],
-                "cc": [format!("{bob_id}/followers")],
-                "object": {
-                    "id": format!("{bob_id}/statuses/bench-{i}"),
-                    "type": "Note",
-                    "attributedTo": bob_id,
+    let requests: Vec<SignedRequest> = (0..n)
+        .map(|i| {
+            let (bob_id, key) = &senders[i % SENDERS];
+            let activity = match kind {
+                "Follow" => serde_json::json!({
+                    "@context": "https://www.w3.org/ns/activitystreams",
+                    "id": format!("{bob_id}#follows/bench-{i}"),
+                    "type": "Follow",
+                    "actor": bob_id,
+                    "object": alice_id,
+                }),
+                _ => serde_json::json!({
+                    "@context": "https://www.w3.org/ns/activitystreams",
+                    "id": format!("{bob_id}/statuses/bench-{i}/activity"),
+                    "type": "Create",
+                    "actor": bob_id,
                     "to": ["https://www.w3.org/ns/activitystreams#Public"],
                     "cc": [format!("{bob_id}/followers")],
-                    "published": "2026-11-23T20:00:00Z",
-                    "content": format!("<p>Bericht {i} over de <b>buurtmoestuin</b></p>"),
-                },
-            }),
-        })
-        .collect();
-    let inbox = url::Url::parse(&a.url("/inbox")).unwrap();
-    let bob = knooppunt::actors::store::find_local(&b.state.db, &b.state.config, "bob")
-        .await
-        .unwrap()
-        .unwrap();
-    let key =
-        knooppunt_federation::keys::private_key_from_pem(bob.private_key_pem.as_deref().unwrap())
+                    "object": {
+                        "id": format!("{bob_id}/statuses/bench-{i}"),
+                        "type": "Note",
+                        "attributedTo": bob_id,
+                        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                        "cc": [format!("{bob_id}/followers")],
+                        "published": "2026-11-23T20:00:00Z",
+                        "content": format!("<p>Bericht {i} over de <b>buurtmoestuin</b></p>"),
+                    },
+                }),
+            };
+            let body = serde_json::to_vec(&activity).unwrap();
+            let headers = knooppunt_federation::signatures::sign(
+                "POST",
+                &inbox,
+                Some(&body),
+                &format!("{bob_id}#main-key"),
+                key,
+            )
             .unwrap();
-    let key_id = format!("{bob_id}#main-key");
-    let requests: Vec<SignedRequest> = bodies
-        .iter()
-        .map(|activity| {
-            let body = serde_json::to_vec(activity).unwrap();
-            let headers =
-                knooppunt_federation::signatures::sign("POST", &inbox, Some(&body), &key_id, &key)
-                    .unwrap();
             (headers, body)
         })
         .collect();

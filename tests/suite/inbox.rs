@@ -441,3 +441,111 @@ async fn forged_requests_do_not_use_up_a_servers_share_or_make_us_fetch_it_again
     assert_eq!(real_statuses, vec![202, 202, 202, 429]);
     a.stop().await;
 }
+
+/// Under a burst from many actors of one server, the backlog is processed
+/// in lanes side by side; each actor's activities stay in the order they
+/// arrived, so every note ends with its last correction.
+#[tokio::test]
+async fn a_burst_from_many_actors_keeps_each_actors_order() {
+    let mut list = TestInstance::start_many(2).await;
+    let b = list.pop().unwrap();
+    let a = list.pop().unwrap();
+    a.create_person("alice", PW).await;
+    let alice = ApiClient::login(&a, "alice", PW).await;
+    let public = "https://www.w3.org/ns/activitystreams#Public";
+    let actors: Vec<String> = (0..6).map(|n| format!("buur{n}")).collect();
+    for name in &actors {
+        b.create_person(name, PW).await;
+    }
+    let inbox = a.url("/inbox");
+    // Per actor, one after the other: the note and two corrections.
+    let chains = actors.iter().map(|name| {
+        let (b, inbox) = (&b, &inbox);
+        let id = format!("{}/users/{name}", b.base_url);
+        async move {
+            let mut codes = Vec::new();
+            for (n, text) in ["Versie 1", "Versie 2", "Versie 3"].iter().enumerate() {
+                let note = json!({
+                    "id": format!("{id}/statuses/lane"),
+                    "type": "Note",
+                    "attributedTo": id,
+                    "to": [public],
+                    "published": "2026-11-30T10:00:00Z",
+                    "content": format!("<p>{text}</p>"),
+                });
+                let (kind, activity_id) = if n == 0 {
+                    ("Create", format!("{id}/statuses/lane/activity"))
+                } else {
+                    ("Update", format!("{id}/statuses/lane#updates/{n}"))
+                };
+                let activity = json!({
+                    "@context": "https://www.w3.org/ns/activitystreams",
+                    "id": activity_id,
+                    "type": kind,
+                    "actor": id,
+                    "to": [public],
+                    "object": note,
+                });
+                codes.push(
+                    signed_post(b, name, inbox, &activity)
+                        .await
+                        .status()
+                        .as_u16(),
+                );
+            }
+            codes
+        }
+    });
+    // Meanwhile more notes from each, so that the inbox defers.
+    let filler = (0..30).map(|n| {
+        let (b, inbox) = (&b, &inbox);
+        let name = &actors[n % actors.len()];
+        let id = format!("{}/users/{name}", b.base_url);
+        async move {
+            let create = json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{id}/statuses/fill-{n}/activity"),
+                "type": "Create",
+                "actor": id,
+                "to": [public],
+                "object": {
+                    "id": format!("{id}/statuses/fill-{n}"),
+                    "type": "Note",
+                    "attributedTo": id,
+                    "to": [public],
+                    "published": "2026-11-30T10:00:00Z",
+                    "content": format!("<p>Extra {n}</p>"),
+                },
+            });
+            signed_post(b, name, inbox, &create).await.status().as_u16()
+        }
+    });
+    let (chains, filler) = tokio::join!(
+        futures_util::future::join_all(chains),
+        futures_util::future::join_all(filler)
+    );
+    assert!(chains.iter().flatten().all(|c| *c == 202), "{chains:?}");
+    assert!(filler.iter().all(|c| *c == 202), "{filler:?}");
+    assert!(a.state.federation.backlog.deferred_total() > 0);
+
+    a.drain().await;
+    for name in &actors {
+        let account = alice.resolve(&format!("@{name}@{}", b.domain)).await;
+        let statuses = alice
+            .ok(&format!("/api/v1/accounts/{account}/statuses?limit=40"))
+            .await;
+        let texts: Vec<&str> = statuses
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["content"].as_str())
+            .collect();
+        assert_eq!(texts.len(), 6, "{name}: {texts:?}");
+        assert!(
+            texts.contains(&"<p>Versie 3</p>"),
+            "{name}: the last correction came last: {texts:?}"
+        );
+    }
+    a.stop().await;
+    b.stop().await;
+}

@@ -4,10 +4,12 @@
 //! the inbox is quiet, the request processes its own activity and the sender
 //! learns the outcome (a refusal is a 4xx). Under a burst, for example a
 //! large instance delivering a popular post, the request answers 202 as soon
-//! as the activity is journalled and leaves it here; one task processes the
-//! backlog in arrival order. Senders are not kept waiting on our database,
-//! and nothing is lost: what the task has not reached at a crash is still
-//! unprocessed in the journal and is processed at the next start.
+//! as the activity is journalled and leaves it here; a few lanes process the
+//! backlog, each actor's activities in one lane in arrival order (a note's
+//! correction never overtakes the note), different actors side by side.
+//! Senders are not kept waiting on our database, and nothing is lost: what
+//! the lanes have not reached at a crash is still unprocessed in the journal
+//! and is processed at the next start.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -22,6 +24,9 @@ use crate::app::AppState;
 /// Requests that may process their own activity at once. Enough for the
 /// usual trickle of deliveries; more requests at once are a burst.
 const INLINE_SLOTS: usize = 4;
+/// Lanes processing the backlog side by side, as many as activities may be
+/// processed within their requests when the inbox is quiet.
+const LANES: usize = INLINE_SLOTS;
 /// Most activities waiting; beyond it the inbox answers 429.
 const MAX_WAITING: usize = 20_000;
 /// Most bytes of activity bodies waiting in memory.
@@ -94,9 +99,7 @@ impl Backlog {
     /// once journalled: processing some within their requests would only
     /// take the machine from answering the others.
     pub fn inline_slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        if self.waiting.load(Ordering::Acquire) > 0
-            || self.arriving.load(Ordering::Acquire) > INLINE_SLOTS
-        {
+        if self.waiting.load(Ordering::Acquire) > 0 || self.burst_arriving() {
             return None;
         }
         self.inline.try_acquire().ok()
@@ -118,6 +121,12 @@ impl Backlog {
         if self.waiting.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.idle.notify_waiters();
         }
+    }
+
+    /// Whether more inbox requests are arriving than may process their own
+    /// activities: a burst.
+    fn burst_arriving(&self) -> bool {
+        self.arriving.load(Ordering::Acquire) > INLINE_SLOTS
     }
 
     /// How many activities were left for the task since start.
@@ -153,7 +162,8 @@ impl Backlog {
 }
 
 /// The background task: first what the journal holds from before the last
-/// stop, then the backlog, in arrival order. Runs beside the delivery worker.
+/// stop, then the backlog, each actor's activities in arrival order in the
+/// lane its id falls in. Runs beside the delivery worker.
 pub async fn run(state: AppState) {
     match super::inbox::resume_unprocessed(&state).await {
         Ok(0) => {}
@@ -169,11 +179,43 @@ pub async fn run(state: AppState) {
         tracing::error!("the inbox backlog already has a task");
         return;
     };
+    let lanes: Vec<mpsc::UnboundedSender<Deferred>> = (0..LANES)
+        .map(|n| {
+            let (lane, mut queue) = mpsc::unbounded_channel::<Deferred>();
+            let state = state.clone();
+            tokio::spawn(async move {
+                while let Some(d) = queue.recv().await {
+                    // While a burst is arriving, one lane processes and the
+                    // others wait: answering the senders comes first (on
+                    // SQLite every lane's writes queue with the journal's).
+                    while n > 0 && state.federation.backlog.burst_arriving() {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                    let processed =
+                        super::inbox::process(&state, &d.sender, &d.id, &d.kind, &d.activity).await;
+                    if let Err(e) = processed {
+                        tracing::info!(activity_id = %d.id, actor = %d.sender.ap_id, error = %e, status = e.status().as_u16(), "deferred activity refused");
+                    }
+                    state.federation.backlog.finished(d.bytes);
+                }
+            });
+            lane
+        })
+        .collect();
     while let Some(d) = receiver.recv().await {
-        if let Err(e) = super::inbox::process(&state, &d.sender, &d.id, &d.kind, &d.activity).await
-        {
-            tracing::info!(activity_id = %d.id, actor = %d.sender.ap_id, error = %e, status = e.status().as_u16(), "deferred activity refused");
+        let lane = &lanes[lane_of(&d.sender.ap_id)];
+        if let Err(mpsc::error::SendError(d)) = lane.send(d) {
+            // The lane has stopped (shutdown): the journal keeps the activity.
+            backlog.finished(d.bytes);
         }
-        backlog.finished(d.bytes);
     }
+}
+
+/// The lane of an actor's activities: always the same one, so they are
+/// processed in the order they arrived.
+fn lane_of(actor: &str) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    actor.hash(&mut h);
+    usize::try_from(h.finish() % LANES as u64).unwrap_or(0)
 }
