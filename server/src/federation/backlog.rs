@@ -59,6 +59,8 @@ pub struct Backlog {
     /// Deferred since start, for operators and tests.
     deferred: AtomicU64,
     inline: Semaphore,
+    /// One lane at a time processes while a burst is arriving.
+    burst_turn: Semaphore,
     /// Inbox requests being received right now.
     arriving: AtomicUsize,
     idle: Notify,
@@ -74,6 +76,7 @@ impl Default for Backlog {
             waiting_bytes: AtomicUsize::new(0),
             deferred: AtomicU64::new(0),
             inline: Semaphore::new(INLINE_SLOTS),
+            burst_turn: Semaphore::new(1),
             arriving: AtomicUsize::new(0),
             idle: Notify::new(),
         }
@@ -180,17 +183,21 @@ pub async fn run(state: AppState) {
         return;
     };
     let lanes: Vec<mpsc::UnboundedSender<Deferred>> = (0..LANES)
-        .map(|n| {
+        .map(|_| {
             let (lane, mut queue) = mpsc::unbounded_channel::<Deferred>();
             let state = state.clone();
             tokio::spawn(async move {
                 while let Some(d) = queue.recv().await {
-                    // While a burst is arriving, one lane processes and the
-                    // others wait: answering the senders comes first (on
-                    // SQLite every lane's writes queue with the journal's).
-                    while n > 0 && state.federation.backlog.burst_arriving() {
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                    }
+                    // While a burst is arriving, the lanes take turns, one
+                    // activity at a time: answering the senders comes first
+                    // (on SQLite every lane's writes queue with the
+                    // journal's), yet no lane's actors wait for the burst's end.
+                    let backlog = &state.federation.backlog;
+                    let _turn = if backlog.burst_arriving() {
+                        backlog.burst_turn.acquire().await.ok()
+                    } else {
+                        None
+                    };
                     let processed =
                         super::inbox::process(&state, &d.sender, &d.id, &d.kind, &d.activity).await;
                     if let Err(e) = processed {
