@@ -161,22 +161,32 @@ pub async fn signed_post(
             .await
             .expect("db")
             .expect("actor exists");
-    let key = knooppunt_federation::keys::private_key_from_pem(
-        actor.private_key_pem.as_deref().expect("local key"),
+    let key_pem = actor.private_key_pem.as_deref().expect("local key");
+    signed_post_as(
+        &from.client,
+        &format!("{}#main-key", actor.ap_id),
+        key_pem,
+        inbox_url,
+        activity,
     )
-    .expect("key");
+    .await
+}
+
+/// Sends `activity` to `inbox_url` signed with any key (PEM) under `key_id`:
+/// for tests that play a peer with keys of their own, or a forger.
+pub async fn signed_post_as(
+    client: &reqwest::Client,
+    key_id: &str,
+    key_pem: &str,
+    inbox_url: &str,
+    activity: &Value,
+) -> reqwest::Response {
+    let key = knooppunt_federation::keys::private_key_from_pem(key_pem).expect("key");
     let url = url::Url::parse(inbox_url).expect("inbox url");
     let body = serde_json::to_vec(activity).expect("json");
-    let headers = knooppunt_federation::signatures::sign(
-        "POST",
-        &url,
-        Some(&body),
-        &format!("{}#main-key", actor.ap_id),
-        &key,
-    )
-    .expect("sign");
-    let mut request = from
-        .client
+    let headers = knooppunt_federation::signatures::sign("POST", &url, Some(&body), key_id, &key)
+        .expect("sign");
+    let mut request = client
         .post(url)
         .header("content-type", "application/activity+json");
     for (name, value) in headers {

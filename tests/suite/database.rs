@@ -122,3 +122,37 @@ async fn migrate_command_creates_schema_and_the_instance_actors() {
     db.close().await.unwrap();
     test_db.drop_now().await;
 }
+
+/// The SQLite file is created when the server connects, and never by a
+/// connection opened later: if the file is removed or moved while the server
+/// runs, new connections fail instead of starting an empty database there.
+#[tokio::test]
+async fn a_removed_sqlite_file_is_not_silently_recreated() {
+    use sea_orm::TransactionTrait;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wijk.db");
+    let mut config = Config::default();
+    config.database.url = format!("sqlite://{}?mode=rwc", path.display());
+    let db = knooppunt::db::connect(&config).await.unwrap();
+    assert!(path.exists(), "created at connect");
+    std::fs::remove_file(&path).unwrap();
+    // Hold more transactions than the pool has connections open, so that it
+    // must open new ones.
+    let mut held = Vec::new();
+    let mut refused = None;
+    for _ in 0..config.database.max_connections {
+        match db.begin().await {
+            Ok(txn) => held.push(txn),
+            Err(e) => {
+                refused = Some(e);
+                break;
+            }
+        }
+    }
+    assert!(
+        refused.is_some(),
+        "a new connection must fail, not start a new file ({} opened)",
+        held.len()
+    );
+    assert!(!path.exists(), "no empty database in the file's place");
+}

@@ -1,11 +1,22 @@
 //! The inbox under pressure: per-instance rate limits and activities that were
 //! received but not processed before a crash.
 
-use knooppunt_tests::api::signed_post;
+use knooppunt_tests::api::{signed_post, signed_post_as};
 use knooppunt_tests::{ApiClient, TestInstance};
 use serde_json::{Value, json};
 
 const PW: &str = "lange wandeling 42";
+
+/// Two instances: alice on A, logged in, and bob on B.
+async fn alice_and_bob() -> (TestInstance, TestInstance, ApiClient) {
+    let mut list = TestInstance::start_many(2).await;
+    let b = list.pop().unwrap();
+    let a = list.pop().unwrap();
+    a.create_person("alice", PW).await;
+    b.create_person("bob", PW).await;
+    let alice = ApiClient::login(&a, "alice", PW).await;
+    (a, b, alice)
+}
 
 #[tokio::test]
 async fn one_instance_cannot_flood_the_inbox() {
@@ -47,12 +58,7 @@ async fn one_instance_cannot_flood_the_inbox() {
 
 #[tokio::test]
 async fn activities_received_before_a_crash_are_processed_at_the_next_start() {
-    let mut list = TestInstance::start_many(2).await;
-    let b = list.pop().unwrap();
-    let a = list.pop().unwrap();
-    a.create_person("alice", PW).await;
-    b.create_person("bob", PW).await;
-    let alice = ApiClient::login(&a, "alice", PW).await;
+    let (a, b, alice) = alice_and_bob().await;
     let post = alice
         .ok_post(
             "/api/v1/statuses",
@@ -122,12 +128,7 @@ async fn activities_received_before_a_crash_are_processed_at_the_next_start() {
 /// order, and a refusal in the burst changes nothing.
 #[tokio::test]
 async fn a_burst_is_answered_at_once_and_processed_after_in_order() {
-    let mut list = TestInstance::start_many(2).await;
-    let b = list.pop().unwrap();
-    let a = list.pop().unwrap();
-    a.create_person("alice", PW).await;
-    b.create_person("bob", PW).await;
-    let alice = ApiClient::login(&a, "alice", PW).await;
+    let (a, b, alice) = alice_and_bob().await;
     let hers = alice
         .ok_post("/api/v1/statuses", json!({ "status": "Van alice" }))
         .await;
@@ -253,12 +254,7 @@ async fn a_burst_is_answered_at_once_and_processed_after_in_order() {
 /// signer remembered from earlier requests must be forgotten on Update.
 #[tokio::test]
 async fn a_key_announced_in_an_update_replaces_the_remembered_signer() {
-    let mut list = TestInstance::start_many(2).await;
-    let b = list.pop().unwrap();
-    let a = list.pop().unwrap();
-    a.create_person("alice", PW).await;
-    b.create_person("bob", PW).await;
-    let alice = ApiClient::login(&a, "alice", PW).await;
+    let (a, b, alice) = alice_and_bob().await;
     let bob_id = format!("{}/users/bob", b.base_url);
     let inbox = a.url("/inbox");
     let public = "https://www.w3.org/ns/activitystreams#Public";
@@ -393,30 +389,22 @@ async fn forged_requests_do_not_use_up_a_servers_share_or_make_us_fetch_it_again
     );
     tokio::spawn(async move { axum::serve(peer_listener, app).await.ok() });
 
-    let inbox = url::Url::parse(&a.url("/inbox")).unwrap();
+    let inbox = a.url("/inbox");
+    let alice_id = format!("{}/users/alice", a.base_url);
     let post = |pem: String, n: u32| {
-        let (inbox, key_id, mallory_id) = (inbox.clone(), key_id.clone(), mallory_id.clone());
-        let client = a.client.clone();
+        let follow = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{mallory_id}#follows/{n}"),
+            "type": "Follow",
+            "actor": mallory_id,
+            "object": alice_id,
+        });
+        let (client, key_id, inbox) = (&a.client, &key_id, &inbox);
         async move {
-            let follow = json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{mallory_id}#follows/{n}"),
-                "type": "Follow",
-                "actor": mallory_id,
-                "object": format!("{}/users/alice", inbox.origin().ascii_serialization()),
-            });
-            let body = serde_json::to_vec(&follow).unwrap();
-            let key = knooppunt_federation::keys::private_key_from_pem(&pem).unwrap();
-            let headers =
-                knooppunt_federation::signatures::sign("POST", &inbox, Some(&body), &key_id, &key)
-                    .unwrap();
-            let mut request = client
-                .post(inbox.clone())
-                .header("content-type", "application/activity+json");
-            for (name, value) in headers {
-                request = request.header(name, value);
-            }
-            request.body(body).send().await.unwrap().status().as_u16()
+            signed_post_as(client, key_id, &pem, inbox, &follow)
+                .await
+                .status()
+                .as_u16()
         }
     };
 
@@ -447,11 +435,7 @@ async fn forged_requests_do_not_use_up_a_servers_share_or_make_us_fetch_it_again
 /// arrived, so every note ends with its last correction.
 #[tokio::test]
 async fn a_burst_from_many_actors_keeps_each_actors_order() {
-    let mut list = TestInstance::start_many(2).await;
-    let b = list.pop().unwrap();
-    let a = list.pop().unwrap();
-    a.create_person("alice", PW).await;
-    let alice = ApiClient::login(&a, "alice", PW).await;
+    let (a, b, alice) = alice_and_bob().await;
     let public = "https://www.w3.org/ns/activitystreams#Public";
     let actors: Vec<String> = (0..6).map(|n| format!("buur{n}")).collect();
     for name in &actors {

@@ -203,7 +203,7 @@ pub async fn run(state: AppState) {
                     if let Err(e) = processed {
                         tracing::info!(activity_id = %d.id, actor = %d.sender.ap_id, error = %e, status = e.status().as_u16(), "deferred activity refused");
                     }
-                    state.federation.backlog.finished(d.bytes);
+                    backlog.finished(d.bytes);
                 }
             });
             lane

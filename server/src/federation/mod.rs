@@ -103,7 +103,8 @@ impl InboxLimiter {
         };
         match windows.get(host) {
             Some((start, n)) if *n >= self.per_minute && now.duration_since(*start) < WINDOW => {
-                Err(60u64
+                Err(WINDOW
+                    .as_secs()
                     .saturating_sub(now.duration_since(*start).as_secs())
                     .max(1))
             }
