@@ -53,16 +53,36 @@ pub enum StartError {
 /// An instance ready to serve: connected, migrated, bootstrapped.
 pub struct Instance {
     state: AppState,
+    /// On SQLite, the lock that makes this the one process serving the file.
+    _owner: Option<std::fs::File>,
 }
+
+/// How long a stopping server waits for its deliveries in progress: they
+/// end within the send timeout.
+const WORKER_STOP: Duration = Duration::from_secs(crate::federation::SEND_TIMEOUT_SECS + 5);
 
 impl Instance {
     /// Connects to the database, applies pending migrations and creates the
     /// instance's own actors on first start.
     pub async fn open(config: Config) -> Result<Self, StartError> {
         let db = db::connect(&config).await?;
+        let owner = db::sqlite_file(&config)
+            .map(|path| db::own_sqlite_file(&path))
+            .transpose()?;
         db::migrate(&db).await?;
         bootstrap(&db, &config).await?;
-        Self::with_db(db, config).await
+        if owner.is_some() {
+            // No other process can be sending these: a crash left them.
+            let released = crate::federation::outbox::release_leases(&db, None)
+                .await
+                .map_err(|e| StartError::Federation(e.to_string()))?;
+            if released > 0 {
+                tracing::info!(deliveries = released, "claimed before a crash; due again");
+            }
+        }
+        let mut instance = Self::with_db(db, config).await?;
+        instance._owner = owner;
+        Ok(instance)
     }
 
     /// An instance on a connected, migrated and bootstrapped database (also
@@ -94,6 +114,7 @@ impl Instance {
                 sqlite_file,
                 federation,
             },
+            _owner: None,
         })
     }
 
@@ -128,14 +149,25 @@ impl Instance {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = self.router();
-        let worker = tokio::spawn(crate::federation::outbox::run_worker(self.state.clone()));
+        let (stop_worker, stop) = tokio::sync::watch::channel(false);
+        let mut worker = tokio::spawn(crate::federation::outbox::run_worker(
+            self.state.clone(),
+            stop,
+        ));
         let backlog = tokio::spawn(crate::federation::backlog::run(self.state.clone()));
         let result = axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
             .await;
-        // Deliveries in flight are recorded as pending again by their lease
-        // timing out; activities not yet processed stay so in the journal.
-        worker.abort();
+        // The worker hands back what it has not sent and finishes its sends;
+        // one that does not in time leaves them to their leases. Activities
+        // not yet processed stay so in the journal.
+        let _ = stop_worker.send(true);
+        if tokio::time::timeout(WORKER_STOP, &mut worker)
+            .await
+            .is_err()
+        {
+            worker.abort();
+        }
         backlog.abort();
         self.state.db.close_by_ref().await.ok();
         result

@@ -1,6 +1,6 @@
 //! Connecting to SQLite or PostgreSQL, applying migrations, checking health.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use knooppunt_migrations::{Migrator, MigratorTrait};
@@ -24,6 +24,13 @@ pub enum DbError {
     Status(DbErr),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    #[error("another `knooppunt serve` is using {0}: one process serves a SQLite database")]
+    Taken(PathBuf),
+    #[error("cannot lock {path}: {error}")]
+    Lock {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 /// Opens a connection pool. SQLite runs in WAL mode with foreign keys on and a
@@ -105,6 +112,31 @@ pub fn sqlite_file(config: &Config) -> Option<PathBuf> {
         return None;
     }
     Some(PathBuf::from(path))
+}
+
+/// Claims a SQLite database for one serving process, for as long as the
+/// returned file stays open. The lock is a file of its own next to the
+/// database: closing any other descriptor of the database file would drop
+/// SQLite's own locks on it.
+pub fn own_sqlite_file(path: &Path) -> Result<std::fs::File, DbError> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".serve-lock");
+    let lock_path = PathBuf::from(lock_path);
+    let lock_error = |error| DbError::Lock {
+        path: lock_path.clone(),
+        error,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(lock_error)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(DbError::Taken(path.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(lock_error(e)),
+    }
 }
 
 /// Whether the database answers. A removed SQLite file counts as down: open

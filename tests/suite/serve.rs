@@ -56,6 +56,20 @@ async fn data_survives_a_restart_and_sigterm_stops_cleanly() {
         1,
         "the running server sees the new person"
     );
+    if let Some(file) = db.sqlite_file() {
+        // One process serves a SQLite file: a second would share its outbox.
+        let second = format!("127.0.0.1:{}", free_port());
+        let out = cmd(&["serve"]).env("KNOOPPUNT_HTTP__LISTEN", &second).run();
+        assert_eq!(out.code, Some(1), "{out:?}");
+        assert!(
+            out.stderr.contains(&format!(
+                "another `knooppunt serve` is using {}",
+                file.display()
+            )),
+            "{}",
+            out.stderr
+        );
+    }
     let stopped = server.terminate();
     assert_eq!(stopped.code, Some(0), "{stopped:?}");
     assert!(stopped.stderr.contains("stopped"), "{}", stopped.stderr);

@@ -48,7 +48,7 @@ pub struct Federation {
     pub answered: std::sync::Mutex<std::collections::BTreeSet<String>>,
     /// Deliveries sent successfully and not yet marked so: written in one
     /// statement per group rather than one per delivery.
-    pub delivered: std::sync::Mutex<Vec<i64>>,
+    pub delivered: outbox::Unmarked,
     /// Remote actors whose keys signed recent requests, by actor id: a burst
     /// from one server is checked without a query per request. Dropped when
     /// the actor is updated or deleted here; other processes' copies live at
@@ -169,7 +169,7 @@ impl Federation {
             prepared: std::sync::Mutex::new(std::collections::HashMap::new()),
             healthy_hosts: std::sync::Mutex::new(std::collections::HashSet::new()),
             answered: std::sync::Mutex::new(std::collections::BTreeSet::new()),
-            delivered: std::sync::Mutex::new(Vec::new()),
+            delivered: outbox::Unmarked::default(),
             signers: moka::future::Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(SIGNER_CACHE_SECS))

@@ -4,6 +4,7 @@
 //! exponential backoff. Nothing lives only in memory.
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
@@ -529,18 +530,12 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
     if let Outcome::Delivered = outcome {
         // Successes are marked in groups; until then the lease keeps the
         // delivery from being sent again, and later ones to the same inbox
-        // wait. A group is half a worker's worth, so a crash sends again at
-        // most about as many as were in flight.
+        // wait. A group is half a worker's worth. A task whose success makes
+        // a full group waits for it to be written before sending again, so a
+        // crash sends again at most the sends in progress plus one group.
         let group = (state.config.federation.delivery_concurrency / 2).clamp(1, 64);
-        let full = match state.federation.delivered.lock() {
-            Ok(mut pending) => {
-                pending.push(d.id);
-                pending.len() >= group
-            }
-            Err(_) => true,
-        };
-        if full {
-            flush_delivered(state).await?;
+        if state.federation.delivered.push(d.id) >= group {
+            write_delivered(state, group).await?;
         }
         return Ok(());
     }
@@ -582,35 +577,80 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
     Ok(())
 }
 
-/// Marks the deliveries sent since the last flush as delivered, in one
+/// Successful deliveries not yet marked so in the database.
+#[derive(Default)]
+pub struct Unmarked {
+    /// Waiting for the next write.
+    ids: std::sync::Mutex<Vec<i64>>,
+    /// In the write under way.
+    writing: AtomicUsize,
+    /// One write at a time: tasks waiting for a full group queue here
+    /// instead of each starting a write of its own.
+    turn: tokio::sync::Mutex<()>,
+}
+
+impl Unmarked {
+    /// Holders only push and take ids, so one that panicked left the list
+    /// consistent: go on with it.
+    fn ids(&self) -> std::sync::MutexGuard<'_, Vec<i64>> {
+        self.ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds a success; returns how many are unmarked now.
+    fn push(&self, id: i64) -> usize {
+        let mut ids = self.ids();
+        ids.push(id);
+        ids.len() + self.writing.load(Ordering::Relaxed)
+    }
+
+    fn waiting(&self) -> usize {
+        self.ids().len()
+    }
+
+    // `writing` changes only under the `ids` lock, so a count never falls
+    // between the two.
+    fn take(&self) -> Vec<i64> {
+        let mut ids = self.ids();
+        self.writing.store(ids.len(), Ordering::Relaxed);
+        std::mem::take(&mut *ids)
+    }
+
+    /// Ends a write; ids not written wait for the next one, rather than
+    /// their deliveries being sent again.
+    fn written(&self, failed: Vec<i64>) {
+        let mut ids = self.ids();
+        ids.extend(failed);
+        self.writing.store(0, Ordering::Relaxed);
+    }
+}
+
+/// Marks the deliveries sent since the last write as delivered, in one
 /// statement, after the hosts that answered for the first time are marked so.
 pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
-    // Both taken at once, before any write: deliveries finishing meanwhile
-    // start the next group rather than a flush of their own each.
-    let (answered, ids): (Vec<String>, Vec<i64>) = {
-        let answered = match state.federation.answered.lock() {
-            Ok(mut hosts) => std::mem::take(&mut *hosts).into_iter().collect(),
-            Err(_) => vec![],
-        };
-        let ids = match state.federation.delivered.lock() {
-            Ok(mut pending) => std::mem::take(&mut *pending),
-            Err(_) => vec![],
-        };
-        (answered, ids)
+    write_delivered(state, 0).await
+}
+
+/// [`flush_delivered`], if at least `at_least` successes are still unmarked
+/// once it is this caller's turn (a write before it may have taken them).
+async fn write_delivered(state: &AppState, at_least: usize) -> Result<(), AppError> {
+    let unmarked = &state.federation.delivered;
+    let _turn = unmarked.turn.lock().await;
+    if at_least > 0 && unmarked.waiting() < at_least {
+        return Ok(());
+    }
+    let answered: Vec<String> = match state.federation.answered.lock() {
+        Ok(mut hosts) => std::mem::take(&mut *hosts).into_iter().collect(),
+        Err(_) => vec![],
     };
-    // Put back what was not written, for the next flush, rather than send
-    // those deliveries again.
-    let put_back = |answered: Vec<String>, ids: Vec<i64>| {
-        if let Ok(mut hosts) = state.federation.answered.lock() {
-            hosts.extend(answered);
-        }
-        if let Ok(mut pending) = state.federation.delivered.lock() {
-            pending.extend(ids);
-        }
-    };
+    let ids = unmarked.take();
     if !answered.is_empty() {
         if let Err(e) = mark_answering(state, &answered).await {
-            put_back(answered, ids);
+            if let Ok(mut hosts) = state.federation.answered.lock() {
+                hosts.extend(answered);
+            }
+            unmarked.written(ids);
             return Err(e);
         }
         if let Ok(mut healthy) = state.federation.healthy_hosts.lock() {
@@ -618,6 +658,7 @@ pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
         }
     }
     if ids.is_empty() {
+        unmarked.written(vec![]);
         return Ok(());
     }
     let result = delivery::Entity::update_many()
@@ -638,11 +679,16 @@ pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
         .filter(delivery::Column::Id.is_in(ids.clone()))
         .exec(&state.db)
         .await;
-    if let Err(e) = result {
-        put_back(vec![], ids);
-        return Err(e.into());
+    match result {
+        Ok(_) => {
+            unmarked.written(vec![]);
+            Ok(())
+        }
+        Err(e) => {
+            unmarked.written(ids);
+            Err(e.into())
+        }
     }
-    Ok(())
 }
 
 /// Deletes deliveries that were delivered or given up, and received
@@ -768,10 +814,14 @@ fn lock_dispatch(dispatch: &std::sync::Mutex<Dispatch>) -> std::sync::MutexGuard
 /// The background worker of a `serve` process: keeps up to three times
 /// `delivery_concurrency` deliveries claimed (a third sending, the rest
 /// waiting their turn in memory), claims again once fewer than a third could
-/// start, and otherwise sleeps until rung or for a second. Claimed but not
-/// yet sent deliveries are not lost in a crash: their leases run out and
-/// they are claimed again.
-pub async fn run_worker(state: AppState) {
+/// start, and otherwise sleeps until rung or for a second.
+///
+/// Once `stop` turns true (or its sender is gone) it hands back what it holds
+/// but has not started, lets the sends in progress finish and marks them, so
+/// a restart sends the rest at once. Claimed but not yet sent deliveries are
+/// not lost in a crash either: their leases run out (on SQLite, the next
+/// start releases them) and they are claimed again.
+pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     use std::sync::{Arc, Mutex};
     use tokio::sync::{Notify, Semaphore};
 
@@ -816,7 +866,9 @@ pub async fn run_worker(state: AppState) {
             start(d, permit);
         }
     };
-    loop {
+    let stopping =
+        |stop: &tokio::sync::watch::Receiver<bool>| *stop.borrow() || stop.has_changed().is_err();
+    while !stopping(&stop) {
         start_held();
         if tokio::time::Instant::now() >= next_sweep {
             if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
@@ -841,6 +893,7 @@ pub async fn run_worker(state: AppState) {
             tokio::select! {
                 () = finished.notified() => {},
                 () = tokio::time::sleep(StdDuration::from_secs(1)) => {},
+                _ = stop.changed() => {},
             }
             continue;
         };
@@ -873,10 +926,56 @@ pub async fn run_worker(state: AppState) {
                 () = state.federation.outbox_bell.notified() => {},
                 () = finished.notified() => {},
                 () = tokio::time::sleep(StdDuration::from_secs(1)) => {},
+                _ = stop.changed() => continue,
             }
             tokio::time::sleep_until(claimed_at + CLAIM_PAUSE).await;
         }
     }
+    // Stopping. Tasks find nothing more to start once `held` is empty.
+    let held: Vec<i64> = std::mem::take(&mut lock_dispatch(&dispatch).held)
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    match release_leases(&state.db, Some(held)).await {
+        Ok(n) if n > 0 => tracing::info!(deliveries = n, "handed back unsent deliveries"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "handing back unsent deliveries"),
+    }
+    let all = u32::try_from(concurrency).unwrap_or(u32::MAX);
+    let wait = StdDuration::from_secs(super::SEND_TIMEOUT_SECS + 2);
+    if tokio::time::timeout(wait, slots.acquire_many(all))
+        .await
+        .is_err()
+    {
+        tracing::warn!("sends still in progress at shutdown; their leases will run out");
+    }
+    if let Err(e) = flush_delivered(&state).await {
+        tracing::error!(error = %e, "marking deliveries delivered");
+    }
+}
+
+/// Makes claimed deliveries due again without waiting for their leases:
+/// those given (held but not sent by a stopping worker), or all of them
+/// (at the start of the one process that serves a SQLite database, when any
+/// lease left is a crashed process's). Returns how many.
+pub async fn release_leases(
+    db: &impl ConnectionTrait,
+    ids: Option<Vec<i64>>,
+) -> Result<u64, sea_orm::DbErr> {
+    if ids.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(0);
+    }
+    let mut update = delivery::Entity::update_many()
+        .col_expr(
+            delivery::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(delivery::Column::State.eq("pending"))
+        .filter(delivery::Column::LockedUntil.is_not_null());
+    if let Some(ids) = ids {
+        update = update.filter(delivery::Column::Id.is_in(ids));
+    }
+    Ok(update.exec(db).await?.rows_affected)
 }
 
 /// Processes what the inbox left for later and sends until nothing can be
