@@ -13,6 +13,7 @@ mod m20261123_000007_actor_deletion;
 mod m20261124_000008_plans;
 mod m20261124_000009_events;
 mod m20261130_000010_pending_order;
+mod m20261130_000011_delivery_claimant;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_plans::Migration),
             Box::new(m20261124_000009_events::Migration),
             Box::new(m20261130_000010_pending_order::Migration),
+            Box::new(m20261130_000011_delivery_claimant::Migration),
         ]
     }
 }

@@ -54,7 +54,7 @@ pub enum StartError {
 pub struct Instance {
     state: AppState,
     /// On SQLite, the lock that makes this the one process serving the file.
-    _owner: Option<std::fs::File>,
+    sqlite_owner: Option<std::fs::File>,
 }
 
 /// How long a stopping server waits for its deliveries in progress: they
@@ -71,18 +71,30 @@ impl Instance {
             .transpose()?;
         db::migrate(&db).await?;
         bootstrap(&db, &config).await?;
-        if owner.is_some() {
-            // No other process can be sending these: a crash left them.
-            let released = crate::federation::outbox::release_leases(&db, None)
-                .await
-                .map_err(|e| StartError::Federation(e.to_string()))?;
+        let mut instance = Self::with_db(db, config).await?;
+        instance.sqlite_owner = owner;
+        instance
+            .release_crashed_claims()
+            .await
+            .map_err(|e| StartError::Federation(format!("outbox: {e}")))?;
+        Ok(instance)
+    }
+
+    /// Deliveries a crashed process had claimed are due again at once: on
+    /// SQLite all of them (this is the one process serving the file), on
+    /// PostgreSQL those of processes whose connection is gone.
+    async fn release_crashed_claims(&self) -> Result<(), sea_orm::DbErr> {
+        use crate::federation::outbox;
+        let db = &self.state.db;
+        if self.sqlite_owner.is_some() {
+            let released = outbox::release_leases(db, None).await?;
             if released > 0 {
                 tracing::info!(deliveries = released, "claimed before a crash; due again");
             }
         }
-        let mut instance = Self::with_db(db, config).await?;
-        instance._owner = owner;
-        Ok(instance)
+        self.state.federation.claimant.ensure(db).await?;
+        outbox::release_orphaned(db).await?;
+        Ok(())
     }
 
     /// An instance on a connected, migrated and bootstrapped database (also
@@ -114,7 +126,7 @@ impl Instance {
                 sqlite_file,
                 federation,
             },
-            _owner: None,
+            sqlite_owner: None,
         })
     }
 

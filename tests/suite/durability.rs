@@ -309,14 +309,13 @@ async fn killing_the_sender_mid_fanout_loses_nothing() {
         "  restarted; drained {took:?} after the restart ({:?} in all): {queue:?}",
         restarted_at.elapsed() + kill_at
     );
-    if Engine::current() == Engine::Sqlite {
-        // The one process serving a SQLite file releases a crashed one's
-        // leases at start instead of waiting them out.
-        assert!(
-            took < SHORTEST_LEASE,
-            "the restart waited out the crashed process's leases: {took:?}"
-        );
-    }
+    // The restarted process releases the crashed one's claims at start
+    // (SQLite: it serves the file alone; PostgreSQL: the crashed process's
+    // connection is gone) instead of waiting out their leases.
+    assert!(
+        took < SHORTEST_LEASE,
+        "the restart waited out the crashed process's leases: {took:?}"
+    );
 
     let arrivals = bench.sink.arrivals();
     let activity = the_create_of(&arrivals, &uri);
@@ -811,4 +810,143 @@ async fn killing_the_receiver_with_a_backlog_loses_nothing() {
     drop(server);
     sender.stop().await;
     bench.finish().await;
+}
+
+/// The backend pid of a PostgreSQL connection, and a wait for it to be gone.
+async fn backend_pid(conn: &mut sea_orm::sqlx::PgConnection) -> i32 {
+    sea_orm::sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(conn)
+        .await
+        .expect("pid")
+}
+
+async fn wait_backend_gone(db: &DatabaseConnection, pid: i32) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let started = Instant::now();
+    loop {
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1",
+                [pid.into()],
+            ))
+            .await
+            .expect("pg_stat_activity")
+            .expect("a row");
+        if row.try_get::<i64>("", "n").expect("n") == 0 {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "backend {pid} still there"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_of_a_gone_process_are_released_and_a_broken_claim_connection_is_replaced() {
+    use knooppunt::federation::entity::{activity, delivery};
+    use sea_orm::sqlx::Connection;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    if Engine::current() != Engine::Postgres {
+        println!("  claims_of_a_gone_process…: PostgreSQL only; skipped");
+        return;
+    }
+    let instance = knooppunt_tests::TestInstance::start().await;
+    let db = &instance.state.db;
+    let actor = knooppunt::actors::entity::Entity::find()
+        .one(db)
+        .await
+        .expect("actors")
+        .expect("the instance actor");
+    let now = chrono::Utc::now();
+    let activity = activity::ActiveModel {
+        ap_id: Set(format!("{}/activities/claims-test", instance.base_url)),
+        actor_id: Set(actor.id),
+        kind: Set("Create".into()),
+        object_ap_id: Set(None),
+        body: Set("{}".into()),
+        public: Set(true),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("activity");
+    // Claimed, not due again for an hour: the worker leaves them alone.
+    let later = now + chrono::Duration::hours(1);
+    let claimed = |inbox: &str, by: i32| delivery::ActiveModel {
+        activity_id: Set(activity.id),
+        inbox_url: Set(format!("http://{inbox}/inbox")),
+        host: Set(inbox.to_string()),
+        state: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(later),
+        locked_until: Set(Some(later)),
+        claimed_by: Set(Some(by)),
+        last_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+
+    // Another process: its own connection, then gone.
+    let mut other = sea_orm::sqlx::PgConnection::connect(&instance.db.url)
+        .await
+        .expect("connect");
+    let other_pid = backend_pid(&mut other).await;
+    let ours = instance
+        .state
+        .federation
+        .claimant
+        .id()
+        .expect("a serving process on PostgreSQL has a claim id");
+    let theirs = claimed("gone.example", other_pid)
+        .insert(db)
+        .await
+        .expect("delivery");
+    let mine = claimed("live.example", ours)
+        .insert(db)
+        .await
+        .expect("delivery");
+    other.close().await.expect("close");
+    wait_backend_gone(db, other_pid).await;
+    let released = outbox::release_orphaned(db).await.expect("release");
+    assert_eq!(released, 1, "only the gone process's claim");
+    let get = |id: i64| async move {
+        delivery::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .expect("delivery")
+            .expect("still there")
+    };
+    assert_eq!(get(theirs.id).await.locked_until, None);
+    assert!(get(mine.id).await.locked_until.is_some(), "ours kept");
+
+    // Our own connection breaks (as when PostgreSQL restarts): the claims
+    // move to the new one and stay ours.
+    let mut admin = sea_orm::sqlx::PgConnection::connect(&instance.db.url)
+        .await
+        .expect("connect");
+    sea_orm::sqlx::query("SELECT pg_terminate_backend($1)")
+        .bind(ours)
+        .execute(&mut admin)
+        .await
+        .expect("terminate");
+    wait_backend_gone(db, ours).await;
+    instance
+        .state
+        .federation
+        .claimant
+        .ensure(db)
+        .await
+        .expect("a new connection");
+    let renewed = instance.state.federation.claimant.id().expect("an id");
+    assert_ne!(renewed, ours);
+    let again = get(mine.id).await;
+    assert_eq!(again.claimed_by, Some(renewed));
+    assert_eq!(outbox::release_orphaned(db).await.expect("release"), 0);
+    assert!(get(mine.id).await.locked_until.is_some(), "ours kept");
+    admin.close().await.ok();
 }

@@ -43,6 +43,10 @@ pub mod delivery {
         pub next_attempt_at: DateTimeUtc,
         /// A worker holds the delivery until then.
         pub locked_until: Option<DateTimeUtc>,
+        /// On PostgreSQL, the claiming process's [`Claimant`] id.
+        ///
+        /// [`Claimant`]: crate::federation::outbox::Claimant
+        pub claimed_by: Option<i32>,
         pub last_error: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,

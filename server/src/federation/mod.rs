@@ -49,6 +49,8 @@ pub struct Federation {
     /// Deliveries sent successfully and not yet marked so: written in one
     /// statement per group rather than one per delivery.
     pub delivered: outbox::Unmarked,
+    /// What this process's claims record (PostgreSQL).
+    pub claimant: outbox::Claimant,
     /// Remote actors whose keys signed recent requests, by actor id: a burst
     /// from one server is checked without a query per request. Dropped when
     /// the actor is updated or deleted here; other processes' copies live at
@@ -170,6 +172,7 @@ impl Federation {
             healthy_hosts: std::sync::Mutex::new(std::collections::HashSet::new()),
             answered: std::sync::Mutex::new(std::collections::BTreeSet::new()),
             delivered: outbox::Unmarked::default(),
+            claimant: outbox::Claimant::default(),
             signers: moka::future::Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(SIGNER_CACHE_SECS))

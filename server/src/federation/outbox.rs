@@ -11,8 +11,9 @@ use chrono::{Duration, Utc};
 use futures_util::StreamExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::Value;
 
@@ -160,6 +161,7 @@ async fn claim(
         .to_owned();
     let mut claimed = delivery::Entity::update_many()
         .col_expr(D::LockedUntil, Expr::value(Some(lease)))
+        .col_expr(D::ClaimedBy, Expr::value(state.federation.claimant.id()))
         .filter(D::Id.in_subquery(due))
         .filter(free(None))
         .exec_with_returning(&state.db)
@@ -577,6 +579,96 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
     Ok(())
 }
 
+/// Who claims deliveries, on PostgreSQL: the backend process id of a
+/// connection this process keeps open for its life. While the process runs,
+/// that backend is in `pg_stat_activity`; once it has crashed, its claims are
+/// released by the next process to start or by any live one within
+/// [`ORPHAN_SWEEP`], instead of waiting out their leases. A reused pid only
+/// makes a dead process's claims wait for their leases after all. On SQLite
+/// the one serving process releases every lease at start instead.
+#[derive(Default)]
+pub struct Claimant {
+    conn: tokio::sync::Mutex<Option<sea_orm::sqlx::PgConnection>>,
+    /// 0 until connected (and on SQLite).
+    pid: std::sync::atomic::AtomicI32,
+}
+
+/// How often a live process releases the claims of crashed ones.
+pub const ORPHAN_SWEEP: StdDuration = StdDuration::from_secs(30);
+
+impl Claimant {
+    /// What claims record: `None` on SQLite.
+    pub fn id(&self) -> Option<i32> {
+        Some(self.pid.load(Ordering::Relaxed)).filter(|pid| *pid != 0)
+    }
+
+    /// On PostgreSQL, makes sure the identifying connection is open: opens it
+    /// the first time, and again after it broke (the database restarted),
+    /// moving this process's claims to the new id so they are not taken for
+    /// a crashed process's.
+    pub async fn ensure(&self, db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+        use sea_orm::sqlx::Connection;
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(());
+        }
+        let mut conn = self.conn.lock().await;
+        if let Some(c) = conn.as_mut() {
+            if c.ping().await.is_ok() {
+                return Ok(());
+            }
+            tracing::warn!("the connection that marks our claims broke; opening another");
+        }
+        *conn = None;
+        let sqlx_err = |e: sea_orm::sqlx::Error| sea_orm::DbErr::Custom(e.to_string());
+        // Taken out of the pool for good; the pool opens a replacement.
+        let mut fresh = db
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .map_err(sqlx_err)?
+            .detach();
+        let pid: i32 = sea_orm::sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut fresh)
+            .await
+            .map_err(sqlx_err)?;
+        let old = self.pid.swap(pid, Ordering::Relaxed);
+        if old != 0 {
+            delivery::Entity::update_many()
+                .col_expr(delivery::Column::ClaimedBy, Expr::value(pid))
+                .filter(delivery::Column::ClaimedBy.eq(old))
+                .filter(delivery::Column::State.eq("pending"))
+                .exec(db)
+                .await?;
+        }
+        *conn = Some(fresh);
+        Ok(())
+    }
+}
+
+/// On PostgreSQL, releases the claims of processes whose identifying
+/// connection is gone (see [`Claimant`]). Returns how many.
+pub async fn release_orphaned(db: &DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(0);
+    }
+    let released = db
+        .execute_unprepared(
+            "UPDATE deliveries SET locked_until = NULL, claimed_by = NULL \
+             WHERE state = 'pending' AND claimed_by IS NOT NULL AND locked_until IS NOT NULL \
+             AND claimed_by NOT IN \
+               (SELECT pid FROM pg_stat_activity WHERE datname = current_database())",
+        )
+        .await?
+        .rows_affected();
+    if released > 0 {
+        tracing::info!(
+            deliveries = released,
+            "released the claims of a crashed process"
+        );
+    }
+    Ok(released)
+}
+
 /// Successful deliveries not yet marked so in the database.
 #[derive(Default)]
 pub struct Unmarked {
@@ -835,6 +927,9 @@ pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<
     let low_water = concurrency;
     let mut next_sweep = tokio::time::Instant::now();
     let mut next_prune = tokio::time::Instant::now();
+    // Done by `Instance::open` too; once more soon after, for a crashed
+    // process whose connection PostgreSQL had not yet seen close.
+    let mut next_orphan_sweep = tokio::time::Instant::now() + StdDuration::from_secs(5);
     let start = |d: delivery::Model, permit: tokio::sync::OwnedSemaphorePermit| {
         let (state, dispatch, finished) = (state.clone(), dispatch.clone(), finished.clone());
         tokio::spawn(async move {
@@ -875,6 +970,15 @@ pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<
                 tracing::error!(error = %e, "announcing ended polls");
             }
             next_sweep = tokio::time::Instant::now() + StdDuration::from_secs(5);
+        }
+        if tokio::time::Instant::now() >= next_orphan_sweep {
+            let claimant = &state.federation.claimant;
+            if let Err(e) = claimant.ensure(&state.db).await {
+                tracing::error!(error = %e, "keeping the connection that marks our claims");
+            } else if let Err(e) = release_orphaned(&state.db).await {
+                tracing::error!(error = %e, "releasing the claims of crashed processes");
+            }
+            next_orphan_sweep = tokio::time::Instant::now() + ORPHAN_SWEEP;
         }
         if tokio::time::Instant::now() >= next_prune {
             if let Err(e) = prune_finished(&state).await {
