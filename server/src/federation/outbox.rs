@@ -159,10 +159,19 @@ async fn claim(
         .order_by((d, D::Id), Order::Asc)
         .limit(limit)
         .to_owned();
+    let chosen = if state.db.get_database_backend() == DbBackend::Postgres {
+        // As `IN (subquery)`, PostgreSQL planned a semi-join that scanned
+        // the subquery's result once per pending row whenever the table's
+        // statistics lagged (a fan-out just inserted): 20-50 ms per claim.
+        // An array is computed once; rows are then fetched by primary key.
+        Expr::cust_with_exprs("$1 = ANY(ARRAY($2))", [Expr::col(D::Id), Expr::from(due)])
+    } else {
+        Expr::col(D::Id).in_subquery(due)
+    };
     let mut claimed = delivery::Entity::update_many()
         .col_expr(D::LockedUntil, Expr::value(Some(lease)))
         .col_expr(D::ClaimedBy, Expr::value(state.federation.claimant.id()))
-        .filter(D::Id.in_subquery(due))
+        .filter(chosen)
         .filter(free(None))
         .exec_with_returning(&state.db)
         .await?;
@@ -355,25 +364,22 @@ async fn mark_failing(state: &AppState, host: &str) -> Result<(), AppError> {
     let dead_after =
         Duration::hours(i64::try_from(state.config.federation.dead_after_hours).unwrap_or(72));
     let Some(r) = row else {
-        let inserted = instance::ActiveModel {
+        // A concurrent failure to the same host may insert it first; an
+        // insert that then errors would only fill the database's log.
+        instance::Entity::insert(instance::ActiveModel {
             host: Set(host.to_string()),
             failing_since: Set(Some(now)),
             last_success_at: Set(None),
             dead: Set(false),
-        }
-        .insert(&state.db)
-        .await;
-        return match inserted {
-            Err(e)
-                if !matches!(
-                    e.sql_err(),
-                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                ) =>
-            {
-                Err(e.into())
-            }
-            _ => Ok(()),
-        };
+        })
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(instance::Column::Host)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&state.db)
+        .await?;
+        return Ok(());
     };
     let since = r.failing_since.unwrap_or(now);
     let dead = now - since >= dead_after;
