@@ -144,6 +144,43 @@ impl ApiClient {
     }
 }
 
+const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+/// A public note by `actor` at `{actor}/statuses/{slug}`, with `text` as its
+/// one paragraph: what a peer's post looks like to our inbox.
+pub fn public_note(actor: &str, slug: &str, text: &str) -> Value {
+    json!({
+        "id": format!("{actor}/statuses/{slug}"),
+        "type": "Note",
+        "attributedTo": actor,
+        "to": [PUBLIC],
+        "published": "2026-11-30T10:00:00Z",
+        "content": format!("<p>{text}</p>"),
+    })
+}
+
+/// `object` in a public activity of `kind` (Create, Update, …) by `actor`.
+pub fn public_activity(kind: &str, id: &str, actor: &str, object: Value) -> Value {
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": id,
+        "type": kind,
+        "actor": actor,
+        "to": [PUBLIC],
+        "object": object,
+    })
+}
+
+/// The `Create` of [`public_note`], with the id `{note}/activity`.
+pub fn public_note_create(actor: &str, slug: &str, text: &str) -> Value {
+    public_activity(
+        "Create",
+        &format!("{actor}/statuses/{slug}/activity"),
+        actor,
+        public_note(actor, slug, text),
+    )
+}
+
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -145,6 +145,19 @@ impl Bench {
         }
     }
 
+    /// Waits until the sink has had `n` requests, at most 30 s after
+    /// `started` (finely: a fan-out is quick).
+    async fn wait_requests(&self, n: usize, started: Instant) {
+        while self.sink.raw_count() < n {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "only {} of {n} deliveries within 30 s",
+                self.sink.raw_count()
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Waits until every follower `wanted` accepts has an activity about `uri`.
     async fn wait_received(
         &self,
@@ -269,16 +282,8 @@ async fn killing_the_sender_mid_fanout_loses_nothing() {
 
     let started = Instant::now();
     let uri = post_status(&bench.http, &base, &token, "Straatfeest zaterdag!").await;
-    // Kill once part of the fan-out has arrived (finer polling: it is quick).
-    let threshold = FOLLOWERS / 2;
-    while bench.sink.raw_count() < threshold {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "only {} of {FOLLOWERS} deliveries within 30 s",
-            bench.sink.raw_count()
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    // Kill once part of the fan-out has arrived.
+    bench.wait_requests(FOLLOWERS / 2, started).await;
     let in_flight_at_kill = bench.sink.in_flight();
     let killed = server.kill();
     let kill_at = started.elapsed();
@@ -382,13 +387,7 @@ async fn a_stopped_sender_finishes_its_sends_and_hands_back_the_rest() {
     let token = login(&bench.http, &base).await;
     let started = Instant::now();
     let uri = post_status(&bench.http, &base, &token, "Buurtvergadering dinsdag").await;
-    while bench.sink.raw_count() < FOLLOWERS / 4 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "fan-out stalled"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    bench.wait_requests(FOLLOWERS / 4, started).await;
     let stopped = server.terminate();
     assert_eq!(stopped.code, Some(0), "{}", stopped.stderr);
     let received = bench.sink.distinct().len();
@@ -753,20 +752,11 @@ async fn killing_the_receiver_with_a_backlog_loses_nothing() {
     let inbox = server.url("/inbox");
     let creates: Vec<Value> = (0..BURST)
         .map(|n| {
-            json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{prefix}{n}/activity"),
-                "type": "Create",
-                "actor": bob_id,
-                "to": ["https://www.w3.org/ns/activitystreams#Public"],
-                "object": {
-                    "id": format!("{prefix}{n}"),
-                    "type": "Note",
-                    "attributedTo": bob_id,
-                    "to": ["https://www.w3.org/ns/activitystreams#Public"],
-                    "content": format!("<p>Bericht {n}</p>"),
-                },
-            })
+            knooppunt_tests::api::public_note_create(
+                &bob_id,
+                &format!("burst-{n}"),
+                &format!("Bericht {n}"),
+            )
         })
         .collect();
     let codes = futures_util::future::join_all(creates.iter().map(|c| async {

@@ -1,7 +1,9 @@
 //! The inbox under pressure: per-instance rate limits and activities that were
 //! received but not processed before a crash.
 
-use knooppunt_tests::api::{signed_post, signed_post_as};
+use knooppunt_tests::api::{
+    public_activity, public_note, public_note_create, signed_post, signed_post_as,
+};
 use knooppunt_tests::{ApiClient, TestInstance};
 use serde_json::{Value, json};
 
@@ -133,27 +135,9 @@ async fn a_burst_is_answered_at_once_and_processed_after_in_order() {
         .ok_post("/api/v1/statuses", json!({ "status": "Van alice" }))
         .await;
     let bob_id = format!("{}/users/bob", b.base_url);
-    let public = "https://www.w3.org/ns/activitystreams#Public";
-    let note = |n: &str, text: &str| {
-        json!({
-            "id": format!("{bob_id}/statuses/burst-{n}"),
-            "type": "Note",
-            "attributedTo": bob_id,
-            "to": [public],
-            "published": "2026-11-24T10:00:00Z",
-            "content": format!("<p>{text}</p>"),
-        })
-    };
-    let activity = |kind: &str, id: String, object: Value| {
-        json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": id,
-            "type": kind,
-            "actor": bob_id,
-            "to": [public],
-            "object": object,
-        })
-    };
+    let note = |n: &str, text: &str| public_note(&bob_id, &format!("burst-{n}"), text);
+    let activity =
+        |kind: &str, id: String, object: Value| public_activity(kind, &id, &bob_id, object);
     let inbox = a.url("/inbox");
     let burst = (0..36).map(|n| {
         let create = activity(
@@ -257,24 +241,7 @@ async fn a_key_announced_in_an_update_replaces_the_remembered_signer() {
     let (a, b, alice) = alice_and_bob().await;
     let bob_id = format!("{}/users/bob", b.base_url);
     let inbox = a.url("/inbox");
-    let public = "https://www.w3.org/ns/activitystreams#Public";
-    let create = |n: u32| {
-        json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{bob_id}/statuses/key-{n}/activity"),
-            "type": "Create",
-            "actor": bob_id,
-            "to": [public],
-            "object": {
-                "id": format!("{bob_id}/statuses/key-{n}"),
-                "type": "Note",
-                "attributedTo": bob_id,
-                "to": [public],
-                "published": "2026-11-30T10:00:00Z",
-                "content": format!("<p>Sleutel {n}</p>"),
-            },
-        })
-    };
+    let create = |n: u32| public_note_create(&bob_id, &format!("key-{n}"), &format!("Sleutel {n}"));
     // Two activities with the old key: the first fetches bob, the second is
     // verified from what is remembered.
     for n in 0..2 {
@@ -288,14 +255,7 @@ async fn a_key_announced_in_an_update_replaces_the_remembered_signer() {
     let mut doc: Value = b.get_ap(&bob_id).await.json().await.unwrap();
     doc["publicKey"]["publicKeyPem"] = json!(new_keys.public_key_pem);
     doc["name"] = json!("Bob met nieuwe sleutel");
-    let update = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{bob_id}#updates/key"),
-        "type": "Update",
-        "actor": bob_id,
-        "to": [public],
-        "object": doc,
-    });
+    let update = public_activity("Update", &format!("{bob_id}#updates/key"), &bob_id, doc);
     let r = signed_post(&b, "bob", &inbox, &update).await;
     assert_eq!(r.status().as_u16(), 202);
     a.drain().await;
@@ -436,7 +396,6 @@ async fn forged_requests_do_not_use_up_a_servers_share_or_make_us_fetch_it_again
 #[tokio::test]
 async fn a_burst_from_many_actors_keeps_each_actors_order() {
     let (a, b, alice) = alice_and_bob().await;
-    let public = "https://www.w3.org/ns/activitystreams#Public";
     let actors: Vec<String> = (0..6).map(|n| format!("buur{n}")).collect();
     for name in &actors {
         b.create_person(name, PW).await;
@@ -449,27 +408,13 @@ async fn a_burst_from_many_actors_keeps_each_actors_order() {
         async move {
             let mut codes = Vec::new();
             for (n, text) in ["Versie 1", "Versie 2", "Versie 3"].iter().enumerate() {
-                let note = json!({
-                    "id": format!("{id}/statuses/lane"),
-                    "type": "Note",
-                    "attributedTo": id,
-                    "to": [public],
-                    "published": "2026-11-30T10:00:00Z",
-                    "content": format!("<p>{text}</p>"),
-                });
                 let (kind, activity_id) = if n == 0 {
                     ("Create", format!("{id}/statuses/lane/activity"))
                 } else {
                     ("Update", format!("{id}/statuses/lane#updates/{n}"))
                 };
-                let activity = json!({
-                    "@context": "https://www.w3.org/ns/activitystreams",
-                    "id": activity_id,
-                    "type": kind,
-                    "actor": id,
-                    "to": [public],
-                    "object": note,
-                });
+                let note = public_note(&id, "lane", text);
+                let activity = public_activity(kind, &activity_id, &id, note);
                 codes.push(
                     signed_post(b, name, inbox, &activity)
                         .await
@@ -486,21 +431,7 @@ async fn a_burst_from_many_actors_keeps_each_actors_order() {
         let name = &actors[n % actors.len()];
         let id = format!("{}/users/{name}", b.base_url);
         async move {
-            let create = json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                "id": format!("{id}/statuses/fill-{n}/activity"),
-                "type": "Create",
-                "actor": id,
-                "to": [public],
-                "object": {
-                    "id": format!("{id}/statuses/fill-{n}"),
-                    "type": "Note",
-                    "attributedTo": id,
-                    "to": [public],
-                    "published": "2026-11-30T10:00:00Z",
-                    "content": format!("<p>Extra {n}</p>"),
-                },
-            });
+            let create = public_note_create(&id, &format!("fill-{n}"), &format!("Extra {n}"));
             signed_post(b, name, inbox, &create).await.status().as_u16()
         }
     });

@@ -200,11 +200,13 @@ async fn receive(
         // actor on every request; Mastodon retries a 401). Meanwhile the
         // stored key is read again: a request that raced the refetch
         // verifies with what it stored.
-        let refetched = &state.federation.refetched_keys;
-        let refetch = !refetched.contains_key(&pending.key_id);
-        if refetch {
-            refetched.insert(pending.key_id.clone(), ()).await;
-        }
+        let refetch = state
+            .federation
+            .refetched_keys
+            .entry(pending.key_id.clone())
+            .or_insert(())
+            .await
+            .is_fresh();
         signer = remote::actor_for_key(state, &pending.key_id, refetch)
             .await
             .map_err(|e| AppError::Unauthorized(format!("cannot get the signing key: {e}")))?;

@@ -4,7 +4,7 @@
 //! exponential backoff. Nothing lives only in memory.
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
@@ -657,15 +657,15 @@ pub async fn release_orphaned(db: &DatabaseConnection) -> Result<u64, sea_orm::D
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(0);
     }
-    let released = db
-        .execute_unprepared(
-            "UPDATE deliveries SET locked_until = NULL, claimed_by = NULL \
-             WHERE state = 'pending' AND claimed_by IS NOT NULL AND locked_until IS NOT NULL \
-             AND claimed_by NOT IN \
-               (SELECT pid FROM pg_stat_activity WHERE datname = current_database())",
-        )
+    let released = releasing()
+        .filter(delivery::Column::ClaimedBy.is_not_null())
+        .filter(Expr::cust(
+            "claimed_by NOT IN \
+             (SELECT pid FROM pg_stat_activity WHERE datname = current_database())",
+        ))
+        .exec(db)
         .await?
-        .rows_affected();
+        .rows_affected;
     if released > 0 {
         tracing::info!(
             deliveries = released,
@@ -678,19 +678,24 @@ pub async fn release_orphaned(db: &DatabaseConnection) -> Result<u64, sea_orm::D
 /// Successful deliveries not yet marked so in the database.
 #[derive(Default)]
 pub struct Unmarked {
-    /// Waiting for the next write.
-    ids: std::sync::Mutex<Vec<i64>>,
-    /// In the write under way.
-    writing: AtomicUsize,
+    ids: std::sync::Mutex<UnmarkedIds>,
     /// One write at a time: tasks waiting for a full group queue here
     /// instead of each starting a write of its own.
     turn: tokio::sync::Mutex<()>,
 }
 
+#[derive(Default)]
+struct UnmarkedIds {
+    /// Waiting for the next write.
+    waiting: Vec<i64>,
+    /// How many the write under way holds.
+    writing: usize,
+}
+
 impl Unmarked {
-    /// Holders only push and take ids, so one that panicked left the list
-    /// consistent: go on with it.
-    fn ids(&self) -> std::sync::MutexGuard<'_, Vec<i64>> {
+    /// Holders only push and take ids, so one that panicked left them
+    /// consistent: go on with them.
+    fn ids(&self) -> std::sync::MutexGuard<'_, UnmarkedIds> {
         self.ids
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -699,28 +704,26 @@ impl Unmarked {
     /// Adds a success; returns how many are unmarked now.
     fn push(&self, id: i64) -> usize {
         let mut ids = self.ids();
-        ids.push(id);
-        ids.len() + self.writing.load(Ordering::Relaxed)
+        ids.waiting.push(id);
+        ids.waiting.len() + ids.writing
     }
 
     fn waiting(&self) -> usize {
-        self.ids().len()
+        self.ids().waiting.len()
     }
 
-    // `writing` changes only under the `ids` lock, so a count never falls
-    // between the two.
     fn take(&self) -> Vec<i64> {
         let mut ids = self.ids();
-        self.writing.store(ids.len(), Ordering::Relaxed);
-        std::mem::take(&mut *ids)
+        ids.writing = ids.waiting.len();
+        std::mem::take(&mut ids.waiting)
     }
 
     /// Ends a write; ids not written wait for the next one, rather than
     /// their deliveries being sent again.
     fn written(&self, failed: Vec<i64>) {
         let mut ids = self.ids();
-        ids.extend(failed);
-        self.writing.store(0, Ordering::Relaxed);
+        ids.waiting.extend(failed);
+        ids.writing = 0;
     }
 }
 
@@ -1072,20 +1075,29 @@ pub async fn release_leases(
     db: &impl ConnectionTrait,
     ids: Option<Vec<i64>>,
 ) -> Result<u64, sea_orm::DbErr> {
-    if ids.as_ref().is_some_and(Vec::is_empty) {
-        return Ok(0);
+    let mut update = releasing();
+    if let Some(ids) = ids {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        update = update.filter(delivery::Column::Id.is_in(ids));
     }
-    let mut update = delivery::Entity::update_many()
+    Ok(update.exec(db).await?.rows_affected)
+}
+
+/// Claimed pending deliveries made free, for the caller to narrow down.
+fn releasing() -> sea_orm::UpdateMany<delivery::Entity> {
+    delivery::Entity::update_many()
         .col_expr(
             delivery::Column::LockedUntil,
             Expr::value(Option::<chrono::DateTime<Utc>>::None),
         )
+        .col_expr(
+            delivery::Column::ClaimedBy,
+            Expr::value(Option::<i32>::None),
+        )
         .filter(delivery::Column::State.eq("pending"))
-        .filter(delivery::Column::LockedUntil.is_not_null());
-    if let Some(ids) = ids {
-        update = update.filter(delivery::Column::Id.is_in(ids));
-    }
-    Ok(update.exec(db).await?.rows_affected)
+        .filter(delivery::Column::LockedUntil.is_not_null())
 }
 
 /// Processes what the inbox left for later and sends until nothing can be
