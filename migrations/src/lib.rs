@@ -14,6 +14,7 @@ mod m20261124_000008_plans;
 mod m20261124_000009_events;
 mod m20261130_000010_pending_order;
 mod m20261130_000011_delivery_claimant;
+mod m20261207_000012_plan_governance;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_events::Migration),
             Box::new(m20261130_000010_pending_order::Migration),
             Box::new(m20261130_000011_delivery_claimant::Migration),
+            Box::new(m20261207_000012_plan_governance::Migration),
         ]
     }
 }

@@ -213,6 +213,7 @@ fn federation_routes() -> Router<AppState> {
         .route("/.well-known/host-meta", get(webfinger::host_meta))
         .route("/ns/knooppunt", get(actors::context_document))
         .route("/plans/{id}", get(crate::plans::web::page))
+        .route("/advice/{id}", get(crate::plans::web::advice_answer))
         .route("/events/{id}", get(crate::events::api::page))
         .route("/actor", get(actors::instance_actor))
         .route("/inbox", post(inbox::shared))
@@ -342,6 +343,14 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
             get(instance::federation_status),
         )
         .route(
+            "/api/knooppunt/v1/groups/{name}/moderators",
+            post(crate::groups::api::add_moderator),
+        )
+        .route(
+            "/api/knooppunt/v1/groups/{name}/moderators/{account_id}",
+            axum::routing::delete(crate::groups::api::remove_moderator),
+        )
+        .route(
             "/api/knooppunt/v1/groups/{name}/requests",
             get(crate::groups::api::requests),
         )
@@ -420,6 +429,14 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
         .route(
             "/api/knooppunt/v1/plans/{id}/owners",
             post(crate::plans::api::add_owner),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/editors",
+            get(crate::plans::api::editors).post(crate::plans::api::name_editor),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/editors/{group}/{account_id}",
+            axum::routing::delete(crate::plans::api::remove_editor),
         )
         .route(
             "/api/knooppunt/v1/plans/{id}/invitations",

@@ -109,6 +109,17 @@ pub enum GroupCommand {
         #[arg(long, value_enum, default_value_t = JoinPolicy::Open)]
         join_policy: JoinPolicy,
     },
+    /// Make a member of a group (or of the neighbourhood) one of its
+    /// moderators; the neighbourhood's moderators decide on proposals.
+    Moderator {
+        /// The group, or the neighbourhood's name.
+        group: String,
+        /// A local person who is a member of the group.
+        person: String,
+        /// Make them a plain member again.
+        #[arg(long)]
+        remove: bool,
+    },
 }
 
 /// Entry point of the binary.
@@ -327,6 +338,30 @@ async fn group(command: GroupCommand, config: &Config) -> anyhow::Result<()> {
                 group.join_policy.as_str(),
                 group.name,
                 config.instance.domain
+            );
+            Ok(())
+        }
+        GroupCommand::Moderator {
+            group,
+            person,
+            remove,
+        } => {
+            let db = open_db(config).await?;
+            let g = crate::actors::store::find_local(&db, config, &group)
+                .await?
+                .filter(|a| a.kind == "group")
+                .ok_or_else(|| anyhow::anyhow!("there is no group named {group:?} here"))?;
+            let (p, _) = crate::persons::service::find_person(&db, config, &person).await?;
+            groups::service::set_moderator(&db, g.id, p.id, !remove, true).await?;
+            println!(
+                "{} is {} of {}",
+                p.username,
+                if remove {
+                    "no longer a moderator"
+                } else {
+                    "a moderator"
+                },
+                g.username
             );
             Ok(())
         }

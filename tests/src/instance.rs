@@ -121,6 +121,24 @@ impl TestInstance {
         name: &str,
         password: &str,
     ) -> knooppunt::persons::service::PersonListing {
+        self.create_account(name, password, false).await
+    }
+
+    /// Creates a local administrator (as `user create --admin` does).
+    pub async fn create_admin(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> knooppunt::persons::service::PersonListing {
+        self.create_account(name, password, true).await
+    }
+
+    async fn create_account(
+        &self,
+        name: &str,
+        password: &str,
+        admin: bool,
+    ) -> knooppunt::persons::service::PersonListing {
         let email = format!("{name}@{}", self.addr.ip());
         knooppunt::persons::service::create(
             &self.state.db,
@@ -130,7 +148,7 @@ impl TestInstance {
                 email: &email,
                 password,
                 role: knooppunt::persons::Role::Resident,
-                admin: false,
+                admin,
                 approved: true,
             },
         )

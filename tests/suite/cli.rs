@@ -298,6 +298,25 @@ async fn creating_groups() {
         out.success() && out.stdout.contains("join policy approval"),
         "{out:?}"
     );
+    // The operator appoints the neighbourhood's moderators (they decide on
+    // proposals); a group's owner is no moderator to appoint.
+    let out = op.run(&["group", "moderator", "wijk", "alice"], None);
+    assert!(
+        out.success() && out.stdout.contains("alice is a moderator of wijk"),
+        "{out:?}"
+    );
+    let out = op.run(&["group", "moderator", "wijk", "alice", "--remove"], None);
+    assert!(out.success() && out.stdout.contains("no longer"), "{out:?}");
+    assert_refused(
+        &op.run(&["group", "moderator", "groen", "alice"], None),
+        1,
+        "moderates it already",
+    );
+    assert_refused(
+        &op.run(&["group", "moderator", "nogroup", "alice"], None),
+        1,
+        "no group named",
+    );
 
     assert_refused(
         &op.run(&["group", "create", "groen", "--owner", "alice"], None),
@@ -370,6 +389,7 @@ fn every_command_has_help() {
         &["user", "disable", "--help"],
         &["group", "--help"],
         &["group", "create", "--help"],
+        &["group", "moderator", "--help"],
         &["federation", "--help"],
         &["federation", "status", "--help"],
         &["federation", "retry", "--help"],

@@ -13,6 +13,7 @@ mod discovery;
 mod durability;
 mod events;
 mod federation;
+mod governance;
 mod inbox;
 mod instances;
 mod mastodon_py;

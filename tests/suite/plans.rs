@@ -42,12 +42,13 @@ async fn history(client: &ApiClient, plan_id: &str) -> Vec<(String, String, Valu
 async fn a_plan_goes_through_every_state_and_reads_the_same_on_three_instances() {
     let instances = TestInstance::start_many(3).await;
     let (a, b, c) = (&instances[0], &instances[1], &instances[2]);
-    for name in ["alice", "wim", "erik"] {
+    for name in ["alice", "wim", "erik", "nina"] {
         a.create_person(name, PW).await;
     }
+    a.create_admin("ada", PW).await;
     b.create_person("bob", PW).await;
     c.create_person("carol", PW).await;
-    // wim moderates the working group "groen"; alice is a member.
+    // wim moderates the working group "groen"; alice and erik are members.
     knooppunt::groups::service::create(
         &a.state.db,
         &a.state.config,
@@ -60,12 +61,31 @@ async fn a_plan_goes_through_every_state_and_reads_the_same_on_three_instances()
     let alice = ApiClient::login(a, "alice", PW).await;
     let wim = ApiClient::login(a, "wim", PW).await;
     let erik = ApiClient::login(a, "erik", PW).await;
+    let nina = ApiClient::login(a, "nina", PW).await;
+    let ada = ApiClient::login(a, "ada", PW).await;
     let bob = ApiClient::login(b, "bob", PW).await;
     let carol = ApiClient::login(c, "carol", PW).await;
     let groen = alice.resolve(&format!("@groen@{}", a.domain)).await;
-    alice
-        .ok_post(&format!("/api/v1/accounts/{groen}/follow"), json!({}))
+    for member in [&alice, &erik] {
+        member
+            .ok_post(&format!("/api/v1/accounts/{groen}/follow"), json!({}))
+            .await;
+    }
+    // nina joins the neighbourhood, and the administrator makes her one of
+    // its moderators: she decides on proposals. Nobody else may appoint her.
+    let hood_here = nina.resolve(&format!("@wijk@{}", a.domain)).await;
+    nina.ok_post(&format!("/api/v1/accounts/{hood_here}/follow"), json!({}))
         .await;
+    let nina_id = ada.resolve(&format!("@nina@{}", a.domain)).await;
+    let appoint = json!({ "account_id": nina_id });
+    let (code, body) = wim
+        .post("/api/knooppunt/v1/groups/wijk/moderators", appoint.clone())
+        .await;
+    assert_eq!(code, 403, "only the administrator appoints: {body}");
+    let (code, body) = ada
+        .post("/api/knooppunt/v1/groups/wijk/moderators", appoint)
+        .await;
+    assert_eq!(code, 200, "{body}");
     // bob subscribes to A's neighbourhood; carol follows alice.
     let hood = bob.resolve(&format!("@wijk@{}", a.domain)).await;
     bob.ok_post(&format!("/api/v1/accounts/{hood}/follow"), json!({}))
@@ -108,19 +128,47 @@ async fn a_plan_goes_through_every_state_and_reads_the_same_on_three_instances()
     assert_eq!(plan["state"], "idea");
     assert!(!plan["content"].as_str().unwrap().contains("script"));
     assert_eq!(plan["themes"], json!(["groen", "spelen"]));
-    assert_eq!(
-        plan["owners"].as_array().unwrap().len(),
-        2,
-        "alice and groen"
-    );
+    // A member proposes the plan to the group; the group owns it only once
+    // its moderator accepts.
+    assert_eq!(plan["owners"].as_array().unwrap().len(), 1, "alice only");
     let id = plan["id"].as_str().unwrap().to_string();
     let uri = plan["uri"].as_str().unwrap().to_string();
     let path = format!("/api/knooppunt/v1/plans/{id}");
+    assert_eq!(
+        erik.ok("/api/knooppunt/v1/plan_invitations").await,
+        json!([]),
+        "a member does not answer for the group"
+    );
+    let for_groen = wim.ok("/api/knooppunt/v1/plan_invitations").await;
+    assert_eq!(for_groen.as_array().unwrap().len(), 1, "{for_groen}");
+    let inv = for_groen[0]["id"].as_str().unwrap();
+    let (code, body) = erik
+        .post(
+            &format!("/api/knooppunt/v1/plan_invitations/{inv}/accept"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(code, 404, "{body}");
+    wim.ok_post(
+        &format!("/api/knooppunt/v1/plan_invitations/{inv}/accept"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        alice.ok(&path).await["owners"].as_array().unwrap().len(),
+        2,
+        "alice and groen"
+    );
     let step = |to: &str, note: &str| json!({ "to": to, "note": note });
 
-    // Who may do what.
+    // Who may do what. erik is a member of the owning group: that makes
+    // him no owner, neither here nor through the group.
     let (code, body) = erik.patch(&path, json!({ "title": "Mijn plan nu" })).await;
     assert_eq!(code, 403, "not an owner: {body}");
+    let (code, body) = erik
+        .post(&format!("{path}/transition"), step("withdrawn", ""))
+        .await;
+    assert_eq!(code, 403, "{body}");
     let (code, body) = erik
         .post(&format!("{path}/transition"), step("proposal", ""))
         .await;
@@ -150,10 +198,21 @@ async fn a_plan_goes_through_every_state_and_reads_the_same_on_three_instances()
         .await;
     assert_eq!(code, 403, "owners do not decide on their own plan: {body}");
     let (code, body) = wim
+        .post(&format!("{path}/transition"), step("adopted", "goed"))
+        .await;
+    assert_eq!(
+        code, 403,
+        "the owning group's moderator is an owner, no decider: {body}"
+    );
+    let (code, body) = erik
+        .post(&format!("{path}/transition"), step("adopted", "goed"))
+        .await;
+    assert_eq!(code, 403, "{body}");
+    let (code, body) = nina
         .post(&format!("{path}/transition"), step("adopted", " "))
         .await;
     assert_eq!(code, 422, "a decision needs its reason: {body}");
-    let adopted = wim
+    let adopted = nina
         .ok_post(
             &format!("{path}/transition"),
             step(
@@ -190,8 +249,8 @@ async fn a_plan_goes_through_every_state_and_reads_the_same_on_three_instances()
     let (code, body) = alice.patch(&path, json!({ "title": "Anders" })).await;
     assert_eq!(code, 409, "a finished plan is not edited: {body}");
 
-    // A second plan is withdrawn by a member of its group.
-    let (code, other) = alice
+    // A second plan, by the administrator: she does not decide on it.
+    let (code, other) = ada
         .post(
             "/api/knooppunt/v1/plans",
             json!({ "title": "Bankje bij de bushalte" }),
@@ -199,14 +258,26 @@ async fn a_plan_goes_through_every_state_and_reads_the_same_on_three_instances()
         .await;
     assert_eq!(code, 201, "{other}");
     let other_path = format!("/api/knooppunt/v1/plans/{}", other["id"].as_str().unwrap());
-    let withdrawn = alice
+    ada.ok_post(&format!("{other_path}/transition"), step("proposal", ""))
+        .await;
+    let (code, body) = ada
+        .post(
+            &format!("{other_path}/transition"),
+            step("adopted", "mijn eigen plan"),
+        )
+        .await;
+    assert_eq!(
+        code, 403,
+        "an administrator owning it does not decide: {body}"
+    );
+    let withdrawn = ada
         .ok_post(
             &format!("{other_path}/transition"),
             step("withdrawn", "dubbel"),
         )
         .await;
     assert_eq!(withdrawn["state"], "withdrawn");
-    let (code, _) = alice
+    let (code, _) = ada
         .post(&format!("{other_path}/transition"), step("proposal", ""))
         .await;
     assert_eq!(code, 409);
@@ -221,9 +292,10 @@ async fn a_plan_goes_through_every_state_and_reads_the_same_on_three_instances()
         actions,
         vec![
             ("alice", "created"),
+            ("groen", "owner_added"),
             ("alice", "edited"),
             ("alice", "state"),
-            ("wim", "state"),
+            ("nina", "state"),
             ("alice", "state"),
             ("alice", "progress"),
             ("alice", "state"),
@@ -412,10 +484,13 @@ async fn a_group_elsewhere_co_owns_a_plan_and_its_edit_shows_in_the_history_ever
     let dave = ApiClient::login(b, "dave", PW).await;
     let erin = ApiClient::login(b, "erin", PW).await;
     let carol = ApiClient::login(c, "carol", PW).await;
-    // dave is a member of buurtgroen; carol follows alice.
+    // dave and erin are members of buurtgroen; carol follows alice.
     let group_on_b = dave.resolve(&format!("@buurtgroen@{}", b.domain)).await;
-    dave.ok_post(&format!("/api/v1/accounts/{group_on_b}/follow"), json!({}))
-        .await;
+    for member in [&dave, &erin] {
+        member
+            .ok_post(&format!("/api/v1/accounts/{group_on_b}/follow"), json!({}))
+            .await;
+    }
     let alice_on_c = carol.resolve(&format!("@alice@{}", a.domain)).await;
     carol
         .ok_post(&format!("/api/v1/accounts/{alice_on_c}/follow"), json!({}))
@@ -528,9 +603,33 @@ async fn a_group_elsewhere_co_owns_a_plan_and_its_edit_shows_in_the_history_ever
     );
     assert_eq!(alice.ok(&path).await["owners"].as_array().unwrap().len(), 2);
 
-    // dave edits the copy on B as a member of the co-owning group; erin may not.
+    // Members of the co-owning group have no say over its plans: neither
+    // dave nor erin may edit the copy on B until a moderator names them.
     let copy = plan_by_uri(&dave, &uri).await;
     let copy_path = format!("/api/knooppunt/v1/plans/{}", copy["id"].as_str().unwrap());
+    for member in [&dave, &erin] {
+        let (code, body) = member
+            .patch(&copy_path, json!({ "title": "Van mij" }))
+            .await;
+        assert_eq!(code, 403, "a member is no editor: {body}");
+    }
+    let dave_id = bob.resolve(&format!("@dave@{}", b.domain)).await;
+    let name_dave = json!({ "group": "buurtgroen", "account_id": dave_id });
+    let (code, body) = erin
+        .post(&format!("{copy_path}/editors"), name_dave.clone())
+        .await;
+    assert_eq!(code, 403, "only a moderator names editors: {body}");
+    let carol_on_b = bob.resolve(&format!("@carol@{}", c.domain)).await;
+    let (code, body) = bob
+        .post(
+            &format!("{copy_path}/editors"),
+            json!({ "group": "buurtgroen", "account_id": carol_on_b }),
+        )
+        .await;
+    assert_eq!(code, 422, "only members here edit for the group: {body}");
+    let (code, editors) = bob.post(&format!("{copy_path}/editors"), name_dave).await;
+    assert_eq!(code, 201, "{editors}");
+    assert_eq!(editors[0]["account"]["acct"], "dave");
     let (code, body) = erin.patch(&copy_path, json!({ "title": "Van mij" })).await;
     assert_eq!(code, 403, "{body}");
     let (code, body) = dave

@@ -230,10 +230,18 @@ pub async fn object_or_home(
     use axum::response::IntoResponse;
     let wants_json = wants_activity_json(headers);
     if !post.local {
-        let home = if wants_json {
-            post.ap_id.clone()
-        } else {
-            post.url.clone().unwrap_or_else(|| post.ap_id.clone())
+        // The page a remote server names is followed only on the object's
+        // own host: never an open redirect to wherever it points.
+        let own_host = knooppunt_federation::vocab::host_of(&post.ap_id);
+        let home = match &post.url {
+            Some(url)
+                if !wants_json
+                    && own_host.is_some()
+                    && knooppunt_federation::vocab::host_of(url) == own_host =>
+            {
+                url.clone()
+            }
+            _ => post.ap_id.clone(),
         };
         return Ok(Some(axum::response::Redirect::to(&home).into_response()));
     }

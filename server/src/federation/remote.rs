@@ -265,3 +265,66 @@ pub async fn fetch_object(state: &AppState, url: &str) -> Result<Value, AppError
         .await
         .map_err(fetch_error)
 }
+
+/// Remote actors one activity may fetch at most; those named beyond it are
+/// taken only when already known.
+pub const FETCH_CAP: usize = 20;
+/// Fetches of one activity running at once.
+pub const FETCH_PARALLEL: usize = 4;
+
+/// The actors named by ids (at most `limit`): known ones from the
+/// database, others fetched side by side, at most [`FETCH_CAP`] of them and
+/// [`FETCH_PARALLEL`] at a time. One that cannot be had now is left out
+/// (logged), so a slow or hostile server named among them costs one fetch
+/// timeout, not one per actor.
+pub async fn actors_named(
+    state: &AppState,
+    ids: &[String],
+    limit: usize,
+) -> std::collections::HashMap<String, Actor> {
+    use futures_util::StreamExt;
+    let mut found = std::collections::HashMap::new();
+    let mut wanted: Vec<&String> = Vec::new();
+    for id in ids.iter().take(limit) {
+        if found.contains_key(id) || wanted.contains(&id) {
+            continue;
+        }
+        match find_by_ap_id(state, id).await {
+            Ok(Some(a))
+                if a.local
+                    || a.fetched_at
+                        .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS)) =>
+            {
+                found.insert(id.clone(), a);
+            }
+            Ok(_) => wanted.push(id),
+            Err(e) => tracing::warn!(actor = %id, error = %e, "reading a named actor"),
+        }
+    }
+    if wanted.len() > FETCH_CAP {
+        tracing::info!(
+            named = wanted.len(),
+            cap = FETCH_CAP,
+            "an activity names more unknown actors than are fetched for it"
+        );
+        wanted.truncate(FETCH_CAP);
+    }
+    let fetched: Vec<(String, Result<Actor, AppError>)> =
+        futures_util::stream::iter(wanted.into_iter().cloned())
+            .map(|id| async move {
+                let result = refetch_actor(state, &id).await;
+                (id, result)
+            })
+            .buffer_unordered(FETCH_PARALLEL)
+            .collect()
+            .await;
+    for (id, result) in fetched {
+        match result {
+            Ok(a) => {
+                found.insert(id, a);
+            }
+            Err(e) => tracing::debug!(actor = %id, error = %e, "named actor not fetched"),
+        }
+    }
+    found
+}

@@ -59,3 +59,55 @@ pub async fn reject(
 ) -> Result<Json<Value>, AppError> {
     answer(state, auth, name, account_id, false).await
 }
+
+#[derive(serde::Deserialize)]
+pub struct ModeratorBody {
+    account_id: String,
+}
+
+async fn appoint(
+    state: &AppState,
+    auth: &Auth,
+    name: &str,
+    account_id: &str,
+    moderator: bool,
+) -> Result<Json<Value>, AppError> {
+    let person = auth.person("write:follows")?;
+    let group = crate::actors::store::find_local(&state.db, &state.config, name)
+        .await?
+        .filter(|a| a.kind == "group")
+        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))?;
+    if !service::may_appoint(&state.db, person, group.id).await? {
+        return Err(AppError::Forbidden(
+            "only the group's owner or an administrator appoints its moderators".into(),
+        ));
+    }
+    let id: i64 = account_id
+        .parse()
+        .map_err(|_| AppError::NotFound("no such account".into()))?;
+    service::set_moderator(&state.db, group.id, id, moderator, false).await?;
+    let member = crate::statuses::service::actor_of(&state.db, id).await?;
+    Ok(Json(
+        json!({ "account": views::account(&state.db, &state.config, &member).await?, "moderator": moderator }),
+    ))
+}
+
+/// `POST /api/knooppunt/v1/groups/:name/moderators`: the group's owner (or
+/// an administrator, for the neighbourhood) makes a member a moderator.
+pub async fn add_moderator(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(name): Path<String>,
+    crate::mastodon::extract::ApiForm(body): crate::mastodon::extract::ApiForm<ModeratorBody>,
+) -> Result<Json<Value>, AppError> {
+    appoint(&state, &auth, &name, &body.account_id, true).await
+}
+
+/// `DELETE /api/knooppunt/v1/groups/:name/moderators/:account_id`
+pub async fn remove_moderator(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((name, account_id)): Path<(String, String)>,
+) -> Result<Json<Value>, AppError> {
+    appoint(&state, &auth, &name, &account_id, false).await
+}

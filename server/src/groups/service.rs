@@ -115,6 +115,24 @@ pub async fn may_moderate(
         .is_some())
 }
 
+/// Whether `person_id` is an active member of `group_id` (any role). A
+/// remote follower of an open group is a member too; following alone
+/// gives no say over what the group owns.
+pub async fn is_active_member(
+    db: &impl sea_orm::ConnectionTrait,
+    group_id: i64,
+    person_id: i64,
+) -> Result<bool, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::MemberId.eq(person_id))
+        .filter(membership::Column::State.eq("active"))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Whether `person` may act for `actor_id`: it is them, or a local group
 /// they own or moderate (answering invitations and advice asked of it).
 pub async fn speaks_for(
@@ -251,4 +269,82 @@ pub async fn answer_join(
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(member)
+}
+
+/// Makes an active member of a group a moderator, or a moderator a member
+/// again. The group's owner role is never given or taken this way. With
+/// `enrol` (the operator's command) a local person who is not yet a member
+/// becomes one.
+pub async fn set_moderator(
+    db: &impl sea_orm::ConnectionTrait,
+    group_id: i64,
+    person_id: i64,
+    moderator: bool,
+    enrol: bool,
+) -> Result<(), AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let found = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::MemberId.eq(person_id))
+        .filter(membership::Column::State.eq("active"))
+        .one(db)
+        .await?;
+    let m = match found {
+        Some(m) => m,
+        None if enrol && moderator => {
+            membership::ActiveModel {
+                group_id: Set(group_id),
+                member_id: Set(person_id),
+                role: Set(MemberRole::Moderator.as_str().to_string()),
+                state: Set("active".to_string()),
+                created_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            return Ok(());
+        }
+        None => {
+            return Err(AppError::invalid(
+                "account_id",
+                "only active members of the group can moderate it",
+            ));
+        }
+    };
+    if m.role == MemberRole::Owner.as_str() {
+        return Err(AppError::Conflict(
+            "the group's owner moderates it already".into(),
+        ));
+    }
+    let mut active: membership::ActiveModel = m.into();
+    active.role = Set(if moderator {
+        MemberRole::Moderator
+    } else {
+        MemberRole::Member
+    }
+    .as_str()
+    .to_string());
+    active.update(db).await?;
+    Ok(())
+}
+
+/// Whether `person` may appoint the moderators of `group`: its owner, or an
+/// administrator of the instance (the neighbourhood has no owner).
+pub async fn may_appoint(
+    db: &impl sea_orm::ConnectionTrait,
+    person: &crate::auth::service::Person,
+    group_id: i64,
+) -> Result<bool, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    if person.account.admin {
+        return Ok(true);
+    }
+    Ok(membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::MemberId.eq(person.actor.id))
+        .filter(membership::Column::State.eq("active"))
+        .filter(membership::Column::Role.eq(MemberRole::Owner.as_str()))
+        .one(db)
+        .await?
+        .is_some())
 }

@@ -9,6 +9,14 @@
 //! `advice` (the verdict) and `adviceReasons`. Software without our terms
 //! shows the request as a direct message. The home then sends the plan's
 //! `Update`, whose `advice` list carries requests and answers everywhere.
+//!
+//! Trust: a request is taken only from an owner of the plan, for a plan
+//! whose home is the sender's instance or this one. An answer counts only
+//! when signed by the advisor who was asked. On a copy, a verdict the home
+//! lists is shown as given only once it is verified: received signed by the
+//! advisor, or fetched from the advisor's own server (answers are served at
+//! `/advice/:id` there). A verdict of an advisor here is never taken from
+//! another instance.
 
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -83,25 +91,80 @@ pub async fn of_plan(
     Ok(out)
 }
 
-/// The `advice` list of a plan's `Page`.
+/// The `advice` list of a plan's `Page`: verdicts only once verified.
 pub async fn page_entries(db: &impl ConnectionTrait, plan_id: i64) -> Result<Vec<Value>, AppError> {
     Ok(of_plan(db, plan_id)
         .await?
         .iter()
         .map(|(r, a)| {
+            let given = r.verified && r.verdict.is_some();
             json!({
                 "id": r.request_ap_id,
                 "type": "Advice",
                 "advisor": a.ap_id,
                 "requester": r.requester_ap_id,
                 "question": r.question,
-                "advice": r.verdict,
-                "adviceReasons": r.reasons,
+                "advice": if given { r.verdict.clone() } else { None },
+                "adviceReasons": if given { r.reasons.as_str() } else { "" },
+                "answer": if given { r.answer_ap_id.clone() } else { None },
                 "published": time(&r.created_at),
-                "answered": r.answered_at.as_ref().map(time),
+                "answered": if given { r.answered_at.as_ref().map(time) } else { None },
             })
         })
         .collect())
+}
+
+/// The advisor's answer as a `Note`, served by the advisor's own instance
+/// so that any instance can check a verdict a plan's home reports.
+pub async fn answer_note(state: &AppState, id: &str) -> Result<Value, AppError> {
+    let not_found = || AppError::NotFound("no such advice".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let r = advice::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    let advisor = actor::Entity::find_by_id(r.advisor_id)
+        .one(&state.db)
+        .await?
+        .filter(|a| a.local)
+        .ok_or_else(not_found)?;
+    let (Some(verdict), Some(answer_id), Some(at)) = (&r.verdict, &r.answer_ap_id, &r.answered_at)
+    else {
+        return Err(not_found());
+    };
+    if *answer_id != answer_url(&state.config, r.id) {
+        return Err(not_found());
+    }
+    Ok(answer_object(&advisor, &r, verdict, answer_id, at))
+}
+
+fn answer_url(config: &crate::config::Config, advice_id: i64) -> String {
+    format!("{}/advice/{advice_id}", config.base_url())
+}
+
+fn answer_object(
+    advisor: &Actor,
+    r: &advice::Model,
+    verdict: &str,
+    answer_id: &str,
+    at: &chrono::DateTime<Utc>,
+) -> Value {
+    let label = match verdict {
+        "positive" => "positief / positive",
+        "conditions" => "onder voorwaarden / with conditions",
+        _ => "negatief / negative",
+    };
+    json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": answer_id,
+        "type": "Note",
+        "attributedTo": advisor.ap_id,
+        "inReplyTo": r.request_ap_id,
+        "published": time(at),
+        "content": format!("<p>Advies {}: {}</p>", label, escape(&r.reasons)),
+        "advice": verdict,
+        "adviceReasons": r.reasons,
+    })
 }
 
 /// An owner asks `advisor` for advice on a plan here.
@@ -136,6 +199,7 @@ pub async fn request(
         verdict: Set(None),
         reasons: Set(String::new()),
         created_at: Set(Utc::now()),
+        verified: Set(false),
         ..Default::default()
     }
     .insert(&txn)
@@ -250,36 +314,23 @@ pub async fn answer(
     } else {
         Some(crate::federation::remote::actor(state, &r.requester_ap_id).await?)
     };
-    let answer_id = format!(
-        "{}#advice-answers/{}",
-        advisor.ap_id,
-        crate::secrets::random_token()?
-    );
+    let answer_id = answer_url(config, r.id);
+    let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let mut active: advice::ActiveModel = r.clone().into();
     active.verdict = Set(Some(verdict.to_string()));
     active.reasons = Set(reasons.trim().to_string());
     active.answer_ap_id = Set(Some(answer_id.clone()));
-    active.answered_at = Set(Some(Utc::now()));
+    active.answered_at = Set(Some(now));
+    active.verified = Set(true);
     let saved = active.update(&txn).await?;
     if let Some(requester) = requester {
-        let label = match verdict {
-            "positive" => "positief / positive",
-            "conditions" => "onder voorwaarden / with conditions",
-            _ => "negatief / negative",
-        };
-        let note = json!({
-            "id": answer_id,
-            "type": "Note",
-            "attributedTo": advisor.ap_id,
-            "to": [requester.ap_id],
-            "cc": [],
-            "inReplyTo": r.request_ap_id,
-            "published": time(&Utc::now()),
-            "content": format!("<p>Advies {}: {}</p>", label, escape(reasons.trim())),
-            "advice": verdict,
-            "adviceReasons": reasons.trim(),
-        });
+        let mut note = answer_object(&advisor, &saved, verdict, &answer_id, &now);
+        note["to"] = json!([requester.ap_id]);
+        note["cc"] = json!([]);
+        if let Some(o) = note.as_object_mut() {
+            o.remove("@context");
+        }
         let create = json!({
             "@context": vocab::AS_CONTEXT,
             "id": format!("{answer_id}/activity"),
@@ -333,6 +384,14 @@ async fn receive_request(
         .get("id")
         .and_then(Value::as_str)
         .ok_or_else(|| AppError::BadRequest("advice request without id".into()))?;
+    // Asked only on a plan of the sender's own instance or of this one.
+    let plan_host = vocab::host_of(plan_id)
+        .ok_or_else(|| AppError::BadRequest("the plan is not a URL".into()))?;
+    if plan_host != sender.host && plan_host != state.config.instance.domain {
+        return Err(AppError::Forbidden(
+            "advice is asked on a plan of the asker's own instance".into(),
+        ));
+    }
     let mut advisor = None;
     for id in vocab::ids(note.get("to")).into_iter().take(20) {
         if let Some(a) = actor::Entity::find()
@@ -353,6 +412,15 @@ async fn receive_request(
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::BadRequest("advice can only be asked on a plan".into()))?;
+    if !service::owners(&state.db, p.id)
+        .await?
+        .iter()
+        .any(|o| o.id == sender.id)
+    {
+        return Err(AppError::Forbidden(
+            "only the plan's owners may ask for advice on it".into(),
+        ));
+    }
     let question = note
         .get("adviceQuestion")
         .and_then(Value::as_str)
@@ -374,6 +442,7 @@ async fn receive_request(
         verdict: Set(None),
         reasons: Set(String::new()),
         created_at: Set(Utc::now()),
+        verified: Set(false),
         ..Default::default()
     }
     .insert(&state.db)
@@ -399,7 +468,10 @@ async fn receive_answer(
     else {
         return Ok(None);
     };
-    if r.advisor_id != sender.id {
+    // Signed by the advisor who was asked, and written by it.
+    if r.advisor_id != sender.id
+        || vocab::id_of(note.get("attributedTo")).is_some_and(|a| a != sender.ap_id)
+    {
         return Err(AppError::Forbidden(
             "only the advisor asked can answer".into(),
         ));
@@ -423,6 +495,7 @@ async fn receive_answer(
     active.reasons = Set(reasons);
     active.answer_ap_id = Set(note.get("id").and_then(Value::as_str).map(str::to_string));
     active.answered_at = Set(Some(Utc::now()));
+    active.verified = Set(true);
     active.update(&txn).await?;
     super::federation::counts_changed(&txn, &state.config, p.status_id).await?;
     txn.commit().await?;
@@ -430,71 +503,223 @@ async fn receive_answer(
     Ok(Some(StatusCode::ACCEPTED))
 }
 
+/// One entry of a copy's `advice` list, with what could be checked of it.
+pub struct Resolved {
+    entry: Value,
+    advisor: Actor,
+    /// The verdict and reasons as fetched from the advisor's own server.
+    fetched: Option<(String, String)>,
+}
+
 /// Advisors named by a `Page`'s `advice` list, known or fetched now (before
-/// any transaction: fetching is slow). Unreachable ones are left out until
-/// the next `Update`.
-pub async fn resolve_advisors(state: &AppState, entries: &[Value]) -> Vec<(Value, i64)> {
-    let mut out = Vec::new();
-    for e in entries.iter().take(100) {
-        let Some(advisor_id) = e.get("advisor").and_then(Value::as_str) else {
+/// any transaction: fetching is slow), and the verdicts the home claims,
+/// checked at the advisor's server unless already verified here.
+/// Unreachable ones are left out until the next `Update`.
+pub async fn resolve(
+    state: &AppState,
+    p: Option<&plan::Model>,
+    entries: &[Value],
+) -> Vec<Resolved> {
+    use futures_util::StreamExt;
+    let entries: Vec<&Value> = entries.iter().take(100).collect();
+    let ids: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.get("advisor").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    let advisors = crate::federation::remote::actors_named(state, &ids, 100).await;
+    let known: Vec<advice::Model> = match p {
+        Some(p) => advice::Entity::find()
+            .filter(advice::Column::PlanId.eq(p.id))
+            .all(&state.db)
+            .await
+            .unwrap_or_default(),
+        None => vec![],
+    };
+    let mut out: Vec<Resolved> = Vec::new();
+    let mut to_check: Vec<(usize, String)> = Vec::new();
+    for e in entries {
+        let Some(advisor) = e
+            .get("advisor")
+            .and_then(Value::as_str)
+            .and_then(|id| advisors.get(id))
+        else {
             continue;
         };
-        match crate::federation::remote::actor(state, advisor_id).await {
-            Ok(a) => out.push((e.clone(), a.id)),
-            Err(err) => tracing::debug!(advisor = %advisor_id, error = %err, "advisor not fetched"),
+        let verdict = e.get("advice").and_then(Value::as_str);
+        let answer = e.get("answer").and_then(Value::as_str);
+        let request = e.get("id").and_then(Value::as_str).unwrap_or_default();
+        let already = known
+            .iter()
+            .any(|k| k.request_ap_id == request && k.verified && k.verdict.as_deref() == verdict);
+        if let (Some(_), Some(answer), false, false) = (verdict, answer, already, advisor.local)
+            && vocab::host_of(answer).as_deref() == Some(advisor.host.as_str())
+        {
+            to_check.push((out.len(), answer.to_string()));
         }
+        out.push(Resolved {
+            entry: e.clone(),
+            advisor: advisor.clone(),
+            fetched: None,
+        });
+    }
+    to_check.truncate(crate::federation::remote::FETCH_CAP);
+    let checked: Vec<(usize, Option<(String, String)>)> = futures_util::stream::iter(to_check)
+        .map(|(i, answer)| {
+            let advisor = out[i].advisor.ap_id.clone();
+            let request = out[i]
+                .entry
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            async move {
+                let fetched = match crate::federation::remote::fetch_object(state, &answer).await {
+                    Ok(note) => verified_answer(&note, &advisor, request.as_deref()),
+                    Err(e) => {
+                        tracing::debug!(answer = %answer, error = %e, "advice answer not fetched");
+                        None
+                    }
+                };
+                (i, fetched)
+            }
+        })
+        .buffer_unordered(crate::federation::remote::FETCH_PARALLEL)
+        .collect()
+        .await;
+    for (i, fetched) in checked {
+        out[i].fetched = fetched;
     }
     out
 }
 
-/// Replaces a copy's advice with the `advice` list of its home's `Page`.
+/// The verdict and reasons of an answer fetched from the advisor's server,
+/// if it is the advisor's answer to that request.
+fn verified_answer(note: &Value, advisor: &str, request: Option<&str>) -> Option<(String, String)> {
+    let by_advisor = vocab::id_of(note.get("attributedTo")).as_deref() == Some(advisor);
+    let to_request = vocab::id_of(note.get("inReplyTo")).as_deref() == request;
+    let verdict = note
+        .get("advice")
+        .and_then(Value::as_str)
+        .filter(|v| VERDICTS.contains(v))?;
+    (by_advisor && to_request && request.is_some()).then(|| {
+        (
+            verdict.to_string(),
+            plain(
+                note.get("adviceReasons")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                MAX_TEXT,
+            ),
+        )
+    })
+}
+
+/// Brings a copy's advice in line with the `advice` list of its home's
+/// `Page`. The home's word is taken for what was asked; a verdict only when
+/// verified (see the module). Advice asked of an actor here keeps what that
+/// actor answered here, whatever the home says.
 pub async fn mirror(
     db: &impl ConnectionTrait,
     plan_id: i64,
-    entries: &[(Value, i64)],
+    entries: &[Resolved],
+    local_domain: &str,
 ) -> Result<(), AppError> {
-    advice::Entity::delete_many()
+    let existing = advice::Entity::find()
         .filter(advice::Column::PlanId.eq(plan_id))
-        .exec(db)
+        .all(db)
         .await?;
-    for (e, advisor_id) in entries {
+    let listed: Vec<&str> = entries
+        .iter()
+        .filter_map(|r| r.entry.get("id").and_then(Value::as_str))
+        .collect();
+    for old in &existing {
+        if listed.contains(&old.request_ap_id.as_str()) {
+            continue;
+        }
+        // What an advisor here answered stays, whatever the home lists.
+        let answered_here = old.verified
+            && old.verdict.is_some()
+            && actor::Entity::find_by_id(old.advisor_id)
+                .one(db)
+                .await?
+                .is_some_and(|a| a.local);
+        if !answered_here {
+            advice::Entity::delete_by_id(old.id).exec(db).await?;
+        }
+    }
+    for r in entries {
+        let e = &r.entry;
         let Some(id) = e.get("id").and_then(Value::as_str) else {
             continue;
         };
-        let verdict = e
+        let id: String = id.chars().take(2048).collect();
+        let claimed = e
             .get("advice")
             .and_then(Value::as_str)
             .filter(|v| VERDICTS.contains(v))
             .map(str::to_string);
-        advice::ActiveModel {
-            plan_id: Set(plan_id),
-            advisor_id: Set(*advisor_id),
-            requester_ap_id: Set(plain(
-                e.get("requester")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-                2048,
-            )),
-            question: Set(plain(
-                e.get("question")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-                MAX_TEXT,
-            )),
-            request_ap_id: Set(id.chars().take(2048).collect()),
-            answered_at: Set(verdict.as_ref().map(|_| Utc::now())),
-            verdict: Set(verdict),
-            reasons: Set(plain(
-                e.get("adviceReasons")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-                MAX_TEXT,
-            )),
-            created_at: Set(Utc::now()),
-            ..Default::default()
+        let claimed_reasons = plain(
+            e.get("adviceReasons")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            MAX_TEXT,
+        );
+        let previous = existing.iter().find(|o| o.request_ap_id == id);
+        // (verdict, reasons, verified)
+        let (verdict, reasons, verified) = if r.advisor.local {
+            match previous {
+                Some(o) => (o.verdict.clone(), o.reasons.clone(), o.verified),
+                None => (None, String::new(), false),
+            }
+        } else if let Some((v, why)) = &r.fetched {
+            (Some(v.clone()), why.clone(), true)
+        } else if let Some(o) = previous.filter(|o| o.verified && o.verdict == claimed) {
+            (o.verdict.clone(), o.reasons.clone(), true)
+        } else {
+            (claimed, claimed_reasons, false)
+        };
+        // A local actor named as having asked is believed only if it did so here.
+        let requester: String = plain(
+            e.get("requester")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            2048,
+        );
+        let requester = if vocab::host_of(&requester).as_deref() == Some(local_domain) {
+            previous
+                .map(|o| o.requester_ap_id.clone())
+                .unwrap_or_default()
+        } else {
+            requester
+        };
+        let answer_ap_id = e
+            .get("answer")
+            .and_then(Value::as_str)
+            .map(|a| a.chars().take(2048).collect::<String>());
+        let mut active: advice::ActiveModel = match previous {
+            Some(o) => o.clone().into(),
+            None => advice::ActiveModel {
+                plan_id: Set(plan_id),
+                request_ap_id: Set(id.clone()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            },
+        };
+        active.advisor_id = Set(r.advisor.id);
+        active.requester_ap_id = Set(requester);
+        active.question = Set(plain(
+            e.get("question")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            MAX_TEXT,
+        ));
+        if !(r.advisor.local && previous.is_some()) {
+            active.answered_at = Set(verdict.as_ref().map(|_| Utc::now()));
+            active.answer_ap_id = Set(answer_ap_id.filter(|_| verdict.is_some()));
         }
-        .insert(db)
-        .await?;
+        active.verdict = Set(verdict);
+        active.reasons = Set(reasons);
+        active.verified = Set(verified);
+        active.save(db).await?;
     }
     Ok(())
 }

@@ -141,6 +141,9 @@ pub struct PlanView {
     pub status_id: String,
     /// False for a copy of a plan from another instance.
     pub local: bool,
+    /// For a copy: the host of the plan's home, whose claims its owners,
+    /// history and unverified advice are.
+    pub home: Option<String>,
     pub title: String,
     pub summary: String,
     /// Sanitised HTML.
@@ -200,6 +203,9 @@ pub struct HistoryView {
     /// The fields an edit changed.
     pub fields: Vec<String>,
     pub at: String,
+    /// On a copy: what the plan's home states, not seen here. Entries that
+    /// name actors of this instance are kept only when they acted here.
+    pub claimed: bool,
 }
 
 /// Advice asked of someone, and their answer once given.
@@ -210,9 +216,14 @@ pub struct AdviceView {
     pub advisor: Value,
     pub requester: String,
     pub question: String,
-    /// positive, conditions, negative, or null while not given.
+    /// positive, conditions, negative, or null while not given. Shown only
+    /// when verified: given here, received signed by the advisor, or
+    /// fetched from the advisor's own server.
     pub verdict: Option<String>,
     pub reasons: String,
+    /// On a copy: the verdict the plan's home reports but that could not be
+    /// verified yet.
+    pub claimed_verdict: Option<String>,
     pub created_at: String,
     pub answered_at: Option<String>,
 }
@@ -376,6 +387,11 @@ pub async fn view(
         url: s.url.clone().unwrap_or_else(|| s.ap_id.clone()),
         status_id: s.id.to_string(),
         local: p.local,
+        home: if p.local {
+            None
+        } else {
+            knooppunt_federation::vocab::host_of(&s.ap_id)
+        },
         title: p.title.clone(),
         summary: p.summary.clone(),
         content: p.content.clone(),
@@ -574,6 +590,7 @@ pub async fn history(
                 note: h.note.clone(),
                 fields: serde_json::from_str(&h.fields).unwrap_or_default(),
                 at: time(&h.at),
+                claimed: h.source == super::service::Source::Home.as_str(),
             })
             .collect(),
     ))
@@ -685,9 +702,9 @@ pub struct OwnerBody {
     pub account_id: String,
 }
 
-#[utoipa::path(post, path = "/api/knooppunt/v1/plans/{id}/owners", tag = "plans", params(("id" = String, Path)), request_body = OwnerBody, security(("oauth" = ["write:statuses"])), responses((status = 200, description = "Added at once (here)", body = OwnerAdded), (status = 202, description = "Invited (elsewhere)", body = OwnerAdded), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-/// `POST /api/knooppunt/v1/plans/:id/owners`: adds a co-owner here at once
-/// (200), or invites one elsewhere (202, pending until they accept).
+#[utoipa::path(post, path = "/api/knooppunt/v1/plans/{id}/owners", tag = "plans", params(("id" = String, Path)), request_body = OwnerBody, security(("oauth" = ["write:statuses"])), responses((status = 202, description = "Invited: the person or group becomes an owner when it accepts", body = OwnerAdded), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+/// `POST /api/knooppunt/v1/plans/:id/owners`: invites a co-owner, here or
+/// elsewhere; nobody is named an owner without accepting.
 pub async fn add_owner(
     State(state): State<AppState>,
     auth: Auth,
@@ -699,21 +716,88 @@ pub async fn add_owner(
     let target = account(&state.db, &body.account_id).await?;
     let invitation = super::coowners::invite(&state, person, p, &target).await?;
     let p = service::find(&state.db, &id).await?;
-    let code = if invitation.is_some() {
-        StatusCode::ACCEPTED
-    } else {
-        StatusCode::OK
-    };
     Ok((
-        code,
+        StatusCode::ACCEPTED,
         Json(OwnerAdded {
             plan: view(&state.db, &state.config, &p, Some(person.actor.id)).await?,
-            invitation: invitation.map(|i| InvitationState {
-                id: i.id.to_string(),
-                state: i.state,
+            invitation: Some(InvitationState {
+                id: invitation.id.to_string(),
+                state: invitation.state,
             }),
         }),
     ))
+}
+
+/// A member named by a group's moderator to edit a plan for the group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EditorView {
+    /// The owning group the editor acts for.
+    #[schema(value_type = Object)]
+    pub group: Value,
+    #[schema(value_type = Object)]
+    pub account: Value,
+    pub created_at: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EditorBody {
+    /// The owning group here, by name.
+    pub group: String,
+    /// A member of that group: an account id as this instance's API knows it.
+    pub account_id: String,
+}
+
+async fn editor_views(state: &AppState, plan_id: i64) -> Result<Vec<EditorView>, AppError> {
+    let mut out = Vec::new();
+    for (e, group, person) in super::editors::of_plan(&state.db, plan_id).await? {
+        out.push(EditorView {
+            group: views::account(&state.db, &state.config, &group).await?,
+            account: views::account(&state.db, &state.config, &person).await?,
+            created_at: time(&e.created_at),
+        });
+    }
+    Ok(out)
+}
+
+#[utoipa::path(get, path = "/api/knooppunt/v1/plans/{id}/editors", tag = "plans", params(("id" = String, Path)), responses((status = 200, body = Vec<EditorView>), (status = 404, body = ApiError)))]
+/// `GET /api/knooppunt/v1/plans/:id/editors`: members who edit the plan for
+/// an owning group here.
+pub async fn editors(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<EditorView>>, AppError> {
+    let p = service::find(&state.db, &id).await?;
+    Ok(Json(editor_views(&state, p.id).await?))
+}
+
+#[utoipa::path(post, path = "/api/knooppunt/v1/plans/{id}/editors", tag = "plans", params(("id" = String, Path)), request_body = EditorBody, security(("oauth" = ["write:statuses"])), responses((status = 201, body = Vec<EditorView>), (status = 403, description = "Not a moderator of an owning group", body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, description = "Not a member of the group", body = ApiError)))]
+/// `POST /api/knooppunt/v1/plans/:id/editors`: a moderator of an owning
+/// group names one of its members an editor of the plan.
+pub async fn name_editor(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiForm(body): ApiForm<EditorBody>,
+) -> Result<(StatusCode, Json<Vec<EditorView>>), AppError> {
+    let person = auth.person("write:statuses")?;
+    let p = service::find(&state.db, &id).await?;
+    let member = account(&state.db, &body.account_id).await?;
+    super::editors::name(&state, person, &p, &body.group, &member).await?;
+    Ok((StatusCode::CREATED, Json(editor_views(&state, p.id).await?)))
+}
+
+#[utoipa::path(delete, path = "/api/knooppunt/v1/plans/{id}/editors/{group}/{account_id}", tag = "plans", params(("id" = String, Path), ("group" = String, Path), ("account_id" = String, Path)), security(("oauth" = ["write:statuses"])), responses((status = 200, body = Vec<EditorView>), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+/// `DELETE /api/knooppunt/v1/plans/:id/editors/:group/:account_id`
+pub async fn remove_editor(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, group, account_id)): Path<(String, String, String)>,
+) -> Result<Json<Vec<EditorView>>, AppError> {
+    let person = auth.person("write:statuses")?;
+    let p = service::find(&state.db, &id).await?;
+    let member = account(&state.db, &account_id).await?;
+    super::editors::remove(&state, person, &p, &group, member.id).await?;
+    Ok(Json(editor_views(&state, p.id).await?))
 }
 
 /// Invitations as the API shows them; each plan is read and rendered once,
@@ -823,10 +907,15 @@ async fn advice_view(
         advisor: views::account(db, config, advisor).await?,
         requester: r.requester_ap_id.clone(),
         question: r.question.clone(),
-        verdict: r.verdict.clone(),
-        reasons: r.reasons.clone(),
+        verdict: r.verdict.clone().filter(|_| r.verified),
+        reasons: if r.verified {
+            r.reasons.clone()
+        } else {
+            String::new()
+        },
+        claimed_verdict: r.verdict.clone().filter(|_| !r.verified),
         created_at: time(&r.created_at),
-        answered_at: r.answered_at.as_ref().map(time),
+        answered_at: r.answered_at.as_ref().map(time).filter(|_| r.verified),
     })
 }
 

@@ -1,9 +1,14 @@
-//! Co-owning a plan across instances.
+//! Co-owning a plan, here and across instances. Nobody becomes an owner
+//! without consenting: every co-owner, local ones included, is invited and
+//! accepts.
 //!
+//! - An owner invites a person or group here: the invitation waits until
+//!   the invitee (or a moderator of the invited group) answers.
 //! - An owner invites a person or group elsewhere: `Invite{object: plan,
 //!   target: invitee}` to the invitee. Its instance keeps the invitation
 //!   until the invitee (or a moderator of the invited group) answers with
-//!   `Accept` or `Reject`; on `Accept` the plan's home adds the owner.
+//!   `Accept` or `Reject`; on `Accept` the plan's home adds the owner. Only
+//!   the plan's home invites.
 //! - A co-owner's edit, made on its own instance's copy, goes to the plan's
 //!   home as `Update{Page}` carrying the plan's id and only the changed
 //!   fields, from the owning actor. The home checks the owner list, applies
@@ -36,24 +41,22 @@ async fn plan_post(state: &AppState, p: &plan::Model) -> Result<status::Model, A
         .ok_or_else(|| AppError::Internal("a plan without its post".into()))
 }
 
-/// An owner adds `target` as co-owner: at once when it is here, by
-/// invitation when it is elsewhere. Returns the invitation, if one was sent.
+/// An owner invites `target` to co-own a plan here; a target elsewhere gets
+/// an `Invite`. Returns the pending invitation.
 pub async fn invite(
     state: &AppState,
     person: &Person,
     p: plan::Model,
     target: &Actor,
-) -> Result<Option<invitation::Model>, AppError> {
+) -> Result<invitation::Model, AppError> {
     if !p.local {
         return Err(AppError::Forbidden(
             "this plan lives on another instance: invite from there".into(),
         ));
     }
-    if !service::standing(state, person, &p).await?.owner {
-        return Err(AppError::Forbidden(
-            "only the plan's owners may invite co-owners".into(),
-        ));
-    }
+    let inviter = service::acting_owner(state, person, &p)
+        .await?
+        .ok_or_else(|| AppError::Forbidden("only the plan's owners may invite co-owners".into()))?;
     if !matches!(target.kind.as_str(), "person" | "group") {
         return Err(AppError::invalid(
             "account_id",
@@ -67,10 +70,6 @@ pub async fn invite(
     {
         return Err(AppError::Conflict("already an owner of this plan".into()));
     }
-    if target.local {
-        service::add_owner(state, &person.actor.ap_id, p, target).await?;
-        return Ok(None);
-    }
     let waiting = invitation::Entity::find()
         .filter(invitation::Column::PlanId.eq(p.id))
         .filter(invitation::Column::ActorId.eq(target.id))
@@ -83,21 +82,26 @@ pub async fn invite(
         ));
     }
     let s = plan_post(state, &p).await?;
+    let txn = state.db.begin_write().await?;
+    if target.local {
+        let inv = invite_local(&txn, &s, p.id, &inviter, target).await?;
+        txn.commit().await?;
+        return Ok(inv);
+    }
     let invite_id = format!("{}#invites/{}", s.ap_id, crate::secrets::random_token()?);
     let activity = json!({
         "@context": vocab::AS_CONTEXT,
         "id": invite_id,
         "type": "Invite",
-        "actor": person.actor.ap_id,
+        "actor": inviter.ap_id,
         "object": s.ap_id,
         "target": target.ap_id,
         "to": [target.ap_id],
     });
-    let txn = state.db.begin_write().await?;
     let inv = invitation::ActiveModel {
         plan_id: Set(p.id),
         actor_id: Set(target.id),
-        inviter_ap_id: Set(person.actor.ap_id.clone()),
+        inviter_ap_id: Set(inviter.ap_id.clone()),
         ap_id: Set(invite_id),
         state: Set("pending".into()),
         created_at: Set(Utc::now()),
@@ -108,7 +112,7 @@ pub async fn invite(
     enqueue(
         &txn,
         &state.config,
-        &person.actor,
+        &inviter,
         &activity,
         false,
         [publish::inbox_of(target)],
@@ -116,7 +120,32 @@ pub async fn invite(
     .await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
-    Ok(Some(inv))
+    Ok(inv)
+}
+
+/// A pending invitation of `target`, here, to co-own the plan of post `post`.
+pub async fn invite_local(
+    txn: &impl sea_orm::ConnectionTrait,
+    post: &status::Model,
+    plan_id: i64,
+    inviter: &Actor,
+    target: &Actor,
+) -> Result<invitation::Model, AppError> {
+    Ok(invitation::ActiveModel {
+        plan_id: Set(plan_id),
+        actor_id: Set(target.id),
+        inviter_ap_id: Set(inviter.ap_id.clone()),
+        ap_id: Set(format!(
+            "{}#invites/{}",
+            post.ap_id,
+            crate::secrets::random_token()?
+        )),
+        state: Set("pending".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
 }
 
 /// Every invitation of a plan, oldest first, with how it was answered: for
@@ -165,6 +194,13 @@ pub async fn receive_invite(
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::BadRequest("the invitation is not for a plan".into()))?;
+    // Owners are recorded at the plan's home: only it can add one, so only
+    // an owner on that instance invites.
+    if p.local || vocab::host_of(&post.ap_id).as_deref() != Some(sender.host.as_str()) {
+        return Err(AppError::Forbidden(
+            "invitations to a plan come from the plan's own instance".into(),
+        ));
+    }
     if !service::owners(&state.db, p.id)
         .await?
         .iter()
@@ -211,7 +247,8 @@ async fn may_answer(
     crate::groups::service::speaks_for(&state.db, person.actor.id, inv.actor_id).await
 }
 
-/// The invitee answers; the answer goes to the plan's home.
+/// The invitee answers. For a plan here an acceptance makes it an owner at
+/// once; for a plan elsewhere the answer goes to the plan's home.
 pub async fn answer(
     state: &AppState,
     person: &Person,
@@ -237,11 +274,21 @@ pub async fn answer(
         .one(&state.db)
         .await?
         .ok_or_else(not_found)?;
-    let inviter = crate::federation::remote::actor(state, &inv.inviter_ap_id).await?;
     let p = plan::Entity::find_by_id(inv.plan_id)
         .one(&state.db)
         .await?
         .ok_or_else(not_found)?;
+    if p.local {
+        let txn = state.db.begin_write().await?;
+        let inv = mark(&txn, inv, accept).await?;
+        if accept {
+            service::add_owner_in(&txn, &state.config, &invitee.ap_id, p, &invitee).await?;
+        }
+        txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
+        return Ok(inv);
+    }
+    let inviter = crate::federation::remote::actor(state, &inv.inviter_ap_id).await?;
     let post = plan_post(state, &p).await?;
     let answer = json!({
         "@context": vocab::AS_CONTEXT,
@@ -258,9 +305,26 @@ pub async fn answer(
         },
     });
     let txn = state.db.begin_write().await?;
-    let mut active: invitation::ActiveModel = inv.into();
-    active.state = Set(if accept { "accepted" } else { "rejected" }.into());
-    let inv = active.update(&txn).await?;
+    let plan_id = p.id;
+    let inv = mark(&txn, inv, accept).await?;
+    if accept {
+        // What the plan's home will state of our invitee is believed only
+        // because it accepted here.
+        service::append_history(
+            &txn,
+            plan_id,
+            service::Entry {
+                actor_ap_id: &invitee.ap_id,
+                action: "owner_added",
+                from: None,
+                to: None,
+                note: &invitee.ap_id,
+                fields: &[],
+                source: service::Source::Sent,
+            },
+        )
+        .await?;
+    }
     enqueue(
         &txn,
         &state.config,
@@ -273,6 +337,16 @@ pub async fn answer(
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(inv)
+}
+
+async fn mark(
+    txn: &impl sea_orm::ConnectionTrait,
+    inv: invitation::Model,
+    accept: bool,
+) -> Result<invitation::Model, AppError> {
+    let mut active: invitation::ActiveModel = inv.into();
+    active.state = Set(if accept { "accepted" } else { "rejected" }.into());
+    Ok(active.update(txn).await?)
 }
 
 /// `Accept`/`Reject` of one of our invitations; `None` when the answered
@@ -305,12 +379,13 @@ pub async fn receive_answer(
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::NotFound("the plan is gone".into()))?;
-    let mut active: invitation::ActiveModel = inv.into();
-    active.state = Set(if accepted { "accepted" } else { "rejected" }.into());
-    active.update(&state.db).await?;
+    let txn = state.db.begin_write().await?;
+    mark(&txn, inv, accepted).await?;
     if accepted && p.local {
-        service::add_owner(state, &sender.ap_id, p, sender).await?;
+        service::add_owner_in(&txn, &state.config, &sender.ap_id, p, sender).await?;
     }
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(Some(StatusCode::ACCEPTED))
 }
 
@@ -324,7 +399,17 @@ pub async fn send_step_home(
     note: &str,
 ) -> Result<(), AppError> {
     let object = json!({ "state": to.as_str(), "stateNote": note });
-    send_home(state, acting, p, object).await
+    let from = super::state::State::parse(&p.state);
+    let evidence = service::Entry {
+        actor_ap_id: &acting.ap_id,
+        action: "state",
+        from,
+        to: Some(to),
+        note,
+        fields: &[],
+        source: service::Source::Sent,
+    };
+    send_home(state, acting, p, object, evidence).await
 }
 
 /// A co-owner here edits a copy: the edit goes to the plan's home.
@@ -375,15 +460,27 @@ pub async fn send_edit_home(
             };
         }
     }
-    send_home(state, acting, p, object).await
+    let evidence = service::Entry {
+        actor_ap_id: &acting.ap_id,
+        action: "edited",
+        from: None,
+        to: None,
+        note: "",
+        fields: &[],
+        source: service::Source::Sent,
+    };
+    send_home(state, acting, p, object, evidence).await
 }
 
-/// Sends a co-owner's change (the fields in `object`) to the plan's home.
+/// Sends a co-owner's change (the fields in `object`) to the plan's home,
+/// and keeps `evidence` of it: the home's history will name `acting`, and
+/// a local actor is shown as having acted only when it did so here.
 async fn send_home(
     state: &AppState,
     acting: &Actor,
     p: &plan::Model,
     mut object: Value,
+    evidence: service::Entry<'_>,
 ) -> Result<(), AppError> {
     let post = plan_post(state, p).await?;
     let author = actor::Entity::find_by_id(post.actor_id)
@@ -401,6 +498,7 @@ async fn send_home(
         "object": object,
     });
     let txn = state.db.begin_write().await?;
+    service::append_history(&txn, p.id, evidence).await?;
     enqueue(
         &txn,
         &state.config,

@@ -79,6 +79,10 @@ pub mod history {
         /// JSON list of the fields an edit changed.
         pub fields: String,
         pub at: DateTimeUtc,
+        /// `local`: happened here. `home`: a copy's home states it.
+        /// `sent`: a change a local actor sent to a copy's home, kept as
+        /// evidence that it acted (never shown itself).
+        pub source: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -132,6 +136,34 @@ pub mod advice {
         pub reasons: String,
         pub answer_ap_id: Option<String>,
         pub answered_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        /// The verdict was given here, received signed by the advisor, or
+        /// fetched from the advisor's server. Otherwise it is only what the
+        /// plan's home claims, and is not shown as given.
+        pub verified: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod editor {
+    use sea_orm::entity::prelude::*;
+
+    /// A member of an owning group named by one of its moderators as an
+    /// editor of one plan.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "plan_editors")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub plan_id: i64,
+        /// The owning local group the editor acts for.
+        pub group_id: i64,
+        pub person_id: i64,
+        /// The moderator who named them.
+        pub named_by: i64,
         pub created_at: DateTimeUtc,
     }
 

@@ -10,8 +10,8 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::entity::{history, owner, plan};
-use super::service::{self, check_geometry};
+use super::entity::{history, invitation, owner, plan};
+use super::service::{self, Source, check_geometry};
 use super::state::State;
 use crate::actors::entity::Model as Actor;
 use crate::app::AppState;
@@ -166,22 +166,26 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
         .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
         .unwrap_or("EUR")
         .to_string();
-    // Owners we know or can fetch; one that cannot be fetched now is left out
-    // until the next Update.
-    let mut owners: Vec<Actor> = Vec::new();
-    for id in knooppunt_federation::vocab::ids(object.get("attributedTo"))
+    // Owners we know or can fetch, side by side and capped; one that cannot
+    // be fetched now is left out until the next Update.
+    let owner_ids: Vec<String> = knooppunt_federation::vocab::ids(object.get("attributedTo"))
         .into_iter()
         .take(50)
-    {
-        match crate::federation::remote::actor(state, &id).await {
-            Ok(a) => owners.push(a),
-            Err(e) => tracing::debug!(owner = %id, error = %e, "plan owner not fetched"),
-        }
-    }
+        .collect();
+    let named = crate::federation::remote::actors_named(state, &owner_ids, 50).await;
+    let owners: Vec<Actor> = owner_ids
+        .iter()
+        .filter_map(|id| named.get(id).cloned())
+        .collect();
     let updated = parse_time(object.get("updated")).unwrap_or_else(Utc::now);
     let created = parse_time(object.get("published")).unwrap_or(updated);
-    let advice = super::advice::resolve_advisors(
+    let known = plan::Entity::find()
+        .filter(plan::Column::StatusId.eq(s.id))
+        .one(&state.db)
+        .await?;
+    let advice = super::advice::resolve(
         state,
+        known.as_ref(),
         object
             .get("advice")
             .and_then(Value::as_array)
@@ -246,7 +250,20 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
         .filter(owner::Column::PlanId.eq(plan_id))
         .exec(&txn)
         .await?;
-    for o in &owners {
+    // The home's word for its owners; an actor here is an owner only if it
+    // accepted an invitation here.
+    let consented: Vec<i64> = invitation::Entity::find()
+        .filter(invitation::Column::PlanId.eq(plan_id))
+        .filter(invitation::Column::State.eq("accepted"))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|i| i.actor_id)
+        .collect();
+    for o in owners
+        .iter()
+        .filter(|o| !o.local || consented.contains(&o.id))
+    {
         owner::ActiveModel {
             plan_id: Set(plan_id),
             actor_id: Set(o.id),
@@ -256,12 +273,44 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
         .insert(&txn)
         .await?;
     }
-    super::advice::mirror(&txn, plan_id, &advice).await?;
-    // The home instance keeps the history; ours is its copy.
+    super::advice::mirror(&txn, plan_id, &advice, &state.config.instance.domain).await?;
+    mirror_history(
+        &txn,
+        plan_id,
+        object,
+        updated,
+        &state.config.instance.domain,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Replaces a copy's history with what its home states. An entry naming an
+/// actor here is kept only as often as that actor sent such a change from
+/// here (the `sent` evidence): a home cannot make our people appear to
+/// have acted.
+async fn mirror_history(
+    txn: &impl ConnectionTrait,
+    plan_id: i64,
+    object: &Value,
+    updated: DateTime<Utc>,
+    local_domain: &str,
+) -> Result<(), AppError> {
     history::Entity::delete_many()
         .filter(history::Column::PlanId.eq(plan_id))
-        .exec(&txn)
+        .filter(history::Column::Source.eq(Source::Home.as_str()))
+        .exec(txn)
         .await?;
+    let sent = history::Entity::find()
+        .filter(history::Column::PlanId.eq(plan_id))
+        .filter(history::Column::Source.eq(Source::Sent.as_str()))
+        .all(txn)
+        .await?;
+    let mut unmatched: Vec<(String, String, Option<String>)> = sent
+        .into_iter()
+        .map(|h| (h.actor_ap_id, h.action, h.to_state))
+        .collect();
     let entries = object
         .get("history")
         .and_then(Value::as_array)
@@ -288,6 +337,21 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
                 .and_then(State::parse)
                 .map(|s| s.as_str().to_string())
         };
+        let to_state = state_of("toState");
+        if knooppunt_federation::vocab::host_of(actor).as_deref() == Some(local_domain) {
+            let evidence = unmatched.iter().position(|(a, act, to)| {
+                a == actor && act == action && (action != "state" || *to == to_state)
+            });
+            match evidence {
+                Some(i) => {
+                    unmatched.remove(i);
+                }
+                None => {
+                    tracing::info!(plan_id, actor = %actor, action, "a copy's home names a local actor that did not act here; entry left out");
+                    continue;
+                }
+            }
+        }
         let fields: Vec<String> = h
             .get("fields")
             .and_then(Value::as_array)
@@ -304,16 +368,16 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
             actor_ap_id: Set(actor.to_string()),
             action: Set(action.to_string()),
             from_state: Set(state_of("fromState")),
-            to_state: Set(state_of("toState")),
+            to_state: Set(to_state),
             note: Set(text(h, "note", 10_000)),
             fields: Set(json!(fields).to_string()),
             at: Set(parse_time(h.get("published")).unwrap_or(updated)),
+            source: Set(Source::Home.as_str().to_string()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    txn.commit().await?;
     Ok(())
 }
 

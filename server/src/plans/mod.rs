@@ -6,12 +6,14 @@
 //! - `service.rs`: starting, editing, moving and reporting on plans.
 //! - `federation.rs`: the `Page` a plan federates as, and remote plans.
 //! - `advice.rs`: expert advice asked of any actor, and its answer.
-//! - `coowners.rs`: co-owners on other instances (`Invite`, their edits).
+//! - `coowners.rs`: co-owners here and elsewhere (invitations, edits sent home).
+//! - `editors.rs`: members a group's moderators name to edit its plans.
 //! - `api.rs`: `/api/knooppunt/v1/plans`; `web.rs`: the page at `/plans/:id`.
 
 pub mod advice;
 pub mod api;
 pub mod coowners;
+pub mod editors;
 pub mod entity;
 pub mod federation;
 pub mod service;

@@ -204,6 +204,9 @@ pub async fn create(
     }
     check_fields(&fields)?;
     let themes = clean_themes(fields.themes.as_deref().unwrap_or_default())?;
+    // A moderator speaks for the group: it owns the plan at once. A member
+    // proposes it to the group: its moderators accept (or not) the
+    // invitation. Following a group gives no say in it.
     let group = match group {
         Some(name) => {
             let g = crate::actors::store::find_local(db, config, name)
@@ -212,12 +215,15 @@ pub async fn create(
                 .ok_or_else(|| {
                     AppError::NotFound(format!("there is no group named {name:?} here"))
                 })?;
-            if !publish::is_member(db, g.id, person.actor.id).await? {
+            let moderates = crate::groups::service::may_moderate(db, g.id, person.actor.id).await?;
+            if !moderates
+                && !crate::groups::service::is_active_member(db, g.id, person.actor.id).await?
+            {
                 return Err(AppError::Forbidden(
                     "only members of a group may start a plan for it".into(),
                 ));
             }
-            Some(g)
+            Some((g, moderates))
         }
         None => None,
     };
@@ -262,7 +268,11 @@ pub async fn create(
     active.content = Set(post_html(&p.title, &p.summary, &url));
     let s = active.update(&txn).await?;
     crate::statuses::service::attach_tags(&txn, s.id, &themes).await?;
-    for owner_id in std::iter::once(person.actor.id).chain(group.as_ref().map(|g| g.id)) {
+    let owning_group = group
+        .as_ref()
+        .filter(|(_, moderates)| *moderates)
+        .map(|(g, _)| g.id);
+    for owner_id in std::iter::once(person.actor.id).chain(owning_group) {
         owner::ActiveModel {
             plan_id: Set(p.id),
             actor_id: Set(owner_id),
@@ -283,6 +293,9 @@ pub async fn create(
         &[],
     )
     .await?;
+    if let Some((g, false)) = &group {
+        super::coowners::invite_local(&txn, &s, p.id, &person.actor, g).await?;
+    }
     publish::status_created(&txn, config, &s).await?;
     if let Some(hood) =
         crate::actors::store::find_local(&txn, config, &config.instance.neighbourhood).await?
@@ -295,7 +308,7 @@ pub async fn create(
     Ok(p)
 }
 
-/// Appends to a plan's history.
+/// Appends to a plan's history what happened here.
 #[allow(clippy::too_many_arguments)]
 async fn record(
     db: &impl ConnectionTrait,
@@ -307,15 +320,70 @@ async fn record(
     note: &str,
     fields: &[&str],
 ) -> Result<(), AppError> {
+    append_history(
+        db,
+        plan_id,
+        Entry {
+            actor_ap_id,
+            action,
+            from,
+            to,
+            note,
+            fields,
+            source: Source::Local,
+        },
+    )
+    .await
+}
+
+/// Where a history entry comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// It happened here.
+    Local,
+    /// A copy's home instance states it.
+    Home,
+    /// A local actor sent this change to a copy's home: evidence that it
+    /// acted, matched against what the home states (never shown itself).
+    Sent,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Local => "local",
+            Source::Home => "home",
+            Source::Sent => "sent",
+        }
+    }
+}
+
+/// One history entry to append.
+pub struct Entry<'a> {
+    pub actor_ap_id: &'a str,
+    pub action: &'a str,
+    pub from: Option<State>,
+    pub to: Option<State>,
+    pub note: &'a str,
+    pub fields: &'a [&'a str],
+    pub source: Source,
+}
+
+pub async fn append_history(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+    e: Entry<'_>,
+) -> Result<(), AppError> {
     history::ActiveModel {
         plan_id: Set(plan_id),
-        actor_ap_id: Set(actor_ap_id.to_string()),
-        action: Set(action.to_string()),
-        from_state: Set(from.map(|s| s.as_str().to_string())),
-        to_state: Set(to.map(|s| s.as_str().to_string())),
-        note: Set(note.to_string()),
-        fields: Set(json!(fields).to_string()),
+        actor_ap_id: Set(e.actor_ap_id.to_string()),
+        action: Set(e.action.to_string()),
+        from_state: Set(e.from.map(|s| s.as_str().to_string())),
+        to_state: Set(e.to.map(|s| s.as_str().to_string())),
+        note: Set(e.note.to_string()),
+        fields: Set(json!(e.fields).to_string()),
         at: Set(Utc::now()),
+        source: Set(e.source.as_str().to_string()),
         ..Default::default()
     }
     .insert(db)
@@ -352,48 +420,46 @@ pub async fn owners(db: &impl ConnectionTrait, plan_id: i64) -> Result<Vec<Actor
     Ok(actors)
 }
 
+/// The history as shown: what happened here and what a copy's home states,
+/// never the evidence kept of changes sent home.
 pub async fn history_of(
     db: &impl ConnectionTrait,
     plan_id: i64,
 ) -> Result<Vec<history::Model>, AppError> {
     Ok(history::Entity::find()
         .filter(history::Column::PlanId.eq(plan_id))
+        .filter(history::Column::Source.ne(Source::Sent.as_str()))
         .order_by_asc(history::Column::At)
         .order_by_asc(history::Column::Id)
         .all(db)
         .await?)
 }
 
-/// What `person` is to the plan: an owner (directly, or as a member of an
-/// owning group) and/or a decider (moderator of an owning group or of the
-/// neighbourhood, or an administrator).
+/// What `person` is to the plan. An owner: named as one, a moderator of an
+/// owning group here, or a member of such a group whom its moderators named
+/// an editor of this plan; following or joining a group is not enough. A
+/// decider: a moderator of the neighbourhood or an administrator, and never
+/// an owner of this plan.
 pub async fn standing(
     state: &AppState,
     person: &Person,
     p: &plan::Model,
 ) -> Result<Standing, AppError> {
     let (db, config) = (&state.db, state.config.as_ref());
-    let me = person.actor.id;
-    let owners = owners(db, p.id).await?;
-    let mut standing = Standing {
-        owner: owners.iter().any(|o| o.id == me),
-        decider: person.account.admin,
-    };
-    for g in owners.iter().filter(|o| o.kind == "group" && o.local) {
-        if publish::is_member(db, g.id, me).await? {
-            standing.owner = true;
-        }
-        if crate::groups::service::may_moderate(db, g.id, me).await? {
-            standing.decider = true;
-        }
-    }
-    if let Some(hood) =
-        crate::actors::store::find_local(db, config, &config.instance.neighbourhood).await?
-        && crate::groups::service::may_moderate(db, hood.id, me).await?
-    {
-        standing.decider = true;
-    }
-    Ok(standing)
+    let owner = acting_owner(state, person, p).await?.is_some();
+    let deciding_role = person.account.admin
+        || match crate::actors::store::find_local(db, config, &config.instance.neighbourhood)
+            .await?
+        {
+            Some(hood) => {
+                crate::groups::service::may_moderate(db, hood.id, person.actor.id).await?
+            }
+            None => false,
+        };
+    Ok(Standing {
+        owner,
+        decider: deciding_role && !owner,
+    })
 }
 
 fn local_only(p: &plan::Model) -> Result<(), AppError> {
@@ -413,39 +479,54 @@ async fn save(
     entry: (&str, &str, Option<State>, Option<State>, &str, &[&str]),
     themes: Option<Vec<String>>,
 ) -> Result<plan::Model, AppError> {
-    let config = state.config.as_ref();
     let txn = state.db.begin_write().await?;
-    let p = p.update(&txn).await?;
+    let p = save_in(&txn, state.config.as_ref(), p, entry, themes).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(p)
+}
+
+/// [`save`] within the caller's transaction.
+async fn save_in(
+    txn: &impl ConnectionTrait,
+    config: &crate::config::Config,
+    p: plan::ActiveModel,
+    entry: (&str, &str, Option<State>, Option<State>, &str, &[&str]),
+    themes: Option<Vec<String>>,
+) -> Result<plan::Model, AppError> {
+    let p = p.update(txn).await?;
     let (who, action, from, to, note, fields) = entry;
-    record(&txn, p.id, who, action, from, to, note, fields).await?;
+    record(txn, p.id, who, action, from, to, note, fields).await?;
     let s = status::Entity::find_by_id(p.status_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::Internal("a plan without its post".into()))?;
     let mut active: status::ActiveModel = s.into();
     active.content = Set(post_html(&p.title, &p.summary, &html_url(config, p.id)));
     active.edited_at = Set(Some(p.updated_at));
-    let s = active.update(&txn).await?;
+    let s = active.update(txn).await?;
     if let Some(themes) = themes {
         crate::statuses::entity::status_tag::Entity::delete_many()
             .filter(crate::statuses::entity::status_tag::Column::StatusId.eq(s.id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
-        crate::statuses::service::attach_tags(&txn, s.id, &themes).await?;
+        crate::statuses::service::attach_tags(txn, s.id, &themes).await?;
     }
     // The neighbourhood's followers saw the plan through its announce: they
     // get the Update as well.
-    let hood_followers =
-        match crate::actors::store::find_local(&txn, config, &config.instance.neighbourhood).await?
-        {
-            Some(hood) => publish::follower_inboxes(&txn, hood.id).await?,
-            None => vec![],
-        };
+    let hood_followers = match crate::actors::store::find_local(
+        txn,
+        config,
+        &config.instance.neighbourhood,
+    )
+    .await?
+    {
+        Some(hood) => publish::follower_inboxes(txn, hood.id).await?,
+        None => vec![],
+    };
     let mut extra = hood_followers;
-    extra.extend(remote_owner_inboxes(&txn, p.id).await?);
-    publish::status_updated_with(&txn, config, &s, extra).await?;
-    txn.commit().await?;
-    state.federation.outbox_bell.notify_one();
+    extra.extend(remote_owner_inboxes(txn, p.id).await?);
+    publish::status_updated_with(txn, config, &s, extra).await?;
     Ok(p)
 }
 
@@ -479,19 +560,25 @@ pub async fn edit(
     apply_edit(state, &person.actor.ap_id, p, fields).await
 }
 
-/// The local actor through which `person` owns a copy of a plan: the
-/// person, or a group here that co-owns it and that the person belongs to.
+/// The local actor through which `person` owns a plan: the person, or a
+/// group here that owns it and that the person moderates or edits this
+/// plan for. Used on copies too, where it is the actor whose changes the
+/// plan's home receives.
 pub async fn acting_owner(
     state: &AppState,
     person: &Person,
     p: &plan::Model,
 ) -> Result<Option<Actor>, AppError> {
-    let owners = owners(&state.db, p.id).await?;
-    if let Some(me) = owners.iter().find(|o| o.id == person.actor.id) {
-        return Ok(Some(me.clone()));
+    let db = &state.db;
+    let me = person.actor.id;
+    let owners = owners(db, p.id).await?;
+    if let Some(o) = owners.iter().find(|o| o.id == me) {
+        return Ok(Some(o.clone()));
     }
     for g in owners.iter().filter(|o| o.kind == "group" && o.local) {
-        if publish::is_member(&state.db, g.id, person.actor.id).await? {
+        if crate::groups::service::may_moderate(db, g.id, me).await?
+            || super::editors::edits_for(db, p.id, g.id, me).await?
+        {
             return Ok(Some(g.clone()));
         }
     }
@@ -601,14 +688,17 @@ async fn remote_owner_inboxes(
         .collect())
 }
 
-/// Adds a co-owner and tells everyone who has the plan. `who` added it.
-pub async fn add_owner(
-    state: &AppState,
+/// Adds a co-owner, who accepted an invitation, and tells everyone who has
+/// the plan: within the transaction that records the acceptance. `who`
+/// added it (the new owner, consenting).
+pub async fn add_owner_in(
+    txn: &impl ConnectionTrait,
+    config: &crate::config::Config,
     who: &str,
     p: plan::Model,
     new_owner: &Actor,
 ) -> Result<plan::Model, AppError> {
-    if owners(&state.db, p.id)
+    if owners(txn, p.id)
         .await?
         .iter()
         .any(|o| o.id == new_owner.id)
@@ -621,14 +711,15 @@ pub async fn add_owner(
         added_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&state.db)
+    .insert(txn)
     .await
     .map_err(|e| AppError::from_db_conflict(e, "already an owner".into()))?;
     let mut active: plan::ActiveModel = p.into();
     active.updated_at = Set(Utc::now());
     let note = new_owner.ap_id.clone();
-    save(
-        state,
+    save_in(
+        txn,
+        config,
         active,
         (who, "owner_added", None, None, &note, &[]),
         None,

@@ -6,9 +6,11 @@
 //!                           └─deciders (with reason)──▶ rejected
 //! idea, proposal, adopted, in_progress ──owners──▶ withdrawn
 //! ```
-//! Owners are the plan's persons and the members of its groups. Deciders are
-//! the moderators of an owning group here, the moderators of the
-//! neighbourhood, and the instance's administrators.
+//! Owners are the plan's persons, the moderators of its groups here, and
+//! the members those moderators named as the plan's editors; following or
+//! joining a group makes nobody an owner. Deciders are the moderators of the
+//! neighbourhood and the instance's administrators, and never an owner of
+//! the plan they decide on.
 
 use serde::{Deserialize, Serialize};
 
@@ -115,7 +117,7 @@ pub fn check(from: State, to: State, standing: Standing, note: &str) -> Result<(
         Who::Owners => (standing.owner, "the plan's owners"),
         Who::Deciders => (
             standing.decider,
-            "the moderators of an owning group or of the neighbourhood",
+            "the neighbourhood's moderators and administrators who do not own the plan",
         ),
     };
     if !allowed {

@@ -211,3 +211,13 @@ pub async fn page(
         .map_err(|e| AppError::Internal(format!("template: {e}")))?;
     Ok(([(header::CONTENT_LANGUAGE, lang.code())], Html(html)).into_response())
 }
+
+/// `GET /advice/:id`: an advisor's answer as its `Note`, so that any
+/// instance can check a verdict that a plan's home reports.
+pub async fn advice_answer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let note = super::advice::answer_note(&state, &id).await?;
+    Ok(crate::federation::ap_json(note))
+}

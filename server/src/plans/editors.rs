@@ -1,0 +1,135 @@
+//! Editors: members of a group that owns a plan, whom one of the group's
+//! moderators named to edit that plan for the group. Joining or following
+//! a group gives no say over its plans; only its moderators and the editors
+//! they name act for it. Works on copies of plans from elsewhere as well:
+//! the group and its members are here, and so is the naming.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+
+use super::entity::{editor, plan};
+use super::service;
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::app::AppState;
+use crate::auth::service::Person;
+use crate::error::AppError;
+use crate::groups::service::is_active_member;
+
+/// Whether `person_id` edits plan `plan_id` for group `group_id`: named, and
+/// still an active member of the group.
+pub async fn edits_for(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+    group_id: i64,
+    person_id: i64,
+) -> Result<bool, AppError> {
+    let named = editor::Entity::find()
+        .filter(editor::Column::PlanId.eq(plan_id))
+        .filter(editor::Column::GroupId.eq(group_id))
+        .filter(editor::Column::PersonId.eq(person_id))
+        .one(db)
+        .await?
+        .is_some();
+    Ok(named && is_active_member(db, group_id, person_id).await?)
+}
+
+/// A local group that owns `p` and that `person` moderates, by name.
+async fn moderated_owner(
+    state: &AppState,
+    person: &Person,
+    p: &plan::Model,
+    group: &str,
+) -> Result<Actor, AppError> {
+    let g = crate::groups::service::moderated(state, person, group).await?;
+    if !service::owners(&state.db, p.id)
+        .await?
+        .iter()
+        .any(|o| o.id == g.id)
+    {
+        return Err(AppError::Forbidden(format!(
+            "the group {group:?} does not own this plan"
+        )));
+    }
+    Ok(g)
+}
+
+/// A moderator of an owning group names a member as an editor of the plan.
+pub async fn name(
+    state: &AppState,
+    person: &Person,
+    p: &plan::Model,
+    group: &str,
+    member: &Actor,
+) -> Result<editor::Model, AppError> {
+    let g = moderated_owner(state, person, p, group).await?;
+    if !member.local
+        || member.kind != "person"
+        || !is_active_member(&state.db, g.id, member.id).await?
+    {
+        return Err(AppError::invalid(
+            "account_id",
+            "only people who are members of the group here can edit for it",
+        ));
+    }
+    editor::ActiveModel {
+        plan_id: Set(p.id),
+        group_id: Set(g.id),
+        person_id: Set(member.id),
+        named_by: Set(person.actor.id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .map_err(|e| AppError::from_db_conflict(e, "already an editor of this plan".into()))
+}
+
+/// A moderator of an owning group takes a member's editing right away.
+pub async fn remove(
+    state: &AppState,
+    person: &Person,
+    p: &plan::Model,
+    group: &str,
+    member_id: i64,
+) -> Result<(), AppError> {
+    let g = moderated_owner(state, person, p, group).await?;
+    let removed = editor::Entity::delete_many()
+        .filter(editor::Column::PlanId.eq(p.id))
+        .filter(editor::Column::GroupId.eq(g.id))
+        .filter(editor::Column::PersonId.eq(member_id))
+        .exec(&state.db)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(AppError::NotFound("no such editor".into()));
+    }
+    Ok(())
+}
+
+/// The plan's editors here: (group, person, named by), oldest first.
+pub async fn of_plan(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+) -> Result<Vec<(editor::Model, Actor, Actor)>, AppError> {
+    let rows = editor::Entity::find()
+        .filter(editor::Column::PlanId.eq(plan_id))
+        .order_by_asc(editor::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| [r.group_id, r.person_id])
+        .collect();
+    let actors = actor::Entity::find()
+        .filter(actor::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    let find = |id: i64| actors.iter().find(|a| a.id == id).cloned();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Some((find(r.group_id)?, find(r.person_id)?, r)))
+        .map(|(g, person, r)| (r, g, person))
+        .collect())
+}
