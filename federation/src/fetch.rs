@@ -1,13 +1,14 @@
 //! The one HTTP client for talking to other servers: refuses private and
-//! loopback addresses (unless allowed), follows redirects only after checking
-//! them again, limits size and time, signs every request, and for fetched
+//! loopback addresses (unless allowed) and blocked domains, follows
+//! redirects only after checking them again, limits size and time, signs
+//! every request, remembers hosts that did not answer, and for fetched
 //! objects checks that the `id` is the URL it came from.
 
-use std::net::IpAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-use activitypub_federation::resolver::ValidatingDnsResolver;
 use aws_lc_rs::rsa::KeyPair;
 use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, LOCATION, USER_AGENT};
@@ -43,6 +44,10 @@ pub enum FetchError {
     Redirects(String),
     #[error("cannot sign the request: {0}")]
     Sign(String),
+    #[error("{0} is blocked on this instance")]
+    Blocked(String),
+    #[error("{0} did not answer recently; not tried again yet")]
+    HostFailing(String),
 }
 
 /// Limits and permissions of outgoing requests.
@@ -50,7 +55,14 @@ pub enum FetchError {
 pub struct FetchPolicy {
     pub allow_http: bool,
     pub allow_private_addresses: bool,
+    /// Longest a delivery (POST) may take.
     pub timeout: Duration,
+    /// Longest a fetch (GET) may take.
+    pub fetch_timeout: Duration,
+    /// A host whose fetch could not connect or timed out is not fetched
+    /// again for this long: a server that does not answer costs one
+    /// timeout, not one per activity that names it.
+    pub failing_host_memory: Duration,
     pub max_body_bytes: usize,
     pub user_agent: String,
 }
@@ -70,6 +82,52 @@ pub struct SafeClient {
     policy: FetchPolicy,
     /// Signatures are made on their own threads, see [`SigningPool`].
     signing: SigningPool,
+    hosts: Arc<Hosts>,
+}
+
+/// What the client knows of other hosts: those it must not talk to, and
+/// those that did not answer lately.
+#[derive(Default)]
+struct Hosts {
+    /// Blocked domains; each covers its subdomains.
+    blocked: RwLock<Vec<String>>,
+    /// Hosts (`name[:port]`) whose fetch failed, until when they are skipped.
+    failing: Mutex<HashMap<String, Instant>>,
+}
+
+/// A host without its port (`[::1]:80` → `::1`, `a.example:8080` → `a.example`).
+fn host_name(host: &str) -> String {
+    let host = host.trim().to_ascii_lowercase();
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or_default().to_string();
+    }
+    if host.matches(':').count() > 1 {
+        return host;
+    }
+    host.split(':').next().unwrap_or_default().to_string()
+}
+
+/// `name[:port]` of a URL, as ActivityPub compares hosts.
+fn authority(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    }
+}
+
+/// Most hosts remembered as failing; older entries are dropped beyond it.
+const MAX_FAILING_HOSTS: usize = 10_000;
+
+/// Whether `host` (a name or address, without port) is `domain` or below it.
+pub fn host_within(host: &str, domain: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    !domain.is_empty()
+        && (host == domain
+            || host
+                .strip_suffix(domain.as_str())
+                .is_some_and(|rest| rest.ends_with('.')))
 }
 
 /// A job for the signing threads: it sends its result back itself.
@@ -142,7 +200,9 @@ pub struct PostOutcome {
 }
 
 /// Loopback, private, link-local, multicast, unspecified, CGNAT, documentation
-/// and the IPv6 equivalents: never reachable from the public internet.
+/// and the IPv6 equivalents: never reachable from the public internet. IPv6
+/// addresses that carry an IPv4 address (mapped, compatible, NAT64, 6to4,
+/// Teredo) are refused outright: what they reach depends on the network.
 pub fn is_forbidden_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -160,17 +220,57 @@ pub fn is_forbidden_ip(ip: IpAddr) -> bool {
                 || o[0] >= 240
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_forbidden_ip(IpAddr::V4(v4));
-            }
             let s = v6.segments();
-            v6.is_loopback()
+            matches!(
+                s,
+                // ::ffff:0:0/96 (mapped) and ::/96 (compatible, with :: and ::1)
+                [0, 0, 0, 0, 0, 0xffff, ..]
+                    | [0, 0, 0, 0, 0, 0, ..]
+                    // 64:ff9b::/96 and 64:ff9b:1::/48 (NAT64)
+                    | [0x64, 0xff9b, 0, 0, 0, 0, ..]
+                    | [0x64, 0xff9b, 1, ..]
+                    // 2002::/16 (6to4) and 2001::/32 (Teredo)
+                    | [0x2002, ..]
+                    | [0x2001, 0, ..]
+            ) || v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
                 || (s[0] == 0x2001 && s[1] == 0x0db8)
         }
+    }
+}
+
+/// Resolves names and refuses those that lead to an address
+/// [`is_forbidden_ip`] refuses, at the moment of connecting (so a DNS answer
+/// that changes between a check and the connection cannot slip through).
+struct GuardedResolver {
+    validate: bool,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().trim_end_matches('.').to_owned();
+        let validate = self.validate;
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if validate
+                && let Some(ip) = addrs
+                    .iter()
+                    .map(|a| a.ip().to_canonical())
+                    .find(|ip| is_forbidden_ip(*ip))
+            {
+                return Err(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!("{host} resolves to a private address ({ip})"),
+                ))
+                    as Box<dyn std::error::Error + Send + Sync>);
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
+            Ok(addrs)
+        })
     }
 }
 
@@ -182,10 +282,9 @@ impl SafeClient {
             .connect_timeout(policy.timeout)
             .no_proxy()
             // Names are resolved and checked here, so a DNS answer cannot smuggle in a private address.
-            .dns_resolver(std::sync::Arc::new(ValidatingDnsResolver::new(
-                vec![],
-                !policy.allow_private_addresses,
-            )))
+            .dns_resolver(Arc::new(GuardedResolver {
+                validate: !policy.allow_private_addresses,
+            }))
             .build()
             .map_err(|e| FetchError::Transport {
                 url: String::new(),
@@ -195,7 +294,66 @@ impl SafeClient {
             client,
             policy,
             signing: SigningPool::start()?,
+            hosts: Arc::new(Hosts::default()),
         })
+    }
+
+    /// Replaces the blocked domains (each covers its subdomains): nothing
+    /// is fetched from or delivered to them.
+    pub fn set_blocked(&self, domains: Vec<String>) {
+        if let Ok(mut blocked) = self.hosts.blocked.write() {
+            *blocked = domains;
+        }
+    }
+
+    /// Whether `host` (a name or address, with or without port) is blocked.
+    pub fn is_blocked(&self, host: &str) -> bool {
+        let name = host_name(host);
+        self.hosts
+            .blocked
+            .read()
+            .map(|b| b.iter().any(|d| host_within(&name, d)))
+            .unwrap_or(false)
+    }
+
+    /// Whether fetches from `host` are skipped because it did not answer lately.
+    fn failing_until(&self, host: &str) -> Option<Instant> {
+        let mut failing = self.hosts.failing.lock().ok()?;
+        match failing.get(host) {
+            Some(until) if *until > Instant::now() => Some(*until),
+            Some(_) => {
+                failing.remove(host);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn remember_failing(&self, host: &str) {
+        if self.policy.failing_host_memory.is_zero() {
+            return;
+        }
+        let Ok(mut failing) = self.hosts.failing.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if failing.len() >= MAX_FAILING_HOSTS {
+            failing.retain(|_, until| *until > now);
+            if failing.len() >= MAX_FAILING_HOSTS {
+                failing.clear();
+            }
+        }
+        tracing::info!(host, "a host did not answer a fetch; skipped for a while");
+        failing.insert(host.to_string(), now + self.policy.failing_host_memory);
+    }
+
+    /// Forgets that `host` (`name[:port]`) failed: it sent us something.
+    pub fn forget_failing(&self, host: &str) {
+        if let Ok(mut failing) = self.hosts.failing.lock()
+            && !failing.is_empty()
+        {
+            failing.remove(&host.to_ascii_lowercase());
+        }
     }
 
     pub fn policy(&self) -> &FetchPolicy {
@@ -209,6 +367,11 @@ impl SafeClient {
             "http" if self.policy.allow_http => {}
             "http" => return Err(FetchError::PlainHttp(url.to_string())),
             _ => return Err(FetchError::Scheme(url.to_string())),
+        }
+        if let Some(host) = url.host_str()
+            && self.is_blocked(host)
+        {
+            return Err(FetchError::Blocked(host.to_string()));
         }
         if self.policy.allow_private_addresses {
             return Ok(());
@@ -262,9 +425,14 @@ impl SafeClient {
         let mut current = url.clone();
         for _ in 0..=3 {
             self.check_url(&current)?;
+            let host = authority(&current);
+            if self.failing_until(&host).is_some() {
+                return Err(FetchError::HostFailing(host));
+            }
             let mut request = self
                 .client
                 .request(Method::GET, current.clone())
+                .timeout(self.policy.fetch_timeout)
                 .header(ACCEPT, accept)
                 .header(USER_AGENT, &self.policy.user_agent);
             if let Some(s) = signer {
@@ -272,10 +440,18 @@ impl SafeClient {
                     request = request.header(name, value);
                 }
             }
-            let response = request.send().await.map_err(|e| FetchError::Transport {
-                url: current.to_string(),
-                reason: e.to_string(),
-            })?;
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) => {
+                    if e.is_connect() || e.is_timeout() {
+                        self.remember_failing(&host);
+                    }
+                    return Err(FetchError::Transport {
+                        url: current.to_string(),
+                        reason: e.to_string(),
+                    });
+                }
+            };
             let status = response.status();
             if status.is_redirection() {
                 let next = response
@@ -308,7 +484,13 @@ impl SafeClient {
                     content_type,
                 });
             }
-            let body = self.read_limited(response, &current).await?;
+            let body = match self.read_limited(response, &current).await {
+                Err(e @ FetchError::Transport { .. }) => {
+                    self.remember_failing(&host);
+                    return Err(e);
+                }
+                other => other?,
+            };
             return Ok((current, body));
         }
         Err(FetchError::Redirects(url.to_string()))
@@ -404,11 +586,38 @@ mod tests {
             "fe80::1",
             "fd00::1",
             "::ffff:127.0.0.1",
+            // IPv6 carrying IPv4, whatever the IPv4 address is.
+            "::ffff:8.8.8.8",
+            "::7f00:1",
+            "::808:808",
+            "64:ff9b::7f00:1",
+            "64:ff9b::808:808",
+            "64:ff9b:1::a00:1",
+            "2002:7f00:1::1",
+            "2002:808:808::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
         ] {
             assert!(is_forbidden_ip(ip.parse::<IpAddr>().unwrap()), "{ip}");
         }
-        for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
+        for ip in [
+            "93.184.216.34",
+            "2606:4700::1111",
+            "8.8.8.8",
+            "2a00:1450::1",
+        ] {
             assert!(!is_forbidden_ip(ip.parse::<IpAddr>().unwrap()), "{ip}");
         }
+    }
+
+    #[test]
+    fn domains_cover_their_subdomains_only() {
+        assert!(host_within("bad.example", "bad.example"));
+        assert!(host_within("a.b.bad.example", "bad.example"));
+        assert!(host_within("BAD.example.", "bad.example"));
+        assert!(!host_within("notbad.example", "bad.example"));
+        assert!(!host_within("bad.example.org", "bad.example"));
+        assert_eq!(host_name("[::1]:80"), "::1");
+        assert_eq!(host_name("a.example:8080"), "a.example");
+        assert_eq!(host_name("127.0.0.3:1234"), "127.0.0.3");
     }
 }

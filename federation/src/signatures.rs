@@ -30,6 +30,10 @@ pub enum SignatureError {
     Future,
     #[error("the signature does not verify with the actor's key")]
     Invalid,
+    #[error(
+        "the signature must cover the {0} header; sign (request-target) host date and, with a body, digest"
+    )]
+    NotCovered(&'static str),
     #[error("the public key cannot be read")]
     BadKey,
     #[error("signing failed")]
@@ -131,6 +135,14 @@ pub fn prepare(
     if date > now + MAX_SKEW_AHEAD {
         return Err(SignatureError::Future);
     }
+    // What the signature covers: without the request target it could be
+    // replayed to another path, without the host to another server.
+    let covered = signed_headers(headers);
+    for required in ["(request-target)", "host"] {
+        if !covered.iter().any(|h| h.eq_ignore_ascii_case(required)) {
+            return Err(SignatureError::NotCovered(required));
+        }
+    }
     let mut config = Config::new().mastodon_compat().set_expiration(MAX_AGE);
     if body.is_some() {
         // Unless the Digest is signed, the body is not: refuse, as Mastodon does.
@@ -161,6 +173,33 @@ pub fn prepare(
         Some(key_id) => Ok(PendingVerification { key_id, candidates }),
         None => Err(SignatureError::Malformed(last_error.unwrap_or_default())),
     }
+}
+
+/// The header names a request's signature covers (its `headers` parameter;
+/// `date` alone when absent, as draft-cavage says).
+fn signed_headers(headers: &BTreeMap<String, String>) -> Vec<String> {
+    let value = headers
+        .get("signature")
+        .map(String::as_str)
+        .or_else(|| {
+            headers
+                .get("authorization")
+                .and_then(|a| a.strip_prefix("Signature "))
+        })
+        .unwrap_or_default();
+    for part in value.split(',') {
+        if let Some((name, v)) = part.trim().split_once('=')
+            && name.trim().eq_ignore_ascii_case("headers")
+        {
+            return v
+                .trim()
+                .trim_matches('"')
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+        }
+    }
+    vec!["date".to_string()]
 }
 
 /// Both `SHA-256=` and `sha-256=` are seen in the wild; other algorithms are ignored.
@@ -380,6 +419,30 @@ mod tests {
             prepare("GET", "/", None, &h, None).is_ok(),
             "11 hours old is accepted"
         );
+    }
+
+    #[test]
+    fn the_target_and_host_must_be_signed() {
+        let mut h = BTreeMap::new();
+        h.insert("host".into(), "b.example".into());
+        h.insert("date".into(), httpdate::fmt_http_date(SystemTime::now()));
+        for (list, missing) in [
+            ("host date", "(request-target)"),
+            ("(request-target) date", "host"),
+            ("", "(request-target)"),
+        ] {
+            let header = if list.is_empty() {
+                "keyId=\"k\",signature=\"AA==\"".to_string()
+            } else {
+                format!("keyId=\"k\",headers=\"{list}\",signature=\"AA==\"")
+            };
+            h.insert("signature".into(), header);
+            assert_eq!(
+                prepare("GET", "/", None, &h, None).unwrap_err(),
+                SignatureError::NotCovered(missing),
+                "{list:?}"
+            );
+        }
     }
 
     #[test]

@@ -128,7 +128,16 @@ impl ActorDocument {
         if doc.public_key.owner != doc.id {
             return Err("the actor's key belongs to someone else".into());
         }
-        for url in [&doc.inbox, &doc.public_key.id] {
+        // Where we deliver and whose key we trust must be the actor's own
+        // server: an actor document cannot send our deliveries elsewhere.
+        for url in [
+            Some(doc.inbox.as_str()),
+            Some(doc.public_key.id.as_str()),
+            doc.shared_inbox(),
+        ]
+        .into_iter()
+        .flatten()
+        {
             if host_of(url).as_deref() != Some(host.as_str()) {
                 return Err(format!("{url} is not on the actor's host {host}"));
             }
@@ -181,6 +190,11 @@ mod tests {
         let mut bad = ok.clone();
         bad["inbox"] = json!("https://evil.example/inbox");
         assert!(ActorDocument::parse(&bad).is_err());
+        let mut shared = ok.clone();
+        shared["endpoints"] = json!({"sharedInbox": "https://a.example/inbox"});
+        assert!(ActorDocument::parse(&shared).is_ok());
+        shared["endpoints"] = json!({"sharedInbox": "https://victim.example/inbox"});
+        assert!(ActorDocument::parse(&shared).is_err());
         let mut bad = ok.clone();
         bad["publicKey"]["owner"] = json!("https://a.example/u/y");
         assert!(ActorDocument::parse(&bad).is_err());

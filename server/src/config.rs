@@ -162,6 +162,18 @@ pub struct FederationConfig {
     /// record of processed received activities (for senders' retries) are
     /// kept this many days, then deleted; 0 keeps them.
     pub keep_finished_days: u64,
+    /// Longest one fetch of a remote actor or object may take.
+    pub fetch_timeout_secs: u64,
+    /// A host that did not answer a fetch is not fetched from again for
+    /// this long (until it sends us something); 0 never skips.
+    pub failing_host_secs: u64,
+    /// Longest the processing of one received activity may take, fetches
+    /// included; beyond it the activity is dropped (the sender may retry).
+    pub activity_budget_secs: u64,
+    /// Signing keys fetched per minute for requests that name one remote
+    /// instance, before any is verified: a forged keyId cannot make us
+    /// fetch from a server on and on.
+    pub key_fetches_per_minute: u32,
 }
 
 impl Default for FederationConfig {
@@ -176,6 +188,10 @@ impl Default for FederationConfig {
             delivery_lease_secs: 120,
             inbox_per_minute: 600,
             keep_finished_days: 14,
+            fetch_timeout_secs: 10,
+            failing_host_secs: 120,
+            activity_budget_secs: 30,
+            key_fetches_per_minute: 30,
         }
     }
 }
@@ -265,6 +281,20 @@ impl Config {
                 "must be at least 1",
             ));
         }
+        for (key, value) in [
+            (
+                "federation.fetch_timeout_secs",
+                self.federation.fetch_timeout_secs,
+            ),
+            (
+                "federation.activity_budget_secs",
+                self.federation.activity_budget_secs,
+            ),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::new(key, "must be at least 1"));
+            }
+        }
         // Beyond these, date arithmetic on them would overflow.
         let f = &self.federation;
         for (key, value, max) in [
@@ -280,6 +310,13 @@ impl Config {
                 86_400,
             ),
             ("federation.keep_finished_days", f.keep_finished_days, 3_650),
+            ("federation.fetch_timeout_secs", f.fetch_timeout_secs, 300),
+            ("federation.failing_host_secs", f.failing_host_secs, 86_400),
+            (
+                "federation.activity_budget_secs",
+                f.activity_budget_secs,
+                3_600,
+            ),
         ] {
             if value > max {
                 return Err(ConfigError::new(key, format!("must be at most {max}")));

@@ -25,6 +25,9 @@ pub enum AppError {
     /// 429 with a `Retry-After` in seconds.
     #[error("{message}")]
     RateLimited { message: String, retry_after: u64 },
+    /// 503 with a `Retry-After` in seconds: busy, try again.
+    #[error("{message}")]
+    Unavailable { message: String, retry_after: u64 },
     /// An RFC 6749 error from the token endpoint: `{"error": code, "error_description": …}`.
     #[error("{description}")]
     OAuth {
@@ -85,6 +88,7 @@ impl AppError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             AppError::OAuth { status, .. } => *status,
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -114,7 +118,8 @@ impl IntoResponse for AppError {
             _ => serde_json::json!({ "error": self.to_string() }),
         };
         let mut response = (status, Json(body)).into_response();
-        if let AppError::RateLimited { retry_after, .. } = &self
+        if let AppError::RateLimited { retry_after, .. } | AppError::Unavailable { retry_after, .. } =
+            &self
             && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after.to_string())
         {
             response

@@ -98,18 +98,19 @@ def signing_string(method, target, names, header):
     return "\n".join(lines)
 
 
-def sign_headers(method, url, body, key, key_id, date=None, digest_of=None, names=None):
+def sign_headers(method, url, body, key, key_id, date=None, digest_of=None, names=None, host=None):
     """Host, Date, Digest (POST) and Signature headers for a request, as Mastodon makes them.
 
     `date` replaces the current date; `digest_of` computes the Digest over other
-    bytes than the body; `names` signs another list of headers (all for
-    negative tests; the signature stays valid over what it covers).
+    bytes than the body; `names` signs another list of headers; `host` signs
+    (and sends) another Host than the URL's (all for negative tests; the
+    signature stays valid over what it covers).
     """
     parts = urllib.parse.urlsplit(url)
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
-    headers = {"Host": parts.netloc, "Date": date or http_date()}
+    headers = {"Host": host or parts.netloc, "Date": date or http_date()}
     signed = ["(request-target)", "host", "date"]
     if body is not None:
         headers["Digest"] = digest(body if digest_of is None else digest_of)
@@ -461,17 +462,19 @@ class Peer:
         headers["Accept"] = accept
         return request("GET", url, headers)
 
-    def post(self, url, activity, key=None, key_id=None, signed=True, date=None, digest_of=None, names=None):
+    def post(self, url, activity, key=None, key_id=None, signed=True, date=None, digest_of=None,
+             names=None, host=None):
         """POSTs an activity (a dict, or bytes as they are), signed as Mastodon signs.
 
         `key`/`key_id` sign with another key or key id; `signed=False` leaves the
         Signature header out (Date and Digest stay); `names` signs other headers
-        than `(request-target) host date digest`. Returns (status, answer).
+        than `(request-target) host date digest`; `host` signs and sends another
+        Host header. Returns (status, answer).
         """
         body = activity if isinstance(activity, bytes) else json.dumps(activity).encode()
         headers = sign_headers(
             "POST", url, body, key or self.keys[self.name], key_id or self.key_id,
-            date=date, digest_of=digest_of, names=names,
+            date=date, digest_of=digest_of, names=names, host=host,
         )
         if not signed:
             del headers["Signature"]

@@ -461,6 +461,43 @@ def step_digest_not_signed():
                                         names=["(request-target)", "host", "date"]), [doc["id"]]))
 
 
+def refused_saying(what, words, **options):
+    """A Create signed in a way that must be refused with 401 and a body naming why."""
+    doc = mention_note()
+    answers = []
+
+    def send():
+        status, answer = ctx.peer.post(ctx.person_inbox, create(doc), **options)
+        answers.append(answer)
+        return status, [doc["id"]]
+
+    result = refused(what, (401,), send)
+    text = json.dumps(answers[0]) if answers else ""
+    check("error" in text and all(w in text for w in words),
+          f"{what}: the 401 body says why ({', '.join(words)})", text)
+    return result
+
+
+@step("f3c. signature not covering the Host (headers=\"(request-target) date digest\"): 401", needs=("b",))
+def step_host_not_signed():
+    # Without the Host the signature could be replayed to any other server.
+    return refused_saying("Create whose signature leaves out the Host", ["host"],
+                          names=["(request-target)", "date", "digest"])
+
+
+@step("f3d. signature not covering the request target (headers=\"host date digest\"): 401", needs=("b",))
+def step_target_not_signed():
+    return refused_saying("Create whose signature leaves out (request-target)",
+                          ["(request-target)"], names=["host", "date", "digest"])
+
+
+@step("f3e. signed for another server (Host: elsewhere.example), sent here: 401", needs=("b",))
+def step_other_host():
+    # A signature captured on its way to another server, replayed here.
+    return refused_saying("Create signed for Host elsewhere.example",
+                          ["elsewhere.example", "not this instance"], host="elsewhere.example")
+
+
 @step("f4. Date 13 hours old: 401", needs=("b",))
 def step_old_date():
     doc = mention_note()

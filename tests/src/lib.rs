@@ -10,6 +10,7 @@ pub mod chaos;
 pub mod database;
 pub mod fixtures;
 pub mod instance;
+pub mod peer;
 pub mod python;
 pub mod sink;
 
@@ -18,6 +19,7 @@ pub use binary::{Knooppunt, ServeProcess};
 pub use chaos::ChaosProxy;
 pub use database::{Engine, TestDb};
 pub use instance::TestInstance;
+pub use peer::FakePeer;
 pub use sink::{Behaviour, Sink};
 
 /// Installs a log subscriber when `TEST_LOG` is set; tests are silent otherwise.

@@ -104,6 +104,8 @@ async fn the_private_address_guard_refuses_before_connecting() {
         allow_http: true,
         allow_private_addresses: false,
         timeout: Duration::from_secs(20),
+        fetch_timeout: Duration::from_secs(20),
+        failing_host_memory: Duration::from_secs(60),
         max_body_bytes: 1024 * 1024,
         user_agent: "knooppunt-tests".into(),
     })
@@ -123,6 +125,14 @@ async fn the_private_address_guard_refuses_before_connecting() {
         format!("http://2130706433:{port}/"),
         format!("http://0x7f000001:{port}/"),
         format!("http://[::ffff:127.0.0.1]:{port}/"),
+        // IPv6 that carries an IPv4 address: NAT64, 6to4, IPv4-compatible,
+        // IPv4-mapped (another spelling), local NAT64 and Teredo.
+        format!("http://[64:ff9b::7f00:1]:{port}/"),
+        format!("http://[2002:7f00:1::1]:{port}/"),
+        format!("http://[::127.0.0.1]:{port}/"),
+        format!("http://[::ffff:7f00:1]:{port}/"),
+        format!("http://[64:ff9b:1::7f00:1]:{port}/"),
+        format!("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]:{port}/"),
         format!("http://sub.localhost:{port}/"),
         "http://192.168.1.1/".to_string(),
         "http://172.16.0.1/".to_string(),

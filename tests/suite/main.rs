@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
+mod abuse;
 mod accounts;
 mod cli;
 mod client_api;

@@ -4,11 +4,17 @@
 //! the inbox is quiet, the request processes its own activity and the sender
 //! learns the outcome (a refusal is a 4xx). Under a burst, for example a
 //! large instance delivering a popular post, the request answers 202 as soon
-//! as the activity is journalled and leaves it here; a few lanes process the
-//! backlog, each actor's activities in one lane in arrival order (a note's
-//! correction never overtakes the note), different actors side by side.
-//! Senders are not kept waiting on our database, and nothing is lost: what
-//! the lanes have not reached at a crash is still unprocessed in the journal
+//! as the activity is journalled and leaves it here.
+//!
+//! The backlog is processed in lanes: each sending instance has its own
+//! (four per instance, an actor's activities always in the same one, in
+//! arrival order: a note's correction never overtakes the note). A lane
+//! exists while it has work. So an instance whose activities are slow to
+//! process (they name a server that never answers, say) delays only its own
+//! lanes, never another instance's. Lanes share a bounded number of
+//! processing slots; an activity that waits on the network longer than
+//! [`SLOW_AFTER`] gives its slot back meanwhile. Nothing is lost: what the
+//! lanes have not reached at a crash is still unprocessed in the journal
 //! and is processed at the next start.
 
 use std::sync::Mutex;
@@ -24,9 +30,14 @@ use crate::app::AppState;
 /// Requests that may process their own activity at once. Enough for the
 /// usual trickle of deliveries; more requests at once are a burst.
 const INLINE_SLOTS: usize = 4;
-/// Lanes processing the backlog side by side, as many as activities may be
-/// processed within their requests when the inbox is quiet.
-const LANES: usize = INLINE_SLOTS;
+/// Lanes of one sending instance, side by side.
+const LANES_PER_HOST: usize = INLINE_SLOTS;
+/// Activities of the backlog processed at once, over all lanes.
+const PROCESSING_SLOTS: usize = 8;
+/// An activity still being processed after this is waiting on the network
+/// (fetches): it gives back its processing slot and burst turn meanwhile.
+pub const SLOW_AFTER: Duration = Duration::from_millis(250);
+
 /// Most activities waiting; beyond it the inbox answers 429.
 const MAX_WAITING: usize = 20_000;
 /// Most bytes of activity bodies waiting in memory.
@@ -59,6 +70,8 @@ pub struct Backlog {
     /// Deferred since start, for operators and tests.
     deferred: AtomicU64,
     inline: Semaphore,
+    /// Backlog activities being processed, over all lanes.
+    processing: Semaphore,
     /// One lane at a time processes while a burst is arriving.
     burst_turn: Semaphore,
     /// Inbox requests being received right now.
@@ -76,6 +89,7 @@ impl Default for Backlog {
             waiting_bytes: AtomicUsize::new(0),
             deferred: AtomicU64::new(0),
             inline: Semaphore::new(INLINE_SLOTS),
+            processing: Semaphore::new(PROCESSING_SLOTS),
             burst_turn: Semaphore::new(1),
             arriving: AtomicUsize::new(0),
             idle: Notify::new(),
@@ -164,9 +178,24 @@ impl Backlog {
     }
 }
 
+/// Runs `work` holding `permits` while it is quick; once it has taken
+/// [`SLOW_AFTER`] it waits on the network, and the permits go to others.
+pub async fn holding_while_quick<T>(
+    permits: Vec<tokio::sync::SemaphorePermit<'_>>,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    tokio::pin!(work);
+    tokio::select! {
+        out = &mut work => return out,
+        () = tokio::time::sleep(SLOW_AFTER) => {}
+    }
+    drop(permits);
+    work.await
+}
+
 /// The background task: first what the journal holds from before the last
-/// stop, then the backlog, each actor's activities in arrival order in the
-/// lane its id falls in. Runs beside the delivery worker.
+/// stop, then the backlog, each activity in the lane of its sender's
+/// instance and actor. Runs beside the delivery worker.
 pub async fn run(state: AppState) {
     match super::inbox::resume_unprocessed(&state).await {
         Ok(0) => {}
@@ -182,47 +211,76 @@ pub async fn run(state: AppState) {
         tracing::error!("the inbox backlog already has a task");
         return;
     };
-    let lanes: Vec<mpsc::UnboundedSender<Deferred>> = (0..LANES)
-        .map(|_| {
-            let (lane, mut queue) = mpsc::unbounded_channel::<Deferred>();
-            let state = state.clone();
-            tokio::spawn(async move {
-                while let Some(d) = queue.recv().await {
-                    // While a burst is arriving, the lanes take turns, one
-                    // activity at a time: answering the senders comes first
-                    // (on SQLite every lane's writes queue with the
-                    // journal's), yet no lane's actors wait for the burst's end.
-                    let backlog = &state.federation.backlog;
-                    let _turn = if backlog.burst_arriving() {
-                        backlog.burst_turn.acquire().await.ok()
-                    } else {
-                        None
-                    };
-                    let processed =
-                        super::inbox::process(&state, &d.sender, &d.id, &d.kind, &d.activity).await;
-                    if let Err(e) = processed {
-                        tracing::info!(activity_id = %d.id, actor = %d.sender.ap_id, error = %e, status = e.status().as_u16(), "deferred activity refused");
-                    }
-                    backlog.finished(d.bytes);
-                }
-            });
-            lane
-        })
-        .collect();
+    let mut lanes: std::collections::HashMap<(String, usize), Lane> =
+        std::collections::HashMap::new();
     while let Some(d) = receiver.recv().await {
-        let lane = &lanes[lane_of(&d.sender.ap_id)];
-        if let Err(mpsc::error::SendError(d)) = lane.send(d) {
+        let key = (d.sender.host.clone(), lane_of(&d.sender.ap_id));
+        if !lanes.contains_key(&key) && lanes.len() >= MAX_IDLE_LANES {
+            // Lanes with nothing left end (their queue is dropped); those
+            // with work go on, so an actor's order is kept.
+            lanes.retain(|_, lane| lane.pending.load(Ordering::Acquire) > 0);
+        }
+        let lane = lanes
+            .entry(key)
+            .or_insert_with(|| start_lane(state.clone()));
+        lane.pending.fetch_add(1, Ordering::AcqRel);
+        if let Err(mpsc::error::SendError(d)) = lane.queue.send(d) {
             // The lane has stopped (shutdown): the journal keeps the activity.
             backlog.finished(d.bytes);
         }
     }
 }
 
-/// The lane of an actor's activities: always the same one, so they are
-/// processed in the order they arrived.
+/// Lanes kept while idle; beyond it idle lanes end.
+const MAX_IDLE_LANES: usize = 64;
+
+/// A lane's queue and how many of its activities are not finished.
+struct Lane {
+    queue: mpsc::UnboundedSender<Deferred>,
+    pending: std::sync::Arc<AtomicUsize>,
+}
+
+/// A lane: processes what it is given in order, until its queue is dropped.
+fn start_lane(state: AppState) -> Lane {
+    let (queue, mut receiver) = mpsc::unbounded_channel::<Deferred>();
+    let pending = std::sync::Arc::new(AtomicUsize::new(0));
+    let left = pending.clone();
+    tokio::spawn(async move {
+        while let Some(d) = receiver.recv().await {
+            let backlog = &state.federation.backlog;
+            let mut permits = Vec::with_capacity(2);
+            if let Ok(p) = backlog.processing.acquire().await {
+                permits.push(p);
+            }
+            // While a burst is arriving, the lanes take turns, one activity
+            // at a time: answering the senders comes first (on SQLite every
+            // lane's writes queue with the journal's), yet no lane's actors
+            // wait for the burst's end.
+            if backlog.burst_arriving()
+                && let Ok(p) = backlog.burst_turn.acquire().await
+            {
+                permits.push(p);
+            }
+            let processed = holding_while_quick(
+                permits,
+                super::inbox::process(&state, &d.sender, &d.id, &d.kind, &d.activity),
+            )
+            .await;
+            if let Err(e) = processed {
+                tracing::info!(activity_id = %d.id, actor = %d.sender.ap_id, error = %e, status = e.status().as_u16(), "deferred activity refused");
+            }
+            backlog.finished(d.bytes);
+            left.fetch_sub(1, Ordering::AcqRel);
+        }
+    });
+    Lane { queue, pending }
+}
+
+/// The lane of an actor's activities within its instance's lanes: always
+/// the same one, so they are processed in the order they arrived.
 fn lane_of(actor: &str) -> usize {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     actor.hash(&mut h);
-    usize::try_from(h.finish() % LANES as u64).unwrap_or(0)
+    usize::try_from(h.finish() % LANES_PER_HOST as u64).unwrap_or(0)
 }

@@ -186,14 +186,21 @@ async fn receive(
         Some(body),
     )
     .map_err(unauthorized)?;
+    // The signed Host must be ours: a signature made for another server is
+    // not replayed here.
+    let host = lowered.get("host").map(String::as_str).unwrap_or_default();
+    if !host.eq_ignore_ascii_case(&state.config.instance.domain) {
+        return Err(AppError::Unauthorized(format!(
+            "signature refused: the signed host {host:?} is not this instance ({})",
+            state.config.instance.domain
+        )));
+    }
     if vocab::host_of(&pending.key_id) != Some(actor_host.clone()) {
         return Err(AppError::Unauthorized(
             "the signing key is not on the actor's host".into(),
         ));
     }
-    let mut signer = remote::actor_for_key(state, &pending.key_id, false)
-        .await
-        .map_err(|e| AppError::Unauthorized(format!("cannot get the signing key: {e}")))?;
+    let mut signer = signer_of(state, &pending.key_id, &actor_host).await?;
     if pending.verify(&signer.public_key_pem).is_err() {
         // The key may have been rotated: fetch it once more, but not again
         // within a minute (a forger could otherwise make us fetch the named
@@ -207,9 +214,19 @@ async fn receive(
             .or_insert(())
             .await
             .is_fresh();
-        signer = remote::actor_for_key(state, &pending.key_id, refetch)
-            .await
-            .map_err(|e| AppError::Unauthorized(format!("cannot get the signing key: {e}")))?;
+        signer = if refetch {
+            // Not the fetch that just gave the key that failed.
+            state
+                .federation
+                .signer_fetches
+                .invalidate(remote::key_owner_url(&pending.key_id))
+                .await;
+            fetch_signer_limited(state, &pending.key_id, &actor_host).await?
+        } else {
+            remote::known_signer(state, &pending.key_id)
+                .await?
+                .unwrap_or(signer)
+        };
         pending
             .verify(&signer.public_key_pem)
             .map_err(unauthorized)?;
@@ -260,6 +277,79 @@ async fn receive(
     process(state, &signer, &id, &kind, &activity).await
 }
 
+/// The actor owning a signature's key: known, or fetched within limits.
+async fn signer_of(state: &AppState, key_id: &str, host: &str) -> Result<Actor, AppError> {
+    match remote::known_signer(state, key_id).await? {
+        Some(a) => Ok(a),
+        None => fetch_signer_limited(state, key_id, host).await,
+    }
+}
+
+/// Fetches a signing key for a request not yet verified. The request could
+/// be forged, so what it can make us fetch is bounded: a key that failed is
+/// not fetched again for a while, each claimed instance has a few fetches
+/// a minute, a few run at once, and concurrent requests naming one key wait
+/// for one fetch.
+async fn fetch_signer_limited(
+    state: &AppState,
+    key_id: &str,
+    host: &str,
+) -> Result<Actor, AppError> {
+    let fed = &state.federation;
+    let owner = remote::key_owner_url(key_id).to_string();
+    if fed.failed_keys.contains_key(&owner) {
+        return Err(AppError::Unauthorized(
+            "cannot get the signing key: it could not be fetched lately".into(),
+        ));
+    }
+    let fetched = fed
+        .signer_fetches
+        .try_get_with(owner.clone(), async {
+            if let Err(wait) = fed.key_fetches.check(host) {
+                return Err(AppError::RateLimited {
+                    message: format!("too many unknown signing keys from {host}"),
+                    retry_after: wait,
+                });
+            }
+            fed.key_fetches.count(host);
+            let wait = std::time::Duration::from_secs(state.config.federation.fetch_timeout_secs);
+            let Ok(Ok(_slot)) = tokio::time::timeout(wait, fed.key_fetch_slots.acquire()).await
+            else {
+                return Err(AppError::Unavailable {
+                    message: "too many signing keys are being fetched".into(),
+                    retry_after: 5,
+                });
+            };
+            match remote::fetch_signer(state, key_id).await {
+                Ok(a) => Ok(a),
+                Err(e) => {
+                    fed.failed_keys.insert(owner.clone(), ()).await;
+                    Err(AppError::Unauthorized(format!(
+                        "cannot get the signing key: {e}"
+                    )))
+                }
+            }
+        })
+        .await;
+    fetched.map_err(|e| match e.as_ref() {
+        AppError::RateLimited {
+            message,
+            retry_after,
+        } => AppError::RateLimited {
+            message: message.clone(),
+            retry_after: *retry_after,
+        },
+        AppError::Unavailable {
+            message,
+            retry_after,
+        } => AppError::Unavailable {
+            message: message.clone(),
+            retry_after: *retry_after,
+        },
+        other => AppError::Unauthorized(other.to_string()),
+    })
+}
+
 /// Runs an activity's effect and marks it processed. On a refusal the journal
 /// entry is dropped, so a corrected retry is not taken for a duplicate.
 pub(super) async fn process(
@@ -270,12 +360,22 @@ pub(super) async fn process(
     activity: &Value,
 ) -> Result<StatusCode, AppError> {
     let span = tracing::info_span!("inbound", activity_id = %id, actor = %sender.ap_id, remote_host = %sender.host, kind = %kind);
-    match tracing::Instrument::instrument(
-        super::receive::dispatch(state, sender, kind, activity),
-        span,
-    )
-    .await
-    {
+    let budget = state.federation.activity_budget;
+    let effect = tokio::time::timeout(
+        budget,
+        tracing::Instrument::instrument(
+            super::receive::dispatch(state, sender, kind, activity),
+            span,
+        ),
+    );
+    let outcome = effect.await.unwrap_or_else(|_| {
+        tracing::warn!(activity_id = %id, actor = %sender.ap_id, budget_secs = budget.as_secs(), "processing an activity took too long; dropped");
+        Err(AppError::Unavailable {
+            message: "processing the activity took too long; try again later".into(),
+            retry_after: 60,
+        })
+    });
+    match outcome {
         Ok(status) => {
             state.federation.journal.processed(id);
             Ok(status)

@@ -64,7 +64,23 @@ pub struct Federation {
     /// Deliveries that failed since start: the journal's memory of hosts
     /// found up is valid only while this stays the same.
     pub failures: Arc<std::sync::atomic::AtomicU64>,
+    /// Signing keys (by actor URL) whose fetch failed lately: not fetched
+    /// again until they expire, whoever names them.
+    pub failed_keys: moka::future::Cache<String, ()>,
+    /// Signing-key fetches per claimed instance and minute, for requests
+    /// not yet verified.
+    pub key_fetches: InboxLimiter,
+    /// Signing-key fetches running at once, for requests not yet verified.
+    pub key_fetch_slots: tokio::sync::Semaphore,
+    /// Signing keys being fetched: concurrent requests naming one unknown
+    /// key wait for one fetch.
+    pub signer_fetches: moka::future::Cache<String, crate::actors::entity::Model>,
+    /// Longest the processing of one received activity may take.
+    pub activity_budget: Duration,
 }
+
+/// Signing-key fetches for unverified requests running at once.
+pub const KEY_FETCH_SLOTS: usize = 8;
 
 /// How long a sender's actor is reused from memory for signature checks.
 pub const SIGNER_CACHE_SECS: u64 = 60;
@@ -144,6 +160,8 @@ impl Federation {
             allow_http: config.federation.allow_http,
             allow_private_addresses: config.federation.allow_private_addresses,
             timeout: Duration::from_secs(SEND_TIMEOUT_SECS),
+            fetch_timeout: Duration::from_secs(config.federation.fetch_timeout_secs),
+            failing_host_memory: Duration::from_secs(config.federation.failing_host_secs),
             max_body_bytes: 1024 * 1024,
             user_agent: format!(
                 "Knooppunt/{} (+{})",
@@ -181,6 +199,19 @@ impl Federation {
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(KEY_REFETCH_SECS))
                 .build(),
+            failed_keys: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(
+                    config.federation.failing_host_secs.max(KEY_REFETCH_SECS),
+                ))
+                .build(),
+            key_fetches: InboxLimiter::new(config.federation.key_fetches_per_minute),
+            key_fetch_slots: tokio::sync::Semaphore::new(KEY_FETCH_SLOTS),
+            signer_fetches: moka::future::Cache::builder()
+                .max_capacity(1_000)
+                .time_to_live(Duration::from_secs(1))
+                .build(),
+            activity_budget: Duration::from_secs(config.federation.activity_budget_secs),
         }))
     }
 

@@ -386,6 +386,11 @@ async fn receive_vote(state: &AppState, sender: &Actor, object: &Value) -> Resul
     else {
         return Ok(false);
     };
+    if !crate::statuses::store::can_see(&state.db, Some(sender.id), &question).await? {
+        return Err(AppError::Forbidden(
+            "the poll is not visible to the sender".into(),
+        ));
+    }
     if p.expires_at.is_some_and(|e| e <= Utc::now()) {
         return Err(AppError::invalid("poll", "the poll has ended"));
     }
@@ -512,6 +517,11 @@ async fn receive_like(
     else {
         return Ok(StatusCode::ACCEPTED);
     };
+    if !crate::statuses::store::can_see(&state.db, Some(sender.id), &s).await? {
+        return Err(AppError::Forbidden(
+            "the status is not visible to the sender".into(),
+        ));
+    }
     let exists = favourite::Entity::find()
         .filter(favourite::Column::ActorId.eq(sender.id))
         .filter(favourite::Column::StatusId.eq(s.id))
@@ -570,8 +580,12 @@ async fn receive_announce(
             notes::fetch_note(state, &note_id, 3).await?
         }
     };
+    // Only public posts are boosted: a followers-only or direct one would
+    // reach people its author did not address.
     if !matches!(original.visibility.as_str(), "public" | "unlisted") {
-        return Ok(StatusCode::ACCEPTED);
+        return Err(AppError::Forbidden(
+            "only public statuses can be announced".into(),
+        ));
     }
     let exists = status::Entity::find()
         .filter(status::Column::ActorId.eq(sender.id))

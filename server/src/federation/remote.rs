@@ -14,8 +14,24 @@ use knooppunt_federation::vocab::{self, ActorDocument};
 /// How long a fetched actor is trusted before it is fetched again.
 const ACTOR_TTL_HOURS: i64 = 24;
 
-fn fetch_error(e: knooppunt_federation::fetch::FetchError) -> AppError {
-    AppError::BadRequest(format!("cannot fetch: {e}"))
+/// A failed fetch: the detail (addresses, network errors) goes to the log;
+/// the answer names only what went wrong in general terms.
+pub fn fetch_error(e: knooppunt_federation::fetch::FetchError) -> AppError {
+    use knooppunt_federation::fetch::FetchError as F;
+    tracing::info!(error = %e, "fetch from another server failed");
+    let message = match &e {
+        F::Scheme(_) | F::PlainHttp(_) => "the URL is not an https URL",
+        F::PrivateAddress(_) => "the URL points to a private or local address",
+        F::Blocked(_) => "that server is blocked on this instance",
+        F::HostFailing(_) => "that server did not answer recently",
+        F::Status { .. } => "that server refused the request",
+        F::TooLarge(_) => "that server answered with too much data",
+        F::ContentType { .. } | F::Json(_) => "that server did not answer with ActivityPub JSON",
+        F::IdMismatch { .. } => "the object's id is not the URL it was fetched from",
+        F::Transport { .. } | F::Redirects(_) => "that server could not be reached",
+        F::Sign(_) => return AppError::Internal(e.to_string()),
+    };
+    AppError::BadRequest(format!("cannot fetch: {message}"))
 }
 
 fn parse_url(raw: &str) -> Result<url::Url, AppError> {
@@ -58,32 +74,41 @@ pub async fn refetch_actor(state: &AppState, ap_id: &str) -> Result<Actor, AppEr
     upsert_actor(state, &value).await
 }
 
-/// The actor owning a signature's `keyId` (`ACTOR#main-key`, `ACTOR/main-key`, …).
-pub async fn actor_for_key(
-    state: &AppState,
-    key_id: &str,
-    refetch: bool,
-) -> Result<Actor, AppError> {
-    let without_fragment = key_id.split('#').next().unwrap_or(key_id);
-    if !refetch && let Some(a) = state.federation.signers.get(without_fragment).await {
-        return Ok(a);
+/// The actor URL of a signature's `keyId` (`ACTOR#main-key` → `ACTOR`).
+pub fn key_owner_url(key_id: &str) -> &str {
+    key_id.split('#').next().unwrap_or(key_id)
+}
+
+/// The actor owning a signature's `keyId` when it is known and fresh: from
+/// memory or the database, without any fetch.
+pub async fn known_signer(state: &AppState, key_id: &str) -> Result<Option<Actor>, AppError> {
+    let owner = key_owner_url(key_id);
+    if let Some(a) = state.federation.signers.get(owner).await {
+        return Ok(Some(a));
     }
-    if let Some(a) = find_by_ap_id(state, without_fragment).await?
-        && !refetch
-        && (a.local
-            || a.fetched_at
-                .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS)))
-    {
-        if !a.local {
-            state
-                .federation
-                .signers
-                .insert(without_fragment.to_string(), a.clone())
-                .await;
+    match find_by_ap_id(state, owner).await? {
+        Some(a)
+            if a.local
+                || a.fetched_at
+                    .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS)) =>
+        {
+            if !a.local {
+                state
+                    .federation
+                    .signers
+                    .insert(owner.to_string(), a.clone())
+                    .await;
+            }
+            Ok(Some(a))
         }
-        return Ok(a);
+        _ => Ok(None),
     }
-    let url = parse_url(without_fragment)?;
+}
+
+/// Fetches the actor owning a signature's `keyId` (`ACTOR#main-key`,
+/// `ACTOR/main-key`, …). The caller limits how often this may happen.
+pub async fn fetch_signer(state: &AppState, key_id: &str) -> Result<Actor, AppError> {
+    let url = parse_url(key_owner_url(key_id))?;
     let value = state
         .federation
         .client
