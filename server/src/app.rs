@@ -32,6 +32,8 @@ pub struct AppState {
     /// The SQLite file, watched by the health check.
     pub sqlite_file: Option<PathBuf>,
     pub federation: Arc<crate::federation::Federation>,
+    /// Limits on sign-in and app registration.
+    pub guards: Arc<crate::auth::guard::Guards>,
 }
 
 /// Why an instance could not start.
@@ -121,6 +123,7 @@ impl Instance {
         .map_err(|e| StartError::Federation(e.to_string()))?;
         Ok(Self {
             state: AppState {
+                guards: crate::auth::guard::Guards::new(&config),
                 config: Arc::new(config),
                 db,
                 sqlite_file,
@@ -167,9 +170,15 @@ impl Instance {
             stop,
         ));
         let backlog = tokio::spawn(crate::federation::backlog::run(self.state.clone()));
-        let result = axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let housekeeping = tokio::spawn(crate::auth::service::keep_tidy(self.state.clone()));
+        // Peer addresses reach the handlers: limits per client address.
+        let result = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        housekeeping.abort();
         // The worker hands back what it has not sent and finishes its sends;
         // one that does not in time leaves them to their leases. Activities
         // not yet processed stay so in the journal.

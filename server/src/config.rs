@@ -55,8 +55,17 @@ pub enum Registrations {
 pub struct ApiConfig {
     /// Allow the OAuth `password` grant (for scripts). Mastodon 4.4 removed it.
     pub password_grant: bool,
-    /// Failed logins allowed per account name within 15 minutes.
+    /// Failed logins of one account within 15 minutes before each further
+    /// attempt must wait: 1 s, then twice as long each time, at most 5 minutes.
     pub max_failed_logins: u32,
+    /// Failed logins from one client address within 15 minutes before its
+    /// attempts are refused (429) until the window passes.
+    pub max_failed_logins_per_address: u32,
+    /// Apps registered per hour from one client address.
+    pub apps_per_hour: u32,
+    /// Password checks (argon2) running at once; 0: twice the cores, at
+    /// least 4. Beyond them and a short queue, sign-ins get 503.
+    pub max_password_checks: usize,
 }
 
 impl Default for ApiConfig {
@@ -64,6 +73,9 @@ impl Default for ApiConfig {
         Self {
             password_grant: true,
             max_failed_logins: 5,
+            max_failed_logins_per_address: 20,
+            apps_per_hour: 60,
+            max_password_checks: 0,
         }
     }
 }
@@ -105,6 +117,9 @@ pub struct HttpConfig {
     pub max_body_bytes: usize,
     /// A request that takes longer is answered 408 and dropped.
     pub request_timeout_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the
+    /// limits per address); empty: the connection's peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for HttpConfig {
@@ -113,6 +128,7 @@ impl Default for HttpConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_body_bytes: 2 * 1024 * 1024,
             request_timeout_secs: 30,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -397,15 +413,44 @@ fn validate_domain(domain: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Masks the password of a URL (`postgres://user:secret@host` → `postgres://user:***@host`).
+/// Masks the secrets of a URL: the password in its userinfo
+/// (`postgres://user:secret@host` → `postgres://user:***@host`) and query
+/// parameters that carry one (`?password=…`, `sslpassword`, `token`, …).
 pub fn redact_url(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut url) if url.password().is_some() => {
-            // set_password only fails for URLs that cannot have one, which we just ruled out.
-            let _ = url.set_password(Some("***"));
-            url.to_string()
-        }
-        _ => raw.to_string(),
+    let Ok(mut url) = url::Url::parse(raw) else {
+        return raw.to_string();
+    };
+    let mut changed = false;
+    if url.password().is_some() {
+        // set_password only fails for URLs that cannot have one, which we just ruled out.
+        let _ = url.set_password(Some("***"));
+        changed = true;
+    }
+    let secret = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["pass", "pwd", "secret", "token", "key"]
+            .iter()
+            .any(|s| name.contains(s))
+    };
+    if url.query_pairs().any(|(k, _)| secret(&k)) {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if secret(&k) {
+                    "***".into()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+        changed = true;
+    }
+    if changed {
+        url.to_string()
+    } else {
+        raw.to_string()
     }
 }
 
@@ -463,6 +508,14 @@ mod tests {
         assert_eq!(
             redact_url("sqlite://kp.db?mode=rwc"),
             "sqlite://kp.db?mode=rwc"
+        );
+        assert_eq!(
+            redact_url("postgres://kp@db/kp?password=geheim&sslmode=require&sslpassword=x"),
+            "postgres://kp@db/kp?password=***&sslmode=require&sslpassword=***"
+        );
+        assert_eq!(
+            redact_url("postgres://kp:a@db/kp?PassWord=b"),
+            "postgres://kp:***@db/kp?PassWord=***"
         );
     }
 

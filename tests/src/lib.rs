@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod binary;
+pub mod browser;
 pub mod chaos;
 pub mod database;
 pub mod fixtures;

@@ -2,13 +2,11 @@
 //! tokens, the grants, the authorization-code flow as a browser drives it,
 //! CSRF on the web forms, registrations, status input, media, CORS, pagination.
 
-use std::cell::RefCell;
-
 use knooppunt::config::{Config, Registrations};
 use knooppunt_tests::TestInstance;
+use knooppunt_tests::browser::{Agent, App, Reply, api, browser, ids, param};
 use knooppunt_tests::fixtures::png;
-use reqwest::header::{HeaderMap, SET_COOKIE};
-use reqwest::{Method, RequestBuilder, StatusCode};
+use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 
 const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
@@ -26,289 +24,22 @@ async fn start_with(adjust: impl Fn(&mut Config)) -> TestInstance {
     instances.pop().unwrap()
 }
 
-/// An answer: status, body as JSON (a page: its HTML as a JSON string), headers.
-struct Reply {
-    status: StatusCode,
-    body: Value,
-    headers: HeaderMap,
-}
-
-impl Reply {
-    /// The body, once the status is `status`.
-    #[track_caller]
-    fn expect(self, status: u16) -> Value {
-        assert_eq!(self.status, status, "{}", self.body);
-        self.body
-    }
-
-    /// A refusal with the API's `{"error": "…"}` body.
-    #[track_caller]
-    fn refused(self, status: u16) -> Value {
-        let body = self.expect(status);
-        assert!(body["error"].is_string(), "no error text in {body}");
-        body
-    }
-
-    /// An RFC 6749 error: `{"error": CODE, "error_description": …}`.
-    #[track_caller]
-    fn oauth_error(self, status: u16, code: &str) {
-        let body = self.expect(status);
-        assert_eq!(body["error"], code, "{body}");
-    }
-
-    fn header(&self, name: &str) -> Option<String> {
-        let value = self.headers.get(name)?;
-        Some(value.to_str().unwrap().to_string())
-    }
-
-    fn html(&self) -> &str {
-        self.body.as_str().unwrap_or_default()
-    }
-
-    /// Checks the status and the `Location` header (`None`: no redirect).
-    #[track_caller]
-    fn answers(&self, status: u16, location: Option<&str>) -> &Reply {
-        let answer = (self.status.as_u16(), self.header("location"));
-        assert_eq!(
-            answer,
-            (status, location.map(str::to_string)),
-            "{}",
-            self.body
-        );
-        self
-    }
-
-    #[track_caller]
-    fn shows(&self, text: &str) -> &Reply {
-        assert!(self.html().contains(text), "no {text:?} in {}", self.body);
-        self
-    }
-
-    fn sets_cookie(&self, name: &str) -> bool {
-        let mut cookies = self.headers.get_all(SET_COOKIE).iter();
-        cookies.any(|c| c.to_str().unwrap().starts_with(&format!("{name}=")))
-    }
-
-    /// The value of the form input named `name`, unescaped.
-    fn input(&self, name: &str) -> String {
-        let html = self.html();
-        let start = html.find(&format!("name=\"{name}\""));
-        let start = start.unwrap_or_else(|| panic!("no {name} in {html}"));
-        let tag = html[start..].split('>').next().unwrap();
-        let value = tag.split("value=\"").nth(1).unwrap_or_default();
-        unescape(value.split('"').next().unwrap())
-    }
-}
-
-/// Undoes askama's HTML escaping, which writes `&#38;`, `&#34;` and so on.
-fn unescape(html: &str) -> String {
-    let mut parts = html.split("&#");
-    let mut out = parts.next().unwrap().to_string();
-    for part in parts {
-        let (code, rest) = part.split_once(';').unwrap();
-        out.push(char::from_u32(code.parse().unwrap()).unwrap());
-        out.push_str(rest);
-    }
-    out
-}
-
-/// Someone talking to an instance: an app with a bearer token (empty: none),
-/// or a browser that does not follow redirects, keeps cookies, reads English
-/// and submits forms with the CSRF token of the last page that had one.
-struct Agent<'a> {
-    i: &'a TestInstance,
-    http: reqwest::Client,
-    token: String,
-    cookies: RefCell<Vec<(String, String)>>,
-    csrf: RefCell<String>,
-}
-
-fn agent<'a>(i: &'a TestInstance, http: reqwest::Client, token: &str) -> Agent<'a> {
-    let (token, cookies, csrf) = (token.to_string(), RefCell::default(), RefCell::default());
-    Agent {
-        i,
-        http,
-        token,
-        cookies,
-        csrf,
-    }
-}
-
-fn api<'a>(i: &'a TestInstance, token: &str) -> Agent<'a> {
-    agent(i, i.client.clone(), token)
-}
-
-fn browser(i: &TestInstance) -> Agent<'_> {
-    let http = reqwest::Client::builder().no_proxy();
-    let http = http.redirect(reqwest::redirect::Policy::none());
-    agent(i, http.build().unwrap(), "")
-}
-
-impl Agent<'_> {
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        build: impl FnOnce(RequestBuilder) -> RequestBuilder,
-    ) -> Reply {
-        let url = if path.starts_with("http") {
-            path.to_string()
-        } else {
-            self.i.url(path)
-        };
-        let mut request = self.http.request(method.clone(), url);
-        request = request.header("Accept-Language", "en");
-        if !self.token.is_empty() {
-            request = request.bearer_auth(&self.token);
-        }
-        let cookies = self.cookies.borrow().clone();
-        let jar: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
-        if !jar.is_empty() {
-            request = request.header("Cookie", jar.join("; "));
-        }
-        let response = build(request).send().await;
-        let response = response.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let (status, headers) = (response.status(), response.headers().clone());
-        for cookie in headers.get_all(SET_COOKIE) {
-            let pair = cookie.to_str().unwrap().split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            let mut cookies = self.cookies.borrow_mut();
-            cookies.retain(|(n, _)| n != name);
-            if !value.is_empty() {
-                cookies.push((name.to_string(), value.to_string()));
-            }
-        }
-        let text = response.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        let reply = Reply {
-            status,
-            body,
-            headers,
-        };
-        if reply.html().contains("name=\"csrf_token\"") {
-            *self.csrf.borrow_mut() = reply.input("csrf_token");
-        }
-        reply
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        let cookies = self.cookies.borrow();
-        let found = cookies.iter().find(|(n, _)| n == name);
-        found.map(|(_, v)| v.clone())
-    }
-
-    async fn get(&self, path: &str) -> Reply {
-        self.send(Method::GET, path, |r| r).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Reply {
-        self.send(Method::POST, path, |r| r.json(&body)).await
-    }
-
-    async fn form(&self, path: &str, form: &[(&str, &str)]) -> Reply {
-        self.send(Method::POST, path, |r| r.form(form)).await
-    }
-
-    /// Posts `fields` with the form's CSRF token, as a browser submits a form.
-    async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let csrf = self.csrf.borrow().clone();
-        let form = [&[("csrf_token", csrf.as_str())][..], fields].concat();
-        self.form(path, &form).await
-    }
-
-    async fn toot(&self, body: Value) -> Reply {
-        self.post("/api/v1/statuses", body).await
-    }
-
-    /// Posts a public status and returns its id.
-    async fn say(&self, text: &str) -> String {
-        let body = self.toot(json!({ "status": text })).await.expect(200);
-        body["id"].as_str().unwrap().to_string()
-    }
-
-    /// Uploads `bytes` as the multipart part `file` named `name`.
-    async fn upload(&self, name: &str, bytes: &[u8]) -> Reply {
-        let boundary = "knooppunt-test-grens-7d1f";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n\
-             Een plaatje\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
-             filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let kind = format!("multipart/form-data; boundary={boundary}");
-        let build = |r: RequestBuilder| r.header("Content-Type", kind).body(body);
-        self.send(Method::POST, "/api/v2/media", build).await
-    }
-}
-
-/// A registered app on an instance.
-struct App<'a> {
-    i: &'a TestInstance,
-    id: String,
-    secret: String,
-}
-
-impl<'a> App<'a> {
-    async fn register(i: &'a TestInstance, scopes: &str, redirect_uris: &str) -> App<'a> {
-        let mut form = json!({"client_name": "Randgevallen", "scopes": scopes});
-        form["redirect_uris"] = json!(redirect_uris);
-        let body = api(i, "").post("/api/v1/apps", form).await.expect(200);
-        let field = |name: &str| body[name].as_str().unwrap().to_string();
-        let (id, secret) = (field("client_id"), field("client_secret"));
-        App { i, id, secret }
-    }
-
-    /// `POST path` with this app's credentials and `fields`.
-    async fn call(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let mut form = vec![("client_id", self.id.as_str())];
-        form.push(("client_secret", self.secret.as_str()));
-        form.extend_from_slice(fields);
-        api(self.i, "").form(path, &form).await
-    }
-
-    async fn token(&self, fields: &[(&str, &str)]) -> Reply {
-        self.call("/oauth/token", fields).await
-    }
-
-    async fn password(&self, username: &str, password: &str, scope: &str) -> Reply {
-        let grant = [("grant_type", "password"), ("scope", scope)];
-        let fields = [("username", username), ("password", password)];
-        self.token(&[grant, fields].concat()).await
-    }
-
-    /// The API as `name` (password [`PASSWORD`]) with a token for `scope`.
-    async fn login(&self, name: &str, scope: &str) -> Agent<'a> {
-        let body = self.password(name, PASSWORD, scope).await.expect(200);
-        api(self.i, body["access_token"].as_str().unwrap())
-    }
-}
-
-fn ids(list: &Value) -> Vec<&str> {
-    let list = list.as_array().unwrap_or_else(|| panic!("{list}"));
-    list.iter().map(|s| s["id"].as_str().unwrap()).collect()
-}
-
-/// The query parameter `key` of an absolute URL.
-fn param(url: &str, key: &str) -> Option<String> {
-    let url = url::Url::parse(url).unwrap();
-    let mut pairs = url.query_pairs();
-    pairs.find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
-}
-
 #[tokio::test]
 async fn scopes_limit_what_a_token_may_do() {
     let i = TestInstance::start().await;
     i.create_person("alice", PASSWORD).await;
     let bob = i.create_person("bob", PASSWORD).await;
     let app = App::register(&i, "read write follow", OOB).await;
-    let bob_status = app.login("bob", "read write").await.say("Van bob").await;
+    let bob_status = app
+        .login("bob", PASSWORD, "read write")
+        .await
+        .say("Van bob")
+        .await;
     let favourite = format!("/api/v1/statuses/{bob_status}/favourite");
     let follow = format!("/api/v1/accounts/{}/follow", bob.id);
     let unfollow = format!("/api/v1/accounts/{}/unfollow", bob.id);
 
-    let read = app.login("alice", "read").await;
+    let read = app.login("alice", PASSWORD, "read").await;
     read.get(ME).await.expect(200);
     let clear = "/api/v1/notifications/clear";
     for path in ["/api/v1/statuses", &favourite, &follow, clear] {
@@ -318,16 +49,16 @@ async fn scopes_limit_what_a_token_may_do() {
     }
     read.upload("plaatje.png", &png(8, 8)).await.refused(403);
 
-    let writer = app.login("alice", "write:statuses").await;
+    let writer = app.login("alice", PASSWORD, "write:statuses").await;
     writer.say("Mag wel").await;
     writer.post(&favourite, json!({})).await.refused(403);
     writer.post(&follow, json!({})).await.refused(403);
 
-    let reader = app.login("alice", "read:statuses").await;
+    let reader = app.login("alice", PASSWORD, "read:statuses").await;
     reader.get("/api/v1/timelines/home").await.expect(200);
     reader.get("/api/v1/notifications").await.refused(403);
 
-    let follower = app.login("alice", "follow").await;
+    let follower = app.login("alice", PASSWORD, "follow").await;
     let body = follower.post(&follow, json!({})).await.expect(200);
     assert_eq!(body["following"], true, "{body}");
     let body = follower.post(&unfollow, json!({})).await.expect(200);
@@ -350,7 +81,7 @@ async fn missing_invalid_revoked_and_app_only_tokens() {
     let app = App::register(&i, "read write", OOB).await;
     api(&i, "geen-echt-token").get(ME).await.refused(401);
 
-    let alice = app.login("alice", "read").await;
+    let alice = app.login("alice", PASSWORD, "read").await;
     alice.get(ME).await.expect(200);
     let reply = app.call("/oauth/revoke", &[("token", &alice.token)]).await;
     assert_eq!(reply.expect(200), json!({}));
@@ -390,7 +121,11 @@ async fn grants_refuse_bad_credentials_and_rotate_refresh_tokens() {
     }
     let reply = app.password(&alice.email, PASSWORD, "read").await;
     reply.refused(429);
-    app.login("bob", "read").await.get(ME).await.expect(200);
+    app.login("bob", PASSWORD, "read")
+        .await
+        .get(ME)
+        .await
+        .expect(200);
 
     let (id, secret) = (app.id.clone(), "geheim".to_string());
     let wrong = App { i: &i, id, secret };
@@ -575,7 +310,11 @@ async fn web_forms_need_csrf_and_sign_up_creates_a_usable_account() {
     };
     let reply = sign_up(&b, "carol", PASSWORD).await;
     assert!(reply.answers(303, Some("/")).sets_cookie("kp_session"));
-    app.login("carol", "read").await.get(ME).await.expect(200);
+    app.login("carol", PASSWORD, "read")
+        .await
+        .get(ME)
+        .await
+        .expect(200);
 
     let fresh = browser(&i);
     fresh.get("/auth/sign_up").await.answers(200, None);
@@ -629,7 +368,11 @@ async fn approval_and_closed_registrations() {
     let (db, config) = (&i.state.db, &i.state.config);
     let approved = knooppunt::persons::service::approve(db, config, "erik").await;
     assert!(approved.unwrap());
-    app.login("erik", "read").await.get(ME).await.expect(200);
+    app.login("erik", PASSWORD, "read")
+        .await
+        .get(ME)
+        .await
+        .expect(200);
     i.stop().await;
 
     let i = start_with(|c| c.instance.registrations = Registrations::Closed).await;
@@ -658,7 +401,7 @@ async fn bad_status_input_is_refused() {
     let i = TestInstance::start().await;
     let alice = i.create_person("alice", PASSWORD).await;
     let app = App::register(&i, "read write", OOB).await;
-    let a = app.login("alice", "read write").await;
+    let a = app.login("alice", PASSWORD, "read write").await;
 
     let long = "x".repeat(5001);
     let blank = json!({"status": "  ", "media_ids": []});
@@ -717,9 +460,9 @@ async fn direct_and_private_statuses_reach_only_their_audience() {
         i.create_person(name, PASSWORD).await;
     }
     let app = App::register(&i, "read write follow", OOB).await;
-    let a = app.login("alice", "read write").await;
-    let bob = app.login("bob", "read write follow").await;
-    let carol = app.login("carol", "read write follow").await;
+    let a = app.login("alice", PASSWORD, "read write").await;
+    let bob = app.login("bob", PASSWORD, "read write follow").await;
+    let carol = app.login("carol", PASSWORD, "read write follow").await;
     let nobody = api(&i, "");
 
     let direct = json!({"status": "@bob alleen voor jou", "visibility": "direct"});
@@ -757,7 +500,7 @@ async fn media_uploads_are_checked_by_content_and_size() {
     let i = start_with(|c| c.media.max_image_bytes = 1024).await;
     i.create_person("alice", PASSWORD).await;
     let app = App::register(&i, "read write", OOB).await;
-    let a = app.login("alice", "write:media").await;
+    let a = app.login("alice", PASSWORD, "write:media").await;
 
     let text = b"dit is gewoon tekst, geen plaatje\n";
     a.upload("plaatje.png", text).await.refused(415);
@@ -803,7 +546,7 @@ async fn public_timeline_paginates_with_link_headers_and_allows_cors() {
     let i = TestInstance::start().await;
     i.create_person("alice", PASSWORD).await;
     let app = App::register(&i, "read write", OOB).await;
-    let a = app.login("alice", "write").await;
+    let a = app.login("alice", PASSWORD, "write").await;
     let mut s = vec![];
     for n in 1..=5 {
         s.push(a.say(&format!("Bericht {n}")).await);

@@ -83,6 +83,21 @@ fn config_check_masks_secrets() {
         out.stdout
     );
     assert!(!out.stdout.contains("geheim123"));
+    // libpq also takes the password in the query string.
+    let out = Knooppunt::new(dir.path(), &["config", "check"])
+        .env(
+            "KNOOPPUNT_DATABASE__URL",
+            "postgres://kp@db.example/kp?sslmode=require&password=geheim456&sslpassword=sleutel789",
+        )
+        .run();
+    assert!(out.success(), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("postgres://kp@db.example/kp?sslmode=require&password=***&sslpassword=***"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("geheim456") && !out.stdout.contains("sleutel789"));
 }
 
 /// Each bad configuration stops start-up with exit code 2 and one line naming the key.

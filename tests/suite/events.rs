@@ -337,3 +337,64 @@ async fn concurrent_joins_never_exceed_the_capacity() {
     assert_eq!(e["participants_count"], 2);
     a.stop().await;
 }
+
+/// Event texts that try to end the event and start another in the
+/// calendar: a real parser finds exactly the one event, with the text as
+/// written (line breaks as line breaks), in the file and in the feed, also
+/// when the calendar's own name tries the same.
+#[tokio::test]
+async fn calendar_text_cannot_start_events_of_its_own() {
+    let a = TestInstance::start_many_with(1, |c| {
+        c.instance.name = "Wijk\r\nBEGIN:VEVENT\r\nSUMMARY:Nep uit de naam\r\nEND:VEVENT".into();
+    })
+    .await
+    .pop()
+    .unwrap();
+    a.create_person("alice", PW).await;
+    let alice = ApiClient::login(&a, "alice", PW).await;
+    let name = "Borrel\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:nep\r\nSUMMARY:Nep\r\nDTSTART:20270101T000000Z";
+    let (code, event) = alice
+        .post(
+            "/api/knooppunt/v1/events",
+            json!({
+                "name": name,
+                "description": "<p>Tekst\r\n BEGIN:VEVENT\r\nSUMMARY:ook nep</p>",
+                "starts_at": "2027-04-01T18:00:00Z",
+                "location": { "name": "Zaal\rBEGIN:VEVENT", "address": "Straat 1;\\n, X" },
+            }),
+        )
+        .await;
+    assert_eq!(code, 201, "{event}");
+    let path = format!("/api/knooppunt/v1/events/{}", event["id"].as_str().unwrap());
+    let event_ics = a.url(&format!("{path}/event.ics"));
+    let feed = a.url("/api/knooppunt/v1/calendars/neighbourhood.ics");
+    let raw = a
+        .get(&format!("{path}/event.ics"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !raw.replace("\r\n", "\n").contains('\r'),
+        "no CR outside line ends: {raw:?}"
+    );
+    let python::Outcome {
+        code,
+        stdout,
+        stderr,
+    } = python::run(
+        "ical_read.py",
+        vec![("KP_ICS_URLS".to_string(), format!("{event_ics} {feed}"))],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(code, Some(0), "ical_read.py failed:\n{stdout}\n{stderr}");
+    let parsed: Value = serde_json::from_str(stdout.trim()).unwrap();
+    for url in [&event_ics, &feed] {
+        let events = parsed[url.as_str()].as_array().unwrap();
+        assert_eq!(events.len(), 1, "exactly one event in {url}: {parsed}");
+        assert_eq!(events[0]["summary"], name.replace("\r\n", "\n"));
+        assert_eq!(events[0]["uid"], event["uri"]);
+    }
+    a.stop().await;
+}

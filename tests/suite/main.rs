@@ -22,3 +22,4 @@ mod openapi;
 mod plans;
 mod python_peer;
 mod serve;
+mod sign_in;

@@ -3,6 +3,7 @@
 
 pub mod csrf;
 pub mod entity;
+pub mod guard;
 pub mod service;
 pub mod web;
 

@@ -1,13 +1,16 @@
 //! Checking passwords (rate limited) and keeping web sessions.
 
+use std::net::IpAddr;
+
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::entity::{login_attempt, session};
 use crate::actors::entity::Model as Actor;
+use crate::app::AppState;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::persons::account::{self, Model as Account};
@@ -23,15 +26,39 @@ pub struct Person {
 
 const ATTEMPT_WINDOW_MINUTES: i64 = 15;
 const SESSION_DAYS: i64 = 30;
+/// Longest an account's attempts are held back after many failures.
+const MAX_ACCOUNT_DELAY_SECS: i64 = 300;
 
-/// Checks a name-or-email and password. Failures are counted per name; past
-/// the configured limit further attempts are refused with 429 without checking.
+/// Checks a name-or-email and password from `client`.
+///
+/// Failures count per client address first: past
+/// `api.max_failed_logins_per_address` in 15 minutes that address is
+/// refused (429) without any check, so one stranger cannot try many
+/// passwords or wear an account down. Failures also count per account
+/// (whichever of its name or email was typed): past
+/// `api.max_failed_logins`, each further attempt must wait a delay that
+/// doubles, from 1 s up to 5 minutes. An attempt held back this way is not
+/// counted, so the account is never locked for long, whoever tries.
 pub async fn check_login(
-    db: &DatabaseConnection,
-    config: &Config,
+    state: &AppState,
     identifier: &str,
     password: &str,
+    client: IpAddr,
 ) -> Result<Person, AppError> {
+    let (db, config) = (&state.db, state.config.as_ref());
+    let since = Utc::now() - Duration::minutes(ATTEMPT_WINDOW_MINUTES);
+    let address_key = format!("addr:{client}");
+    let from_address = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Key.eq(address_key.as_str()))
+        .filter(login_attempt::Column::CreatedAt.gt(since))
+        .count(db)
+        .await?;
+    if from_address >= u64::from(config.api.max_failed_logins_per_address) {
+        return Err(AppError::RateLimited {
+            message: "too many failed logins from this address; try again in 15 minutes".into(),
+            retry_after: u64::try_from(ATTEMPT_WINDOW_MINUTES * 60).unwrap_or(900),
+        });
+    }
     let typed = identifier.trim().to_lowercase();
     let found = find_person(db, config, &typed).await?;
     // Failures count per account, whether its name or its email was typed;
@@ -40,16 +67,32 @@ pub async fn check_login(
         Some(p) => format!("account:{}", p.actor.id),
         None => typed.clone(),
     };
-    let since = Utc::now() - Duration::minutes(ATTEMPT_WINDOW_MINUTES);
     let failures = login_attempt::Entity::find()
         .filter(login_attempt::Column::Key.eq(key.as_str()))
         .filter(login_attempt::Column::CreatedAt.gt(since))
-        .count(db)
+        .order_by_desc(login_attempt::Column::CreatedAt)
+        .all(db)
         .await?;
-    if failures >= u64::from(config.api.max_failed_logins) {
-        return Err(AppError::TooManyRequests(
-            "too many failed logins; try again in 15 minutes".into(),
-        ));
+    let allowed = i64::from(config.api.max_failed_logins);
+    let count = i64::try_from(failures.len()).unwrap_or(i64::MAX);
+    if count >= allowed
+        && let Some(last) = failures.first()
+    {
+        let delay = 1i64
+            .checked_shl(u32::try_from(count - allowed).unwrap_or(u32::MAX))
+            .unwrap_or(MAX_ACCOUNT_DELAY_SECS)
+            .min(MAX_ACCOUNT_DELAY_SECS);
+        let ready = last.created_at + Duration::seconds(delay);
+        let now = Utc::now();
+        if now < ready {
+            let wait = (((ready - now).num_milliseconds() + 999) / 1000).max(1);
+            return Err(AppError::RateLimited {
+                message: format!(
+                    "too many failed logins for this account; try again in {wait} seconds"
+                ),
+                retry_after: u64::try_from(wait).unwrap_or(1),
+            });
+        }
     }
 
     let hash = found
@@ -58,9 +101,11 @@ pub async fn check_login(
         // Verify against a dummy hash when nobody matches, so timing does not reveal who exists.
         .unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = password.to_string();
+    let slot = state.guards.password_slot().await?;
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| AppError::Internal(format!("password check task failed: {e}")))?;
+    drop(slot);
 
     match found {
         Some(person) if matches => {
@@ -79,14 +124,65 @@ pub async fn check_login(
             Ok(person)
         }
         _ => {
-            login_attempt::ActiveModel {
-                key: Set(key),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(db)
+            let now = Utc::now();
+            login_attempt::Entity::insert_many([
+                login_attempt::ActiveModel {
+                    key: Set(key),
+                    created_at: Set(now),
+                    ..Default::default()
+                },
+                login_attempt::ActiveModel {
+                    key: Set(address_key),
+                    created_at: Set(now),
+                    ..Default::default()
+                },
+            ])
+            .exec(db)
             .await?;
             Err(AppError::Unauthorized("wrong name or password".into()))
+        }
+    }
+}
+
+/// Deletes what has expired: failed-login records past their window, web
+/// sessions, unused authorisation codes, and tokens revoked a week ago.
+pub async fn prune_expired(db: &DatabaseConnection) -> Result<u64, AppError> {
+    use crate::oauth::entity::{code, token};
+    let now = Utc::now();
+    let mut pruned = login_attempt::Entity::delete_many()
+        .filter(
+            login_attempt::Column::CreatedAt.lt(now - Duration::minutes(ATTEMPT_WINDOW_MINUTES)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    pruned += session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    pruned += code::Entity::delete_many()
+        .filter(code::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    pruned += token::Entity::delete_many()
+        .filter(token::Column::RevokedAt.lt(now - Duration::days(7)))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(pruned)
+}
+
+/// Prunes expired records every few minutes while the server runs.
+pub async fn keep_tidy(state: crate::app::AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        match prune_expired(&state.db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(records = n, "expired records pruned"),
+            Err(e) => tracing::warn!(error = %e, "pruning expired records"),
         }
     }
 }

@@ -30,13 +30,48 @@ pub fn html_page(
     Ok(response)
 }
 
-/// Only same-site paths: never redirect to another host after login.
-fn safe_return_to(raw: Option<&str>) -> String {
-    match raw {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
+/// Where to go after signing in: a path on this site, or `/`. The value is
+/// read as a URL relative to our own origin, and anything that lands on
+/// another origin is refused, as are the characters browsers strip or turn
+/// into slashes (tabs, newlines, backslashes, encoded slashes).
+pub fn safe_return_to(config: &crate::config::Config, raw: Option<&str>) -> String {
+    let home = || "/".to_string();
+    let Some(raw) = raw.map(str::trim) else {
+        return home();
+    };
+    // Encoded slashes matter in the path, where a decoding proxy or browser
+    // could make `/%2F%2Fevil.example` a path to another host; in the query
+    // (a return to /oauth/authorize carries an encoded redirect_uri) they
+    // are only data.
+    let path = raw
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !raw.starts_with('/')
+        || raw.starts_with("//")
+        || raw.chars().any(|c| c.is_control() || c == '\\')
+        || ["%2f", "%5c", "%09", "%0a", "%0d", "%00"]
+            .iter()
+            .any(|e| path.contains(e))
+    {
+        return home();
+    }
+    let Ok(base) = url::Url::parse(&config.base_url()) else {
+        return home();
+    };
+    match base.join(raw) {
+        // `/..//x` resolves to the path `//x`, which a browser would take for
+        // another host: the resolved path is checked again.
+        Ok(url) if url.origin() == base.origin() && !url.path().starts_with("//") => {
+            let mut path = url.path().to_string();
+            if let Some(q) = url.query() {
+                path.push('?');
+                path.push_str(q);
+            }
+            path
         }
-        _ => "/".to_string(),
+        _ => home(),
     }
 }
 
@@ -64,7 +99,7 @@ pub async fn sign_in_page(
     headers: HeaderMap,
     Query(query): Query<ReturnTo>,
 ) -> Result<Response, AppError> {
-    let return_to = safe_return_to(query.return_to.as_deref());
+    let return_to = safe_return_to(&state.config, query.return_to.as_deref());
     if current_person(&state, &headers).await?.is_some() {
         return Ok(Redirect::to(&return_to).into_response());
     }
@@ -116,12 +151,13 @@ pub struct SignInForm {
 /// `POST /auth/sign_in`
 pub async fn sign_in(
     State(state): State<AppState>,
+    super::guard::ClientIp(client): super::guard::ClientIp,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
     csrf::verify(&headers, &form.csrf_token)?;
-    let return_to = safe_return_to(form.return_to.as_deref());
-    match service::check_login(&state.db, &state.config, &form.username, &form.password).await {
+    let return_to = safe_return_to(&state.config, form.return_to.as_deref());
+    match service::check_login(&state, &form.username, &form.password, client).await {
         Ok(person) => {
             let token = service::start_session(&state.db, person.actor.id).await?;
             let secure = !state.config.federation.allow_http;
@@ -133,7 +169,10 @@ pub async fn sign_in(
             Ok(response)
         }
         Err(
-            e @ (AppError::Unauthorized(_) | AppError::TooManyRequests(_) | AppError::Forbidden(_)),
+            e @ (AppError::Unauthorized(_)
+            | AppError::TooManyRequests(_)
+            | AppError::RateLimited { .. }
+            | AppError::Forbidden(_)),
         ) => render_sign_in(
             &state,
             &headers,

@@ -40,8 +40,10 @@ pub struct AppForm {
 /// `POST /api/v1/apps`
 pub async fn create_app(
     State(state): State<AppState>,
+    crate::auth::guard::ClientIp(client): crate::auth::guard::ClientIp,
     ApiForm(form): ApiForm<AppForm>,
 ) -> Result<Json<Value>, AppError> {
+    state.guards.register_app(client)?;
     let name = form
         .client_name
         .ok_or_else(|| AppError::invalid("client_name", "is required"))?;
@@ -142,6 +144,7 @@ fn token_response(token: IssuedToken) -> Json<Value> {
 /// `POST /oauth/token`: authorization_code, password, client_credentials, refresh_token.
 pub async fn token(
     State(state): State<AppState>,
+    crate::auth::guard::ClientIp(client): crate::auth::guard::ClientIp,
     headers: HeaderMap,
     ApiForm(form): ApiForm<TokenForm>,
 ) -> Result<Json<Value>, AppError> {
@@ -172,12 +175,12 @@ pub async fn token(
                 .as_deref()
                 .ok_or_else(|| missing("password"))?;
             service::password_grant(
-                &state.db,
-                &state.config,
+                &state,
                 &app,
                 username,
                 password,
                 form.scope.as_deref(),
+                client,
             )
             .await?
         }

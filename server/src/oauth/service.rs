@@ -10,7 +10,6 @@ use super::OOB;
 use super::entity::{app, code, token};
 use super::scopes::Scopes;
 use crate::auth::service::{Person, check_login, load_person};
-use crate::config::Config;
 use crate::error::AppError;
 use crate::secrets::{hash_token, pkce_s256_matches, random_token};
 
@@ -47,12 +46,7 @@ pub async fn register_app(
         ));
     }
     for uri in &uris {
-        if *uri != OOB && url::Url::parse(uri).is_err() {
-            return Err(AppError::invalid(
-                "redirect_uris",
-                format!("{uri:?} is not a URI"),
-            ));
-        }
+        check_redirect_uri(uri)?;
     }
     let scopes = Scopes::parse(scopes)
         .map_err(|s| AppError::invalid("scopes", format!("unknown scope {s:?}")))?;
@@ -71,6 +65,51 @@ pub async fn register_app(
     .insert(db)
     .await?;
     Ok(RegisteredApp { app, client_secret })
+}
+
+/// Schemes that run code or read local files in a browser or app: never a
+/// place to send an authorisation code.
+const DANGEROUS_SCHEMES: [&str; 8] = [
+    "javascript",
+    "data",
+    "file",
+    "vbscript",
+    "blob",
+    "about",
+    "filesystem",
+    "view-source",
+];
+
+/// A redirect URI an app may register (RFC 8252): `https`, `http` on a
+/// loopback address only, a private-use scheme of a native app
+/// (`com.example.app:/cb`, `tusky://oauth`), or the out-of-band URN. Never a
+/// fragment.
+pub fn check_redirect_uri(uri: &str) -> Result<(), AppError> {
+    if uri == OOB {
+        return Ok(());
+    }
+    let bad = |why: &str| AppError::invalid("redirect_uris", format!("{uri:?} {why}"));
+    let url = url::Url::parse(uri).map_err(|_| bad("is not a URI"))?;
+    if url.fragment().is_some() {
+        return Err(bad("must not have a fragment"));
+    }
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" => match url.host() {
+            Some(url::Host::Ipv4(ip)) if ip.is_loopback() => Ok(()),
+            Some(url::Host::Ipv6(ip)) if ip.is_loopback() => Ok(()),
+            Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => Ok(()),
+            _ => Err(bad(
+                "uses http, allowed only on a loopback address; use https",
+            )),
+        },
+        "https" => Err(bad("has no host")),
+        scheme if DANGEROUS_SCHEMES.contains(&scheme) || scheme.starts_with("ws") => {
+            Err(bad("uses a scheme that is not for redirects"))
+        }
+        // A private-use scheme of a native app.
+        _ => Ok(()),
+    }
 }
 
 pub async fn find_app(
@@ -211,12 +250,22 @@ pub async fn exchange_code(
     if stored.expires_at < Utc::now() {
         return Err(invalid("the code has expired"));
     }
-    if let Some(uri) = redirect_uri
-        && uri != stored.redirect_uri
-    {
-        return Err(invalid(
-            "redirect_uri does not match the authorisation request",
-        ));
+    // RFC 6749 4.1.3: given at authorisation, it must be given again, the same.
+    match redirect_uri.filter(|u| !u.is_empty()) {
+        Some(uri) if !stored.redirect_uri.is_empty() && uri != stored.redirect_uri => {
+            return Err(invalid(
+                "redirect_uri does not match the authorisation request",
+            ));
+        }
+        Some(uri) if stored.redirect_uri.is_empty() && !redirect_uri_allowed(app, uri) => {
+            return Err(invalid("redirect_uri is not registered for this app"));
+        }
+        None if !stored.redirect_uri.is_empty() => {
+            return Err(invalid(
+                "redirect_uri is required: the authorisation request gave one",
+            ));
+        }
+        _ => {}
     }
     if let Some(challenge) = &stored.code_challenge {
         match code_verifier {
@@ -232,25 +281,25 @@ pub async fn exchange_code(
     issue_token(db, app, Some(stored.actor_id), scopes).await
 }
 
-/// `grant_type=password` (scripts): name or email plus password.
+/// `grant_type=password` (scripts): name or email plus password, from `client`.
 pub async fn password_grant(
-    db: &DatabaseConnection,
-    config: &Config,
+    state: &crate::app::AppState,
     app: &app::Model,
     username: &str,
     password: &str,
     scope: Option<&str>,
+    client: std::net::IpAddr,
 ) -> Result<IssuedToken, AppError> {
-    if !config.api.password_grant {
+    let db = &state.db;
+    if !state.config.api.password_grant {
         return Err(AppError::oauth(
             "unsupported_grant_type",
             "the password grant is disabled on this instance",
         ));
     }
     let scopes = requested_scopes(app, scope)?;
-    let person = match check_login(db, config, username, password).await {
+    let person = match check_login(state, username, password, client).await {
         Ok(person) => person,
-        Err(AppError::TooManyRequests(m)) => return Err(AppError::TooManyRequests(m)),
         Err(e @ (AppError::Unauthorized(_) | AppError::Forbidden(_))) => {
             return Err(AppError::oauth("invalid_grant", e.to_string()));
         }

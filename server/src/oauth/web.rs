@@ -71,7 +71,7 @@ async fn validate(
     let app = service::find_app(&state.db, client_id)
         .await?
         .ok_or_else(|| AppError::BadRequest("unknown client_id".into()))?;
-    let redirect_uri = match params.redirect_uri.as_deref() {
+    let redirect_uri = match params.redirect_uri.as_deref().filter(|u| !u.is_empty()) {
         Some(uri) => uri.to_string(),
         None => app.redirect_uris.lines().next().unwrap_or(OOB).to_string(),
     };
@@ -102,7 +102,7 @@ pub async fn authorize_page(
     headers: HeaderMap,
     Query(params): Query<AuthorizeParams>,
 ) -> Result<Response, AppError> {
-    let (app, redirect_uri, scopes, challenge) = validate(&state, &params).await?;
+    let (app, _, scopes, challenge) = validate(&state, &params).await?;
     let Some(person) = current_person(&state, &headers).await? else {
         // Come back here after signing in.
         let here = format!("/oauth/authorize?{}", serde_urlencoded_pairs(&params));
@@ -122,7 +122,8 @@ pub async fn authorize_page(
         scopes: scope.split(' ').map(str::to_string).collect(),
         csrf_token,
         client_id: app.client_id,
-        redirect_uri,
+        // As given: the token exchange must repeat it only if it was given.
+        redirect_uri: params.redirect_uri.clone().unwrap_or_default(),
         scope,
         state: params.state.unwrap_or_default(),
         code_challenge: challenge.unwrap_or_default(),
@@ -158,15 +159,15 @@ pub async fn authorize(
         ))
         .into_response());
     }
-    let code = service::issue_code(
-        &state.db,
-        &app,
-        person.actor.id,
-        &redirect_uri,
-        &scopes,
-        challenge,
-    )
-    .await?;
+    // Stored as the authorisation request gave it (empty when it did not):
+    // the token exchange must then repeat it exactly.
+    let given = params
+        .redirect_uri
+        .as_deref()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_default();
+    let code =
+        service::issue_code(&state.db, &app, person.actor.id, given, &scopes, challenge).await?;
     if redirect_uri == OOB {
         let lang = Lang::negotiate(&headers);
         let page = MessagePage {
