@@ -306,13 +306,17 @@ impl SafeClient {
         }
     }
 
-    /// Whether `host` (a name or address, with or without port) is blocked.
+    /// Whether `host` (a name or address, with or without port) is blocked:
+    /// a block without a port covers the host on any port.
     pub fn is_blocked(&self, host: &str) -> bool {
         let name = host_name(host);
         self.hosts
             .blocked
             .read()
-            .map(|b| b.iter().any(|d| host_within(&name, d)))
+            .map(|b| {
+                b.iter()
+                    .any(|d| host_within(host, d) || (!d.contains(':') && host_within(&name, d)))
+            })
             .unwrap_or(false)
     }
 
@@ -368,10 +372,9 @@ impl SafeClient {
             "http" => return Err(FetchError::PlainHttp(url.to_string())),
             _ => return Err(FetchError::Scheme(url.to_string())),
         }
-        if let Some(host) = url.host_str()
-            && self.is_blocked(host)
-        {
-            return Err(FetchError::Blocked(host.to_string()));
+        let host = authority(url);
+        if self.is_blocked(&host) {
+            return Err(FetchError::Blocked(host));
         }
         if self.policy.allow_private_addresses {
             return Ok(());

@@ -15,6 +15,7 @@ mod m20261124_000009_events;
 mod m20261130_000010_pending_order;
 mod m20261130_000011_delivery_claimant;
 mod m20261207_000012_plan_governance;
+mod m20261207_000013_moderation;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_pending_order::Migration),
             Box::new(m20261130_000011_delivery_claimant::Migration),
             Box::new(m20261207_000012_plan_governance::Migration),
+            Box::new(m20261207_000013_moderation::Migration),
         ]
     }
 }

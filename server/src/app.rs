@@ -75,6 +75,9 @@ impl Instance {
         bootstrap(&db, &config).await?;
         let mut instance = Self::with_db(db, config).await?;
         instance.sqlite_owner = owner;
+        crate::moderation::service::load_blocks(&instance.state)
+            .await
+            .map_err(|e| StartError::Federation(format!("domain blocks: {e}")))?;
         instance
             .release_crashed_claims()
             .await
@@ -170,7 +173,7 @@ impl Instance {
             stop,
         ));
         let backlog = tokio::spawn(crate::federation::backlog::run(self.state.clone()));
-        let housekeeping = tokio::spawn(crate::auth::service::keep_tidy(self.state.clone()));
+        let housekeeping = tokio::spawn(keep_tidy(self.state.clone()));
         // Peer addresses reach the handlers: limits per client address.
         let result = axum::serve(
             listener,
@@ -192,6 +195,29 @@ impl Instance {
         backlog.abort();
         self.state.db.close_by_ref().await.ok();
         result
+    }
+}
+
+/// While the server runs: prunes expired records every five minutes, and
+/// reads the domain blocks again every 30 s (another process sharing the
+/// database may have changed them).
+async fn keep_tidy(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+    let mut ticks: u64 = 0;
+    loop {
+        every.tick().await;
+        if let Err(e) = crate::moderation::service::load_blocks(&state).await {
+            tracing::warn!(error = %e, "reading the domain blocks");
+        }
+        ticks += 1;
+        if ticks % 10 != 1 {
+            continue;
+        }
+        match crate::auth::service::prune_expired(&state.db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(records = n, "expired records pruned"),
+            Err(e) => tracing::warn!(error = %e, "pruning expired records"),
+        }
     }
 }
 
@@ -350,6 +376,53 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
         .route(
             "/api/knooppunt/v1/admin/federation",
             get(instance::federation_status),
+        )
+        .route("/api/v1/reports", post(crate::moderation::api::create))
+        // Mastodon.py posts reports with a trailing slash.
+        .route("/api/v1/reports/", post(crate::moderation::api::create))
+        .route(
+            "/api/knooppunt/v1/admin/reports",
+            get(crate::moderation::api::reports),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/reports/{id}",
+            get(crate::moderation::api::report),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/reports/{id}/resolve",
+            post(crate::moderation::api::resolve),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/reports/{id}/reopen",
+            post(crate::moderation::api::reopen),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/reports/{id}/forward",
+            post(crate::moderation::api::forward),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/accounts/{id}/action",
+            post(crate::moderation::api::act),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/domain_blocks",
+            get(crate::moderation::api::domain_blocks).post(crate::moderation::api::block),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/domain_blocks/export",
+            get(crate::moderation::api::export),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/domain_blocks/import",
+            post(crate::moderation::api::import),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/domain_blocks/{domain}",
+            axum::routing::delete(crate::moderation::api::unblock),
+        )
+        .route(
+            "/api/knooppunt/v1/admin/audit_log",
+            get(crate::moderation::api::audit_log),
         )
         .route(
             "/api/knooppunt/v1/groups/{name}/moderators",

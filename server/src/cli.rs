@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::db;
 use crate::groups::{self, JoinPolicy};
 use crate::instance::service::bootstrap;
+use crate::moderation::service::{self as moderation, Moderator, Severity};
 use crate::persons::{self, Role};
 use sea_orm::EntityTrait;
 
@@ -49,6 +50,39 @@ pub enum Command {
     /// Inspect and steer federation with other servers.
     #[command(subcommand)]
     Federation(FederationCommand),
+    /// Block other instances (each action is in the audit log).
+    #[command(subcommand)]
+    Domain(DomainCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DomainCommand {
+    /// Block a domain and its subdomains.
+    Block {
+        /// The domain, e.g. spam.example (a port limits it to that port).
+        domain: String,
+        /// suspend: nothing is received from it, delivered to it or fetched
+        /// from it, and its follows end; silence: its posts stay out of
+        /// public timelines.
+        #[arg(long, value_enum, default_value_t = Severity::Suspend)]
+        severity: Severity,
+        /// Why, shown to administrators and in the export.
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Lift the block of a domain.
+    Unblock {
+        domain: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// List the blocked domains.
+    List,
+    /// Block every domain of a Mastodon blocklist (CSV with the header
+    /// #domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate).
+    Import { file: PathBuf },
+    /// Print the blocked domains as Mastodon's blocklist CSV.
+    Export,
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,7 +217,66 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::User(command) => user(command, &config).await,
         Command::Group(command) => group(command, &config).await,
         Command::Federation(command) => federation(command, &config).await,
+        Command::Domain(command) => domain(command, &config).await,
     }
+}
+
+async fn domain(command: DomainCommand, config: &Config) -> anyhow::Result<()> {
+    let db = open_db(config).await?;
+    let instance = Instance::with_db(db, config.clone()).await?;
+    let state = instance.state();
+    match command {
+        DomainCommand::Block {
+            domain,
+            severity,
+            reason,
+        } => {
+            let b = moderation::block_domain(
+                state,
+                &Moderator::Operator,
+                moderation::NewBlock {
+                    domain,
+                    severity,
+                    public_comment: reason,
+                    ..Default::default()
+                },
+            )
+            .await?;
+            println!("blocked {} ({})", b.domain, b.severity);
+        }
+        DomainCommand::Unblock { domain, reason } => {
+            moderation::unblock_domain(state, &Moderator::Operator, &domain, &reason).await?;
+            println!("unblocked {domain}");
+        }
+        DomainCommand::List => {
+            println!(
+                "{:<40} {:<8} {:<16} reason",
+                "domain", "severity", "blocked"
+            );
+            for b in moderation::domain_blocks(&state.db).await? {
+                println!(
+                    "{:<40} {:<8} {:<16} {}",
+                    b.domain,
+                    b.severity,
+                    b.created_at.format("%Y-%m-%d %H:%M"),
+                    b.public_comment
+                );
+            }
+        }
+        DomainCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let n = moderation::import(state, &Moderator::Operator, &text).await?;
+            println!("imported {n} domain blocks from {}", file.display());
+        }
+        DomainCommand::Export => {
+            print!(
+                "{}",
+                moderation::export_csv(&moderation::domain_blocks(&state.db).await?)?
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -296,6 +389,14 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
             let db = open_db(config).await?;
             let instance = crate::app::Instance::with_db(db, config.clone()).await?;
             persons::service::delete(instance.state(), &name).await?;
+            moderation::record(
+                &instance.state().db,
+                &Moderator::Operator,
+                "account.delete",
+                &name,
+                "",
+            )
+            .await?;
             println!(
                 "deleted {name}; other servers are told by the running server's delivery worker"
             );
@@ -304,6 +405,7 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
         UserCommand::Approve { name } => {
             let db = open_db(config).await?;
             if persons::service::approve(&db, config, &name).await? {
+                moderation::record(&db, &Moderator::Operator, "account.approve", &name, "").await?;
                 println!("approved {name}");
             } else {
                 println!("{name} was already approved");
@@ -313,6 +415,7 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
         UserCommand::Disable { name } => {
             let db = open_db(config).await?;
             if persons::service::disable(&db, config, &name).await? {
+                moderation::record(&db, &Moderator::Operator, "account.disable", &name, "").await?;
                 println!("disabled {name}");
             } else {
                 println!("{name} was already disabled");
@@ -353,6 +456,19 @@ async fn group(command: GroupCommand, config: &Config) -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("there is no group named {group:?} here"))?;
             let (p, _) = crate::persons::service::find_person(&db, config, &person).await?;
             groups::service::set_moderator(&db, g.id, p.id, !remove, true).await?;
+            let action = if remove {
+                "group.moderator.remove"
+            } else {
+                "group.moderator.add"
+            };
+            moderation::record(
+                &db,
+                &Moderator::Operator,
+                action,
+                &format!("{} in {}", p.username, g.username),
+                "",
+            )
+            .await?;
             println!(
                 "{} is {} of {}",
                 p.username,

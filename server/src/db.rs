@@ -290,6 +290,22 @@ pub fn already_there<T>(inserted: Result<T, DbErr>) -> Result<bool, crate::error
     }
 }
 
+/// The inserted row, or `None` when it was there already (see [`already_there`]).
+pub fn inserted<T>(inserted: Result<T, DbErr>) -> Result<Option<T>, crate::error::AppError> {
+    match inserted {
+        Ok(row) => Ok(Some(row)),
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Locks the rows a query selects until the transaction ends, so that a
 /// count-then-write (a plan's counts, an event's free places) by two
 /// requests at once sees the other's write. PostgreSQL: `FOR UPDATE` (READ

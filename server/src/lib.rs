@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod instance;
 pub mod mastodon;
 pub mod media;
+pub mod moderation;
 pub mod notifications;
 pub mod oauth;
 pub mod openapi;

@@ -8,6 +8,7 @@ use utoipa::openapi::security::{AuthorizationCode, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::events::api as events;
+use crate::moderation::api as admin;
 use crate::plans::api as plans;
 
 /// Every error: a message, and for OAuth errors the RFC 6749 code.
@@ -61,6 +62,14 @@ impl Modify for OAuthScheme {
             ),
             ("write:statuses", "start, change and answer on plans"),
             ("write:favourites", "support plans"),
+            (
+                "admin:read",
+                "read reports, domain blocks and the audit log (administrators)",
+            ),
+            (
+                "admin:write",
+                "act on reports, accounts and domains (administrators)",
+            ),
         ]);
         let flow = Flow::AuthorizationCode(AuthorizationCode::new(
             "/oauth/authorize",
@@ -77,7 +86,7 @@ impl Modify for OAuthScheme {
 #[openapi(
     info(
         title = "Knooppunt API",
-        description = "Knooppunt's own API: plans (states, history, support, arguments, co-owners, advice, polls) and events (participation, iCalendar). Authenticated with the OAuth 2 tokens of the Mastodon client API.",
+        description = "Knooppunt's own API: plans (states, history, support, arguments, co-owners, advice, polls), events (participation, iCalendar) and moderation for administrators. Authenticated with the OAuth 2 tokens of the Mastodon client API.",
         license(name = "AGPL-3.0-or-later"),
     ),
     modifiers(&OAuthScheme, &UniqueOperationIds),
@@ -117,11 +126,24 @@ impl Modify for OAuthScheme {
         events::event_ics,
         events::neighbourhood_ics,
         events::group_ics,
+        admin::reports,
+        admin::report,
+        admin::resolve,
+        admin::reopen,
+        admin::forward,
+        admin::act,
+        admin::domain_blocks,
+        admin::block,
+        admin::unblock,
+        admin::export,
+        admin::import,
+        admin::audit_log,
     ),
     components(schemas(ApiError)),
     tags(
         (name = "plans", description = "Plans from idea to done"),
         (name = "events", description = "Events, participation and calendars"),
+        (name = "admin", description = "Moderation: reports, accounts, domain blocks and the audit log, for administrators"),
     ),
 )]
 pub struct ApiDoc;

@@ -680,6 +680,42 @@ def step_accounts():
     eq(bob.account(ctx.alice_id).display_name, "Alice B", "bob's view of alice's display_name")
 
 
+@step("s2. bob reports alice's post (report); an administrator sees and resolves it")
+def step_report():
+    report = ctx.bob.report(ctx.alice_id, status_ids=[ctx.alice_post.id],
+                            comment="Dit hoort hier niet", forward=False, category="other")
+    eq(str(report.target_account.id), ctx.alice_id, "report target_account.id")
+    eq([str(i) for i in report.status_ids], [str(ctx.alice_post.id)], "report status_ids")
+    eq((report.comment, report.category, report.forwarded, report.action_taken),
+       ("Dit hoort hier niet", "other", False, False), "report (comment, category, forwarded, action_taken)")
+    expect_error(MastodonAPIError, "a report of a status by someone else",
+                 ctx.bob.report, ctx.alice_id, status_ids=[ctx.bob_post.id])
+    # The administrator, through a token with the admin scopes (Mastodon's names).
+    admin_scopes = ["read", "admin:read", "admin:write"]
+    client_id, client_secret = Mastodon.create_app(
+        "Knooppunt moderatie", api_base_url=ctx.base, scopes=admin_scopes, redirect_uris=OOB,
+        session=recording_session(), request_timeout=TIMEOUT)
+    admin = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=ctx.base,
+                     session=recording_session(), request_timeout=TIMEOUT)
+    token = admin.log_in(username=ctx.admin_name, password=ctx.admin_password,
+                         scopes=admin_scopes, allow_http=True)
+    headers = {"Authorization": f"Bearer {token}"}
+    listed = requests.get(f"{ctx.base}/api/knooppunt/v1/admin/reports?state=open",
+                          headers=headers, timeout=TIMEOUT)
+    eq(listed.status_code, 200, "GET admin/reports status")
+    mine = [r for r in listed.json() if r["id"] == str(report.id)]
+    eq(len(mine), 1, f"report {report.id} among the open reports")
+    eq((mine[0]["reporter"]["acct"], mine[0]["target_account"]["acct"], mine[0]["statuses"][0]["id"]),
+       (ctx.bob_name, ctx.alice_name, str(ctx.alice_post.id)), "(reporter, target, status) seen by the admin")
+    refused = requests.get(f"{ctx.base}/api/knooppunt/v1/admin/reports",
+                           headers={"Authorization": f"Bearer {ctx.bob.access_token}"}, timeout=TIMEOUT)
+    eq(refused.status_code, 403, "bob reading the reports")
+    done = requests.post(f"{ctx.base}/api/knooppunt/v1/admin/reports/{report.id}/resolve",
+                         headers=headers, json={"note": "Bekeken; in orde"}, timeout=TIMEOUT)
+    eq((done.status_code, done.json()["state"]), (200, "resolved"), "resolving the report")
+    return f"report {report.id} made, seen and resolved"
+
+
 @step("t. revoke alice's token; it no longer works")
 def step_revoke():
     token = ctx.alice.access_token
@@ -706,6 +742,7 @@ def main():
     for who in ("alice", "bob"):
         for field in ("name", "email", "password"):
             setattr(ctx, f"{who}_{field}", env(f"KP_{who.upper()}_{field.upper()}"))
+    ctx.admin_name, ctx.admin_password = env("KP_ADMIN_NAME"), env("KP_ADMIN_PASSWORD")
     ctx.image_path = env("KP_IMAGE_PATH")
     if not os.path.isfile(ctx.image_path):
         print(f"FAIL setup: KP_IMAGE_PATH {ctx.image_path!r} is not a file")

@@ -29,8 +29,11 @@ BASE = os.environ.get("KP_BASE_URL", "")
 OWNER = os.environ.get("KP_OWNER_TOKEN", "")
 OTHER_NAME = os.environ.get("KP_OTHER_NAME", "")
 OTHER = os.environ.get("KP_OTHER_TOKEN", "")
-if not (BASE and OWNER and OTHER and OTHER_NAME):
-    print("FAIL setup: KP_BASE_URL, KP_OWNER_TOKEN, KP_OTHER_NAME, KP_OTHER_TOKEN are needed")
+ADMIN = os.environ.get("KP_ADMIN_TOKEN", "")
+OWNER_NAME = os.environ.get("KP_OWNER_NAME", "")
+if not (BASE and OWNER and OTHER and OTHER_NAME and ADMIN and OWNER_NAME):
+    print("FAIL setup: KP_BASE_URL, KP_OWNER_TOKEN, KP_OWNER_NAME, KP_OTHER_NAME, KP_OTHER_TOKEN, "
+          "KP_ADMIN_TOKEN are needed")
     sys.exit(2)
 
 failures = []
@@ -58,22 +61,38 @@ operations = {
 }
 
 
-def call(method, template, token=None, body=None, **params):
-    """Calls a documented operation and checks the answer against the document."""
+def call(method, template, token=None, body=None, query=None, csv=None, **params):
+    """Calls a documented operation and checks the answer against the document.
+
+    `query` adds query parameters, each of which must be documented as
+    `in: query`; `csv` sends a text/csv body instead of JSON.
+    """
     operation = doc["paths"].get(template, {}).get(method.lower())
     check(operation is not None, f"{method} {template} is documented")
     if operation is None:
         return None, None
     called.add((method, template))
+    declared = {(p["name"], p["in"]) for p in operation.get("parameters", [])}
+    for name in query or {}:
+        check((name, "query") in declared, f"{method} {template}: query parameter {name} is documented")
     path = template.format(**params)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = requests.request(method, BASE + path, json=body, headers=headers, timeout=15)
+    if csv is not None:
+        headers["Content-Type"] = "text/csv"
+        response = requests.request(method, BASE + path, data=csv.encode(), params=query,
+                                    headers=headers, timeout=15)
+    else:
+        response = requests.request(method, BASE + path, json=body, params=query,
+                                    headers=headers, timeout=15)
     status = str(response.status_code)
     documented = operation.get("responses", {})
     check(status in documented, f"{method} {path}: {status} is documented ({sorted(documented)})")
+    content = documented.get(status, {}).get("content", {})
+    kind = response.headers.get("Content-Type", "").split(";")[0]
+    if content and kind:
+        check(kind in content, f"{method} {path}: {status} as {kind} is documented ({sorted(content)})")
     schema = (
-        documented.get(status, {})
-        .get("content", {})
+        content
         .get("application/json", {})
         .get("schema")
     )
@@ -100,7 +119,8 @@ other = requests.get(
     f"{BASE}/api/v1/accounts/lookup", params={"acct": OTHER_NAME}, timeout=10
 ).json()["id"]
 
-call("GET", f"{P}/plans")
+call("GET", f"{P}/plans", query={"state": "idea", "limit": "5"})
+call("GET", f"{P}/plans", query={"state": "besloten"})
 code, plan = call(
     "POST",
     f"{P}/plans",
@@ -149,7 +169,7 @@ call("GET", f"{P}/plans/{{id}}/invitations", OTHER, id=pid)
 call("POST", f"{P}/plan_invitations/{{id}}/accept", OTHER, id="424242")
 call("POST", f"{P}/plan_invitations/{{id}}/reject", OTHER, id="424242")
 
-call("GET", f"{P}/events")
+call("GET", f"{P}/events", query={"past": "true", "limit": "5"})
 code, event = call(
     "POST",
     f"{P}/events",
@@ -178,6 +198,37 @@ call("GET", f"{P}/calendars/groups/{{name}}/calendar.ics", name="geen-groep")
 call("POST", f"{P}/events/{{id}}/cancel", OTHER, id=eid)
 call("POST", f"{P}/events/{{id}}/cancel", OWNER, id=eid)
 call("POST", f"{P}/events/{{id}}/join", OTHER, id=eid)
+
+# Moderation, for administrators.
+owner = requests.get(
+    f"{BASE}/api/v1/accounts/lookup", params={"acct": OWNER_NAME}, timeout=10
+).json()["id"]
+made = requests.post(f"{BASE}/api/v1/reports", headers={"Authorization": f"Bearer {OTHER}"},
+                     json={"account_id": owner, "comment": "Test"}, timeout=10)
+check(made.status_code == 200, f"a report is made ({made.status_code} {made.text[:200]})")
+rid = made.json().get("id", "0") if made.status_code == 200 else "0"
+call("GET", f"{P}/admin/reports", OTHER)
+call("GET", f"{P}/admin/reports", ADMIN, query={"state": "open", "limit": "10"})
+call("GET", f"{P}/admin/reports", ADMIN, query={"state": "kwijt"})
+call("GET", f"{P}/admin/reports/{{id}}", ADMIN, id=rid)
+call("GET", f"{P}/admin/reports/{{id}}", ADMIN, id="424242")
+call("POST", f"{P}/admin/reports/{{id}}/forward", ADMIN, id=rid)
+call("POST", f"{P}/admin/reports/{{id}}/resolve", ADMIN, {"note": "Bekeken"}, id=rid)
+call("POST", f"{P}/admin/reports/{{id}}/reopen", ADMIN, {"note": "Toch niet"}, id=rid)
+call("POST", f"{P}/admin/accounts/{{id}}/action", ADMIN, {"type": "silence", "reason": "test"}, id=owner)
+call("POST", f"{P}/admin/accounts/{{id}}/action", ADMIN, {"type": "unsilence"}, id=owner)
+call("POST", f"{P}/admin/accounts/{{id}}/action", OTHER, {"type": "suspend"}, id=owner)
+call("POST", f"{P}/admin/accounts/{{id}}/action", ADMIN, {"type": "verbannen"}, id=owner)
+call("POST", f"{P}/admin/domain_blocks", ADMIN, {"domain": "spam.example", "severity": "silence"})
+call("POST", f"{P}/admin/domain_blocks", ADMIN, {"domain": "geen domein"})
+call("GET", f"{P}/admin/domain_blocks", ADMIN)
+call("GET", f"{P}/admin/domain_blocks/export", ADMIN)
+call("POST", f"{P}/admin/domain_blocks/import", ADMIN, csv="#domain,#severity\nander.example,suspend\n")
+call("POST", f"{P}/admin/domain_blocks/import", ADMIN, csv="#domain,#severity\nx.example,nee\n")
+call("DELETE", f"{P}/admin/domain_blocks/{{domain}}", ADMIN, domain="spam.example")
+call("DELETE", f"{P}/admin/domain_blocks/{{domain}}", ADMIN, domain="spam.example")
+call("GET", f"{P}/admin/audit_log", ADMIN, query={"limit": "5"})
+call("GET", f"{P}/admin/audit_log", OTHER)
 
 missing = sorted(operations - called)
 check(not missing, f"every documented operation was called (missing: {missing})")

@@ -380,6 +380,25 @@ def step_delete():
     check(not left, "no notification left for the deleted reply", left)
 
 
+@step("e3. Flag of the person and their status (a report, as Mastodon sends it): the administrator sees it", needs=("b",))
+def step_flag():
+    flag = {"@context": AS, "id": ctx.peer.base + "/flags/1", "type": "Flag", "actor": ctx.peer.actor_id,
+            "object": [ctx.person_id, ctx.status_uri], "content": "Dit is reclame"}
+    expect_post(ctx.shared_inbox, flag)
+    expect_post(ctx.shared_inbox, flag)  # the same Flag twice is one report
+    headers = {"Accept": "application/json", "Authorization": f"Bearer {ctx.admin_token}"}
+    status, reports = request("GET", ctx.base + "/api/knooppunt/v1/admin/reports", headers)
+    eq(status, 200, f"GET admin/reports ({short(reports)})")
+    ours = [r for r in reports if r.get("origin") == ctx.peer.netloc]
+    eq(len(ours), 1, f"reports from {ctx.peer.netloc}")
+    report = ours[0]
+    eq((report["target_account"]["acct"], report["comment"], [s["uri"] for s in report["statuses"]]),
+       (ctx.person, "Dit is reclame", [ctx.status_uri]), "(target, comment, statuses) of the report")
+    status, _ = api("GET", "/api/knooppunt/v1/admin/reports")
+    eq(status, 403, "the person reading the reports")
+    return f"report {report['id']} from {ctx.peer.netloc}"
+
+
 # -- f. requests the instance must refuse, each changing nothing -------------
 
 
@@ -621,6 +640,7 @@ def main():
     ctx.person = env("KP_PERSON_NAME")
     ctx.token = env("KP_PERSON_TOKEN")
     ctx.group = env("KP_GROUP_NAME")
+    ctx.admin_token = env("KP_ADMIN_TOKEN")
     host, _, port = env("KP_PEER_ADDR").rpartition(":")
     try:
         ctx.peer = Peer(host, int(port)).start()

@@ -15,10 +15,21 @@ pub struct ApiClient {
 impl ApiClient {
     /// Registers an app and logs `name` in with the password grant.
     pub async fn login(instance: &TestInstance, name: &str, password: &str) -> ApiClient {
+        Self::login_with(instance, name, password, "read write follow push").await
+    }
+
+    /// Like [`ApiClient::login`], asking for `scopes` (an administrator's
+    /// `admin:read admin:write`, say).
+    pub async fn login_with(
+        instance: &TestInstance,
+        name: &str,
+        password: &str,
+        scopes: &str,
+    ) -> ApiClient {
         let http = instance.client.clone();
         let app: Value = http
             .post(instance.url("/api/v1/apps"))
-            .json(&json!({ "client_name": "tests", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read write follow push" }))
+            .json(&json!({ "client_name": "tests", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": scopes }))
             .send()
             .await
             .expect("register app")
@@ -36,7 +47,7 @@ impl ApiClient {
                 ),
                 ("username", name),
                 ("password", password),
-                ("scope", "read write follow push"),
+                ("scope", scopes),
             ])
             .send()
             .await
@@ -78,6 +89,17 @@ impl ApiClient {
             self.http
                 .post(format!("{}{path}", self.base_url))
                 .json(&body),
+        )
+        .await
+    }
+
+    /// POST of a raw body with its content type (a CSV file, say).
+    pub async fn post_body(&self, path: &str, content_type: &str, body: &str) -> (u16, Value) {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base_url))
+                .header("content-type", content_type)
+                .body(body.to_string()),
         )
         .await
     }

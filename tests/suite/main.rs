@@ -18,6 +18,7 @@ mod governance;
 mod inbox;
 mod instances;
 mod mastodon_py;
+mod moderation;
 mod openapi;
 mod plans;
 mod python_peer;

@@ -10,6 +10,7 @@ async fn mastodon_py_drives_the_whole_client_flow() {
     let instance = TestInstance::start().await;
     let alice = instance.create_person("alice", "lange wandeling 42").await;
     let bob = instance.create_person("bob", "fietsen in de regen 7").await;
+    instance.create_admin("ada", "beheer van de wijk 12").await;
     let dir = tempfile::tempdir().unwrap();
     let image = dir.path().join("plaatje.png");
     std::fs::write(&image, knooppunt_tests::fixtures::png(8, 8)).unwrap();
@@ -22,6 +23,8 @@ async fn mastodon_py_drives_the_whole_client_flow() {
         ("KP_BOB_NAME", "bob"),
         ("KP_BOB_EMAIL", bob.email.as_str()),
         ("KP_BOB_PASSWORD", "fietsen in de regen 7"),
+        ("KP_ADMIN_NAME", "ada"),
+        ("KP_ADMIN_PASSWORD", "beheer van de wijk 12"),
         ("KP_IMAGE_PATH", &image.display().to_string()),
     ]
     .iter()
@@ -38,6 +41,6 @@ async fn mastodon_py_drives_the_whole_client_flow() {
         "Mastodon.py flow failed:\n{stdout}\n{stderr}"
     );
     println!("{stdout}");
-    assert!(stdout.contains("all 20 steps passed"), "{stdout}");
+    assert!(stdout.contains("all 21 steps passed"), "{stdout}");
     instance.stop().await;
 }

@@ -26,12 +26,15 @@ async fn an_independent_python_peer_federates_and_is_refused_what_it_must_be() {
     .await
     .expect("group created");
     let alice = ApiClient::login(&instance, "alice", PW).await;
+    instance.create_admin("ada", PW).await;
+    let admin = ApiClient::login_with(&instance, "ada", PW, "read admin:read").await;
 
     let peer = format!("127.0.0.5:{}", python::free_port([127, 0, 0, 5].into()));
     let env = vec![
         ("KP_BASE_URL".to_string(), instance.base_url.clone()),
         ("KP_PERSON_NAME".to_string(), "alice".to_string()),
         ("KP_PERSON_TOKEN".to_string(), alice.token.clone()),
+        ("KP_ADMIN_TOKEN".to_string(), admin.token.clone()),
         ("KP_GROUP_NAME".to_string(), "groen".to_string()),
         ("KP_PEER_ADDR".to_string(), peer),
     ];

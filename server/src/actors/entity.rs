@@ -38,6 +38,12 @@ pub struct Model {
     pub fetched_at: Option<DateTimeUtc>,
     /// A deleted local actor: a tombstone kept to sign its Delete.
     pub deleted_at: Option<DateTimeUtc>,
+    /// Suspended by a moderator: cannot act, and its content is hidden.
+    pub suspended_at: Option<DateTimeUtc>,
+    /// Silenced by a moderator: kept out of public timelines.
+    pub silenced_at: Option<DateTimeUtc>,
+    /// `silence` or `suspend` while the actor's domain is blocked so.
+    pub domain_limit: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -112,6 +112,9 @@ pub async fn check_login(
             if person.account.disabled_at.is_some() {
                 return Err(AppError::Forbidden("this account is disabled".into()));
             }
+            if person.actor.suspended_at.is_some() {
+                return Err(AppError::Forbidden("this account is suspended".into()));
+            }
             if !person.account.approved {
                 return Err(AppError::Forbidden(
                     "this account is waiting for approval".into(),
@@ -174,19 +177,6 @@ pub async fn prune_expired(db: &DatabaseConnection) -> Result<u64, AppError> {
     Ok(pruned)
 }
 
-/// Prunes expired records every few minutes while the server runs.
-pub async fn keep_tidy(state: crate::app::AppState) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
-    loop {
-        every.tick().await;
-        match prune_expired(&state.db).await {
-            Ok(0) => {}
-            Ok(n) => tracing::debug!(records = n, "expired records pruned"),
-            Err(e) => tracing::warn!(error = %e, "pruning expired records"),
-        }
-    }
-}
-
 /// argon2id hash of a random string nobody knows.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Nn8Up7n8VAnxeUO+ptDzjHB0t/gE2GZzZGahEMnq1Lg";
 
@@ -229,7 +219,8 @@ pub async fn load_person(
     }
     let actor = crate::actors::entity::Entity::find_by_id(actor_id)
         .one(db)
-        .await?;
+        .await?
+        .filter(|a| a.suspended_at.is_none());
     Ok(actor.map(|actor| Person { actor, account }))
 }
 

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::config::Registrations;
 use crate::error::AppError;
 use crate::i18n::{AuthText, Lang};
+use crate::mastodon::extract::ApiQuery;
 use crate::persons::{self, Role};
 
 /// Renders a template as an HTML response with a status and optional cookie.
@@ -97,7 +98,7 @@ pub struct ReturnTo {
 pub async fn sign_in_page(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<ReturnTo>,
+    ApiQuery(query): ApiQuery<ReturnTo>,
 ) -> Result<Response, AppError> {
     let return_to = safe_return_to(&state.config, query.return_to.as_deref());
     if current_person(&state, &headers).await?.is_some() {

@@ -1,7 +1,7 @@
 //! `/api/knooppunt/v1/events` and the iCalendar files and feeds.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -15,6 +15,7 @@ use super::service::{self, Fields};
 use crate::app::AppState;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::mastodon::extract::ApiQuery;
 use crate::mastodon::extract::{ApiForm, Auth, MaybeAuth};
 use crate::mastodon::views::{self, time};
 use crate::openapi::ApiError;
@@ -173,6 +174,7 @@ pub async fn view(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only events organised by this local person or group (by name).
     pub organizer: Option<String>,
@@ -186,7 +188,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     auth: MaybeAuth,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<EventView>>, AppError> {
     let mut query = event::Entity::find().order_by_asc(event::Column::StartsAt);
     if !q.past.unwrap_or(false) {

@@ -1,7 +1,7 @@
 //! Our actors as ActivityPub documents, their collections, and the Knooppunt
 //! JSON-LD term map. Browsers asking for the same URLs get HTML.
 
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::federation::entity::activity;
 use crate::follows::entity::follow;
+use crate::mastodon::extract::ApiQuery;
 use crate::mastodon::views::media_url;
 use crate::statuses::text::escape;
 use knooppunt_federation::vocab;
@@ -103,7 +104,16 @@ async fn actor_response(
         return Ok((axum::http::StatusCode::GONE, ap_json(tombstone)).into_response());
     }
     if wants_activity_json(headers) {
-        Ok(ap_json(document(state, a).await?))
+        let mut doc = document(state, a).await?;
+        // Its key still verifies what it sent; its profile is not shown.
+        if a.suspended_at.is_some() {
+            doc["suspended"] = json!(true);
+            doc["name"] = json!("");
+            doc["summary"] = json!("");
+        }
+        Ok(ap_json(doc))
+    } else if a.suspended_at.is_some() {
+        Err(AppError::NotFound("this account is suspended".into()))
     } else {
         Ok(profile_page(state, a))
     }
@@ -202,7 +212,7 @@ fn collection(
 /// `GET /{users|groups}/:name/followers` and `/following`: counts and members, newest first.
 pub async fn follow_collection(
     State(state): State<AppState>,
-    Query(q): Query<PageQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, AppError> {
     let (a, which) = owner(&state, uri.path()).await?;
@@ -256,7 +266,7 @@ pub async fn follow_collection(
 /// `GET /{users|groups}/:name/outbox`: the actor's public activities.
 pub async fn outbox(
     State(state): State<AppState>,
-    Query(q): Query<PageQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, AppError> {
     let (a, _) = owner(&state, uri.path()).await?;

@@ -156,7 +156,13 @@ async fn receive(
     let actor_host = vocab::host_of(&actor_id)
         .ok_or_else(|| AppError::BadRequest("actor is not a URL".into()))?;
 
-    // A server over its share is refused before any signature work.
+    // A suspended domain, and a server over its share, are refused before
+    // any signature work.
+    if state.federation.client.is_blocked(&actor_host) {
+        return Err(AppError::Forbidden(format!(
+            "activities from {actor_host} are not accepted here"
+        )));
+    }
     if let Err(wait) = state.federation.inbox_limiter.check(&actor_host) {
         return Err(AppError::RateLimited {
             message: format!("too many activities from {actor_host}"),
@@ -240,6 +246,9 @@ async fn receive(
         return Err(AppError::BadRequest(
             "activities of local actors are not received from outside".into(),
         ));
+    }
+    if crate::moderation::store::is_hidden(&signer) {
+        return Err(AppError::Forbidden("this account is suspended here".into()));
     }
     if vocab::host_of(&id) != Some(actor_host.clone()) {
         return Err(AppError::BadRequest(

@@ -187,6 +187,7 @@ pub async fn show(
         || author.username != name
         || s.reblog_of_id.is_some()
         || !matches!(s.visibility.as_str(), "public" | "unlisted")
+        || crate::moderation::store::is_hidden(&author)
     {
         return Err(not_found());
     }

@@ -350,6 +350,9 @@ async fn send(state: &AppState, d: &delivery::Model, p: &super::Prepared) -> Out
         Err(knooppunt_federation::fetch::FetchError::PlainHttp(u)) => {
             Outcome::GiveUp(format!("{u} uses plain http"))
         }
+        Err(knooppunt_federation::fetch::FetchError::Blocked(host)) => {
+            Outcome::GiveUp(format!("{host} is blocked"))
+        }
         Err(e) => Outcome::Retry(e.to_string(), None),
     }
 }

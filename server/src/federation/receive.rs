@@ -51,6 +51,7 @@ pub(super) async fn dispatch(
         "Like" => receive_like(state, sender, activity).await,
         "Announce" => receive_announce(state, sender, activity).await,
         "Block" => receive_block(state, sender, object).await,
+        "Flag" => crate::moderation::federate::receive_flag(state, sender, activity).await,
         _ => Ok(StatusCode::ACCEPTED),
     }
 }

@@ -190,7 +190,9 @@ pub async fn upsert_actor(state: &AppState, value: &Value) -> Result<Actor, AppE
             ));
         }
         None => {
+            let domain_limit = crate::moderation::service::limit_for_host(&state.db, &host).await?;
             let model = actor::ActiveModel {
+                domain_limit: Set(domain_limit),
                 kind: Set(kind.into()),
                 ap_id: Set(doc.id.clone()),
                 username: Set(username.clone()),

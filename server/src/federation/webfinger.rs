@@ -1,6 +1,6 @@
 //! `/.well-known/webfinger` and `/.well-known/host-meta` for our actors.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -9,6 +9,7 @@ use crate::actors::entity::Model as Actor;
 use crate::actors::store as actor_store;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::mastodon::extract::ApiQuery;
 use knooppunt_federation::webfinger::{jrd, parse_acct};
 
 #[derive(Deserialize)]
@@ -41,7 +42,7 @@ async fn find(state: &AppState, resource: &str) -> Result<Option<Actor>, AppErro
 /// `GET /.well-known/webfinger?resource=…`
 pub async fn webfinger(
     State(state): State<AppState>,
-    Query(q): Query<WebfingerQuery>,
+    ApiQuery(q): ApiQuery<WebfingerQuery>,
 ) -> Result<Response, AppError> {
     let resource = q
         .resource

@@ -87,6 +87,22 @@ async fn appoint(
         .map_err(|_| AppError::NotFound("no such account".into()))?;
     service::set_moderator(&state.db, group.id, id, moderator, false).await?;
     let member = crate::statuses::service::actor_of(&state.db, id).await?;
+    // Administrators appointing (the neighbourhood's deciders) is moderation.
+    if person.account.admin {
+        let action = if moderator {
+            "group.moderator.add"
+        } else {
+            "group.moderator.remove"
+        };
+        crate::moderation::service::record(
+            &state.db,
+            &crate::moderation::service::Moderator::Admin(person),
+            action,
+            &format!("{} in {}", member.username, group.username),
+            "",
+        )
+        .await?;
+    }
     Ok(Json(
         json!({ "account": views::account(&state.db, &state.config, &member).await?, "moderator": moderator }),
     ))

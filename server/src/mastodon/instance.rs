@@ -356,7 +356,11 @@ pub async fn search(
         if text.starts_with("https://") || text.starts_with("http://") {
             match resolve_url(&state, text).await {
                 Ok(Resolved::Actor(a)) => resolved_accounts.push(*a),
-                Ok(Resolved::Status(s)) => resolved_statuses.push(*s),
+                Ok(Resolved::Status(s)) => {
+                    if crate::statuses::store::can_see(&state.db, viewer, &s).await? {
+                        resolved_statuses.push(*s);
+                    }
+                }
                 Err(e) => tracing::debug!(url = %text, error = %e, "search did not resolve"),
             }
         } else if let Some((name, domain)) = knooppunt_federation::webfinger::parse_acct(text) {
@@ -403,6 +407,10 @@ pub async fn search(
                 let found = status::Entity::find()
                     .filter(status::Column::Visibility.eq("public"))
                     .filter(status::Column::ReblogOfId.is_null())
+                    .filter(
+                        status::Column::ActorId
+                            .not_in_subquery(crate::moderation::store::hidden_actors()),
+                    )
                     .filter(
                         Expr::expr(Func::lower(Expr::col(status::Column::Content)))
                             .like(pattern.as_str()),

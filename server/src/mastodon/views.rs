@@ -116,7 +116,7 @@ pub async fn accounts(
             };
             let avatar = image(a.avatar_media_id, "avatar.png");
             let header = image(a.header_media_id, "header.png");
-            json!({
+            let mut account = json!({
                 "id": a.id.to_string(),
                 "username": a.username,
                 "acct": acct(a),
@@ -142,7 +142,15 @@ pub async fn accounts(
                 "emojis": [],
                 "fields": [],
                 "roles": [],
-            })
+            });
+            // As Mastodon marks moderated accounts.
+            if crate::moderation::store::is_hidden(a) {
+                account["suspended"] = json!(true);
+            }
+            if crate::moderation::store::is_quiet(a) {
+                account["limited"] = json!(true);
+            }
+            account
         })
         .collect())
 }

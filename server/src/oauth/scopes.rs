@@ -35,6 +35,9 @@ pub const SUPPORTED: &[&str] = &[
     "follow",
     "push",
     "profile",
+    // Administrators' tokens for the admin API (Mastodon's names).
+    "admin:read",
+    "admin:write",
 ];
 
 /// A validated set of scopes.
@@ -110,7 +113,14 @@ mod tests {
         assert!(s.allows("write:follows"));
         assert!(!s.allows("push"));
         assert_eq!(Scopes::parse("").unwrap().to_string(), "read");
-        assert_eq!(Scopes::parse("read admin:write"), Err("admin:write".into()));
+        assert_eq!(
+            Scopes::parse("read admin:nothing"),
+            Err("admin:nothing".into())
+        );
+        // Reading and writing are not administering.
+        let s = Scopes::parse("read write").unwrap();
+        assert!(!s.allows("admin:read") && !s.allows("admin:write"));
+        assert!(Scopes::parse("admin:read").unwrap().allows("admin:read"));
         assert!(
             Scopes::parse("read:statuses")
                 .unwrap()

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use crate::auth::csrf;
 use crate::auth::web::{MessagePage, current_person, html_page};
 use crate::error::AppError;
 use crate::i18n::{AuthText, Lang};
+use crate::mastodon::extract::ApiQuery;
 
 #[derive(Deserialize)]
 pub struct AuthorizeParams {
@@ -100,7 +101,7 @@ async fn validate(
 pub async fn authorize_page(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(params): Query<AuthorizeParams>,
+    ApiQuery(params): ApiQuery<AuthorizeParams>,
 ) -> Result<Response, AppError> {
     let (app, _, scopes, challenge) = validate(&state, &params).await?;
     let Some(person) = current_person(&state, &headers).await? else {

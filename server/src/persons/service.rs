@@ -202,12 +202,22 @@ fn listing(actor: actors::entity::Model, account: account::Model) -> PersonListi
 /// other servers get a Delete of the actor, and the name stays taken. The
 /// actor row remains as a tombstone whose key signs that Delete.
 pub async fn delete(state: &crate::app::AppState, name: &str) -> Result<(), AppError> {
-    use crate::db::BeginWrite;
-    use crate::federation::publish;
     let (actor, _) = find_person(&state.db, &state.config, name).await?;
     if actor.deleted_at.is_some() {
         return Err(AppError::Conflict(format!("{name} was already deleted")));
     }
+    delete_actor(state, &actor).await
+}
+
+/// Deletes a local person (see [`delete`]); also a moderator's final
+/// suspension.
+pub async fn delete_actor(
+    state: &crate::app::AppState,
+    actor: &actors::entity::Model,
+) -> Result<(), AppError> {
+    use crate::db::BeginWrite;
+    use crate::federation::publish;
+    let actor = actor.clone();
     let txn = state.db.begin_write().await?;
     // Everyone who may hold a copy: followers, and those the person follows.
     let mut inboxes = publish::follower_inboxes(&txn, actor.id).await?;

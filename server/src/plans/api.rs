@@ -2,7 +2,7 @@
 //! Reading is public; changing needs a token with the write scopes.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -16,6 +16,7 @@ use super::service::{self, Fields};
 use crate::app::AppState;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::mastodon::extract::ApiQuery;
 use crate::mastodon::extract::{ApiForm, Auth, MaybeAuth};
 use crate::mastodon::views::{self, time};
 use crate::openapi::ApiError;
@@ -419,6 +420,7 @@ pub async fn view(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     pub state: Option<String>,
     pub theme: Option<String>,
@@ -430,7 +432,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     auth: MaybeAuth,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<PlanView>>, AppError> {
     let mut query = plan::Entity::find().order_by_desc(plan::Column::Id);
     if let Some(st) = &q.state {

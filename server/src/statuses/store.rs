@@ -15,6 +15,16 @@ pub async fn can_see(
     viewer: Option<i64>,
     s: &status::Model,
 ) -> Result<bool, AppError> {
+    // Suspended accounts' statuses are hidden from everyone.
+    let author = crate::actors::entity::Entity::find_by_id(s.actor_id)
+        .one(db)
+        .await?;
+    if author
+        .as_ref()
+        .is_none_or(crate::moderation::store::is_hidden)
+    {
+        return Ok(false);
+    }
     if let Some(me) = viewer {
         if me == s.actor_id {
             return Ok(true);
@@ -106,6 +116,32 @@ fn without(
     query
 }
 
+/// Leaves out what moderation hides: statuses (and boosts of statuses) of
+/// suspended accounts, and in public timelines those of silenced ones too.
+fn moderated(
+    query: sea_orm::Select<status::Entity>,
+    public: bool,
+) -> sea_orm::Select<status::Entity> {
+    use crate::moderation::store::{hidden_actors, quiet_actors};
+    let authors = if public {
+        quiet_actors()
+    } else {
+        hidden_actors()
+    };
+    let hidden_statuses = sea_orm::sea_query::Query::select()
+        .column(status::Column::Id)
+        .from(status::Entity)
+        .and_where(status::Column::ActorId.in_subquery(hidden_actors()))
+        .to_owned();
+    query
+        .filter(status::Column::ActorId.not_in_subquery(authors))
+        .filter(
+            Condition::any()
+                .add(status::Column::ReblogOfId.is_null())
+                .add(status::Column::ReblogOfId.not_in_subquery(hidden_statuses)),
+        )
+}
+
 /// Home: the viewer's own statuses and boosts, and those of accounts they follow
 /// (direct messages only where they are mentioned).
 pub async fn home(
@@ -135,7 +171,7 @@ pub async fn home(
                 .add(status::Column::ActorId.eq(me))
                 .add(status::Column::Id.in_subquery(mentioned_in)),
         );
-    let query = without(query, hidden_actors(db, me).await?);
+    let query = moderated(without(query, hidden_actors(db, me).await?), false);
     Ok(pagination::fetch(db, page, query, status::Column::Id).await?)
 }
 
@@ -155,6 +191,7 @@ pub async fn public(
     if let Some(me) = viewer {
         query = without(query, hidden_actors(db, me).await?);
     }
+    let query = moderated(query, true);
     Ok(pagination::fetch(db, page, query, status::Column::Id).await?)
 }
 
@@ -187,6 +224,7 @@ pub async fn tagged(
     if let Some(me) = viewer {
         query = without(query, hidden_actors(db, me).await?);
     }
+    let query = moderated(query, true);
     Ok(pagination::fetch(db, page, query, status::Column::Id).await?)
 }
 
@@ -216,9 +254,12 @@ pub async fn by_account(
             visible.push("direct");
         }
     }
-    let mut query = status::Entity::find()
-        .filter(status::Column::ActorId.eq(author))
-        .filter(status::Column::Visibility.is_in(visible));
+    let mut query = moderated(
+        status::Entity::find()
+            .filter(status::Column::ActorId.eq(author))
+            .filter(status::Column::Visibility.is_in(visible)),
+        false,
+    );
     if exclude_replies {
         query = query.filter(status::Column::InReplyToId.is_null());
     }

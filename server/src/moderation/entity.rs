@@ -1,0 +1,108 @@
+//! Moderation tables: reports and the statuses they name, domain blocks,
+//! and the audit log.
+
+pub mod report {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// A person here, or the actor (often an instance actor) that sent a `Flag`.
+        pub reporter_id: i64,
+        /// The reported account.
+        pub target_id: i64,
+        pub comment: String,
+        /// `spam`, `legal`, `violation` or `other`.
+        pub category: String,
+        /// Sent on to the reported account's instance as a `Flag`.
+        pub forwarded: bool,
+        /// The instance a received `Flag` came from.
+        pub origin_host: Option<String>,
+        /// The `Flag`'s id: received, or sent when forwarded.
+        #[sea_orm(unique)]
+        pub ap_id: Option<String>,
+        /// `open` or `resolved`.
+        pub state: String,
+        pub action_taken: Option<String>,
+        pub resolved_by: Option<i64>,
+        pub resolved_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod report_status {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "report_statuses")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub report_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub status_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod domain_block {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "domain_blocks")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Lowercase; covers its subdomains.
+        #[sea_orm(unique)]
+        pub domain: String,
+        /// `silence`, `suspend` or `noop`, as in Mastodon.
+        pub severity: String,
+        pub reject_media: bool,
+        pub reject_reports: bool,
+        /// The reason as others may read it.
+        pub public_comment: String,
+        /// The reason for moderators only.
+        pub private_comment: String,
+        pub obfuscate: bool,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod audit {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_log")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The administrator; none for the operator's command line.
+        pub actor_id: Option<i64>,
+        /// Who, readable: a name, or `command line`.
+        pub actor_label: String,
+        /// What, e.g. `domain.block`, `account.suspend`, `report.resolve`.
+        pub action: String,
+        /// To what: a domain, an account, a report.
+        pub target: String,
+        /// Why.
+        pub reason: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

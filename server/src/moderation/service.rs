@@ -1,0 +1,900 @@
+//! Moderation rules and their transactions: reports, actions on accounts,
+//! domain blocks. Every action by an administrator or the operator is
+//! written to the audit log in the same transaction as the action itself.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use super::entity::{audit, domain_block, report, report_status};
+use crate::actors::entity::{self as actor, Model as Actor};
+use crate::app::AppState;
+use crate::auth::service::Person;
+use crate::db::BeginWrite;
+use crate::error::AppError;
+use crate::follows::entity::follow;
+use crate::groups::entity::membership;
+use crate::statuses::entity::status;
+
+/// Who takes a moderation action.
+pub enum Moderator<'a> {
+    /// An administrator of this instance, through the API.
+    Admin(&'a Person),
+    /// The operator, through the command line.
+    Operator,
+}
+
+impl Moderator<'_> {
+    fn id(&self) -> Option<i64> {
+        match self {
+            Moderator::Admin(p) => Some(p.actor.id),
+            Moderator::Operator => None,
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Moderator::Admin(p) => p.actor.username.clone(),
+            Moderator::Operator => "command line".into(),
+        }
+    }
+}
+
+/// Writes one entry of the audit log.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    who: &Moderator<'_>,
+    action: &str,
+    target: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    audit::ActiveModel {
+        actor_id: Set(who.id()),
+        actor_label: Set(who.label()),
+        action: Set(action.to_string()),
+        target: Set(target.to_string()),
+        reason: Set(reason.chars().take(2_000).collect()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The audit log, newest first, before `max_id` if given.
+pub async fn audit_log(
+    db: &DatabaseConnection,
+    max_id: Option<i64>,
+    limit: u64,
+) -> Result<Vec<audit::Model>, AppError> {
+    use sea_orm::QuerySelect;
+    let mut query = audit::Entity::find().order_by_desc(audit::Column::Id);
+    if let Some(max) = max_id {
+        query = query.filter(audit::Column::Id.lt(max));
+    }
+    Ok(query.limit(limit.clamp(1, 200)).all(db).await?)
+}
+
+// ---------------------------------------------------------------------------
+// Reports
+
+/// Why a report is made, as Mastodon names it.
+pub const CATEGORIES: [&str; 4] = ["spam", "legal", "violation", "other"];
+const MAX_COMMENT: usize = 1_000;
+
+/// A report as a person makes it.
+pub struct NewReport {
+    pub target_id: String,
+    pub status_ids: Vec<String>,
+    pub comment: String,
+    pub category: Option<String>,
+    /// Send it on to the reported account's instance as a `Flag`.
+    pub forward: bool,
+}
+
+/// `reporter` reports an account and some of its statuses. With `forward`,
+/// a reported account elsewhere has its instance told as well (anonymously:
+/// the `Flag` comes from this instance's actor).
+pub async fn report(
+    state: &AppState,
+    reporter: &Person,
+    new: NewReport,
+) -> Result<(report::Model, Vec<i64>), AppError> {
+    let db = &state.db;
+    let not_found = || AppError::NotFound("Record not found".into());
+    let target_id: i64 = new.target_id.parse().map_err(|_| not_found())?;
+    let target = actor::Entity::find_by_id(target_id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    if target.id == reporter.actor.id {
+        return Err(AppError::invalid(
+            "account_id",
+            "you cannot report yourself",
+        ));
+    }
+    let category = new.category.unwrap_or_else(|| "other".into());
+    if !CATEGORIES.contains(&category.as_str()) {
+        return Err(AppError::invalid(
+            "category",
+            "must be spam, legal, violation or other",
+        ));
+    }
+    if new.comment.chars().count() > MAX_COMMENT {
+        return Err(AppError::invalid(
+            "comment",
+            format!("at most {MAX_COMMENT} characters"),
+        ));
+    }
+    let mut statuses = Vec::new();
+    for id in new.status_ids.iter().take(100) {
+        let s = crate::statuses::store::find_visible(db, Some(reporter.actor.id), id).await?;
+        if s.actor_id != target.id {
+            return Err(AppError::invalid(
+                "status_ids",
+                format!("status {id} is not by the reported account"),
+            ));
+        }
+        statuses.push(s);
+    }
+    let forward = new.forward && !target.local;
+    let flag_id = if forward {
+        Some(format!(
+            "{}/actor#flags/{}",
+            state.config.base_url(),
+            crate::secrets::random_token()?
+        ))
+    } else {
+        None
+    };
+    let txn = db.begin_write().await?;
+    let r = report::ActiveModel {
+        reporter_id: Set(reporter.actor.id),
+        target_id: Set(target.id),
+        comment: Set(new.comment.trim().to_string()),
+        category: Set(category),
+        forwarded: Set(forward),
+        origin_host: Set(None),
+        ap_id: Set(flag_id.clone()),
+        state: Set("open".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    attach_statuses(&txn, r.id, statuses.iter().map(|s| s.id)).await?;
+    if let Some(flag_id) = flag_id {
+        super::federate::send_flag(&txn, &state.config, &flag_id, &r, &target, &statuses).await?;
+    }
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok((r, statuses.iter().map(|s| s.id).collect()))
+}
+
+pub async fn attach_statuses(
+    db: &impl ConnectionTrait,
+    report_id: i64,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<(), AppError> {
+    let rows: Vec<report_status::ActiveModel> = ids
+        .into_iter()
+        .map(|status_id| report_status::ActiveModel {
+            report_id: Set(report_id),
+            status_id: Set(status_id),
+        })
+        .collect();
+    if !rows.is_empty() {
+        report_status::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(())
+}
+
+/// The statuses a report names.
+pub async fn statuses_of(
+    db: &impl ConnectionTrait,
+    report_ids: &[i64],
+) -> Result<Vec<report_status::Model>, AppError> {
+    Ok(report_status::Entity::find()
+        .filter(report_status::Column::ReportId.is_in(report_ids.to_vec()))
+        .all(db)
+        .await?)
+}
+
+/// Reports, newest first: `open`, `resolved`, or all.
+pub async fn reports(
+    db: &DatabaseConnection,
+    state: Option<&str>,
+    limit: u64,
+) -> Result<Vec<report::Model>, AppError> {
+    use sea_orm::QuerySelect;
+    let mut query = report::Entity::find().order_by_desc(report::Column::Id);
+    match state {
+        Some(s @ ("open" | "resolved")) => query = query.filter(report::Column::State.eq(s)),
+        Some(other) => {
+            return Err(AppError::invalid(
+                "state",
+                format!("{other:?} is not open or resolved"),
+            ));
+        }
+        None => {}
+    }
+    Ok(query.limit(limit.clamp(1, 200)).all(db).await?)
+}
+
+pub async fn find_report(db: &DatabaseConnection, id: &str) -> Result<report::Model, AppError> {
+    let not_found = || AppError::NotFound("no such report".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    report::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// Closes (or opens again) a report, saying what was done.
+pub async fn resolve(
+    state: &AppState,
+    who: &Moderator<'_>,
+    id: &str,
+    resolved: bool,
+    note: &str,
+) -> Result<report::Model, AppError> {
+    let r = find_report(&state.db, id).await?;
+    let txn = state.db.begin_write().await?;
+    let r = set_resolved(&txn, who, r, resolved, note).await?;
+    txn.commit().await?;
+    Ok(r)
+}
+
+async fn set_resolved(
+    db: &impl ConnectionTrait,
+    who: &Moderator<'_>,
+    r: report::Model,
+    resolved: bool,
+    note: &str,
+) -> Result<report::Model, AppError> {
+    let id = r.id;
+    let mut active: report::ActiveModel = r.into();
+    if resolved {
+        active.state = Set("resolved".into());
+        active.action_taken = Set(Some(note.chars().take(2_000).collect()));
+        active.resolved_by = Set(who.id());
+        active.resolved_at = Set(Some(Utc::now()));
+    } else {
+        active.state = Set("open".into());
+        active.resolved_by = Set(None);
+        active.resolved_at = Set(None);
+    }
+    let r = active.update(db).await?;
+    let action = if resolved {
+        "report.resolve"
+    } else {
+        "report.reopen"
+    };
+    record(db, who, action, &format!("report {id}"), note).await?;
+    Ok(r)
+}
+
+/// An administrator forwards a report about an account elsewhere to its
+/// instance, when the reporter did not.
+pub async fn forward(
+    state: &AppState,
+    who: &Moderator<'_>,
+    id: &str,
+) -> Result<report::Model, AppError> {
+    let r = find_report(&state.db, id).await?;
+    let target = actor::Entity::find_by_id(r.target_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("the reported account is gone".into()))?;
+    if target.local {
+        return Err(AppError::Conflict(
+            "the reported account is here: there is nobody to forward to".into(),
+        ));
+    }
+    if r.forwarded || r.origin_host.is_some() {
+        return Err(AppError::Conflict(
+            "this report came from, or was sent to, the account's instance".into(),
+        ));
+    }
+    let ids: Vec<i64> = statuses_of(&state.db, &[r.id])
+        .await?
+        .into_iter()
+        .map(|s| s.status_id)
+        .collect();
+    let statuses = status::Entity::find()
+        .filter(status::Column::Id.is_in(ids))
+        .all(&state.db)
+        .await?;
+    let flag_id = format!(
+        "{}/actor#flags/{}",
+        state.config.base_url(),
+        crate::secrets::random_token()?
+    );
+    let txn = state.db.begin_write().await?;
+    let mut active: report::ActiveModel = r.into();
+    active.forwarded = Set(true);
+    active.ap_id = Set(Some(flag_id.clone()));
+    let r = active.update(&txn).await?;
+    super::federate::send_flag(&txn, &state.config, &flag_id, &r, &target, &statuses).await?;
+    record(&txn, who, "report.forward", &format!("report {}", r.id), "").await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(r)
+}
+
+// ---------------------------------------------------------------------------
+// Accounts
+
+/// What a moderator does to an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountAction {
+    /// Out of public timelines.
+    Silence,
+    Unsilence,
+    /// Cannot act; its content is hidden. With `final`, a local account is
+    /// deleted and other servers are told (`Delete` of the actor).
+    Suspend,
+    Unsuspend,
+}
+
+impl AccountAction {
+    fn as_str(self) -> &'static str {
+        match self {
+            AccountAction::Silence => "silence",
+            AccountAction::Unsilence => "unsilence",
+            AccountAction::Suspend => "suspend",
+            AccountAction::Unsuspend => "unsuspend",
+        }
+    }
+}
+
+/// Takes `action` on account `target_id`; resolves `report_id` with it.
+pub async fn act_on_account(
+    state: &AppState,
+    who: &Moderator<'_>,
+    target_id: &str,
+    action: AccountAction,
+    final_: bool,
+    reason: &str,
+    report_id: Option<&str>,
+) -> Result<Actor, AppError> {
+    let db = &state.db;
+    let not_found = || AppError::NotFound("Record not found".into());
+    let id: i64 = target_id.parse().map_err(|_| not_found())?;
+    let target = actor::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    if target.kind == "application" {
+        return Err(AppError::Forbidden(
+            "an instance's own actor is moderated with a domain block".into(),
+        ));
+    }
+    if let Moderator::Admin(p) = who
+        && p.actor.id == target.id
+    {
+        return Err(AppError::Forbidden("you cannot moderate yourself".into()));
+    }
+    if target.local
+        && crate::persons::account::Entity::find_by_id(target.id)
+            .one(db)
+            .await?
+            .is_some_and(|a| a.admin)
+    {
+        return Err(AppError::Forbidden(
+            "administrators are not moderated; take the role away first".into(),
+        ));
+    }
+    if target.deleted_at.is_some() {
+        return Err(AppError::Conflict("the account was deleted".into()));
+    }
+    let report = match report_id {
+        Some(r) => Some(find_report(db, r).await?),
+        None => None,
+    };
+    if final_ && action == AccountAction::Suspend && target.local {
+        // The final step: the account goes, and other servers are told.
+        crate::persons::service::delete_actor(state, &target).await?;
+        let txn = db.begin_write().await?;
+        record(&txn, who, "account.suspend_final", &target.ap_id, reason).await?;
+        if let Some(r) = report {
+            set_resolved(&txn, who, r, true, "account suspended for good").await?;
+        }
+        txn.commit().await?;
+        return Ok(actor::Entity::find_by_id(target.id)
+            .one(db)
+            .await?
+            .unwrap_or(target));
+    }
+    let now = Utc::now();
+    let txn = db.begin_write().await?;
+    let mut active: actor::ActiveModel = target.clone().into();
+    match action {
+        AccountAction::Silence => active.silenced_at = Set(Some(now)),
+        AccountAction::Unsilence => active.silenced_at = Set(None),
+        AccountAction::Suspend => active.suspended_at = Set(Some(now)),
+        AccountAction::Unsuspend => active.suspended_at = Set(None),
+    }
+    let updated = active.update(&txn).await?;
+    if action == AccountAction::Suspend {
+        end_sessions(&txn, &target).await?;
+        if !target.local {
+            remove_follows(&txn, &[target.id]).await?;
+        }
+    }
+    record(
+        &txn,
+        who,
+        &format!("account.{}", action.as_str()),
+        &target.ap_id,
+        reason,
+    )
+    .await?;
+    if let Some(r) = report {
+        let note = format!("{}: {reason}", action.as_str());
+        set_resolved(&txn, who, r, true, &note).await?;
+    }
+    txn.commit().await?;
+    state.federation.signers.invalidate(&target.ap_id).await;
+    Ok(updated)
+}
+
+/// Signs a suspended local person out everywhere: web sessions end, tokens
+/// are revoked.
+async fn end_sessions(db: &impl ConnectionTrait, target: &Actor) -> Result<(), AppError> {
+    if !target.local {
+        return Ok(());
+    }
+    crate::auth::entity::session::Entity::delete_many()
+        .filter(crate::auth::entity::session::Column::ActorId.eq(target.id))
+        .exec(db)
+        .await?;
+    crate::oauth::entity::token::Entity::update_many()
+        .col_expr(
+            crate::oauth::entity::token::Column::RevokedAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(crate::oauth::entity::token::Column::ActorId.eq(target.id))
+        .filter(crate::oauth::entity::token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every follow and membership between local actors and `actors`.
+async fn remove_follows(db: &impl ConnectionTrait, actors: &[i64]) -> Result<u64, AppError> {
+    let removed = follow::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(follow::Column::FollowerId.is_in(actors.to_vec()))
+                .add(follow::Column::TargetId.is_in(actors.to_vec())),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    membership::Entity::delete_many()
+        .filter(membership::Column::MemberId.is_in(actors.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(removed)
+}
+
+// ---------------------------------------------------------------------------
+// Domain blocks
+
+/// What a domain block does, as Mastodon's lists name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Severity {
+    /// Its posts stay out of public timelines; follows stay.
+    Silence,
+    /// Nothing is received from it, delivered to it or fetched from it; its
+    /// follows end and its content is hidden.
+    #[default]
+    Suspend,
+    /// Only recorded (Mastodon's lists carry it for reject_media/reports).
+    Noop,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Silence => "silence",
+            Severity::Suspend => "suspend",
+            Severity::Noop => "noop",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "silence" => Some(Severity::Silence),
+            "suspend" => Some(Severity::Suspend),
+            "noop" => Some(Severity::Noop),
+            _ => None,
+        }
+    }
+}
+
+/// A domain block as it is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct NewBlock {
+    pub domain: String,
+    pub severity: Severity,
+    pub reject_media: bool,
+    pub reject_reports: bool,
+    pub public_comment: String,
+    pub private_comment: String,
+    pub obfuscate: bool,
+}
+
+/// A domain to block: lowercase letters, digits, dots and hyphens, or an
+/// IP address, with an optional port (instances in tests and on odd ports).
+pub fn parse_domain(raw: &str) -> Result<String, AppError> {
+    let d = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    let bad = || AppError::invalid("domain", format!("{raw:?} is not a domain"));
+    let (host, port) = match d.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => (h, Some(p)),
+        _ => (d.as_str(), None),
+    };
+    if host.is_empty()
+        || host.len() > 253
+        || host.starts_with(['.', '-'])
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        || port.is_some_and(|p| p.parse::<u16>().is_err())
+    {
+        return Err(bad());
+    }
+    Ok(d)
+}
+
+/// The SQL condition on `actors.host` for actors a domain block covers:
+/// the domain, its subdomains, with any port unless the block names one.
+fn covers(domain: &str) -> Condition {
+    let host = actor::Column::Host;
+    let c = Condition::any()
+        .add(host.eq(domain))
+        .add(host.like(format!("%.{domain}")));
+    if domain.contains(':') {
+        c
+    } else {
+        c.add(host.like(format!("{domain}:%")))
+            .add(host.like(format!("%.{domain}:%")))
+    }
+}
+
+/// Blocks (or re-blocks with new terms) a domain and applies it at once.
+pub async fn block_domain(
+    state: &AppState,
+    who: &Moderator<'_>,
+    new: NewBlock,
+) -> Result<domain_block::Model, AppError> {
+    let domain = parse_domain(&new.domain)?;
+    let own = &state.config.instance.domain;
+    if domain == *own || knooppunt_federation::fetch::host_within(own, &domain) {
+        return Err(AppError::invalid(
+            "domain",
+            "this instance cannot block itself",
+        ));
+    }
+    let existing = domain_block::Entity::find()
+        .filter(domain_block::Column::Domain.eq(domain.as_str()))
+        .one(&state.db)
+        .await?;
+    let txn = state.db.begin_write().await?;
+    let mut active: domain_block::ActiveModel = match existing {
+        Some(b) => b.into(),
+        None => domain_block::ActiveModel {
+            domain: Set(domain.clone()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+    };
+    active.severity = Set(new.severity.as_str().into());
+    active.reject_media = Set(new.reject_media);
+    active.reject_reports = Set(new.reject_reports);
+    active.public_comment = Set(new.public_comment.chars().take(1_000).collect());
+    active.private_comment = Set(new.private_comment.chars().take(1_000).collect());
+    active.obfuscate = Set(new.obfuscate);
+    let block = active.save(&txn).await?;
+    let block = domain_block::Entity::find()
+        .filter(domain_block::Column::Domain.eq(domain.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("domain block {block:?} not saved")))?;
+    apply_limits(&txn).await?;
+    if new.severity == Severity::Suspend {
+        cut_off(&txn, &domain).await?;
+    }
+    let reason = [new.public_comment.as_str(), new.private_comment.as_str()]
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .collect::<Vec<_>>()
+        .join(" / ");
+    record(
+        &txn,
+        who,
+        &format!("domain.block.{}", new.severity.as_str()),
+        &domain,
+        &reason,
+    )
+    .await?;
+    txn.commit().await?;
+    load_blocks(state).await?;
+    Ok(block)
+}
+
+/// A suspended domain: follows and memberships with its actors end, and
+/// nothing waits to be delivered to it.
+async fn cut_off(db: &impl ConnectionTrait, domain: &str) -> Result<(), AppError> {
+    use sea_orm::QuerySelect;
+    let ids: Vec<i64> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .filter(actor::Column::Local.eq(false))
+        .filter(covers(domain))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for chunk in ids.chunks(500) {
+        remove_follows(db, chunk).await?;
+    }
+    use crate::federation::entity::delivery;
+    let host = delivery::Column::Host;
+    let mut hosts = Condition::any()
+        .add(host.eq(domain))
+        .add(host.like(format!("%.{domain}")));
+    if !domain.contains(':') {
+        hosts = hosts
+            .add(host.like(format!("{domain}:%")))
+            .add(host.like(format!("%.{domain}:%")));
+    }
+    delivery::Entity::delete_many()
+        .filter(delivery::Column::State.eq("pending"))
+        .filter(hosts)
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets every remote actor's `domain_limit` from the blocks: suspend wins
+/// over silence where both cover an actor.
+async fn apply_limits(db: &impl ConnectionTrait) -> Result<(), AppError> {
+    actor::Entity::update_many()
+        .col_expr(
+            actor::Column::DomainLimit,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(actor::Column::DomainLimit.is_not_null())
+        .exec(db)
+        .await?;
+    let blocks = domain_block::Entity::find().all(db).await?;
+    for severity in ["silence", "suspend"] {
+        for b in blocks.iter().filter(|b| b.severity == severity) {
+            actor::Entity::update_many()
+                .col_expr(actor::Column::DomainLimit, Expr::value(Some(severity)))
+                .filter(actor::Column::Local.eq(false))
+                .filter(covers(&b.domain))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The limit a newly seen remote actor on `host` gets.
+pub async fn limit_for_host(
+    db: &impl ConnectionTrait,
+    host: &str,
+) -> Result<Option<String>, AppError> {
+    let blocks = domain_block::Entity::find().all(db).await?;
+    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    let mut limit = None;
+    for b in blocks {
+        let hit = knooppunt_federation::fetch::host_within(host, &b.domain)
+            || (!b.domain.contains(':')
+                && knooppunt_federation::fetch::host_within(name, &b.domain));
+        match (hit, b.severity.as_str()) {
+            (true, "suspend") => return Ok(Some("suspend".into())),
+            (true, "silence") => limit = Some("silence".to_string()),
+            _ => {}
+        }
+    }
+    Ok(limit)
+}
+
+/// Lifts a domain block.
+pub async fn unblock_domain(
+    state: &AppState,
+    who: &Moderator<'_>,
+    domain: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let domain = parse_domain(domain)?;
+    let txn = state.db.begin_write().await?;
+    let removed = domain_block::Entity::delete_many()
+        .filter(domain_block::Column::Domain.eq(domain.as_str()))
+        .exec(&txn)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(AppError::NotFound(format!("{domain} is not blocked")));
+    }
+    apply_limits(&txn).await?;
+    record(&txn, who, "domain.unblock", &domain, reason).await?;
+    txn.commit().await?;
+    load_blocks(state).await
+}
+
+pub async fn domain_blocks(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<domain_block::Model>, AppError> {
+    Ok(domain_block::Entity::find()
+        .order_by_asc(domain_block::Column::Domain)
+        .all(db)
+        .await?)
+}
+
+/// Hands the suspended domains to the federation client, which then
+/// neither fetches from nor delivers to them. Called at start, after each
+/// change, and now and then (another process may have changed them).
+pub async fn load_blocks(state: &AppState) -> Result<(), AppError> {
+    let suspended: Vec<String> = domain_blocks(&state.db)
+        .await?
+        .into_iter()
+        .filter(|b| b.severity == "suspend")
+        .map(|b| b.domain)
+        .collect();
+    state.federation.client.set_blocked(suspended);
+    Ok(())
+}
+
+/// Whether reports from `host` are refused (`reject_reports`).
+pub async fn rejects_reports(db: &impl ConnectionTrait, host: &str) -> Result<bool, AppError> {
+    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    Ok(domain_blocks(db).await?.iter().any(|b| {
+        b.reject_reports
+            && (knooppunt_federation::fetch::host_within(host, &b.domain)
+                || knooppunt_federation::fetch::host_within(name, &b.domain))
+    }))
+}
+
+/// The blocks as Mastodon's CSV export writes them.
+pub fn export_csv(blocks: &[domain_block::Model]) -> Result<String, AppError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
+    out.write_record([
+        "#domain",
+        "#severity",
+        "#reject_media",
+        "#reject_reports",
+        "#public_comment",
+        "#obfuscate",
+    ])
+    .map_err(fail)?;
+    for b in blocks {
+        out.write_record([
+            b.domain.as_str(),
+            b.severity.as_str(),
+            if b.reject_media { "true" } else { "false" },
+            if b.reject_reports { "true" } else { "false" },
+            b.public_comment.as_str(),
+            if b.obfuscate { "true" } else { "false" },
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Reads Mastodon's blocklist CSV (header `#domain,#severity,…`; also
+/// without the `#`, and with columns in any order). Refuses the whole file
+/// when a line is bad, naming it.
+pub fn parse_csv(text: &str) -> Result<Vec<NewBlock>, AppError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let bad = |line: u64, why: String| AppError::invalid("file", format!("line {line}: {why}"));
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim_start_matches('#').to_ascii_lowercase())
+        .collect();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let domain_at = column("domain").ok_or_else(|| bad(1, "no domain column".into()))?;
+    let flag = |v: Option<&str>| {
+        matches!(
+            v.map(str::to_ascii_lowercase).as_deref(),
+            Some("true" | "1" | "yes")
+        )
+    };
+    let mut out = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = u64::try_from(n).unwrap_or(u64::MAX).saturating_add(2);
+        let record = record.map_err(|e| bad(line, e.to_string()))?;
+        let get = |name: &str| column(name).and_then(|i| record.get(i));
+        let Some(raw) = record.get(domain_at).filter(|d| !d.is_empty()) else {
+            continue;
+        };
+        let domain =
+            parse_domain(raw).map_err(|_| bad(line, format!("{raw:?} is not a domain")))?;
+        let severity = match get("severity").filter(|s| !s.is_empty()) {
+            Some(s) => Severity::parse(s)
+                .ok_or_else(|| bad(line, format!("{s:?} is not silence, suspend or noop")))?,
+            None => Severity::Suspend,
+        };
+        out.push(NewBlock {
+            domain,
+            severity,
+            reject_media: flag(get("reject_media")),
+            reject_reports: flag(get("reject_reports")),
+            public_comment: get("public_comment").unwrap_or_default().to_string(),
+            private_comment: String::new(),
+            obfuscate: flag(get("obfuscate")),
+        });
+    }
+    Ok(out)
+}
+
+/// Imports a Mastodon blocklist: each line blocks its domain.
+pub async fn import(state: &AppState, who: &Moderator<'_>, text: &str) -> Result<usize, AppError> {
+    let blocks = parse_csv(text)?;
+    let n = blocks.len();
+    for b in blocks {
+        block_domain(state, who, b).await?;
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn mastodon_blocklists_round_trip() {
+        let text = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n\
+                    spam.example,suspend,true,true,\"Spam, veel spam\",false\n\
+                    luid.example,silence,false,false,,false\n\
+                    media.example,noop,true,false,Alleen media,false\n";
+        let blocks = parse_csv(text).unwrap();
+        assert_eq!(blocks.len(), 3);
+        assert_eq!(blocks[0].domain, "spam.example");
+        assert_eq!(blocks[0].severity, Severity::Suspend);
+        assert!(blocks[0].reject_reports && blocks[0].reject_media);
+        assert_eq!(blocks[0].public_comment, "Spam, veel spam");
+        assert_eq!(blocks[1].severity, Severity::Silence);
+        assert_eq!(blocks[2].severity, Severity::Noop);
+        assert!(parse_csv("#domain,#severity\nx.example,ban\n").is_err());
+        assert!(parse_csv("#domain\nniet een domein!\n").is_err());
+        assert_eq!(
+            parse_csv("domain,severity\nA.Example,SILENCE\n").unwrap()[0].domain,
+            "a.example"
+        );
+    }
+
+    #[test]
+    fn domains() {
+        for ok in ["bad.example", "127.0.0.3:8080", "xn--bcher-kva.example"] {
+            assert!(parse_domain(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "bad_example.com",
+            "%.example",
+            "x.example:99999",
+            "-x.example",
+        ] {
+            assert!(parse_domain(bad).is_err(), "{bad}");
+        }
+    }
+}
