@@ -351,15 +351,6 @@ impl SafeClient {
         failing.insert(host.to_string(), now + self.policy.failing_host_memory);
     }
 
-    /// Forgets that `host` (`name[:port]`) failed: it sent us something.
-    pub fn forget_failing(&self, host: &str) {
-        if let Ok(mut failing) = self.hosts.failing.lock()
-            && !failing.is_empty()
-        {
-            failing.remove(&host.to_ascii_lowercase());
-        }
-    }
-
     pub fn policy(&self) -> &FetchPolicy {
         &self.policy
     }

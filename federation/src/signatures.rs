@@ -135,15 +135,26 @@ pub fn prepare(
     if date > now + MAX_SKEW_AHEAD {
         return Err(SignatureError::Future);
     }
+    // One signature only: the library reads `Authorization` before
+    // `Signature`; two would let what is checked differ from what is read.
+    if headers.contains_key("signature") && headers.contains_key("authorization") {
+        return Err(SignatureError::Malformed(
+            "both a Signature and an Authorization header".into(),
+        ));
+    }
     // What the signature covers: without the request target it could be
-    // replayed to another path, without the host to another server.
+    // replayed to another path, without the host to another server. Named
+    // here for a clear answer; the library enforces it on what it parses.
     let covered = signed_headers(headers);
     for required in ["(request-target)", "host"] {
         if !covered.iter().any(|h| h.eq_ignore_ascii_case(required)) {
             return Err(SignatureError::NotCovered(required));
         }
     }
-    let mut config = Config::new().mastodon_compat().set_expiration(MAX_AGE);
+    let mut config = Config::new()
+        .mastodon_compat()
+        .require_header("(request-target)")
+        .set_expiration(MAX_AGE);
     if body.is_some() {
         // Unless the Digest is signed, the body is not: refuse, as Mastodon does.
         config = config.require_digest();
@@ -187,19 +198,30 @@ fn signed_headers(headers: &BTreeMap<String, String>) -> Vec<String> {
                 .and_then(|a| a.strip_prefix("Signature "))
         })
         .unwrap_or_default();
-    for part in value.split(',') {
-        if let Some((name, v)) = part.trim().split_once('=')
-            && name.trim().eq_ignore_ascii_case("headers")
-        {
-            return v
-                .trim()
+    // Every `headers` parameter must name the required ones (the library
+    // keeps the last; a forger may repeat it), so all of them are read.
+    let lists: Vec<Vec<String>> = value
+        .split(',')
+        .filter_map(|part| part.trim().split_once('='))
+        .filter(|(name, _)| name.trim().eq_ignore_ascii_case("headers"))
+        .map(|(_, v)| {
+            v.trim()
                 .trim_matches('"')
                 .split_whitespace()
                 .map(str::to_string)
-                .collect();
-        }
+                .collect()
+        })
+        .collect();
+    match lists.as_slice() {
+        [] => vec!["date".to_string()],
+        [one] => one.clone(),
+        // Repeated: only what every list names counts as covered.
+        [first, rest @ ..] => first
+            .iter()
+            .filter(|h| rest.iter().all(|l| l.contains(h)))
+            .cloned()
+            .collect(),
     }
-    vec!["date".to_string()]
 }
 
 /// Both `SHA-256=` and `sha-256=` are seen in the wild; other algorithms are ignored.
@@ -443,6 +465,29 @@ mod tests {
                 "{list:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_repeated_or_second_signature_cannot_hide_what_is_signed() {
+        let keys = generate_actor_keys().unwrap();
+        let pair = private_key_from_pem(&keys.private_key_pem).unwrap();
+        let url = url::Url::parse("https://b.example/inbox").unwrap();
+        let signed = sign("POST", &url, Some(b"{}"), "k", &pair).unwrap();
+        let mut headers = headers_of(&signed, "b.example");
+        // A second headers= parameter listing less.
+        let original = headers["signature"].clone();
+        headers.insert(
+            "signature".into(),
+            format!("{original},headers=\"date digest\""),
+        );
+        assert!(prepare("POST", "/inbox", None, &headers, Some(b"{}")).is_err());
+        // An Authorization header beside the Signature header.
+        headers.insert("signature".into(), original.clone());
+        headers.insert("authorization".into(), format!("Signature {original}"));
+        assert!(matches!(
+            prepare("POST", "/inbox", None, &headers, Some(b"{}")),
+            Err(SignatureError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -119,6 +119,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // History already stored for copies is what their homes stated.
+        m.get_connection()
+            .execute_unprepared(
+                "UPDATE plan_history SET source = 'home' \
+                 WHERE plan_id IN (SELECT id FROM plans WHERE local = FALSE)",
+            )
+            .await?;
         // Verdicts already stored on plans of this instance were given here
         // or received from the advisor.
         m.get_connection()

@@ -63,6 +63,8 @@ pub struct ApiConfig {
     pub max_failed_logins_per_address: u32,
     /// Apps registered per hour from one client address.
     pub apps_per_hour: u32,
+    /// Sign-ups on the web per hour from one client address.
+    pub sign_ups_per_hour: u32,
     /// Password checks (argon2) running at once; 0: twice the cores, at
     /// least 4. Beyond them and a short queue, sign-ins get 503.
     pub max_password_checks: usize,
@@ -75,6 +77,7 @@ impl Default for ApiConfig {
             max_failed_logins: 5,
             max_failed_logins_per_address: 20,
             apps_per_hour: 60,
+            sign_ups_per_hour: 10,
             max_password_checks: 0,
         }
     }
@@ -181,7 +184,7 @@ pub struct FederationConfig {
     /// Longest one fetch of a remote actor or object may take.
     pub fetch_timeout_secs: u64,
     /// A host that did not answer a fetch is not fetched from again for
-    /// this long (until it sends us something); 0 never skips.
+    /// this long; 0 never skips.
     pub failing_host_secs: u64,
     /// Longest the processing of one received activity may take, fetches
     /// included; beyond it the activity is dropped (the sender may retry).
@@ -418,7 +421,7 @@ fn validate_domain(domain: &str) -> Result<(), ConfigError> {
 /// parameters that carry one (`?password=…`, `sslpassword`, `token`, …).
 pub fn redact_url(raw: &str) -> String {
     let Ok(mut url) = url::Url::parse(raw) else {
-        return raw.to_string();
+        return redact_unparsed(raw);
     };
     let mut changed = false;
     if url.password().is_some() {
@@ -452,6 +455,51 @@ pub fn redact_url(raw: &str) -> String {
     } else {
         raw.to_string()
     }
+}
+
+/// Masks what looks like a secret in text that is not a URL (a mistyped
+/// one, or libpq's `key=value` form): the userinfo password, and the value
+/// of any `password`, `pass`, `pwd`, `secret`, `token` or `key` parameter.
+fn redact_unparsed(raw: &str) -> String {
+    let mut out = raw.to_string();
+    // `scheme://user:secret@host`
+    if let Some(start) = out.find("://") {
+        let rest = &out[start + 3..];
+        if let Some(at) = rest.find('@')
+            && let Some(colon) = rest[..at].find(':')
+        {
+            let from = start + 3 + colon + 1;
+            out.replace_range(from..start + 3 + at, "***");
+        }
+    }
+    let secret = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["pass", "pwd", "secret", "token", "key"]
+            .iter()
+            .any(|s| name.contains(s))
+    };
+    let mut masked = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(eq) = rest.find('=') {
+        let (before, after) = rest.split_at(eq);
+        let name = before
+            .rsplit(|c: char| c == '?' || c == '&' || c.is_whitespace())
+            .next()
+            .unwrap_or_default();
+        masked.push_str(before);
+        masked.push('=');
+        let value_end = after[1..]
+            .find(|c: char| c == '&' || c.is_whitespace())
+            .map_or(after.len(), |i| i + 1);
+        if secret(name) {
+            masked.push_str("***");
+        } else {
+            masked.push_str(&after[1..value_end]);
+        }
+        rest = &after[value_end..];
+    }
+    masked.push_str(rest);
+    masked
 }
 
 /// Turns figment's error into one line that names the key.
@@ -516,6 +564,15 @@ mod tests {
         assert_eq!(
             redact_url("postgres://kp:a@db/kp?PassWord=b"),
             "postgres://kp:***@db/kp?PassWord=***"
+        );
+        // Not parsable as a URL (a bad port), and libpq's key=value form.
+        assert_eq!(
+            redact_url("postgres://kp:geheim@db:99999/kp?password=x&sslmode=require"),
+            "postgres://kp:***@db:99999/kp?password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact_url("host=db user=kp password=geheim dbname=kp"),
+            "host=db user=kp password=*** dbname=kp"
         );
     }
 

@@ -137,6 +137,17 @@ impl ApiClient {
             .await
     }
 
+    /// The plan with ActivityPub id `uri` as this instance's API lists it.
+    pub async fn plan_by_uri(&self, uri: &str) -> Value {
+        let list = self.ok("/api/knooppunt/v1/plans?limit=100").await;
+        list.as_array()
+            .expect("a list of plans")
+            .iter()
+            .find(|p| p["uri"] == uri)
+            .cloned()
+            .unwrap_or_else(|| panic!("plan {uri} not here: {list}"))
+    }
+
     /// GET that must succeed; returns the JSON.
     pub async fn ok(&self, path: &str) -> Value {
         let (status, body) = self.get(path).await;

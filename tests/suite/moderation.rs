@@ -164,6 +164,15 @@ async fn suspended_and_silenced_accounts() {
     let post = sam
         .ok_post("/api/v1/statuses", json!({ "status": "Kwetsende praat" }))
         .await;
+    let (_, sams_plan) = sam
+        .post("/api/knooppunt/v1/plans", json!({ "title": "Sams plan" }))
+        .await;
+    let (_, sams_event) = sam
+        .post(
+            "/api/knooppunt/v1/events",
+            json!({ "name": "Sams feest", "starts_at": "2027-06-01T18:00:00Z" }),
+        )
+        .await;
     let post_id = post["id"].as_str().unwrap();
     let (_, report) = alice
         .post(
@@ -225,6 +234,27 @@ async fn suspended_and_silenced_accounts() {
     assert!(!home.as_array().unwrap().iter().any(|s| s["id"] == post_id));
     let fetched = a.get_ap(post["uri"].as_str().unwrap()).await;
     assert_eq!(fetched.status(), 404, "nor served to other servers");
+    // Nor are its plans and events.
+    for (path, list) in [
+        (
+            format!(
+                "/api/knooppunt/v1/plans/{}",
+                sams_plan["id"].as_str().unwrap()
+            ),
+            "/api/knooppunt/v1/plans",
+        ),
+        (
+            format!(
+                "/api/knooppunt/v1/events/{}",
+                sams_event["id"].as_str().unwrap()
+            ),
+            "/api/knooppunt/v1/events",
+        ),
+    ] {
+        let (code, _) = erik.get(&path).await;
+        assert_eq!(code, 404, "{path}");
+        assert_eq!(erik.ok(list).await, json!([]), "{list}");
+    }
     let resolved = admin
         .ok(&format!(
             "/api/knooppunt/v1/admin/reports/{}",

@@ -8,16 +8,6 @@ use serde_json::{Value, json};
 const PW: &str = "lange wandeling 42";
 
 /// The mirrored copy of a plan on another instance, found by its AP id.
-async fn plan_by_uri(client: &ApiClient, uri: &str) -> Value {
-    let list = client.ok("/api/knooppunt/v1/plans?limit=100").await;
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["uri"] == uri)
-        .cloned()
-        .unwrap_or_else(|| panic!("plan {uri} not here: {list}"))
-}
-
 /// History as (actor, action, from, to, note), comparable between instances.
 async fn history(client: &ApiClient, plan_id: &str) -> Vec<(String, String, Value, Value, String)> {
     let h = client
@@ -304,7 +294,7 @@ async fn a_plan_goes_through_every_state_and_reads_the_same_on_three_instances()
     // B (through the neighbourhood) and C (through alice) hold the same plan.
     let on_a = alice.ok(&path).await;
     for (who, name) in [(&bob, "B"), (&carol, "C")] {
-        let copy = plan_by_uri(who, &uri).await;
+        let copy = who.plan_by_uri(&uri).await;
         for field in [
             "title",
             "summary",
@@ -334,7 +324,7 @@ async fn a_plan_goes_through_every_state_and_reads_the_same_on_three_instances()
         assert_eq!(code, 403, "{body}");
     }
     // The withdrawn plan reached B through the neighbourhood too.
-    let gone = plan_by_uri(&bob, other["uri"].as_str().unwrap()).await;
+    let gone = bob.plan_by_uri(other["uri"].as_str().unwrap()).await;
     assert_eq!(gone["state"], "withdrawn");
     let filtered = bob.ok("/api/knooppunt/v1/plans?state=done").await;
     assert_eq!(filtered.as_array().unwrap().len(), 1, "{filtered}");
@@ -365,7 +355,7 @@ async fn supports_and_arguments_are_counted_once_from_here_and_elsewhere() {
     assert_eq!(code, 201, "{plan}");
     let path = format!("/api/knooppunt/v1/plans/{}", plan["id"].as_str().unwrap());
     TestInstance::drain_all(&instances).await;
-    let copy = plan_by_uri(&bob, plan["uri"].as_str().unwrap()).await;
+    let copy = bob.plan_by_uri(plan["uri"].as_str().unwrap()).await;
     let copy_path = format!("/api/knooppunt/v1/plans/{}", copy["id"].as_str().unwrap());
 
     // Support twice counts once; from here and from B.
@@ -605,7 +595,7 @@ async fn a_group_elsewhere_co_owns_a_plan_and_its_edit_shows_in_the_history_ever
 
     // Members of the co-owning group have no say over its plans: neither
     // dave nor erin may edit the copy on B until a moderator names them.
-    let copy = plan_by_uri(&dave, &uri).await;
+    let copy = dave.plan_by_uri(&uri).await;
     let copy_path = format!("/api/knooppunt/v1/plans/{}", copy["id"].as_str().unwrap());
     for member in [&dave, &erin] {
         let (code, body) = member
@@ -657,7 +647,7 @@ async fn a_group_elsewhere_co_owns_a_plan_and_its_edit_shows_in_the_history_ever
     );
     // C, which only follows alice, shows the same history: who did what.
     for (who, name) in [(&carol, "C"), (&dave, "B")] {
-        let copy = plan_by_uri(who, &uri).await;
+        let copy = who.plan_by_uri(&uri).await;
         assert_eq!(copy["title"], "Samen tuinieren in twee wijken", "on {name}");
         assert_eq!(
             history(who, copy["id"].as_str().unwrap()).await,
@@ -686,7 +676,7 @@ async fn a_group_elsewhere_co_owns_a_plan_and_its_edit_shows_in_the_history_ever
         (last.0.as_str(), last.1.as_str()),
         (group_uri.as_str(), "state")
     );
-    assert_eq!(plan_by_uri(&carol, &uri).await["state"], "proposal");
+    assert_eq!(carol.plan_by_uri(&uri).await["state"], "proposal");
     // An Update of the plan from someone who is not an owner is refused at home.
     let forged = json!({
         "@context": "https://www.w3.org/ns/activitystreams",
@@ -785,7 +775,7 @@ async fn advice_asked_of_an_actor_elsewhere_arrives_and_its_answer_shows_everywh
     assert_eq!(advice["verdict"], "conditions", "{on_a}");
     assert_eq!(advice["reasons"], "Alleen met een drempel en verlichting.");
     assert_eq!(advice["advisor"]["acct"], format!("verkeer@{}", c.domain));
-    let copy = plan_by_uri(&bob, &uri).await;
+    let copy = bob.plan_by_uri(&uri).await;
     assert_eq!(copy["advice"][0]["verdict"], "conditions", "{copy}");
     assert_eq!(
         copy["advice"][0]["question"],
@@ -834,7 +824,7 @@ async fn owners_ask_a_poll_on_a_plan_and_votes_from_elsewhere_count() {
     assert_eq!(code, 201, "{question}");
     TestInstance::drain_all(&instances).await;
     // carol finds the poll on her copy of the plan and votes from C.
-    let copy = plan_by_uri(&carol, plan["uri"].as_str().unwrap()).await;
+    let copy = carol.plan_by_uri(plan["uri"].as_str().unwrap()).await;
     let poll = &copy["polls"][0]["poll"];
     assert_eq!(poll["options"][1]["title"], "juni", "{copy}");
     assert_eq!(

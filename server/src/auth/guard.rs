@@ -58,14 +58,29 @@ pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) 
         .unwrap_or(peer)
 }
 
+/// The key limits per client address count under: the address itself, or
+/// for IPv6 its /64 (one subscriber's network, which holds more addresses
+/// than anyone could use up).
+pub fn address_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => format!("addr:{v4}"),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("addr:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
 /// Shared limits of one instance.
 pub struct Guards {
     /// Password hashes being checked at once.
     passwords: Semaphore,
     /// Most checks that may wait for one of those slots.
     password_queue: Semaphore,
-    /// App registrations per client address.
-    apps: DefaultKeyedRateLimiter<IpAddr>,
+    /// App registrations per client address (IPv6: per /64).
+    apps: DefaultKeyedRateLimiter<String>,
+    /// Sign-ups per client address (IPv6: per /64).
+    sign_ups: DefaultKeyedRateLimiter<String>,
 }
 
 impl Guards {
@@ -75,11 +90,13 @@ impl Guards {
             0 => (2 * cores).max(4),
             n => n,
         };
-        let per_hour = NonZeroU32::new(config.api.apps_per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
+        let per_hour =
+            |n: u32| Quota::per_hour(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
         Arc::new(Guards {
             passwords: Semaphore::new(checks),
             password_queue: Semaphore::new(checks * 4),
-            apps: RateLimiter::hashmap(Quota::per_hour(per_hour)),
+            apps: RateLimiter::hashmap(per_hour(config.api.apps_per_hour)),
+            sign_ups: RateLimiter::hashmap(per_hour(config.api.sign_ups_per_hour)),
         })
     }
 
@@ -97,19 +114,43 @@ impl Guards {
 
     /// Counts an app registration from `client`; 429 beyond its share.
     pub fn register_app(&self, client: IpAddr) -> Result<(), AppError> {
-        if self.apps.len() > 10_000 {
-            self.apps.retain_recent();
-        }
-        self.apps.check_key(&client).map_err(|not_until| {
+        count(
+            &self.apps,
+            client,
+            "too many apps registered from this address; try again later",
+        )
+    }
+
+    /// Counts a sign-up from `client`; 429 beyond its share. A sign-up
+    /// hashes a password and makes a key pair: both cost real work.
+    pub fn sign_up(&self, client: IpAddr) -> Result<(), AppError> {
+        count(
+            &self.sign_ups,
+            client,
+            "too many sign-ups from this address; try again later",
+        )
+    }
+}
+
+fn count(
+    limiter: &DefaultKeyedRateLimiter<String>,
+    client: IpAddr,
+    message: &str,
+) -> Result<(), AppError> {
+    if limiter.len() > 10_000 {
+        limiter.retain_recent();
+    }
+    limiter
+        .check_key(&address_key(client))
+        .map_err(|not_until| {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(
                 &governor::clock::DefaultClock::default(),
             ));
             AppError::RateLimited {
-                message: "too many apps registered from this address; try again later".into(),
+                message: message.into(),
                 retry_after: wait.as_secs().max(1),
             }
         })
-    }
 }
 
 #[cfg(test)]
@@ -140,5 +181,19 @@ mod tests {
             client_ip(ip("::ffff:203.0.113.9"), None, &[]),
             ip("203.0.113.9")
         );
+    }
+
+    #[test]
+    fn an_ipv6_network_counts_as_one_address() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            address_key(ip("2001:db8:1:2:aaaa::1")),
+            address_key(ip("2001:db8:1:2:bbbb::2"))
+        );
+        assert_ne!(
+            address_key(ip("2001:db8:1:2::1")),
+            address_key(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(address_key(ip("::ffff:10.0.0.1")), "addr:10.0.0.1");
     }
 }

@@ -46,19 +46,6 @@ pub async fn check_login(
     client: IpAddr,
 ) -> Result<Person, AppError> {
     let (db, config) = (&state.db, state.config.as_ref());
-    let since = Utc::now() - Duration::minutes(ATTEMPT_WINDOW_MINUTES);
-    let address_key = format!("addr:{client}");
-    let from_address = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Key.eq(address_key.as_str()))
-        .filter(login_attempt::Column::CreatedAt.gt(since))
-        .count(db)
-        .await?;
-    if from_address >= u64::from(config.api.max_failed_logins_per_address) {
-        return Err(AppError::RateLimited {
-            message: "too many failed logins from this address; try again in 15 minutes".into(),
-            retry_after: u64::try_from(ATTEMPT_WINDOW_MINUTES * 60).unwrap_or(900),
-        });
-    }
     let typed = identifier.trim().to_lowercase();
     let found = find_person(db, config, &typed).await?;
     // Failures count per account, whether its name or its email was typed;
@@ -67,24 +54,58 @@ pub async fn check_login(
         Some(p) => format!("account:{}", p.actor.id),
         None => typed.clone(),
     };
-    let failures = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Key.eq(key.as_str()))
-        .filter(login_attempt::Column::CreatedAt.gt(since))
-        .order_by_desc(login_attempt::Column::CreatedAt)
-        .all(db)
+    // The attempt is written down first, as a failure until the password
+    // matches: attempts at the same moment see each other, so a burst of
+    // them gets no more tries than one after another would.
+    let now = Utc::now();
+    let mut mine = Vec::with_capacity(2);
+    for k in [super::guard::address_key(client), key.clone()] {
+        let row = login_attempt::ActiveModel {
+            key: Set(k),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
         .await?;
-    let allowed = i64::from(config.api.max_failed_logins);
-    let count = i64::try_from(failures.len()).unwrap_or(i64::MAX);
-    if count >= allowed
+        mine.push(row);
+    }
+    let forget_mine = async |mine: &[login_attempt::Model]| -> Result<(), AppError> {
+        login_attempt::Entity::delete_many()
+            .filter(login_attempt::Column::Id.is_in(mine.iter().map(|m| m.id).collect::<Vec<_>>()))
+            .exec(db)
+            .await?;
+        Ok(())
+    };
+    let since = now - Duration::minutes(ATTEMPT_WINDOW_MINUTES);
+    let earlier = |key: &str| {
+        login_attempt::Entity::find()
+            .filter(login_attempt::Column::Key.eq(key.to_string()))
+            .filter(login_attempt::Column::CreatedAt.gt(since))
+            .filter(
+                login_attempt::Column::Id.is_not_in(mine.iter().map(|m| m.id).collect::<Vec<_>>()),
+            )
+            .order_by_desc(login_attempt::Column::CreatedAt)
+    };
+    let from_address = earlier(&mine[0].key).count(db).await?;
+    if from_address >= u64::from(config.api.max_failed_logins_per_address) {
+        forget_mine(&mine).await?;
+        return Err(AppError::RateLimited {
+            message: "too many failed logins from this address; try again in 15 minutes".into(),
+            retry_after: u64::try_from(ATTEMPT_WINDOW_MINUTES * 60).unwrap_or(900),
+        });
+    }
+    let failures = earlier(&key).all(db).await?;
+    let over = u32::try_from(failures.len())
+        .unwrap_or(u32::MAX)
+        .saturating_sub(config.api.max_failed_logins);
+    if failures.len() >= config.api.max_failed_logins as usize
         && let Some(last) = failures.first()
     {
-        let delay = 1i64
-            .checked_shl(u32::try_from(count - allowed).unwrap_or(u32::MAX))
-            .unwrap_or(MAX_ACCOUNT_DELAY_SECS)
-            .min(MAX_ACCOUNT_DELAY_SECS);
+        // 1 s, doubling, at most five minutes (2^9 s is past it).
+        let delay = (1i64 << over.min(9)).min(MAX_ACCOUNT_DELAY_SECS);
         let ready = last.created_at + Duration::seconds(delay);
-        let now = Utc::now();
         if now < ready {
+            forget_mine(&mine).await?;
             let wait = (((ready - now).num_milliseconds() + 999) / 1000).max(1);
             return Err(AppError::RateLimited {
                 message: format!(
@@ -101,7 +122,13 @@ pub async fn check_login(
         // Verify against a dummy hash when nobody matches, so timing does not reveal who exists.
         .unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = password.to_string();
-    let slot = state.guards.password_slot().await?;
+    let slot = match state.guards.password_slot().await {
+        Ok(slot) => slot,
+        Err(busy) => {
+            forget_mine(&mine).await?;
+            return Err(busy);
+        }
+    };
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| AppError::Internal(format!("password check task failed: {e}")))?;
@@ -109,6 +136,13 @@ pub async fn check_login(
 
     match found {
         Some(person) if matches => {
+            // Not a failure after all: this attempt and the account's
+            // earlier failures are forgotten.
+            forget_mine(&mine).await?;
+            login_attempt::Entity::delete_many()
+                .filter(login_attempt::Column::Key.eq(key.as_str()))
+                .exec(db)
+                .await?;
             if person.account.disabled_at.is_some() {
                 return Err(AppError::Forbidden("this account is disabled".into()));
             }
@@ -120,30 +154,9 @@ pub async fn check_login(
                     "this account is waiting for approval".into(),
                 ));
             }
-            login_attempt::Entity::delete_many()
-                .filter(login_attempt::Column::Key.eq(key.as_str()))
-                .exec(db)
-                .await?;
             Ok(person)
         }
-        _ => {
-            let now = Utc::now();
-            login_attempt::Entity::insert_many([
-                login_attempt::ActiveModel {
-                    key: Set(key),
-                    created_at: Set(now),
-                    ..Default::default()
-                },
-                login_attempt::ActiveModel {
-                    key: Set(address_key),
-                    created_at: Set(now),
-                    ..Default::default()
-                },
-            ])
-            .exec(db)
-            .await?;
-            Err(AppError::Unauthorized("wrong name or password".into()))
-        }
+        _ => Err(AppError::Unauthorized("wrong name or password".into())),
     }
 }
 

@@ -296,6 +296,7 @@ pub struct SignUpForm {
 /// `POST /auth/sign_up`: creates the account; signs in unless approval is needed.
 pub async fn sign_up(
     State(state): State<AppState>,
+    super::guard::ClientIp(client): super::guard::ClientIp,
     headers: HeaderMap,
     Form(form): Form<SignUpForm>,
 ) -> Result<Response, AppError> {
@@ -304,7 +305,14 @@ pub async fn sign_up(
     if registrations == Registrations::Closed {
         return render_sign_up(&state, &headers, None, None, StatusCode::FORBIDDEN);
     }
+    if let Err(e) = state.guards.sign_up(client) {
+        let message = e.to_string();
+        return render_sign_up(&state, &headers, Some(&form), Some(message), e.status());
+    }
     let approved = registrations == Registrations::Open;
+    // Hashing the password and making the key pair share the bound on
+    // password work.
+    let _slot = state.guards.password_slot().await?;
     let created = persons::service::create(
         &state.db,
         &state.config,

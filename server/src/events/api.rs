@@ -190,7 +190,11 @@ pub async fn list(
     auth: MaybeAuth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<EventView>>, AppError> {
-    let mut query = event::Entity::find().order_by_asc(event::Column::StartsAt);
+    let mut query = event::Entity::find()
+        .filter(
+            event::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()),
+        )
+        .order_by_asc(event::Column::StartsAt);
     if !q.past.unwrap_or(false) {
         query = query.filter(event::Column::StartsAt.gte(Utc::now() - chrono::Duration::hours(12)));
     }
@@ -372,6 +376,9 @@ pub async fn event_ics(
 /// Upcoming and recent public events of one organiser, as a calendar.
 async fn feed(state: &AppState, organizer: Option<i64>, name: &str) -> Result<Response, AppError> {
     let mut query = event::Entity::find()
+        .filter(
+            event::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()),
+        )
         .filter(event::Column::StartsAt.gte(Utc::now() - chrono::Duration::days(90)))
         .order_by_asc(event::Column::StartsAt)
         .limit(500);

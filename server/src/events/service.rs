@@ -121,7 +121,11 @@ pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<event::Model, A
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::NotFound("no such event".into()))?;
+    // A suspended organiser's event is hidden like the rest of their content.
     event::Entity::find_by_id(id)
+        .filter(
+            event::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()),
+        )
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such event".into()))

@@ -18,6 +18,7 @@ use super::journal;
 use super::remote;
 use crate::actors::entity::Model as Actor;
 use crate::app::AppState;
+use crate::auth::guard::ClientIp;
 use crate::error::AppError;
 use knooppunt_federation::signatures::{self, SignatureError};
 use knooppunt_federation::vocab;
@@ -28,17 +29,19 @@ const MAX_DEPTH: usize = 64;
 /// `POST /inbox`
 pub async fn shared(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     method: Method,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(receive(&state, &method, &uri, &headers, &body).await)
+    respond(receive(&state, client, &method, &uri, &headers, &body).await)
 }
 
 /// `POST /users/:name/inbox` and `/groups/:name/inbox`
 pub async fn personal(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     Path(name): Path<String>,
     method: Method,
     OriginalUri(uri): OriginalUri,
@@ -46,7 +49,7 @@ pub async fn personal(
     body: Bytes,
 ) -> Response {
     match crate::actors::store::find_local(&state.db, &state.config, &name).await {
-        Ok(Some(_)) => respond(receive(&state, &method, &uri, &headers, &body).await),
+        Ok(Some(_)) => respond(receive(&state, client, &method, &uri, &headers, &body).await),
         Ok(None) => AppError::NotFound("no such actor".into()).into_response(),
         Err(e) => e.into_response(),
     }
@@ -131,6 +134,7 @@ fn unauthorized(e: SignatureError) -> AppError {
 
 async fn receive(
     state: &AppState,
+    client: std::net::IpAddr,
     method: &Method,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
@@ -206,7 +210,7 @@ async fn receive(
             "the signing key is not on the actor's host".into(),
         ));
     }
-    let mut signer = signer_of(state, &pending.key_id, &actor_host).await?;
+    let mut signer = signer_of(state, &pending.key_id, &actor_host, client).await?;
     if pending.verify(&signer.public_key_pem).is_err() {
         // The key may have been rotated: fetch it once more, but not again
         // within a minute (a forger could otherwise make us fetch the named
@@ -227,7 +231,7 @@ async fn receive(
                 .signer_fetches
                 .invalidate(remote::key_owner_url(&pending.key_id))
                 .await;
-            fetch_signer_limited(state, &pending.key_id, &actor_host).await?
+            fetch_signer_limited(state, &pending.key_id, &actor_host, client).await?
         } else {
             remote::known_signer(state, &pending.key_id)
                 .await?
@@ -287,10 +291,15 @@ async fn receive(
 }
 
 /// The actor owning a signature's key: known, or fetched within limits.
-async fn signer_of(state: &AppState, key_id: &str, host: &str) -> Result<Actor, AppError> {
+async fn signer_of(
+    state: &AppState,
+    key_id: &str,
+    host: &str,
+    client: std::net::IpAddr,
+) -> Result<Actor, AppError> {
     match remote::known_signer(state, key_id).await? {
         Some(a) => Ok(a),
-        None => fetch_signer_limited(state, key_id, host).await,
+        None => fetch_signer_limited(state, key_id, host, client).await,
     }
 }
 
@@ -303,9 +312,14 @@ async fn fetch_signer_limited(
     state: &AppState,
     key_id: &str,
     host: &str,
+    client: std::net::IpAddr,
 ) -> Result<Actor, AppError> {
     let fed = &state.federation;
     let owner = remote::key_owner_url(key_id).to_string();
+    // Counted per claimed host without its port (ports are free to vary),
+    // and per client: endless made-up hosts from one sender get nowhere.
+    let host = host_name(host);
+    let host = host.as_str();
     if fed.failed_keys.contains_key(&owner) {
         return Err(AppError::Unauthorized(
             "cannot get the signing key: it could not be fetched lately".into(),
@@ -314,6 +328,16 @@ async fn fetch_signer_limited(
     let fetched = fed
         .signer_fetches
         .try_get_with(owner.clone(), async {
+            if fed.key_fetch_clients.len() > 10_000 {
+                fed.key_fetch_clients.retain_recent();
+            }
+            let by_client = crate::auth::guard::address_key(client);
+            if fed.key_fetch_clients.check_key(&by_client).is_err() {
+                return Err(AppError::RateLimited {
+                    message: "too many unknown signing keys from this address".into(),
+                    retry_after: 60,
+                });
+            }
             if let Err(wait) = fed.key_fetches.check(host) {
                 return Err(AppError::RateLimited {
                     message: format!("too many unknown signing keys from {host}"),
@@ -359,6 +383,21 @@ async fn fetch_signer_limited(
     })
 }
 
+/// A host without its port (`a.example:8443` → `a.example`, `[::1]:80` → `[::1]`).
+fn host_name(host: &str) -> String {
+    match host.rsplit_once(':') {
+        Some((name, port))
+            if !name.is_empty()
+                && !name.ends_with(':')
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && (!name.contains(':') || name.ends_with(']')) =>
+        {
+            name.to_string()
+        }
+        _ => host.to_string(),
+    }
+}
+
 /// Runs an activity's effect and marks it processed. On a refusal the journal
 /// entry is dropped, so a corrected retry is not taken for a duplicate.
 pub(super) async fn process(
@@ -368,6 +407,14 @@ pub(super) async fn process(
     kind: &str,
     activity: &Value,
 ) -> Result<StatusCode, AppError> {
+    // A block made since the activity arrived (by another process, or while
+    // it waited in the backlog) holds as well.
+    if state.federation.client.is_blocked(&sender.host) {
+        return Err(AppError::Forbidden(format!(
+            "activities from {} are not accepted here",
+            sender.host
+        )));
+    }
     let span = tracing::info_span!("inbound", activity_id = %id, actor = %sender.ap_id, remote_host = %sender.host, kind = %kind);
     let budget = state.federation.activity_budget;
     let effect = tokio::time::timeout(

@@ -72,6 +72,9 @@ pub struct Federation {
     pub key_fetches: InboxLimiter,
     /// Signing-key fetches running at once, for requests not yet verified.
     pub key_fetch_slots: tokio::sync::Semaphore,
+    /// Signing-key fetches per client address and minute, for requests not
+    /// yet verified: one sender naming endless hosts is held back too.
+    pub key_fetch_clients: governor::DefaultKeyedRateLimiter<String>,
     /// Signing keys being fetched: concurrent requests naming one unknown
     /// key wait for one fetch.
     pub signer_fetches: moka::future::Cache<String, crate::actors::entity::Model>,
@@ -81,6 +84,9 @@ pub struct Federation {
 
 /// Signing-key fetches for unverified requests running at once.
 pub const KEY_FETCH_SLOTS: usize = 8;
+/// Signing-key fetches per minute that unverified requests from one client
+/// address may cause.
+pub const KEY_FETCHES_PER_CLIENT: u32 = 120;
 
 /// How long a sender's actor is reused from memory for signature checks.
 pub const SIGNER_CACHE_SECS: u64 = 60;
@@ -207,6 +213,10 @@ impl Federation {
                 .build(),
             key_fetches: InboxLimiter::new(config.federation.key_fetches_per_minute),
             key_fetch_slots: tokio::sync::Semaphore::new(KEY_FETCH_SLOTS),
+            key_fetch_clients: governor::RateLimiter::hashmap(governor::Quota::per_minute(
+                std::num::NonZeroU32::new(KEY_FETCHES_PER_CLIENT)
+                    .unwrap_or(std::num::NonZeroU32::MIN),
+            )),
             signer_fetches: moka::future::Cache::builder()
                 .max_capacity(1_000)
                 .time_to_live(Duration::from_secs(1))

@@ -20,8 +20,14 @@ use knooppunt_federation::vocab::{self, PUBLIC};
 
 /// Where to deliver to an actor: its shared inbox when it has one.
 pub fn inbox_of(a: &Actor) -> String {
+    // A shared inbox elsewhere than the actor's own host is never used
+    // (actors stored before that was refused at fetch may still name one).
     a.shared_inbox_url
         .clone()
+        .filter(|s| {
+            knooppunt_federation::vocab::host_of(s)
+                == knooppunt_federation::vocab::host_of(&a.ap_id)
+        })
         .unwrap_or_else(|| a.inbox_url.clone())
 }
 

@@ -583,9 +583,11 @@ async fn receive_announce(
     };
     // Only public posts are boosted: a followers-only or direct one would
     // reach people its author did not address.
-    if !matches!(original.visibility.as_str(), "public" | "unlisted") {
+    if !matches!(original.visibility.as_str(), "public" | "unlisted")
+        || !crate::statuses::store::can_see(&state.db, Some(sender.id), &original).await?
+    {
         return Err(AppError::Forbidden(
-            "only public statuses can be announced".into(),
+            "only public statuses the sender may see can be announced".into(),
         ));
     }
     let exists = status::Entity::find()

@@ -95,24 +95,32 @@ pub async fn create(
     })
 }
 
+/// `person_id`'s active membership of `group_id`, if any.
+async fn active_membership(
+    db: &impl sea_orm::ConnectionTrait,
+    group_id: i64,
+    person_id: i64,
+) -> Result<Option<membership::Model>, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::MemberId.eq(person_id))
+        .filter(membership::Column::State.eq("active"))
+        .one(db)
+        .await?)
+}
+
 /// Whether `person` may manage `group`: its owner or a moderator.
 pub async fn may_moderate(
     db: &impl sea_orm::ConnectionTrait,
     group_id: i64,
     person_id: i64,
 ) -> Result<bool, AppError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    Ok(membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(group_id))
-        .filter(membership::Column::MemberId.eq(person_id))
-        .filter(membership::Column::State.eq("active"))
-        .filter(
-            membership::Column::Role
-                .is_in([MemberRole::Owner.as_str(), MemberRole::Moderator.as_str()]),
-        )
-        .one(db)
+    Ok(active_membership(db, group_id, person_id)
         .await?
-        .is_some())
+        .is_some_and(|m| {
+            m.role == MemberRole::Owner.as_str() || m.role == MemberRole::Moderator.as_str()
+        }))
 }
 
 /// Whether `person_id` is an active member of `group_id` (any role). A
@@ -123,14 +131,7 @@ pub async fn is_active_member(
     group_id: i64,
     person_id: i64,
 ) -> Result<bool, AppError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    Ok(membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(group_id))
-        .filter(membership::Column::MemberId.eq(person_id))
-        .filter(membership::Column::State.eq("active"))
-        .one(db)
-        .await?
-        .is_some())
+    Ok(active_membership(db, group_id, person_id).await?.is_some())
 }
 
 /// Whether `person` may act for `actor_id`: it is them, or a local group
@@ -282,14 +283,7 @@ pub async fn set_moderator(
     moderator: bool,
     enrol: bool,
 ) -> Result<(), AppError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let found = membership::Entity::find()
-        .filter(membership::Column::GroupId.eq(group_id))
-        .filter(membership::Column::MemberId.eq(person_id))
-        .filter(membership::Column::State.eq("active"))
-        .one(db)
-        .await?;
-    let m = match found {
+    let m = match active_membership(db, group_id, person_id).await? {
         Some(m) => m,
         None if enrol && moderator => {
             membership::ActiveModel {

@@ -625,6 +625,7 @@ pub async fn block_domain(
     )
     .await?;
     txn.commit().await?;
+    forget_signers(state).await;
     load_blocks(state).await?;
     Ok(block)
 }
@@ -727,6 +728,7 @@ pub async fn unblock_domain(
     apply_limits(&txn).await?;
     record(&txn, who, "domain.unblock", &domain, reason).await?;
     txn.commit().await?;
+    forget_signers(state).await;
     load_blocks(state).await
 }
 
@@ -751,6 +753,12 @@ pub async fn load_blocks(state: &AppState) -> Result<(), AppError> {
         .collect();
     state.federation.client.set_blocked(suspended);
     Ok(())
+}
+
+/// After a block changed: signers kept in memory carry their domain's old
+/// limit, so they are read again.
+async fn forget_signers(state: &AppState) {
+    state.federation.signers.invalidate_all();
 }
 
 /// Whether reports from `host` are refused (`reject_reports`).

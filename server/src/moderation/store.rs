@@ -16,6 +16,16 @@ pub fn hidden_actors() -> SelectStatement {
         .to_owned()
 }
 
+/// Ids of the statuses (posts of plans and events too) of hidden actors.
+pub fn hidden_statuses() -> SelectStatement {
+    use crate::statuses::entity::status;
+    Query::select()
+        .column(status::Column::Id)
+        .from(status::Entity)
+        .and_where(status::Column::ActorId.in_subquery(hidden_actors()))
+        .to_owned()
+}
+
 /// Ids of actors kept out of public timelines: hidden and silenced ones.
 pub fn quiet_actors() -> SelectStatement {
     Query::select()

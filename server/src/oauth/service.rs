@@ -69,7 +69,7 @@ pub async fn register_app(
 
 /// Schemes that run code or read local files in a browser or app: never a
 /// place to send an authorisation code.
-const DANGEROUS_SCHEMES: [&str; 8] = [
+const DANGEROUS_SCHEMES: [&str; 14] = [
     "javascript",
     "data",
     "file",
@@ -78,6 +78,13 @@ const DANGEROUS_SCHEMES: [&str; 8] = [
     "about",
     "filesystem",
     "view-source",
+    // Not apps: they would hand the code to a mail, phone or chat program.
+    "mailto",
+    "tel",
+    "sms",
+    "news",
+    "ftp",
+    "intent",
 ];
 
 /// A redirect URI an app may register (RFC 8252): `https`, `http` on a

@@ -81,6 +81,10 @@ async fn validate(
             "redirect_uri is not registered for this app".into(),
         ));
     }
+    // Apps registered before the rules were tightened keep their list; a
+    // code still goes only to a redirect URI the rules allow.
+    service::check_redirect_uri(&redirect_uri)
+        .map_err(|_| AppError::BadRequest("redirect_uri is not allowed".into()))?;
     let scopes = service::requested_scopes(&app, params.scope.as_deref())?;
     let challenge = match (
         params.code_challenge.as_deref(),

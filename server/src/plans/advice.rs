@@ -135,16 +135,31 @@ pub async fn answer_note(state: &AppState, id: &str) -> Result<Value, AppError> 
     if *answer_id != answer_url(&state.config, r.id) {
         return Err(not_found());
     }
-    Ok(answer_object(&advisor, &r, verdict, answer_id, at))
+    let p = plan::Entity::find_by_id(r.plan_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    let post = post_of(&state.db, &p).await?;
+    Ok(answer_object(
+        &advisor,
+        &r,
+        &post.ap_id,
+        verdict,
+        answer_id,
+        at,
+    ))
 }
 
 fn answer_url(config: &crate::config::Config, advice_id: i64) -> String {
     format!("{}/advice/{advice_id}", config.base_url())
 }
 
+/// The answer as a `Note`; `context` names the plan, so that the answer
+/// cannot be listed under another plan's advice.
 fn answer_object(
     advisor: &Actor,
     r: &advice::Model,
+    plan_uri: &str,
     verdict: &str,
     answer_id: &str,
     at: &chrono::DateTime<Utc>,
@@ -160,6 +175,7 @@ fn answer_object(
         "type": "Note",
         "attributedTo": advisor.ap_id,
         "inReplyTo": r.request_ap_id,
+        "context": plan_uri,
         "published": time(at),
         "content": format!("<p>Advies {}: {}</p>", label, escape(&r.reasons)),
         "advice": verdict,
@@ -325,7 +341,8 @@ pub async fn answer(
     active.verified = Set(true);
     let saved = active.update(&txn).await?;
     if let Some(requester) = requester {
-        let mut note = answer_object(&advisor, &saved, verdict, &answer_id, &now);
+        let post = post_of(&state.db, &p).await?;
+        let mut note = answer_object(&advisor, &saved, &post.ap_id, verdict, &answer_id, &now);
         note["to"] = json!([requester.ap_id]);
         note["cc"] = json!([]);
         if let Some(o) = note.as_object_mut() {
@@ -384,6 +401,12 @@ async fn receive_request(
         .get("id")
         .and_then(Value::as_str)
         .ok_or_else(|| AppError::BadRequest("advice request without id".into()))?;
+    // Ids are the sender's to mint: another server's ids cannot be claimed.
+    if vocab::host_of(request_id).as_deref() != Some(sender.host.as_str()) {
+        return Err(AppError::BadRequest(
+            "the advice request's id is not on the sender's host".into(),
+        ));
+    }
     // Asked only on a plan of the sender's own instance or of this one.
     let plan_host = vocab::host_of(plan_id)
         .ok_or_else(|| AppError::BadRequest("the plan is not a URL".into()))?;
@@ -517,6 +540,7 @@ pub struct Resolved {
 /// Unreachable ones are left out until the next `Update`.
 pub async fn resolve(
     state: &AppState,
+    plan_uri: &str,
     p: Option<&plan::Model>,
     entries: &[Value],
 ) -> Vec<Resolved> {
@@ -548,9 +572,12 @@ pub async fn resolve(
         let verdict = e.get("advice").and_then(Value::as_str);
         let answer = e.get("answer").and_then(Value::as_str);
         let request = e.get("id").and_then(Value::as_str).unwrap_or_default();
-        let already = known
-            .iter()
-            .any(|k| k.request_ap_id == request && k.verified && k.verdict.as_deref() == verdict);
+        let already = known.iter().any(|k| {
+            k.request_ap_id == request
+                && k.advisor_id == advisor.id
+                && k.verified
+                && k.verdict.as_deref() == verdict
+        });
         if let (Some(_), Some(answer), false, false) = (verdict, answer, already, advisor.local)
             && vocab::host_of(answer).as_deref() == Some(advisor.host.as_str())
         {
@@ -573,7 +600,7 @@ pub async fn resolve(
                 .map(str::to_string);
             async move {
                 let fetched = match crate::federation::remote::fetch_object(state, &answer).await {
-                    Ok(note) => verified_answer(&note, &advisor, request.as_deref()),
+                    Ok(note) => verified_answer(&note, &advisor, plan_uri, request.as_deref()),
                     Err(e) => {
                         tracing::debug!(answer = %answer, error = %e, "advice answer not fetched");
                         None
@@ -593,9 +620,24 @@ pub async fn resolve(
 
 /// The verdict and reasons of an answer fetched from the advisor's server,
 /// if it is the advisor's answer to that request.
-fn verified_answer(note: &Value, advisor: &str, request: Option<&str>) -> Option<(String, String)> {
+fn verified_answer(
+    note: &Value,
+    advisor: &str,
+    plan_uri: &str,
+    request: Option<&str>,
+) -> Option<(String, String)> {
+    // From the advisor's own server: a redirect may have led elsewhere.
+    let from_origin = note
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(vocab::host_of)
+        .is_some_and(|h| Some(h) == vocab::host_of(advisor));
+    if !from_origin {
+        return None;
+    }
     let by_advisor = vocab::id_of(note.get("attributedTo")).as_deref() == Some(advisor);
-    let to_request = vocab::id_of(note.get("inReplyTo")).as_deref() == request;
+    let on_plan = vocab::id_of(note.get("context")).as_deref() == Some(plan_uri);
+    let to_request = on_plan && vocab::id_of(note.get("inReplyTo")).as_deref() == request;
     let verdict = note
         .get("advice")
         .and_then(Value::as_str)
@@ -652,6 +694,17 @@ pub async fn mirror(
             continue;
         };
         let id: String = id.chars().take(2048).collect();
+        // An id another plan's advice holds here is not taken over.
+        if advice::Entity::find()
+            .filter(advice::Column::RequestApId.eq(id.as_str()))
+            .filter(advice::Column::PlanId.ne(plan_id))
+            .one(db)
+            .await?
+            .is_some()
+        {
+            tracing::info!(plan_id, request = %id, "an advice request id of another plan; left out");
+            continue;
+        }
         let claimed = e
             .get("advice")
             .and_then(Value::as_str)
@@ -663,7 +716,21 @@ pub async fn mirror(
                 .unwrap_or_default(),
             MAX_TEXT,
         );
-        let previous = existing.iter().find(|o| o.request_ap_id == id);
+        // The row of this request only while it is asked of the same advisor:
+        // a verdict never moves to someone else.
+        let previous = existing
+            .iter()
+            .find(|o| o.request_ap_id == id && o.advisor_id == r.advisor.id);
+        if let Some(other) = existing
+            .iter()
+            .find(|o| o.request_ap_id == id && o.advisor_id != r.advisor.id)
+        {
+            advice::Entity::delete_by_id(other.id).exec(db).await?;
+        }
+        // Advice asked of an actor here exists only as the request it received.
+        if r.advisor.local && previous.is_none() {
+            continue;
+        }
         // (verdict, reasons, verified)
         let (verdict, reasons, verified) = if r.advisor.local {
             match previous {
@@ -722,4 +789,52 @@ pub async fn mirror(
         active.save(db).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verified_answer;
+    use serde_json::json;
+
+    #[test]
+    fn an_answer_counts_only_from_its_advisor_on_its_plan() {
+        let advisor = "https://gemeente.example/users/verkeer";
+        let plan = "https://wijk.example/users/alice/statuses/1";
+        let request = "https://wijk.example/users/alice/statuses/1#advice/x";
+        let note = json!({
+            "id": "https://gemeente.example/advice/7", "type": "Note",
+            "attributedTo": advisor, "context": plan, "inReplyTo": request,
+            "advice": "positive", "adviceReasons": "Goed",
+        });
+        assert_eq!(
+            verified_answer(&note, advisor, plan, Some(request)),
+            Some(("positive".into(), "Goed".into()))
+        );
+        // Served from another host (a redirect), on another plan, to
+        // another request, by someone else, or not a verdict: not counted.
+        let mut moved = note.clone();
+        moved["id"] = json!("https://kwaad.example/advice/7");
+        assert_eq!(verified_answer(&moved, advisor, plan, Some(request)), None);
+        let other_plan = "https://wijk.example/users/alice/statuses/2";
+        assert_eq!(
+            verified_answer(&note, advisor, other_plan, Some(request)),
+            None
+        );
+        assert_eq!(
+            verified_answer(&note, advisor, plan, Some("https://wijk.example/x#y")),
+            None
+        );
+        assert_eq!(
+            verified_answer(
+                &note,
+                "https://gemeente.example/users/ander",
+                plan,
+                Some(request)
+            ),
+            None
+        );
+        let mut odd = note.clone();
+        odd["advice"] = json!("misschien");
+        assert_eq!(verified_answer(&odd, advisor, plan, Some(request)), None);
+    }
 }

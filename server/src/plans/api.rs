@@ -434,7 +434,9 @@ pub async fn list(
     auth: MaybeAuth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<PlanView>>, AppError> {
-    let mut query = plan::Entity::find().order_by_desc(plan::Column::Id);
+    let mut query = plan::Entity::find()
+        .filter(plan::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()))
+        .order_by_desc(plan::Column::Id);
     if let Some(st) = &q.state {
         let st = super::state::State::parse(st)
             .ok_or_else(|| AppError::invalid("state", format!("{st:?} is not a state")))?;

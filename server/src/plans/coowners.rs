@@ -54,9 +54,26 @@ pub async fn invite(
             "this plan lives on another instance: invite from there".into(),
         ));
     }
+    // Adding owners is for the plan's own people and the moderators of its
+    // groups: an editor edits for a group, and cannot make itself (or
+    // anyone) an owner in its own right.
     let inviter = service::acting_owner(state, person, &p)
         .await?
+        .filter(|a| a.id == person.actor.id || a.kind == "group")
         .ok_or_else(|| AppError::Forbidden("only the plan's owners may invite co-owners".into()))?;
+    if inviter.kind == "group"
+        && !crate::groups::service::may_moderate(&state.db, inviter.id, person.actor.id).await?
+    {
+        return Err(AppError::Forbidden(
+            "only the moderators of an owning group invite co-owners for it".into(),
+        ));
+    }
+    if target.id == person.actor.id {
+        return Err(AppError::invalid(
+            "account_id",
+            "you cannot invite yourself",
+        ));
+    }
     if !matches!(target.kind.as_str(), "person" | "group") {
         return Err(AppError::invalid(
             "account_id",

@@ -185,6 +185,7 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
         .await?;
     let advice = super::advice::resolve(
         state,
+        &s.ap_id,
         known.as_ref(),
         object
             .get("advice")
@@ -274,12 +275,18 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
         .await?;
     }
     super::advice::mirror(&txn, plan_id, &advice, &state.config.instance.domain).await?;
+    let consented_ids: Vec<String> = owners
+        .iter()
+        .filter(|o| o.local && consented.contains(&o.id))
+        .map(|o| o.ap_id.clone())
+        .collect();
     mirror_history(
         &txn,
         plan_id,
         object,
         updated,
         &state.config.instance.domain,
+        &consented_ids,
     )
     .await?;
     txn.commit().await?;
@@ -296,6 +303,7 @@ async fn mirror_history(
     object: &Value,
     updated: DateTime<Utc>,
     local_domain: &str,
+    consented: &[String],
 ) -> Result<(), AppError> {
     history::Entity::delete_many()
         .filter(history::Column::PlanId.eq(plan_id))
@@ -338,6 +346,16 @@ async fn mirror_history(
                 .map(|s| s.as_str().to_string())
         };
         let to_state = state_of("toState");
+        let note = text(h, "note", 10_000);
+        // A new owner named in the note who is one of ours must have
+        // accepted here, whoever the home says added it.
+        if action == "owner_added"
+            && knooppunt_federation::vocab::host_of(&note).as_deref() == Some(local_domain)
+            && !consented.contains(&note)
+        {
+            tracing::info!(plan_id, owner = %note, "a copy's home names a local owner that did not accept here; entry left out");
+            continue;
+        }
         if knooppunt_federation::vocab::host_of(actor).as_deref() == Some(local_domain) {
             let evidence = unmatched.iter().position(|(a, act, to)| {
                 a == actor && act == action && (action != "state" || *to == to_state)
@@ -369,7 +387,7 @@ async fn mirror_history(
             action: Set(action.to_string()),
             from_state: Set(state_of("fromState")),
             to_state: Set(to_state),
-            note: Set(text(h, "note", 10_000)),
+            note: Set(note),
             fields: Set(json!(fields).to_string()),
             at: Set(parse_time(h.get("published")).unwrap_or(updated)),
             source: Set(Source::Home.as_str().to_string()),

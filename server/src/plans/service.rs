@@ -396,7 +396,9 @@ pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<plan::Model, Ap
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::NotFound("no such plan".into()))?;
+    // A suspended author's plan is hidden like the rest of their content.
     plan::Entity::find_by_id(id)
+        .filter(plan::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()))
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such plan".into()))
