@@ -96,7 +96,7 @@ struct Hosts {
 }
 
 /// A host without its port (`[::1]:80` → `::1`, `a.example:8080` → `a.example`).
-fn host_name(host: &str) -> String {
+pub fn host_name(host: &str) -> String {
     let host = host.trim().to_ascii_lowercase();
     if let Some(rest) = host.strip_prefix('[') {
         return rest.split(']').next().unwrap_or_default().to_string();
@@ -118,6 +118,13 @@ fn authority(url: &Url) -> String {
 
 /// Most hosts remembered as failing; older entries are dropped beyond it.
 const MAX_FAILING_HOSTS: usize = 10_000;
+
+/// Whether a domain block of `domain` covers `host` (`name[:port]`): the
+/// domain and its subdomains, on any port unless the block names one. The
+/// one rule for blocks, wherever they are applied.
+pub fn block_covers(domain: &str, host: &str) -> bool {
+    host_within(host, domain) || (!domain.contains(':') && host_within(&host_name(host), domain))
+}
 
 /// Whether `host` (a name or address, without port) is `domain` or below it.
 pub fn host_within(host: &str, domain: &str) -> bool {
@@ -309,14 +316,10 @@ impl SafeClient {
     /// Whether `host` (a name or address, with or without port) is blocked:
     /// a block without a port covers the host on any port.
     pub fn is_blocked(&self, host: &str) -> bool {
-        let name = host_name(host);
         self.hosts
             .blocked
             .read()
-            .map(|b| {
-                b.iter()
-                    .any(|d| host_within(host, d) || (!d.contains(':') && host_within(&name, d)))
-            })
+            .map(|b| b.iter().any(|d| block_covers(d, host)))
             .unwrap_or(false)
     }
 
@@ -613,5 +616,8 @@ mod tests {
         assert_eq!(host_name("[::1]:80"), "::1");
         assert_eq!(host_name("a.example:8080"), "a.example");
         assert_eq!(host_name("127.0.0.3:1234"), "127.0.0.3");
+        assert!(block_covers("bad.example", "a.bad.example:8443"));
+        assert!(block_covers("127.0.0.3:80", "127.0.0.3:80"));
+        assert!(!block_covers("127.0.0.3:80", "127.0.0.3:81"));
     }
 }

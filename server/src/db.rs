@@ -276,18 +276,7 @@ impl sea_orm::ConnectionTrait for WriteTxn {
 /// Whether an insert hit a unique constraint: the row is there already (a
 /// duplicate delivery, a concurrent twin). Other errors pass through.
 pub fn already_there<T>(inserted: Result<T, DbErr>) -> Result<bool, crate::error::AppError> {
-    match inserted {
-        Ok(_) => Ok(false),
-        Err(e)
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            Ok(true)
-        }
-        Err(e) => Err(e.into()),
-    }
+    self::inserted(inserted).map(|row| row.is_none())
 }
 
 /// The inserted row, or `None` when it was there already (see [`already_there`]).

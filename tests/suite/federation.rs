@@ -780,8 +780,9 @@ async fn finished_deliveries_are_pruned_after_the_kept_days_and_waiting_ones_sta
     let mut after = knooppunt::federation::outbox::status(&a.state.db)
         .await
         .unwrap();
+    // The worker prunes deliveries, then the journal: wait for both.
     for _ in 0..100 {
-        if after.delivered == 0 {
+        if after.delivered == 0 && received_from(&a, &bob_id).await == 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

@@ -118,10 +118,8 @@ async fn owners_are_only_those_who_accepted() {
         .patch(&group_path, json!({ "summary": "Door de redacteur" }))
         .await;
     assert_eq!(code, 200, "an editor edits: {body}");
-    for target in [
-        &erik_id,
-        &alice.resolve(&format!("@alice@{}", a.domain)).await,
-    ] {
+    let alice_id = alice.resolve(&format!("@alice@{}", a.domain)).await;
+    for target in [&erik_id, &alice_id] {
         let (code, body) = erik
             .post(
                 &format!("{group_path}/owners"),
@@ -130,6 +128,36 @@ async fn owners_are_only_those_who_accepted() {
             .await;
         assert_eq!(code, 403, "an editor invites nobody: {body}");
     }
+    // Named no longer, erik edits no longer.
+    let remove = format!("{group_path}/editors/groen/{erik_id}");
+    let (code, body) = erik.delete(&remove).await;
+    assert_eq!(code, 403, "only a moderator takes it away: {body}");
+    let (code, editors) = bob.delete(&remove).await;
+    assert_eq!((code, editors), (200, json!([])));
+    let (code, _) = erik
+        .patch(&group_path, json!({ "summary": "Nog eens" }))
+        .await;
+    assert_eq!(code, 403);
+    // As a moderator of groen he acts for it, and invites for it; once
+    // taken back, not.
+    let moderators = "/api/knooppunt/v1/groups/groen/moderators";
+    let (code, _) = erik
+        .post(moderators, json!({ "account_id": erik_id }))
+        .await;
+    assert_eq!(code, 403, "a member does not make itself a moderator");
+    let (code, body) = bob.post(moderators, json!({ "account_id": erik_id })).await;
+    assert_eq!(code, 200, "{body}");
+    let (code, body) = erik
+        .post(
+            &format!("{group_path}/owners"),
+            json!({ "account_id": alice_id }),
+        )
+        .await;
+    assert_eq!(code, 202, "a moderator invites for the group: {body}");
+    let (code, body) = bob.delete(&format!("{moderators}/{erik_id}")).await;
+    assert_eq!(code, 200, "{body}");
+    let (code, _) = erik.patch(&group_path, json!({ "summary": "Weer" })).await;
+    assert_eq!(code, 403, "a plain member again");
     a.stop().await;
 }
 

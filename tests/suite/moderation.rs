@@ -130,6 +130,34 @@ async fn a_report_is_made_forwarded_as_a_flag_and_resolved() {
     assert_eq!(log[0]["actor"], "ada", "{log}");
     assert_eq!(log[0]["action"], "report.resolve");
     assert_eq!(log[0]["reason"], "Gesproken met B; het account is gestopt");
+
+    // A report made without forwarding is forwarded by an administrator.
+    let (code, second) = alice
+        .post(
+            "/api/v1/reports",
+            json!({ "account_id": mallory_on_a, "comment": "Nog meer reclame" }),
+        )
+        .await;
+    assert_eq!(
+        (code, &second["forwarded"]),
+        (200, &json!(false)),
+        "{second}"
+    );
+    let forward = format!(
+        "/api/knooppunt/v1/admin/reports/{}/forward",
+        second["id"].as_str().unwrap()
+    );
+    let (code, _) = alice.post(&forward, json!({})).await;
+    assert_eq!(code, 403);
+    let forwarded = admin_a.ok_post(&forward, json!({})).await;
+    assert_eq!(forwarded["forwarded"], true);
+    let (code, _) = admin_a.post(&forward, json!({})).await;
+    assert_eq!(code, 409, "forwarded once");
+    TestInstance::drain_all(&instances).await;
+    let on_b = admin_b.ok("/api/knooppunt/v1/admin/reports").await;
+    assert_eq!(on_b[0]["comment"], "Nog meer reclame", "{on_b}");
+    let log = admin_a.ok("/api/knooppunt/v1/admin/audit_log").await;
+    assert_eq!(log[0]["action"], "report.forward", "{log}");
     let (code, _) = alice.get("/api/knooppunt/v1/admin/audit_log").await;
     assert_eq!(code, 403);
     for i in instances {

@@ -351,3 +351,31 @@ async fn expired_records_are_pruned_and_live_ones_kept() {
     assert_eq!(token::Entity::find().count(db).await.unwrap(), 2);
     i.stop().await;
 }
+
+/// Sign-ups from one address are limited: each hashes a password and makes
+/// a key pair. Another address signs up as usual.
+#[tokio::test]
+async fn sign_ups_are_limited_per_address() {
+    let i = start_with(|c| c.api.sign_ups_per_hour = 2).await;
+    let sign_up = async |b: &Agent<'_>, name: &str| {
+        b.get("/auth/sign_up").await.answers(200, None);
+        let email = format!("{name}@wijk.example");
+        b.submit(
+            "/auth/sign_up",
+            &[("name", name), ("email", &email), ("password", PW)],
+        )
+        .await
+    };
+    for name in ["een", "twee"] {
+        sign_up(&browser_from(&i, from(9)), name)
+            .await
+            .answers(303, Some("/"));
+    }
+    let refused = sign_up(&browser_from(&i, from(9)), "drie").await;
+    refused.answers(429, None).shows("too many sign-ups");
+    assert_eq!(refused.input("name"), "drie", "the form is kept");
+    sign_up(&browser_from(&i, from(10)), "vier")
+        .await
+        .answers(303, Some("/"));
+    i.stop().await;
+}

@@ -318,7 +318,7 @@ async fn fetch_signer_limited(
     let owner = remote::key_owner_url(key_id).to_string();
     // Counted per claimed host without its port (ports are free to vary),
     // and per client: endless made-up hosts from one sender get nowhere.
-    let host = host_name(host);
+    let host = knooppunt_federation::fetch::host_name(host);
     let host = host.as_str();
     if fed.failed_keys.contains_key(&owner) {
         return Err(AppError::Unauthorized(
@@ -381,21 +381,6 @@ async fn fetch_signer_limited(
         },
         other => AppError::Unauthorized(other.to_string()),
     })
-}
-
-/// A host without its port (`a.example:8443` → `a.example`, `[::1]:80` → `[::1]`).
-fn host_name(host: &str) -> String {
-    match host.rsplit_once(':') {
-        Some((name, port))
-            if !name.is_empty()
-                && !name.ends_with(':')
-                && port.bytes().all(|b| b.is_ascii_digit())
-                && (!name.contains(':') || name.ends_with(']')) =>
-        {
-            name.to_string()
-        }
-        _ => host.to_string(),
-    }
 }
 
 /// Runs an activity's effect and marks it processed. On a refusal the journal

@@ -310,22 +310,30 @@ pub async fn actors_named(
     limit: usize,
 ) -> std::collections::HashMap<String, Actor> {
     use futures_util::StreamExt;
-    let mut found = std::collections::HashMap::new();
+    let named: Vec<&String> = ids.iter().take(limit).collect();
+    // Those we know, in one query.
+    let known = actor::Entity::find()
+        .filter(actor::Column::ApId.is_in(named.iter().map(|id| id.as_str())))
+        .all(&state.db)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "reading named actors");
+            vec![]
+        });
+    let fresh = |a: &Actor| {
+        a.local
+            || a.fetched_at
+                .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS))
+    };
+    let mut found: std::collections::HashMap<String, Actor> = known
+        .into_iter()
+        .filter(|a| fresh(a))
+        .map(|a| (a.ap_id.clone(), a))
+        .collect();
     let mut wanted: Vec<&String> = Vec::new();
-    for id in ids.iter().take(limit) {
-        if found.contains_key(id) || wanted.contains(&id) {
-            continue;
-        }
-        match find_by_ap_id(state, id).await {
-            Ok(Some(a))
-                if a.local
-                    || a.fetched_at
-                        .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS)) =>
-            {
-                found.insert(id.clone(), a);
-            }
-            Ok(_) => wanted.push(id),
-            Err(e) => tracing::warn!(actor = %id, error = %e, "reading a named actor"),
+    for id in named {
+        if !found.contains_key(id) && !wanted.contains(&id) {
+            wanted.push(id);
         }
     }
     if wanted.len() > FETCH_CAP {

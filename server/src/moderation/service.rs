@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::follows::entity::follow;
 use crate::groups::entity::membership;
 use crate::statuses::entity::status;
+use knooppunt_federation::fetch::block_covers;
 
 /// Who takes a moderation action.
 pub enum Moderator<'a> {
@@ -398,14 +399,16 @@ pub async fn act_on_account(
         None => None,
     };
     if final_ && action == AccountAction::Suspend && target.local {
-        // The final step: the account goes, and other servers are told.
-        crate::persons::service::delete_actor(state, &target).await?;
+        // The final step: the account goes, and other servers are told, in
+        // the transaction that records it.
         let txn = db.begin_write().await?;
+        crate::persons::service::delete_actor_in(&txn, &state.config, &target).await?;
         record(&txn, who, "account.suspend_final", &target.ap_id, reason).await?;
         if let Some(r) = report {
             set_resolved(&txn, who, r, true, "account suspended for good").await?;
         }
         txn.commit().await?;
+        state.federation.outbox_bell.notify_one();
         return Ok(actor::Entity::find_by_id(target.id)
             .one(db)
             .await?
@@ -467,21 +470,20 @@ async fn end_sessions(db: &impl ConnectionTrait, target: &Actor) -> Result<(), A
 }
 
 /// Ends every follow and membership between local actors and `actors`.
-async fn remove_follows(db: &impl ConnectionTrait, actors: &[i64]) -> Result<u64, AppError> {
-    let removed = follow::Entity::delete_many()
+async fn remove_follows(db: &impl ConnectionTrait, actors: &[i64]) -> Result<(), AppError> {
+    follow::Entity::delete_many()
         .filter(
             Condition::any()
                 .add(follow::Column::FollowerId.is_in(actors.to_vec()))
                 .add(follow::Column::TargetId.is_in(actors.to_vec())),
         )
         .exec(db)
-        .await?
-        .rows_affected;
+        .await?;
     membership::Entity::delete_many()
         .filter(membership::Column::MemberId.is_in(actors.to_vec()))
         .exec(db)
         .await?;
-    Ok(removed)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -553,10 +555,9 @@ pub fn parse_domain(raw: &str) -> Result<String, AppError> {
     Ok(d)
 }
 
-/// The SQL condition on `actors.host` for actors a domain block covers:
-/// the domain, its subdomains, with any port unless the block names one.
-fn covers(domain: &str) -> Condition {
-    let host = actor::Column::Host;
+/// The SQL condition on a host column (`name[:port]`) for what a domain
+/// block covers: the same rule as [`block_covers`], in SQL.
+fn covers(host: impl ColumnTrait, domain: &str) -> Condition {
     let c = Condition::any()
         .add(host.eq(domain))
         .add(host.like(format!("%.{domain}")));
@@ -574,90 +575,91 @@ pub async fn block_domain(
     who: &Moderator<'_>,
     new: NewBlock,
 ) -> Result<domain_block::Model, AppError> {
-    let domain = parse_domain(&new.domain)?;
+    let mut blocked = block_domains(state, who, vec![new]).await?;
+    blocked
+        .pop()
+        .ok_or_else(|| AppError::Internal("a domain block went missing".into()))
+}
+
+/// Blocks domains in one transaction, each audited: the blocks are stored,
+/// actors' limits are set once for all of them, and suspended domains are
+/// cut off. Nothing is blocked when one of them is refused.
+async fn block_domains(
+    state: &AppState,
+    who: &Moderator<'_>,
+    blocks: Vec<NewBlock>,
+) -> Result<Vec<domain_block::Model>, AppError> {
     let own = &state.config.instance.domain;
-    if domain == *own || knooppunt_federation::fetch::host_within(own, &domain) {
-        return Err(AppError::invalid(
-            "domain",
-            "this instance cannot block itself",
-        ));
-    }
-    let existing = domain_block::Entity::find()
-        .filter(domain_block::Column::Domain.eq(domain.as_str()))
-        .one(&state.db)
-        .await?;
     let txn = state.db.begin_write().await?;
-    let mut active: domain_block::ActiveModel = match existing {
-        Some(b) => b.into(),
-        None => domain_block::ActiveModel {
-            domain: Set(domain.clone()),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        },
-    };
-    active.severity = Set(new.severity.as_str().into());
-    active.reject_media = Set(new.reject_media);
-    active.reject_reports = Set(new.reject_reports);
-    active.public_comment = Set(new.public_comment.chars().take(1_000).collect());
-    active.private_comment = Set(new.private_comment.chars().take(1_000).collect());
-    active.obfuscate = Set(new.obfuscate);
-    let block = active.save(&txn).await?;
-    let block = domain_block::Entity::find()
-        .filter(domain_block::Column::Domain.eq(domain.as_str()))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::Internal(format!("domain block {block:?} not saved")))?;
-    apply_limits(&txn).await?;
-    if new.severity == Severity::Suspend {
-        cut_off(&txn, &domain).await?;
+    let mut saved = Vec::with_capacity(blocks.len());
+    for new in blocks {
+        let domain = parse_domain(&new.domain)?;
+        if domain == *own || knooppunt_federation::fetch::host_within(own, &domain) {
+            return Err(AppError::invalid(
+                "domain",
+                "this instance cannot block itself",
+            ));
+        }
+        let existing = domain_block::Entity::find()
+            .filter(domain_block::Column::Domain.eq(domain.as_str()))
+            .one(&txn)
+            .await?;
+        let mut active: domain_block::ActiveModel = match existing.clone() {
+            Some(b) => b.into(),
+            None => domain_block::ActiveModel {
+                domain: Set(domain.clone()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            },
+        };
+        active.severity = Set(new.severity.as_str().into());
+        active.reject_media = Set(new.reject_media);
+        active.reject_reports = Set(new.reject_reports);
+        active.public_comment = Set(new.public_comment.chars().take(1_000).collect());
+        active.private_comment = Set(new.private_comment.chars().take(1_000).collect());
+        active.obfuscate = Set(new.obfuscate);
+        let block = match existing {
+            Some(_) => active.update(&txn).await?,
+            None => active.insert(&txn).await?,
+        };
+        if new.severity == Severity::Suspend {
+            cut_off(&txn, &domain).await?;
+        }
+        let reason = [new.public_comment.as_str(), new.private_comment.as_str()]
+            .into_iter()
+            .filter(|r| !r.is_empty())
+            .collect::<Vec<_>>()
+            .join(" / ");
+        let action = format!("domain.block.{}", new.severity.as_str());
+        record(&txn, who, &action, &domain, &reason).await?;
+        saved.push(block);
     }
-    let reason = [new.public_comment.as_str(), new.private_comment.as_str()]
-        .into_iter()
-        .filter(|r| !r.is_empty())
-        .collect::<Vec<_>>()
-        .join(" / ");
-    record(
-        &txn,
-        who,
-        &format!("domain.block.{}", new.severity.as_str()),
-        &domain,
-        &reason,
-    )
-    .await?;
+    apply_limits(&txn).await?;
     txn.commit().await?;
     forget_signers(state).await;
     load_blocks(state).await?;
-    Ok(block)
+    Ok(saved)
 }
 
 /// A suspended domain: follows and memberships with its actors end, and
 /// nothing waits to be delivered to it.
 async fn cut_off(db: &impl ConnectionTrait, domain: &str) -> Result<(), AppError> {
+    use crate::federation::entity::delivery;
     use sea_orm::QuerySelect;
     let ids: Vec<i64> = actor::Entity::find()
         .select_only()
         .column(actor::Column::Id)
         .filter(actor::Column::Local.eq(false))
-        .filter(covers(domain))
+        .filter(covers(actor::Column::Host, domain))
         .into_tuple()
         .all(db)
         .await?;
     for chunk in ids.chunks(500) {
         remove_follows(db, chunk).await?;
     }
-    use crate::federation::entity::delivery;
-    let host = delivery::Column::Host;
-    let mut hosts = Condition::any()
-        .add(host.eq(domain))
-        .add(host.like(format!("%.{domain}")));
-    if !domain.contains(':') {
-        hosts = hosts
-            .add(host.like(format!("{domain}:%")))
-            .add(host.like(format!("%.{domain}:%")));
-    }
     delivery::Entity::delete_many()
         .filter(delivery::Column::State.eq("pending"))
-        .filter(hosts)
+        .filter(covers(delivery::Column::Host, domain))
         .exec(db)
         .await?;
     Ok(())
@@ -680,7 +682,7 @@ async fn apply_limits(db: &impl ConnectionTrait) -> Result<(), AppError> {
             actor::Entity::update_many()
                 .col_expr(actor::Column::DomainLimit, Expr::value(Some(severity)))
                 .filter(actor::Column::Local.eq(false))
-                .filter(covers(&b.domain))
+                .filter(covers(actor::Column::Host, &b.domain))
                 .exec(db)
                 .await?;
         }
@@ -694,13 +696,9 @@ pub async fn limit_for_host(
     host: &str,
 ) -> Result<Option<String>, AppError> {
     let blocks = domain_block::Entity::find().all(db).await?;
-    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
     let mut limit = None;
     for b in blocks {
-        let hit = knooppunt_federation::fetch::host_within(host, &b.domain)
-            || (!b.domain.contains(':')
-                && knooppunt_federation::fetch::host_within(name, &b.domain));
-        match (hit, b.severity.as_str()) {
+        match (block_covers(&b.domain, host), b.severity.as_str()) {
             (true, "suspend") => return Ok(Some("suspend".into())),
             (true, "silence") => limit = Some("silence".to_string()),
             _ => {}
@@ -763,12 +761,10 @@ async fn forget_signers(state: &AppState) {
 
 /// Whether reports from `host` are refused (`reject_reports`).
 pub async fn rejects_reports(db: &impl ConnectionTrait, host: &str) -> Result<bool, AppError> {
-    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    Ok(domain_blocks(db).await?.iter().any(|b| {
-        b.reject_reports
-            && (knooppunt_federation::fetch::host_within(host, &b.domain)
-                || knooppunt_federation::fetch::host_within(name, &b.domain))
-    }))
+    Ok(domain_blocks(db)
+        .await?
+        .iter()
+        .any(|b| b.reject_reports && block_covers(&b.domain, host)))
 }
 
 /// The blocks as Mastodon's CSV export writes them.
@@ -852,14 +848,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<NewBlock>, AppError> {
     Ok(out)
 }
 
-/// Imports a Mastodon blocklist: each line blocks its domain.
+/// Imports a Mastodon blocklist: each line blocks its domain, all in one
+/// transaction.
 pub async fn import(state: &AppState, who: &Moderator<'_>, text: &str) -> Result<usize, AppError> {
-    let blocks = parse_csv(text)?;
-    let n = blocks.len();
-    for b in blocks {
-        block_domain(state, who, b).await?;
-    }
-    Ok(n)
+    Ok(block_domains(state, who, parse_csv(text)?).await?.len())
 }
 
 #[cfg(test)]

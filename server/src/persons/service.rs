@@ -216,14 +216,27 @@ pub async fn delete_actor(
     actor: &actors::entity::Model,
 ) -> Result<(), AppError> {
     use crate::db::BeginWrite;
+    let txn = state.db.begin_write().await?;
+    delete_actor_in(&txn, &state.config, actor).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(())
+}
+
+/// [`delete_actor`] within the caller's transaction (a moderator's final
+/// suspension commits it with its audit entry).
+pub async fn delete_actor_in(
+    txn: &impl sea_orm::ConnectionTrait,
+    config: &Config,
+    actor: &actors::entity::Model,
+) -> Result<(), AppError> {
     use crate::federation::publish;
     let actor = actor.clone();
-    let txn = state.db.begin_write().await?;
     // Everyone who may hold a copy: followers, and those the person follows.
-    let mut inboxes = publish::follower_inboxes(&txn, actor.id).await?;
+    let mut inboxes = publish::follower_inboxes(txn, actor.id).await?;
     let followed: Vec<i64> = crate::follows::entity::follow::Entity::find()
         .filter(crate::follows::entity::follow::Column::FollowerId.eq(actor.id))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|f| f.target_id)
@@ -231,7 +244,7 @@ pub async fn delete_actor(
     for a in actors::entity::Entity::find()
         .filter(actors::entity::Column::Id.is_in(followed))
         .filter(actors::entity::Column::Local.eq(false))
-        .all(&txn)
+        .all(txn)
         .await?
     {
         inboxes.push(publish::inbox_of(&a));
@@ -244,11 +257,10 @@ pub async fn delete_actor(
         "to": [knooppunt_federation::vocab::PUBLIC],
         "object": actor.ap_id,
     });
-    crate::federation::outbox::enqueue(&txn, &state.config, &actor, &activity, false, inboxes)
-        .await?;
+    crate::federation::outbox::enqueue(txn, config, &actor, &activity, false, inboxes).await?;
     crate::statuses::entity::status::Entity::delete_many()
         .filter(crate::statuses::entity::status::Column::ActorId.eq(actor.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     crate::follows::entity::follow::Entity::delete_many()
         .filter(
@@ -256,11 +268,11 @@ pub async fn delete_actor(
                 .add(crate::follows::entity::follow::Column::FollowerId.eq(actor.id))
                 .add(crate::follows::entity::follow::Column::TargetId.eq(actor.id)),
         )
-        .exec(&txn)
+        .exec(txn)
         .await?;
     crate::groups::entity::membership::Entity::delete_many()
         .filter(crate::groups::entity::membership::Column::MemberId.eq(actor.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let now = Utc::now();
     account::Entity::update_many()
@@ -269,7 +281,7 @@ pub async fn delete_actor(
             sea_orm::sea_query::Expr::value(Some(now)),
         )
         .filter(account::Column::ActorId.eq(actor.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let mut tombstone: actors::entity::ActiveModel = actor.into();
     tombstone.deleted_at = Set(Some(now));
@@ -278,8 +290,6 @@ pub async fn delete_actor(
     tombstone.avatar_media_id = Set(None);
     tombstone.header_media_id = Set(None);
     tombstone.updated_at = Set(now);
-    tombstone.update(&txn).await?;
-    txn.commit().await?;
-    state.federation.outbox_bell.notify_one();
+    tombstone.update(txn).await?;
     Ok(())
 }

@@ -556,7 +556,11 @@ pub async fn resolve(
             .filter(advice::Column::PlanId.eq(p.id))
             .all(&state.db)
             .await
-            .unwrap_or_default(),
+            .unwrap_or_else(|e| {
+                // Then every claimed verdict is checked again: slower, not wrong.
+                tracing::warn!(plan_id = p.id, error = %e, "reading a copy's advice");
+                vec![]
+            }),
         None => vec![],
     };
     let mut out: Vec<Resolved> = Vec::new();
@@ -673,6 +677,15 @@ pub async fn mirror(
         .iter()
         .filter_map(|r| r.entry.get("id").and_then(Value::as_str))
         .collect();
+    // Ids that another plan's advice holds here are not taken over.
+    let elsewhere: Vec<String> = advice::Entity::find()
+        .filter(advice::Column::RequestApId.is_in(listed.clone()))
+        .filter(advice::Column::PlanId.ne(plan_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.request_ap_id)
+        .collect();
     for old in &existing {
         if listed.contains(&old.request_ap_id.as_str()) {
             continue;
@@ -694,14 +707,7 @@ pub async fn mirror(
             continue;
         };
         let id: String = id.chars().take(2048).collect();
-        // An id another plan's advice holds here is not taken over.
-        if advice::Entity::find()
-            .filter(advice::Column::RequestApId.eq(id.as_str()))
-            .filter(advice::Column::PlanId.ne(plan_id))
-            .one(db)
-            .await?
-            .is_some()
-        {
+        if elsewhere.contains(&id) {
             tracing::info!(plan_id, request = %id, "an advice request id of another plan; left out");
             continue;
         }

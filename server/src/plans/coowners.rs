@@ -331,13 +331,9 @@ pub async fn answer(
             &txn,
             plan_id,
             service::Entry {
-                actor_ap_id: &invitee.ap_id,
-                action: "owner_added",
-                from: None,
-                to: None,
                 note: &invitee.ap_id,
-                fields: &[],
                 source: service::Source::Sent,
+                ..service::Entry::local(&invitee.ap_id, "owner_added")
             },
         )
         .await?;
@@ -418,13 +414,11 @@ pub async fn send_step_home(
     let object = json!({ "state": to.as_str(), "stateNote": note });
     let from = super::state::State::parse(&p.state);
     let evidence = service::Entry {
-        actor_ap_id: &acting.ap_id,
-        action: "state",
         from,
         to: Some(to),
         note,
-        fields: &[],
         source: service::Source::Sent,
+        ..service::Entry::local(&acting.ap_id, "state")
     };
     send_home(state, acting, p, object, evidence).await
 }
@@ -478,13 +472,8 @@ pub async fn send_edit_home(
         }
     }
     let evidence = service::Entry {
-        actor_ap_id: &acting.ap_id,
-        action: "edited",
-        from: None,
-        to: None,
-        note: "",
-        fields: &[],
         source: service::Source::Sent,
+        ..service::Entry::local(&acting.ap_id, "edited")
     };
     send_home(state, acting, p, object, evidence).await
 }

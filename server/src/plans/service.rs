@@ -282,17 +282,7 @@ pub async fn create(
         .insert(&txn)
         .await?;
     }
-    record(
-        &txn,
-        p.id,
-        &person.actor.ap_id,
-        "created",
-        None,
-        None,
-        "",
-        &[],
-    )
-    .await?;
+    append_history(&txn, p.id, Entry::local(&person.actor.ap_id, "created")).await?;
     if let Some((g, false)) = &group {
         super::coowners::invite_local(&txn, &s, p.id, &person.actor, g).await?;
     }
@@ -306,34 +296,6 @@ pub async fn create(
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(p)
-}
-
-/// Appends to a plan's history what happened here.
-#[allow(clippy::too_many_arguments)]
-async fn record(
-    db: &impl ConnectionTrait,
-    plan_id: i64,
-    actor_ap_id: &str,
-    action: &str,
-    from: Option<State>,
-    to: Option<State>,
-    note: &str,
-    fields: &[&str],
-) -> Result<(), AppError> {
-    append_history(
-        db,
-        plan_id,
-        Entry {
-            actor_ap_id,
-            action,
-            from,
-            to,
-            note,
-            fields,
-            source: Source::Local,
-        },
-    )
-    .await
 }
 
 /// Where a history entry comes from.
@@ -367,6 +329,21 @@ pub struct Entry<'a> {
     pub note: &'a str,
     pub fields: &'a [&'a str],
     pub source: Source,
+}
+
+impl<'a> Entry<'a> {
+    /// What `actor_ap_id` did here, with no states, note or fields.
+    pub fn local(actor_ap_id: &'a str, action: &'a str) -> Entry<'a> {
+        Entry {
+            actor_ap_id,
+            action,
+            from: None,
+            to: None,
+            note: "",
+            fields: &[],
+            source: Source::Local,
+        }
+    }
 }
 
 pub async fn append_history(
@@ -478,7 +455,7 @@ fn local_only(p: &plan::Model) -> Result<(), AppError> {
 async fn save(
     state: &AppState,
     p: plan::ActiveModel,
-    entry: (&str, &str, Option<State>, Option<State>, &str, &[&str]),
+    entry: Entry<'_>,
     themes: Option<Vec<String>>,
 ) -> Result<plan::Model, AppError> {
     let txn = state.db.begin_write().await?;
@@ -493,12 +470,11 @@ async fn save_in(
     txn: &impl ConnectionTrait,
     config: &crate::config::Config,
     p: plan::ActiveModel,
-    entry: (&str, &str, Option<State>, Option<State>, &str, &[&str]),
+    entry: Entry<'_>,
     themes: Option<Vec<String>>,
 ) -> Result<plan::Model, AppError> {
     let p = p.update(txn).await?;
-    let (who, action, from, to, note, fields) = entry;
-    record(txn, p.id, who, action, from, to, note, fields).await?;
+    append_history(txn, p.id, entry).await?;
     let s = status::Entity::find_by_id(p.status_id)
         .one(txn)
         .await?
@@ -671,7 +647,10 @@ pub async fn apply_edit(
     save(
         state,
         active,
-        (who, "edited", None, None, "", &changed),
+        Entry {
+            fields: &changed,
+            ..Entry::local(who, "edited")
+        },
         themes,
     )
     .await
@@ -723,7 +702,10 @@ pub async fn add_owner_in(
         txn,
         config,
         active,
-        (who, "owner_added", None, None, &note, &[]),
+        Entry {
+            note: &note,
+            ..Entry::local(who, "owner_added")
+        },
         None,
     )
     .await
@@ -788,7 +770,12 @@ pub async fn apply_transition(
     save(
         state,
         active,
-        (who, "state", Some(from), Some(to), note.trim(), &[]),
+        Entry {
+            from: Some(from),
+            to: Some(to),
+            note: note.trim(),
+            ..Entry::local(who, "state")
+        },
         None,
     )
     .await
@@ -810,14 +797,10 @@ pub async fn report_progress(
     save(
         state,
         active,
-        (
-            &person.actor.ap_id,
-            "progress",
-            None,
-            None,
-            note.trim(),
-            &[],
-        ),
+        Entry {
+            note: note.trim(),
+            ..Entry::local(&person.actor.ap_id, "progress")
+        },
         None,
     )
     .await
