@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,22 +18,11 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+pub use crate::state::AppState;
 use crate::db::{self, DbError};
 use crate::error::AppError;
 use crate::instance::service::{BootstrapError, bootstrap};
 use crate::instance::web;
-
-/// What every handler can reach. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub db: DatabaseConnection,
-    /// The SQLite file, watched by the health check.
-    pub sqlite_file: Option<PathBuf>,
-    pub federation: Arc<crate::federation::Federation>,
-    /// Limits on sign-in and app registration.
-    pub guards: Arc<crate::auth::guard::Guards>,
-}
 
 /// Why an instance could not start.
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +114,7 @@ impl Instance {
         .map_err(|e| StartError::Federation(e.to_string()))?;
         Ok(Self {
             state: AppState {
-                guards: crate::auth::guard::Guards::new(&config),
+                guards: crate::guard::Guards::new(&config),
                 config: Arc::new(config),
                 db,
                 sqlite_file,
@@ -230,11 +218,14 @@ fn web_routes() -> Router<AppState> {
         .route("/static/{file}", get(web::static_file))
         .route("/media/{file}", get(crate::media::api::file))
         .route("/auth/sign_in", get(auth::sign_in_page).post(auth::sign_in))
-        .route("/auth/sign_up", get(auth::sign_up_page).post(auth::sign_up))
+        .route(
+            "/auth/sign_up",
+            get(crate::persons::web::sign_up_page).post(crate::persons::web::sign_up),
+        )
         .route("/auth/sign_out", post(auth::sign_out))
         .route(
             "/oauth/authorize",
-            get(crate::oauth::web::authorize_page).post(crate::oauth::web::authorize),
+            get(crate::auth::oauth::web::authorize_page).post(crate::auth::oauth::web::authorize),
         )
         .merge(federation_routes())
 }
@@ -272,7 +263,7 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
     use crate::follows::api as follows;
     use crate::mastodon::instance;
     use crate::notifications::api as notifications;
-    use crate::oauth::api as oauth;
+    use crate::auth::oauth::api as oauth;
     use crate::persons::api as accounts;
     use crate::statuses::api as statuses;
     let upload =

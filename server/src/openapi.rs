@@ -3,22 +3,13 @@
 //! types, served at `/api/knooppunt/v1/openapi.json`.
 
 use axum::Json;
-use serde::Serialize;
 use utoipa::openapi::security::{AuthorizationCode, Flow, OAuth2, Scopes, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
 use crate::events::api as events;
 use crate::moderation::api as admin;
 use crate::plans::api as plans;
-
-/// Every error: a message, and for OAuth errors the RFC 6749 code.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiError {
-    /// What went wrong, or an OAuth error code.
-    pub error: String,
-    /// For OAuth errors: the explanation.
-    pub error_description: Option<String>,
-}
+use crate::http::ApiError;
 
 struct OAuthScheme;
 

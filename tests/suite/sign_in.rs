@@ -278,13 +278,13 @@ async fn registering_apps_is_limited_per_address() {
 #[tokio::test]
 async fn expired_records_are_pruned_and_live_ones_kept() {
     use knooppunt::auth::entity::{login_attempt, session};
-    use knooppunt::oauth::entity::{code, token};
+    use knooppunt::auth::oauth::entity::{code, token};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
     let i = TestInstance::start().await;
     let bob = i.create_person("bob", PW).await;
     let bob_id: i64 = bob.id;
     let app = App::register(&i, "read", OOB).await;
-    let app_row = knooppunt::oauth::service::find_app(&i.state.db, &app.id)
+    let app_row = knooppunt::auth::oauth::service::find_app(&i.state.db, &app.id)
         .await
         .unwrap()
         .unwrap();

@@ -2,6 +2,7 @@
 //! the instance itself. They share one namespace (WebFinger `acct:NAME@DOMAIN`).
 
 pub mod entity;
+pub mod hidden;
 pub mod store;
 
 use std::fmt;

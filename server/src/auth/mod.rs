@@ -1,9 +1,12 @@
 //! People logging in: password checks with rate limiting, web sessions with a
 //! cookie, CSRF protection for forms, and the sign-in/sign-up/sign-out pages.
 
+pub mod account;
+pub mod credentials;
 pub mod csrf;
 pub mod entity;
-pub mod guard;
+pub mod extract;
+pub mod oauth;
 pub mod service;
 pub mod web;
 

@@ -10,11 +10,11 @@ use sea_orm::{
 
 use super::entity::{login_attempt, session};
 use crate::actors::entity::Model as Actor;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::persons::account::{self, Model as Account};
-use crate::persons::credentials::verify_password;
+use crate::auth::account::{self, Model as Account};
+use crate::auth::credentials::verify_password;
 use crate::secrets::{hash_token, random_token};
 
 /// A local person who may act: their actor and account.
@@ -59,7 +59,7 @@ pub async fn check_login(
     // them gets no more tries than one after another would.
     let now = Utc::now();
     let mut mine = Vec::with_capacity(2);
-    for k in [super::guard::address_key(client), key.clone()] {
+    for k in [crate::guard::address_key(client), key.clone()] {
         let row = login_attempt::ActiveModel {
             key: Set(k),
             created_at: Set(now),
@@ -163,7 +163,7 @@ pub async fn check_login(
 /// Deletes what has expired: failed-login records past their window, web
 /// sessions, unused authorisation codes, and tokens revoked a week ago.
 pub async fn prune_expired(db: &DatabaseConnection) -> Result<u64, AppError> {
-    use crate::oauth::entity::{code, token};
+    use crate::auth::oauth::entity::{code, token};
     let now = Utc::now();
     let mut pruned = login_attempt::Entity::delete_many()
         .filter(

@@ -12,13 +12,14 @@ use utoipa::ToSchema;
 
 use super::entity::{event, participant};
 use super::service::{self, Fields};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::mastodon::extract::ApiQuery;
-use crate::mastodon::extract::{ApiForm, Auth, MaybeAuth};
+use crate::http::extract::ApiQuery;
+use crate::http::extract::ApiForm;
+use crate::auth::extract::{Auth, MaybeAuth};
 use crate::mastodon::views::{self, time};
-use crate::openapi::ApiError;
+use crate::http::ApiError;
 use crate::statuses::entity::status;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -192,7 +193,7 @@ pub async fn list(
 ) -> Result<Json<Vec<EventView>>, AppError> {
     let mut query = event::Entity::find()
         .filter(
-            event::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()),
+            event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()),
         )
         .order_by_asc(event::Column::StartsAt);
     if !q.past.unwrap_or(false) {
@@ -377,7 +378,7 @@ pub async fn event_ics(
 async fn feed(state: &AppState, organizer: Option<i64>, name: &str) -> Result<Response, AppError> {
     let mut query = event::Entity::find()
         .filter(
-            event::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()),
+            event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()),
         )
         .filter(event::Column::StartsAt.gte(Utc::now() - chrono::Duration::days(90)))
         .order_by_asc(event::Column::StartsAt)

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::entity::{event, participant};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
@@ -124,7 +124,7 @@ pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<event::Model, A
     // A suspended organiser's event is hidden like the rest of their content.
     event::Entity::find_by_id(id)
         .filter(
-            event::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()),
+            event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()),
         )
         .one(db)
         .await?

@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 use super::{ap_json, wants_activity_json};
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::{ActorKind, store as actor_store};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::federation::entity::activity;
 use crate::follows::entity::follow;
-use crate::mastodon::extract::ApiQuery;
+use crate::http::extract::ApiQuery;
 use crate::mastodon::views::media_url;
 use crate::statuses::text::escape;
 use knooppunt_federation::vocab;
@@ -51,7 +51,7 @@ pub async fn document(state: &AppState, a: &Actor) -> Result<Value, AppError> {
         "manuallyApprovesFollowers": a.locked,
         "discoverable": true,
         "indexable": true,
-        "published": crate::mastodon::views::time(&a.created_at),
+        "published": crate::http::time(&a.created_at),
         "publicKey": {
             "id": format!("{}#main-key", a.ap_id),
             "owner": a.ap_id,

@@ -25,7 +25,7 @@ use serde_json::Value;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
 use crate::actors::entity::Model as Actor;
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Requests that may process their own activity at once. Enough for the
 /// usual trickle of deliveries; more requests at once are a burst.

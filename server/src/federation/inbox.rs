@@ -17,8 +17,8 @@ use super::entity::received;
 use super::journal;
 use super::remote;
 use crate::actors::entity::Model as Actor;
-use crate::app::AppState;
-use crate::auth::guard::ClientIp;
+use crate::state::AppState;
+use crate::guard::ClientIp;
 use crate::error::AppError;
 use knooppunt_federation::signatures::{self, SignatureError};
 use knooppunt_federation::vocab;
@@ -251,7 +251,7 @@ async fn receive(
             "activities of local actors are not received from outside".into(),
         ));
     }
-    if crate::moderation::store::is_hidden(&signer) {
+    if crate::actors::hidden::is_hidden(&signer) {
         return Err(AppError::Forbidden("this account is suspended here".into()));
     }
     if vocab::host_of(&id) != Some(actor_host.clone()) {
@@ -331,7 +331,7 @@ async fn fetch_signer_limited(
             if fed.key_fetch_clients.len() > 10_000 {
                 fed.key_fetch_clients.retain_recent();
             }
-            let by_client = crate::auth::guard::address_key(client);
+            let by_client = crate::guard::address_key(client);
             if fed.key_fetch_clients.check_key(&by_client).is_err() {
                 return Err(AppError::RateLimited {
                     message: "too many unknown signing keys from this address".into(),

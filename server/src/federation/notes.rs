@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::{ap_json, remote, wants_activity_json};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::mastodon::views::{media_url, time};
@@ -187,7 +187,7 @@ pub async fn show(
         || author.username != name
         || s.reblog_of_id.is_some()
         || !matches!(s.visibility.as_str(), "public" | "unlisted")
-        || crate::moderation::store::is_hidden(&author)
+        || crate::actors::hidden::is_hidden(&author)
     {
         return Err(not_found());
     }

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::entity::{activity, delivery, instance};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
 use knooppunt_federation::fetch::Signer;

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::follows::entity::follow;
 use crate::groups::entity::membership;
-use crate::mastodon::views::time;
+use crate::http::time;
 use crate::statuses::entity::{mention, status};
 use knooppunt_federation::vocab::{self, PUBLIC};
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{notes, publish, remote};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
 use crate::follows::entity::{block, follow};
 use crate::groups::entity::{group, membership};

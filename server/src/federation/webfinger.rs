@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use crate::actors::entity::Model as Actor;
 use crate::actors::store as actor_store;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
-use crate::mastodon::extract::ApiQuery;
+use crate::http::extract::ApiQuery;
 use knooppunt_federation::webfinger::{jrd, parse_acct};
 
 #[derive(Deserialize)]

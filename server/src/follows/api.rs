@@ -9,10 +9,11 @@ use serde_json::Value;
 
 use super::entity::{block, follow, mute};
 use super::service;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
-use crate::mastodon::extract::{ApiQuery, Auth, MaybeAuth, flexible_ids};
-use crate::mastodon::pagination::{self, Page};
+use crate::http::extract::{ApiQuery, flexible_ids};
+use crate::auth::extract::{Auth, MaybeAuth};
+use crate::http::pagination::{self, Page};
 use crate::statuses::api::account_page;
 
 async fn relationship(state: &AppState, me: i64, target: i64) -> Result<Json<Value>, AppError> {

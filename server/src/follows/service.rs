@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::entity::{block, follow, mute};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::error::AppError;
 use crate::federation::publish;

@@ -5,9 +5,9 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use super::service;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
-use crate::mastodon::extract::Auth;
+use crate::auth::extract::Auth;
 use crate::mastodon::views;
 
 /// `GET /api/knooppunt/v1/groups/:name/requests`: accounts waiting to join.
@@ -114,7 +114,7 @@ pub async fn add_moderator(
     State(state): State<AppState>,
     auth: Auth,
     Path(name): Path<String>,
-    crate::mastodon::extract::ApiForm(body): crate::mastodon::extract::ApiForm<ModeratorBody>,
+    crate::http::extract::ApiForm(body): crate::http::extract::ApiForm<ModeratorBody>,
 ) -> Result<Json<Value>, AppError> {
     appoint(&state, &auth, &name, &body.account_id, true).await
 }

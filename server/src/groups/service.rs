@@ -169,7 +169,7 @@ pub async fn spoken_for(
 
 /// A local group that `person` moderates, by name; 404 or 403 otherwise.
 pub async fn moderated(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     person: &crate::auth::service::Person,
     name: &str,
 ) -> Result<crate::actors::entity::Model, AppError> {
@@ -213,7 +213,7 @@ pub async fn pending_members(
 /// Lets a pending member in (or not): membership and follow change together,
 /// and a remote member's server gets the group's Accept or Reject.
 pub async fn answer_join(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     group: &crate::actors::entity::Model,
     member_id: i64,
     accept: bool,

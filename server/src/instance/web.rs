@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::actors::{ActorKind, store as actor_store};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::Lang;

@@ -14,11 +14,12 @@ use sea_orm::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::{ApiForm, ApiQuery, Auth, MaybeAuth, flexible_bool, flexible_u64};
-use super::pagination::{self, Page, paged_json};
+use crate::http::extract::{ApiForm, ApiQuery, flexible_bool, flexible_u64};
+use crate::auth::extract::{Auth, MaybeAuth};
+use crate::http::pagination::{self, Page, paged_json};
 use super::views;
 use crate::actors::{ActorKind, store as actor_store};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::config::Registrations;
 use crate::error::AppError;
 use crate::statuses::api::account_page;
@@ -409,7 +410,7 @@ pub async fn search(
                     .filter(status::Column::ReblogOfId.is_null())
                     .filter(
                         status::Column::ActorId
-                            .not_in_subquery(crate::moderation::store::hidden_actors()),
+                            .not_in_subquery(crate::actors::hidden::hidden_actors()),
                     )
                     .filter(
                         Expr::expr(Func::lower(Expr::col(status::Column::Content)))

@@ -1,8 +1,5 @@
-//! The Mastodon client API's shared parts: request extractors (JSON or form
-//! bodies, `key[]` arrays, bearer tokens with scopes), pagination, and the
-//! instance-level endpoints.
+//! The Mastodon client API's renderings (views) and its instance-level
+//! endpoints. Request extractors and pagination live in [`crate::http`].
 
-pub mod extract;
 pub mod instance;
-pub mod pagination;
 pub mod views;

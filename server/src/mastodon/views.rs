@@ -5,7 +5,7 @@
 use sea_orm::sea_query::ExprTrait;
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::{Value, json};
@@ -17,9 +17,7 @@ use crate::follows::entity::follow;
 use crate::media::entity::{self as media, Model as Media};
 use crate::statuses::entity::{favourite, mention, poll, poll_vote, status, status_tag, tag};
 
-pub fn time(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
+pub use crate::http::time;
 
 /// `name` for local actors, `name@host` for remote ones.
 pub fn acct(a: &Actor) -> String {
@@ -144,10 +142,10 @@ pub async fn accounts(
                 "roles": [],
             });
             // As Mastodon marks moderated accounts.
-            if crate::moderation::store::is_hidden(a) {
+            if crate::actors::hidden::is_hidden(a) {
                 account["suspended"] = json!(true);
             }
-            if crate::moderation::store::is_quiet(a) {
+            if crate::actors::hidden::is_quiet(a) {
                 account["limited"] = json!(true);
             }
             account

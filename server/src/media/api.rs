@@ -8,9 +8,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::service;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
-use crate::mastodon::extract::{ApiForm, Auth, WithUploads};
+use crate::http::extract::{ApiForm, WithUploads};
+use crate::auth::extract::Auth;
 use crate::mastodon::views::media_json;
 
 #[derive(Deserialize, Default)]

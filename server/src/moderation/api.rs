@@ -13,12 +13,13 @@ use utoipa::ToSchema;
 
 use super::entity::{audit, domain_block, report};
 use super::service::{self, AccountAction, Moderator, NewBlock, NewReport, Severity};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::error::AppError;
-use crate::mastodon::extract::{ApiForm, ApiQuery, Auth, flexible_bool};
+use crate::http::extract::{ApiForm, ApiQuery, flexible_bool};
+use crate::auth::extract::Auth;
 use crate::mastodon::views::{self, time};
-use crate::openapi::ApiError;
+use crate::http::ApiError;
 
 /// An administrator acting with `scope`.
 fn admin<'a>(auth: &'a Auth, scope: &str) -> Result<&'a Person, AppError> {

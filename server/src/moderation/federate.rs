@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::entity::report;
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::statuses::entity::status;

@@ -4,7 +4,7 @@
 //! lists, and an audit log of every action.
 //!
 //! - `service.rs`: the rules and their transactions.
-//! - `store.rs`: what moderation hides from timelines.
+//! - What moderation hides from timelines: `actors::hidden`.
 //! - `federate.rs`: `Flag` out and in.
 //! - `api.rs`: `/api/v1/reports` and `/api/knooppunt/v1/admin/…`.
 
@@ -12,4 +12,3 @@ pub mod api;
 pub mod entity;
 pub mod federate;
 pub mod service;
-pub mod store;

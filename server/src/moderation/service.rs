@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::entity::{audit, domain_block, report, report_status};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
@@ -382,7 +382,7 @@ pub async fn act_on_account(
         return Err(AppError::Forbidden("you cannot moderate yourself".into()));
     }
     if target.local
-        && crate::persons::account::Entity::find_by_id(target.id)
+        && crate::auth::account::Entity::find_by_id(target.id)
             .one(db)
             .await?
             .is_some_and(|a| a.admin)
@@ -457,13 +457,13 @@ async fn end_sessions(db: &impl ConnectionTrait, target: &Actor) -> Result<(), A
         .filter(crate::auth::entity::session::Column::ActorId.eq(target.id))
         .exec(db)
         .await?;
-    crate::oauth::entity::token::Entity::update_many()
+    crate::auth::oauth::entity::token::Entity::update_many()
         .col_expr(
-            crate::oauth::entity::token::Column::RevokedAt,
+            crate::auth::oauth::entity::token::Column::RevokedAt,
             Expr::value(Some(Utc::now())),
         )
-        .filter(crate::oauth::entity::token::Column::ActorId.eq(target.id))
-        .filter(crate::oauth::entity::token::Column::RevokedAt.is_null())
+        .filter(crate::auth::oauth::entity::token::Column::ActorId.eq(target.id))
+        .filter(crate::auth::oauth::entity::token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
     Ok(())

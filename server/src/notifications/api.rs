@@ -11,10 +11,11 @@ use serde_json::{Value, json};
 
 use super::entity::{self, Model as Notification};
 use crate::actors::entity as actor;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
-use crate::mastodon::extract::{ApiForm, ApiQuery, Auth};
-use crate::mastodon::pagination::{self, Page, paged_json};
+use crate::http::extract::{ApiForm, ApiQuery};
+use crate::auth::extract::Auth;
+use crate::http::pagination::{self, Page, paged_json};
 use crate::mastodon::views;
 use crate::statuses::entity::status;
 

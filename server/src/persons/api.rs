@@ -14,13 +14,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::actors::entity as actor;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
 use crate::follows::service::find_actor;
-use crate::mastodon::extract::{
-    ApiQuery, Auth, MaybeAuth, WithUploads, flexible_bool, flexible_u64,
-};
-use crate::mastodon::pagination::Page;
+use crate::http::extract::{ApiQuery, WithUploads, flexible_bool, flexible_u64};
+use crate::auth::extract::{Auth, MaybeAuth};
+use crate::http::pagination::Page;
 use crate::mastodon::views;
 use crate::statuses::text;
 

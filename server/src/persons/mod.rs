@@ -1,10 +1,9 @@
 //! Persons with a local account: residents, entrepreneurs, professionals,
 //! municipality staff and cooperative members, all with the same rights.
 
-pub mod account;
 pub mod api;
-pub mod credentials;
 pub mod service;
+pub mod web;
 
 use serde::{Deserialize, Serialize};
 

@@ -9,8 +9,8 @@ use sea_orm::{
 };
 
 use super::Role;
-use super::account;
-use super::credentials::{Email, Password};
+use crate::auth::account;
+use crate::auth::credentials::{Email, Password};
 use crate::actors::store::{self as actor_store, NewLocalActor};
 use crate::actors::{self, ActorKind, Username};
 use crate::config::Config;
@@ -201,7 +201,7 @@ fn listing(actor: actors::entity::Model, account: account::Model) -> PersonListi
 /// Deletes a person's account: their statuses, follows and memberships go,
 /// other servers get a Delete of the actor, and the name stays taken. The
 /// actor row remains as a tombstone whose key signs that Delete.
-pub async fn delete(state: &crate::app::AppState, name: &str) -> Result<(), AppError> {
+pub async fn delete(state: &crate::state::AppState, name: &str) -> Result<(), AppError> {
     let (actor, _) = find_person(&state.db, &state.config, name).await?;
     if actor.deleted_at.is_some() {
         return Err(AppError::Conflict(format!("{name} was already deleted")));
@@ -212,7 +212,7 @@ pub async fn delete(state: &crate::app::AppState, name: &str) -> Result<(), AppE
 /// Deletes a local person (see [`delete`]); also a moderator's final
 /// suspension.
 pub async fn delete_actor(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     actor: &actors::entity::Model,
 ) -> Result<(), AppError> {
     use crate::db::BeginWrite;

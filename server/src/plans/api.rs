@@ -13,13 +13,14 @@ use utoipa::ToSchema;
 
 use super::entity::plan;
 use super::service::{self, Fields};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::mastodon::extract::ApiQuery;
-use crate::mastodon::extract::{ApiForm, Auth, MaybeAuth};
+use crate::http::extract::ApiQuery;
+use crate::http::extract::ApiForm;
+use crate::auth::extract::{Auth, MaybeAuth};
 use crate::mastodon::views::{self, time};
-use crate::openapi::ApiError;
+use crate::http::ApiError;
 use crate::statuses::entity::{favourite, status, status_tag, tag};
 
 /// Money as the API writes it: whole cents and a currency.
@@ -435,7 +436,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<PlanView>>, AppError> {
     let mut query = plan::Entity::find()
-        .filter(plan::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()))
+        .filter(plan::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()))
         .order_by_desc(plan::Column::Id);
     if let Some(st) = &q.state {
         let st = super::state::State::parse(st)

@@ -13,7 +13,7 @@ use sea_orm::{
 use super::entity::{editor, plan};
 use super::service;
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::error::AppError;
 use crate::groups::service::is_active_member;

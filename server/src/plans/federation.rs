@@ -14,11 +14,11 @@ use super::entity::{history, invitation, owner, plan};
 use super::service::{self, Source, check_geometry};
 use super::state::State;
 use crate::actors::entity::Model as Actor;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::config::Config;
 use crate::db::BeginWrite;
 use crate::error::AppError;
-use crate::mastodon::views::time;
+use crate::http::time;
 use crate::statuses::entity::{favourite, status};
 use crate::statuses::text::sanitize_html;
 

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::entity::{history, owner, plan};
 use super::state::{self, Refusal, Standing, State};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
@@ -375,7 +375,7 @@ pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<plan::Model, Ap
         .map_err(|_| AppError::NotFound("no such plan".into()))?;
     // A suspended author's plan is hidden like the rest of their content.
     plan::Entity::find_by_id(id)
-        .filter(plan::Column::StatusId.not_in_subquery(crate::moderation::store::hidden_statuses()))
+        .filter(plan::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()))
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such plan".into()))

@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::Value;
 
 use super::service;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::statuses::entity::status;
@@ -202,7 +202,7 @@ pub async fn page(
                         }
                     ),
                 };
-                (crate::mastodon::views::time(&h.at), what)
+                (crate::http::time(&h.at), what)
             })
             .collect(),
     };

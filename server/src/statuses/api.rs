@@ -12,12 +12,11 @@ use super::Visibility;
 use super::entity::{favourite, poll, status};
 use super::service::{self, Draft, NewPoll};
 use super::store;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
-use crate::mastodon::extract::{
-    ApiForm, ApiQuery, Auth, MaybeAuth, flexible_bool, flexible_id, flexible_ids, flexible_u64,
-};
-use crate::mastodon::pagination::{Page, paged_json};
+use crate::http::extract::{ApiForm, ApiQuery, flexible_bool, flexible_id, flexible_ids, flexible_u64};
+use crate::auth::extract::{Auth, MaybeAuth};
+use crate::http::pagination::{Page, paged_json};
 use crate::mastodon::views;
 
 #[derive(Deserialize, Default)]
@@ -269,7 +268,7 @@ pub async fn favourited_by(
 ) -> Result<Response, AppError> {
     let viewer = auth.person("read:accounts").map(|p| p.actor.id);
     let s = store::find_visible(&state.db, viewer, &id).await?;
-    let rows = crate::mastodon::pagination::fetch(
+    let rows = crate::http::pagination::fetch(
         &state.db,
         &page,
         favourite::Entity::find().filter(favourite::Column::StatusId.eq(s.id)),
@@ -294,7 +293,7 @@ pub async fn reblogged_by(
 ) -> Result<Response, AppError> {
     let viewer = auth.person("read:accounts").map(|p| p.actor.id);
     let s = store::find_visible(&state.db, viewer, &id).await?;
-    let rows = crate::mastodon::pagination::fetch(
+    let rows = crate::http::pagination::fetch(
         &state.db,
         &page,
         status::Entity::find()

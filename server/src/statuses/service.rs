@@ -16,7 +16,7 @@ use super::entity::{
 use super::store::{can_see, find_visible};
 use super::text::{self, MentionRef, MentionTarget};
 use crate::actors::entity as actor;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::error::AppError;
 use crate::federation::publish;

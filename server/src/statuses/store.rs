@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use super::entity::{mention, status, status_tag, tag};
 use crate::error::AppError;
 use crate::follows::entity::{block, follow, mute};
-use crate::mastodon::pagination::{self, Page};
+use crate::http::pagination::{self, Page};
 
 /// Whether `viewer` may see `s`: public and unlisted for all; followers-only for
 /// the author, accepted followers and mentioned people; direct for the author
@@ -21,7 +21,7 @@ pub async fn can_see(
         .await?;
     if author
         .as_ref()
-        .is_none_or(crate::moderation::store::is_hidden)
+        .is_none_or(crate::actors::hidden::is_hidden)
     {
         return Ok(false);
     }
@@ -122,7 +122,7 @@ fn moderated(
     query: sea_orm::Select<status::Entity>,
     public: bool,
 ) -> sea_orm::Select<status::Entity> {
-    use crate::moderation::store::{hidden_actors, quiet_actors};
+    use crate::actors::hidden::{hidden_actors, quiet_actors};
     let authors = if public {
         quiet_actors()
     } else {
@@ -321,4 +321,13 @@ pub async fn context(
     }
     descendants.sort_by_key(|d| d.id);
     Ok((ancestors, descendants))
+}
+
+/// Ids of the statuses (posts of plans and events too) of hidden actors.
+pub fn hidden_statuses() -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(status::Column::Id)
+        .from(status::Entity)
+        .and_where(status::Column::ActorId.in_subquery(crate::actors::hidden::hidden_actors()))
+        .to_owned()
 }

@@ -10,12 +10,12 @@ use serde::Deserialize;
 
 use super::OOB;
 use super::service;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::auth::csrf;
 use crate::auth::web::{MessagePage, current_person, html_page};
 use crate::error::AppError;
 use crate::i18n::{AuthText, Lang};
-use crate::mastodon::extract::ApiQuery;
+use crate::http::extract::ApiQuery;
 
 #[derive(Deserialize)]
 pub struct AuthorizeParams {

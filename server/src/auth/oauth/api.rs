@@ -8,9 +8,10 @@ use serde_json::{Value, json};
 
 use super::scopes::SUPPORTED;
 use super::service::{self, IssuedToken};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::error::AppError;
-use crate::mastodon::extract::{ApiForm, Auth};
+use crate::http::extract::ApiForm;
+use crate::auth::extract::Auth;
 
 /// Accepts `redirect_uris` as one string or a list.
 #[derive(Deserialize)]
@@ -40,7 +41,7 @@ pub struct AppForm {
 /// `POST /api/v1/apps`
 pub async fn create_app(
     State(state): State<AppState>,
-    crate::auth::guard::ClientIp(client): crate::auth::guard::ClientIp,
+    crate::guard::ClientIp(client): crate::guard::ClientIp,
     ApiForm(form): ApiForm<AppForm>,
 ) -> Result<Json<Value>, AppError> {
     state.guards.register_app(client)?;
@@ -144,7 +145,7 @@ fn token_response(token: IssuedToken) -> Json<Value> {
 /// `POST /oauth/token`: authorization_code, password, client_credentials, refresh_token.
 pub async fn token(
     State(state): State<AppState>,
-    crate::auth::guard::ClientIp(client): crate::auth::guard::ClientIp,
+    crate::guard::ClientIp(client): crate::guard::ClientIp,
     headers: HeaderMap,
     ApiForm(form): ApiForm<TokenForm>,
 ) -> Result<Json<Value>, AppError> {

@@ -5,7 +5,7 @@
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 
-use crate::actors::entity::{self as actor, Model as Actor};
+use super::entity::{self as actor, Model as Actor};
 
 /// Ids of actors whose content is hidden from everyone.
 pub fn hidden_actors() -> SelectStatement {
@@ -13,16 +13,6 @@ pub fn hidden_actors() -> SelectStatement {
         .column(actor::Column::Id)
         .from(actor::Entity)
         .cond_where(hidden())
-        .to_owned()
-}
-
-/// Ids of the statuses (posts of plans and events too) of hidden actors.
-pub fn hidden_statuses() -> SelectStatement {
-    use crate::statuses::entity::status;
-    Query::select()
-        .column(status::Column::Id)
-        .from(status::Entity)
-        .and_where(status::Column::ActorId.in_subquery(hidden_actors()))
         .to_owned()
 }
 

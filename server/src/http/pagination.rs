@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, Uri};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use serde::Deserialize;
 
-use super::extract::flexible_u64;
+use crate::http::extract::flexible_u64;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Page {

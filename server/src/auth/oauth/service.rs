@@ -290,7 +290,7 @@ pub async fn exchange_code(
 
 /// `grant_type=password` (scripts): name or email plus password, from `client`.
 pub async fn password_grant(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     app: &app::Model,
     username: &str,
     password: &str,

@@ -1,0 +1,22 @@
+//! What every handler and service can reach: configuration, the database,
+//! the federation engine and the sign-in limits. It lives apart from the
+//! router so that domains depend on it, never on `app`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    /// The SQLite file, watched by the health check.
+    pub sqlite_file: Option<PathBuf>,
+    pub federation: Arc<crate::federation::Federation>,
+    /// Limits on sign-in and app registration.
+    pub guards: Arc<crate::guard::Guards>,
+}
