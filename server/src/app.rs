@@ -18,11 +18,11 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
-pub use crate::state::AppState;
 use crate::db::{self, DbError};
 use crate::error::AppError;
 use crate::instance::service::{BootstrapError, bootstrap};
 use crate::instance::web;
+pub use crate::state::AppState;
 
 /// Why an instance could not start.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +50,14 @@ pub struct Instance {
 /// How long a stopping server waits for its deliveries in progress: they
 /// end within the send timeout.
 const WORKER_STOP: Duration = Duration::from_secs(crate::federation::SEND_TIMEOUT_SECS + 5);
+
+/// Connects the domains' hooks: who hears of whose changes. Called before
+/// anything is served; registering twice keeps one of each.
+pub fn wire() {
+    use crate::statuses::changes::HOOKS as STATUS_HOOKS;
+    STATUS_HOOKS.register("notifications", crate::notifications::on_status_change);
+    STATUS_HOOKS.register("plans", crate::plans::federation::on_status_change);
+}
 
 impl Instance {
     /// Connects to the database, applies pending migrations and creates the
@@ -93,6 +101,7 @@ impl Instance {
     /// An instance on a connected, migrated and bootstrapped database (also
     /// used by operator commands that act like the server).
     pub async fn with_db(db: DatabaseConnection, config: Config) -> Result<Self, StartError> {
+        wire();
         let sqlite_file = db::sqlite_file(&config);
         let instance_actor = crate::actors::store::find_local(
             &db,
@@ -260,10 +269,10 @@ fn federation_routes() -> Router<AppState> {
 
 /// The Mastodon client API, OAuth endpoints for apps, and discovery documents.
 fn api_routes(upload_limit: usize) -> Router<AppState> {
+    use crate::auth::oauth::api as oauth;
     use crate::follows::api as follows;
     use crate::mastodon::instance;
     use crate::notifications::api as notifications;
-    use crate::auth::oauth::api as oauth;
     use crate::persons::api as accounts;
     use crate::statuses::api as statuses;
     let upload =

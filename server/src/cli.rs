@@ -200,6 +200,7 @@ fn init_logging(command: &Command) {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    app::wire();
     match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
@@ -454,7 +455,7 @@ async fn group(command: GroupCommand, config: &Config) -> anyhow::Result<()> {
                 .await?
                 .filter(|a| a.kind == "group")
                 .ok_or_else(|| anyhow::anyhow!("there is no group named {group:?} here"))?;
-            let (p, _) = crate::persons::service::find_person(&db, config, &person).await?;
+            let (p, _) = crate::auth::service::named_person(&db, config, &person).await?;
             groups::service::set_moderator(&db, g.id, p.id, !remove, true).await?;
             let action = if remove {
                 "group.moderator.remove"

@@ -8,7 +8,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-use crate::actors::Username;
+use crate::names::Username;
 
 /// The file used when `--config` is not given and it exists.
 pub const DEFAULT_CONFIG_PATH: &str = "config/knooppunt.toml";

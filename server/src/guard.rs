@@ -18,7 +18,6 @@ use crate::error::AppError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
-
 /// The client of a request from `peer` carrying `forwarded_for`.
 pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
     let peer = peer.to_canonical();

@@ -3,6 +3,7 @@
 
 pub mod actors;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -13,12 +14,14 @@ pub mod federation;
 pub mod follows;
 pub mod groups;
 pub mod guard;
+pub mod hooks;
 pub mod http;
 pub mod i18n;
 pub mod instance;
 pub mod mastodon;
 pub mod media;
 pub mod moderation;
+pub mod names;
 pub mod notifications;
 pub mod openapi;
 pub mod persons;

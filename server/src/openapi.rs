@@ -7,9 +7,9 @@ use utoipa::openapi::security::{AuthorizationCode, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi};
 
 use crate::events::api as events;
+use crate::http::ApiError;
 use crate::moderation::api as admin;
 use crate::plans::api as plans;
-use crate::http::ApiError;
 
 struct OAuthScheme;
 

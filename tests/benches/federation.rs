@@ -19,7 +19,7 @@ use axum::Router;
 use axum::routing::post;
 use chrono::Utc;
 use knooppunt::actors::entity as actor;
-use knooppunt::follows::entity::follow;
+use knooppunt::actors::graph::follow;
 use knooppunt_tests::TestInstance;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 

@@ -23,7 +23,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use knooppunt::actors::entity as actor;
-use knooppunt::follows::entity::follow;
+use knooppunt::actors::graph::follow;
 
 /// How one address of the sink answers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,12 +10,12 @@ use sea_orm::{
 
 use super::entity::{login_attempt, session};
 use crate::actors::entity::Model as Actor;
-use crate::state::AppState;
-use crate::config::Config;
-use crate::error::AppError;
 use crate::auth::account::{self, Model as Account};
 use crate::auth::credentials::verify_password;
+use crate::config::Config;
+use crate::error::AppError;
 use crate::secrets::{hash_token, random_token};
+use crate::state::AppState;
 
 /// A local person who may act: their actor and account.
 #[derive(Debug, Clone)]
@@ -188,6 +188,24 @@ pub async fn prune_expired(db: &DatabaseConnection) -> Result<u64, AppError> {
         .await?
         .rows_affected;
     Ok(pruned)
+}
+
+/// A local person and their account, by name.
+pub async fn named_person(
+    db: &DatabaseConnection,
+    config: &Config,
+    name: &str,
+) -> Result<(crate::actors::entity::Model, account::Model), AppError> {
+    let not_found = || AppError::NotFound(format!("there is no local person named {name:?}"));
+    let actor = crate::actors::store::find_local(db, config, name)
+        .await?
+        .filter(|a| a.kind == crate::actors::ActorKind::Person.as_str())
+        .ok_or_else(not_found)?;
+    let account = account::Entity::find_by_id(actor.id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((actor, account))
 }
 
 /// argon2id hash of a random string nobody knows.

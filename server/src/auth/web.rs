@@ -8,11 +8,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{SESSION_COOKIE, csrf, service};
-use crate::state::AppState;
 use crate::config::Registrations;
 use crate::error::AppError;
-use crate::i18n::{AuthText, Lang};
 use crate::http::extract::ApiQuery;
+use crate::i18n::{AuthText, Lang};
+use crate::state::AppState;
 
 /// Renders a template as an HTML response with a status and optional cookie.
 pub fn html_page(

@@ -12,15 +12,15 @@ use utoipa::ToSchema;
 
 use super::entity::{event, participant};
 use super::service::{self, Fields};
-use crate::state::AppState;
+use crate::auth::extract::{Auth, MaybeAuth};
 use crate::config::Config;
 use crate::error::AppError;
-use crate::http::extract::ApiQuery;
-use crate::http::extract::ApiForm;
-use crate::auth::extract::{Auth, MaybeAuth};
-use crate::mastodon::views::{self, time};
 use crate::http::ApiError;
+use crate::http::extract::ApiForm;
+use crate::http::extract::ApiQuery;
+use crate::state::AppState;
 use crate::statuses::entity::status;
+use crate::statuses::views::{self, time};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Location {
@@ -192,9 +192,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<EventView>>, AppError> {
     let mut query = event::Entity::find()
-        .filter(
-            event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()),
-        )
+        .filter(event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()))
         .order_by_asc(event::Column::StartsAt);
     if !q.past.unwrap_or(false) {
         query = query.filter(event::Column::StartsAt.gte(Utc::now() - chrono::Duration::hours(12)));
@@ -377,9 +375,7 @@ pub async fn event_ics(
 /// Upcoming and recent public events of one organiser, as a calendar.
 async fn feed(state: &AppState, organizer: Option<i64>, name: &str) -> Result<Response, AppError> {
     let mut query = event::Entity::find()
-        .filter(
-            event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()),
-        )
+        .filter(event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()))
         .filter(event::Column::StartsAt.gte(Utc::now() - chrono::Duration::days(90)))
         .order_by_asc(event::Column::StartsAt)
         .limit(500);

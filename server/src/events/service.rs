@@ -10,12 +10,12 @@ use serde_json::json;
 
 use super::entity::{event, participant};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::outbox::enqueue;
 use crate::federation::publish;
+use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::statuses::text::{escape, sanitize_html};
 use knooppunt_federation::vocab;
@@ -123,9 +123,7 @@ pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<event::Model, A
         .map_err(|_| AppError::NotFound("no such event".into()))?;
     // A suspended organiser's event is hidden like the rest of their content.
     event::Entity::find_by_id(id)
-        .filter(
-            event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()),
-        )
+        .filter(event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()))
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such event".into()))

@@ -10,14 +10,14 @@ use serde_json::{Value, json};
 
 use super::{ap_json, wants_activity_json};
 use crate::actors::entity::{self as actor, Model as Actor};
+use crate::actors::graph::follow;
 use crate::actors::{ActorKind, store as actor_store};
-use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::federation::entity::activity;
-use crate::follows::entity::follow;
 use crate::http::extract::ApiQuery;
-use crate::mastodon::views::media_url;
+use crate::media::views::media_url;
+use crate::state::AppState;
 use crate::statuses::text::escape;
 use knooppunt_federation::vocab;
 

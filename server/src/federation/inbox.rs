@@ -17,9 +17,9 @@ use super::entity::received;
 use super::journal;
 use super::remote;
 use crate::actors::entity::Model as Actor;
-use crate::state::AppState;
-use crate::guard::ClientIp;
 use crate::error::AppError;
+use crate::guard::ClientIp;
+use crate::state::AppState;
 use knooppunt_federation::signatures::{self, SignatureError};
 use knooppunt_federation::vocab;
 

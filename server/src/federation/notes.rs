@@ -15,14 +15,14 @@ use serde_json::{Value, json};
 
 use super::{ap_json, remote, wants_activity_json};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::mastodon::views::{media_url, time};
 use crate::media::entity as media;
-use crate::notifications::notify;
+use crate::state::AppState;
+use crate::statuses::changes::{self, StatusChange};
 use crate::statuses::entity::{edit, mention, poll, poll_vote, status, status_tag, tag};
 use crate::statuses::text::sanitize_html;
+use crate::statuses::views::{media_url, time};
 use knooppunt_federation::vocab::{self, PUBLIC};
 
 /// `to` and `cc` for a visibility, as Mastodon addresses them.
@@ -555,12 +555,18 @@ async fn store_remote_post(
                 }
             }
             for a in &mentioned {
-                notify(&txn, a.id, "mention", author.id, Some(saved.id)).await?;
+                let change = StatusChange::Mentioned {
+                    status_id: saved.id,
+                    actor_id: a.id,
+                    by: author.id,
+                };
+                changes::raise(&txn, &state.config, change).await?;
             }
-            // A new argument or comment on one of our plans changes its counts.
-            if let Some(parent) = saved.in_reply_to_id {
-                crate::plans::federation::counts_changed(&txn, &state.config, parent).await?;
-            }
+            let posted = StatusChange::Posted {
+                status_id: saved.id,
+                in_reply_to: saved.in_reply_to_id,
+            };
+            changes::raise(&txn, &state.config, posted).await?;
             saved
         }
     };

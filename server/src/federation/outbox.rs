@@ -19,9 +19,9 @@ use serde_json::Value;
 
 use super::entity::{activity, delivery, instance};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::state::AppState;
 use knooppunt_federation::fetch::Signer;
 use knooppunt_federation::vocab;
 

@@ -10,11 +10,12 @@ use serde_json::Value;
 
 use super::{notes, publish, remote};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
+use crate::actors::graph::{block, follow};
 use crate::error::AppError;
-use crate::follows::entity::{block, follow};
 use crate::groups::entity::{group, membership};
 use crate::notifications::notify;
+use crate::state::AppState;
+use crate::statuses::changes::{self, StatusChange};
 use crate::statuses::entity::{favourite, status};
 use knooppunt_federation::vocab;
 
@@ -276,7 +277,16 @@ async fn undo_like_or_announce(
         let txn = state.db.begin_write().await?;
         for f in &liked {
             favourite::Entity::delete_by_id(f.id).exec(&txn).await?;
-            crate::plans::federation::counts_changed(&txn, &state.config, f.status_id).await?;
+            let author_id = status::Entity::find_by_id(f.status_id)
+                .one(&txn)
+                .await?
+                .map_or(0, |s| s.actor_id);
+            let change = StatusChange::Unfavourited {
+                status_id: f.status_id,
+                author_id,
+                by: sender.id,
+            };
+            changes::raise(&txn, &state.config, change).await?;
         }
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
@@ -491,9 +501,10 @@ async fn receive_delete(
         }
         let txn = state.db.begin_write().await?;
         status::Entity::delete_by_id(s.id).exec(&txn).await?;
-        if let Some(parent) = s.in_reply_to_id {
-            crate::plans::federation::counts_changed(&txn, &state.config, parent).await?;
-        }
+        let deleted = StatusChange::Deleted {
+            in_reply_to: s.in_reply_to_id,
+        };
+        changes::raise(&txn, &state.config, deleted).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -543,8 +554,12 @@ async fn receive_like(
         if crate::db::already_there(inserted)? {
             return Ok(StatusCode::ACCEPTED);
         }
-        notify(&txn, s.actor_id, "favourite", sender.id, Some(s.id)).await?;
-        crate::plans::federation::counts_changed(&txn, &state.config, s.id).await?;
+        let change = StatusChange::Favourited {
+            status_id: s.id,
+            author_id: s.actor_id,
+            by: sender.id,
+        };
+        changes::raise(&txn, &state.config, change).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -615,14 +630,12 @@ async fn receive_announce(
         if crate::db::already_there(inserted)? {
             return Ok(StatusCode::ACCEPTED);
         }
-        notify(
-            &txn,
-            original.actor_id,
-            "reblog",
-            sender.id,
-            Some(original.id),
-        )
-        .await?;
+        let change = StatusChange::Reblogged {
+            status_id: original.id,
+            author_id: original.actor_id,
+            by: sender.id,
+        };
+        changes::raise(&txn, &state.config, change).await?;
         txn.commit().await?;
     }
     Ok(StatusCode::ACCEPTED)

@@ -6,8 +6,8 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::Value;
 
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::statuses::text::sanitize_html;
 use knooppunt_federation::vocab::{self, ActorDocument};
 

@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use crate::actors::entity::Model as Actor;
 use crate::actors::store as actor_store;
-use crate::state::AppState;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
+use crate::state::AppState;
 use knooppunt_federation::webfinger::{jrd, parse_acct};
 
 #[derive(Deserialize)]

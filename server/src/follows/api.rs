@@ -7,13 +7,13 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::entity::{block, follow, mute};
 use super::service;
-use crate::state::AppState;
+use crate::actors::graph::{block, follow, mute};
+use crate::auth::extract::{Auth, MaybeAuth};
 use crate::error::AppError;
 use crate::http::extract::{ApiQuery, flexible_ids};
-use crate::auth::extract::{Auth, MaybeAuth};
 use crate::http::pagination::{self, Page};
+use crate::state::AppState;
 use crate::statuses::api::account_page;
 
 async fn relationship(state: &AppState, me: i64, target: i64) -> Result<Json<Value>, AppError> {

@@ -1,5 +1,4 @@
 //! Who follows, blocks and mutes whom.
 
 pub mod api;
-pub mod entity;
 pub mod service;

@@ -9,13 +9,13 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::entity::{block, follow, mute};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
+use crate::actors::graph::{block, follow, mute};
 use crate::auth::service::Person;
 use crate::error::AppError;
 use crate::federation::publish;
 use crate::notifications::notify;
+use crate::state::AppState;
 
 /// An actor by its API id, or 404.
 pub async fn find_actor(db: &impl ConnectionTrait, id: &str) -> Result<Actor, AppError> {

@@ -5,10 +5,10 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use super::service;
-use crate::state::AppState;
-use crate::error::AppError;
 use crate::auth::extract::Auth;
-use crate::mastodon::views;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::statuses::views;
 
 /// `GET /api/knooppunt/v1/groups/:name/requests`: accounts waiting to join.
 pub async fn requests(
@@ -94,9 +94,9 @@ async fn appoint(
         } else {
             "group.moderator.remove"
         };
-        crate::moderation::service::record(
+        crate::audit::record(
             &state.db,
-            &crate::moderation::service::Moderator::Admin(person),
+            &crate::audit::Moderator::Admin(person),
             action,
             &format!("{} in {}", member.username, group.username),
             "",

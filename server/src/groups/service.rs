@@ -7,9 +7,9 @@ use super::entity::{group, membership};
 use super::{JoinPolicy, MemberRole};
 use crate::actors::store::{self as actor_store, NewLocalActor};
 use crate::actors::{ActorKind, Username};
+use crate::auth::service::named_person as find_person;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::persons::service::find_person;
 
 /// A created group, as reported back.
 #[derive(Debug, Clone)]
@@ -218,8 +218,8 @@ pub async fn answer_join(
     member_id: i64,
     accept: bool,
 ) -> Result<crate::actors::entity::Model, AppError> {
+    use crate::actors::graph::follow;
     use crate::db::BeginWrite;
-    use crate::follows::entity::follow;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let db = &state.db;
     let pending = membership::Entity::find()

@@ -6,10 +6,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::actors::{ActorKind, store as actor_store};
-use crate::state::AppState;
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::state::AppState;
 
 /// UI strings of the home page, per language.
 struct HomeText {

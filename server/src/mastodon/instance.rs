@@ -14,20 +14,20 @@ use sea_orm::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::http::extract::{ApiForm, ApiQuery, flexible_bool, flexible_u64};
-use crate::auth::extract::{Auth, MaybeAuth};
-use crate::http::pagination::{self, Page, paged_json};
-use super::views;
 use crate::actors::{ActorKind, store as actor_store};
-use crate::state::AppState;
+use crate::auth::extract::{Auth, MaybeAuth};
 use crate::config::Registrations;
 use crate::error::AppError;
+use crate::http::extract::{ApiForm, ApiQuery, flexible_bool, flexible_u64};
+use crate::http::pagination::{self, Page, paged_json};
+use crate::state::AppState;
 use crate::statuses::api::account_page;
 use crate::statuses::entity::{favourite, status, tag};
 use crate::statuses::service::{
     MAX_CHARS, MAX_MEDIA, MAX_POLL_OPTION_CHARS, MAX_POLL_OPTIONS, MAX_POLL_SECONDS,
     MIN_POLL_SECONDS,
 };
+use crate::statuses::views;
 
 /// Mastodon API level we implement; clients gate features on it.
 pub const MASTODON_VERSION: &str = "4.3.0";
@@ -467,7 +467,7 @@ pub async fn follow_requests(
     ApiQuery(page): ApiQuery<Page>,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, AppError> {
-    use crate::follows::entity::follow;
+    use crate::actors::graph::follow;
     let person = auth.person("read:follows")?;
     let query = follow::Entity::find()
         .filter(follow::Column::TargetId.eq(person.actor.id))

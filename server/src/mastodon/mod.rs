@@ -1,5 +1,5 @@
-//! The Mastodon client API's renderings (views) and its instance-level
-//! endpoints. Request extractors and pagination live in [`crate::http`].
+//! The Mastodon client API's instance-level endpoints (instance, search,
+//! markers, …). Renderings of statuses and accounts live in
+//! `statuses::views`; extractors and pagination in [`crate::http`].
 
 pub mod instance;
-pub mod views;

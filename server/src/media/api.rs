@@ -8,11 +8,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::service;
-use crate::state::AppState;
+use crate::auth::extract::Auth;
 use crate::error::AppError;
 use crate::http::extract::{ApiForm, WithUploads};
-use crate::auth::extract::Auth;
-use crate::mastodon::views::media_json;
+use crate::media::views::media_json;
+use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct MediaForm {

@@ -4,3 +4,4 @@
 pub mod api;
 pub mod entity;
 pub mod service;
+pub mod views;

@@ -11,15 +11,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::entity::{audit, domain_block, report};
+use super::entity::{domain_block, report};
 use super::service::{self, AccountAction, Moderator, NewBlock, NewReport, Severity};
-use crate::state::AppState;
+use crate::audit::entity as audit;
+use crate::auth::extract::Auth;
 use crate::auth::service::Person;
 use crate::error::AppError;
-use crate::http::extract::{ApiForm, ApiQuery, flexible_bool};
-use crate::auth::extract::Auth;
-use crate::mastodon::views::{self, time};
 use crate::http::ApiError;
+use crate::http::extract::{ApiForm, ApiQuery, flexible_bool};
+use crate::state::AppState;
+use crate::statuses::views::{self, time};
 
 /// An administrator acting with `scope`.
 fn admin<'a>(auth: &'a Auth, scope: &str) -> Result<&'a Person, AppError> {

@@ -80,29 +80,3 @@ pub mod domain_block {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
-
-pub mod audit {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "audit_log")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        /// The administrator; none for the operator's command line.
-        pub actor_id: Option<i64>,
-        /// Who, readable: a name, or `command line`.
-        pub actor_label: String,
-        /// What, e.g. `domain.block`, `account.suspend`, `report.resolve`.
-        pub action: String,
-        /// To what: a domain, an account, a report.
-        pub target: String,
-        /// Why.
-        pub reason: String,
-        pub created_at: DateTimeUtc,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-    impl ActiveModelBehavior for ActiveModel {}
-}

@@ -12,9 +12,9 @@ use serde_json::{Value, json};
 
 use super::entity::report;
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::statuses::entity::status;
 use knooppunt_federation::vocab;
 

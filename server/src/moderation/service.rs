@@ -9,76 +9,18 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::entity::{audit, domain_block, report, report_status};
+use super::entity::{domain_block, report, report_status};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
+use crate::actors::graph::follow;
 use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
-use crate::follows::entity::follow;
 use crate::groups::entity::membership;
+use crate::state::AppState;
 use crate::statuses::entity::status;
 use knooppunt_federation::fetch::block_covers;
 
-/// Who takes a moderation action.
-pub enum Moderator<'a> {
-    /// An administrator of this instance, through the API.
-    Admin(&'a Person),
-    /// The operator, through the command line.
-    Operator,
-}
-
-impl Moderator<'_> {
-    fn id(&self) -> Option<i64> {
-        match self {
-            Moderator::Admin(p) => Some(p.actor.id),
-            Moderator::Operator => None,
-        }
-    }
-
-    fn label(&self) -> String {
-        match self {
-            Moderator::Admin(p) => p.actor.username.clone(),
-            Moderator::Operator => "command line".into(),
-        }
-    }
-}
-
-/// Writes one entry of the audit log.
-pub async fn record(
-    db: &impl ConnectionTrait,
-    who: &Moderator<'_>,
-    action: &str,
-    target: &str,
-    reason: &str,
-) -> Result<(), AppError> {
-    audit::ActiveModel {
-        actor_id: Set(who.id()),
-        actor_label: Set(who.label()),
-        action: Set(action.to_string()),
-        target: Set(target.to_string()),
-        reason: Set(reason.chars().take(2_000).collect()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// The audit log, newest first, before `max_id` if given.
-pub async fn audit_log(
-    db: &DatabaseConnection,
-    max_id: Option<i64>,
-    limit: u64,
-) -> Result<Vec<audit::Model>, AppError> {
-    use sea_orm::QuerySelect;
-    let mut query = audit::Entity::find().order_by_desc(audit::Column::Id);
-    if let Some(max) = max_id {
-        query = query.filter(audit::Column::Id.lt(max));
-    }
-    Ok(query.limit(limit.clamp(1, 200)).all(db).await?)
-}
+pub use crate::audit::{Moderator, audit_log, record};
 
 // ---------------------------------------------------------------------------
 // Reports

@@ -11,13 +11,13 @@ use serde_json::{Value, json};
 
 use super::entity::{self, Model as Notification};
 use crate::actors::entity as actor;
-use crate::state::AppState;
+use crate::auth::extract::Auth;
 use crate::error::AppError;
 use crate::http::extract::{ApiForm, ApiQuery};
-use crate::auth::extract::Auth;
 use crate::http::pagination::{self, Page, paged_json};
-use crate::mastodon::views;
+use crate::state::AppState;
 use crate::statuses::entity::status;
+use crate::statuses::views;
 
 async fn render(state: &AppState, me: i64, list: &[Notification]) -> Result<Vec<Value>, AppError> {
     let actor_ids: Vec<i64> = list.iter().map(|n| n.from_actor_id).collect();

@@ -4,9 +4,68 @@ pub mod api;
 pub mod entity;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait,
+};
 
+use crate::config::Config;
 use crate::error::AppError;
+use crate::hooks::HookFuture;
+use crate::statuses::changes::StatusChange;
+
+/// Registered for status changes: who hears of what, from the client API and
+/// from other servers alike.
+pub fn on_status_change<'a>(
+    txn: &'a DatabaseTransaction,
+    _config: &'a Config,
+    change: &'a StatusChange,
+) -> HookFuture<'a> {
+    Box::pin(async move {
+        match *change {
+            StatusChange::Mentioned {
+                status_id,
+                actor_id,
+                by,
+            } => notify(txn, actor_id, "mention", by, Some(status_id)).await,
+            StatusChange::Favourited {
+                status_id,
+                author_id,
+                by,
+            } => notify(txn, author_id, "favourite", by, Some(status_id)).await,
+            StatusChange::Unfavourited {
+                status_id,
+                author_id,
+                by,
+            } => withdraw(txn, author_id, "favourite", by, Some(status_id)).await,
+            StatusChange::Reblogged {
+                status_id,
+                author_id,
+                by,
+            } => notify(txn, author_id, "reblog", by, Some(status_id)).await,
+            StatusChange::Unreblogged {
+                status_id,
+                author_id,
+                by,
+            } => withdraw(txn, author_id, "reblog", by, Some(status_id)).await,
+            StatusChange::PollEnded {
+                status_id,
+                author_id,
+                ref voters,
+            } => {
+                // The author hears of their own poll too, so `record`, not `notify`.
+                let mut told: Vec<i64> = Vec::new();
+                for &recipient in std::iter::once(&author_id).chain(voters) {
+                    if !told.contains(&recipient) {
+                        told.push(recipient);
+                        record(txn, recipient, "poll", author_id, Some(status_id)).await?;
+                    }
+                }
+                Ok(())
+            }
+            StatusChange::Posted { .. } | StatusChange::Deleted { .. } => Ok(()),
+        }
+    })
+}
 
 /// Records a notification inside the caller's transaction. Nobody is notified
 /// of their own actions, and only local people get notifications.

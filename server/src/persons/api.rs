@@ -14,14 +14,14 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::actors::entity as actor;
-use crate::state::AppState;
+use crate::auth::extract::{Auth, MaybeAuth};
 use crate::error::AppError;
 use crate::follows::service::find_actor;
 use crate::http::extract::{ApiQuery, WithUploads, flexible_bool, flexible_u64};
-use crate::auth::extract::{Auth, MaybeAuth};
 use crate::http::pagination::Page;
-use crate::mastodon::views;
+use crate::state::AppState;
 use crate::statuses::text;
+use crate::statuses::views;
 
 async fn own_account(state: &AppState, a: &actor::Model) -> Result<Value, AppError> {
     let mut value = views::account(&state.db, &state.config, a).await?;

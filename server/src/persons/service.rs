@@ -9,10 +9,11 @@ use sea_orm::{
 };
 
 use super::Role;
-use crate::auth::account;
-use crate::auth::credentials::{Email, Password};
 use crate::actors::store::{self as actor_store, NewLocalActor};
 use crate::actors::{self, ActorKind, Username};
+use crate::auth::account;
+use crate::auth::credentials::{Email, Password};
+pub use crate::auth::service::named_person as find_person;
 use crate::config::Config;
 use crate::error::AppError;
 
@@ -157,24 +158,6 @@ pub async fn approve(
     Ok(true)
 }
 
-/// A local person and their account, by name.
-pub async fn find_person(
-    db: &DatabaseConnection,
-    config: &Config,
-    name: &str,
-) -> Result<(actors::entity::Model, account::Model), AppError> {
-    let not_found = || AppError::NotFound(format!("there is no local person named {name:?}"));
-    let actor = actor_store::find_local(db, config, name)
-        .await?
-        .filter(|a| a.kind == ActorKind::Person.as_str())
-        .ok_or_else(not_found)?;
-    let account = account::Entity::find_by_id(actor.id)
-        .one(db)
-        .await?
-        .ok_or_else(not_found)?;
-    Ok((actor, account))
-}
-
 async fn find_account_by_email(
     db: &DatabaseConnection,
     email: &Email,
@@ -234,8 +217,8 @@ pub async fn delete_actor_in(
     let actor = actor.clone();
     // Everyone who may hold a copy: followers, and those the person follows.
     let mut inboxes = publish::follower_inboxes(txn, actor.id).await?;
-    let followed: Vec<i64> = crate::follows::entity::follow::Entity::find()
-        .filter(crate::follows::entity::follow::Column::FollowerId.eq(actor.id))
+    let followed: Vec<i64> = crate::actors::graph::follow::Entity::find()
+        .filter(crate::actors::graph::follow::Column::FollowerId.eq(actor.id))
         .all(txn)
         .await?
         .into_iter()
@@ -262,11 +245,11 @@ pub async fn delete_actor_in(
         .filter(crate::statuses::entity::status::Column::ActorId.eq(actor.id))
         .exec(txn)
         .await?;
-    crate::follows::entity::follow::Entity::delete_many()
+    crate::actors::graph::follow::Entity::delete_many()
         .filter(
             sea_orm::Condition::any()
-                .add(crate::follows::entity::follow::Column::FollowerId.eq(actor.id))
-                .add(crate::follows::entity::follow::Column::TargetId.eq(actor.id)),
+                .add(crate::actors::graph::follow::Column::FollowerId.eq(actor.id))
+                .add(crate::actors::graph::follow::Column::TargetId.eq(actor.id)),
         )
         .exec(txn)
         .await?;

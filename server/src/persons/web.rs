@@ -148,4 +148,3 @@ pub async fn sign_up(
     }
     Ok(response)
 }
-

@@ -13,15 +13,15 @@ use utoipa::ToSchema;
 
 use super::entity::plan;
 use super::service::{self, Fields};
-use crate::state::AppState;
+use crate::auth::extract::{Auth, MaybeAuth};
 use crate::config::Config;
 use crate::error::AppError;
-use crate::http::extract::ApiQuery;
-use crate::http::extract::ApiForm;
-use crate::auth::extract::{Auth, MaybeAuth};
-use crate::mastodon::views::{self, time};
 use crate::http::ApiError;
+use crate::http::extract::ApiForm;
+use crate::http::extract::ApiQuery;
+use crate::state::AppState;
 use crate::statuses::entity::{favourite, status, status_tag, tag};
+use crate::statuses::views::{self, time};
 
 /// Money as the API writes it: whole cents and a currency.
 #[derive(Debug, Deserialize, ToSchema)]

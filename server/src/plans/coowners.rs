@@ -25,12 +25,12 @@ use serde_json::{Value, json};
 use super::entity::{invitation, plan};
 use super::service::{self, Fields, check_fields, clean_themes};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::outbox::enqueue;
 use crate::federation::publish;
+use crate::state::AppState;
 use crate::statuses::entity::status;
 use knooppunt_federation::vocab;
 

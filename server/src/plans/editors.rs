@@ -13,10 +13,10 @@ use sea_orm::{
 use super::entity::{editor, plan};
 use super::service;
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::error::AppError;
 use crate::groups::service::is_active_member;
+use crate::state::AppState;
 
 /// Whether `person_id` edits plan `plan_id` for group `group_id`: named, and
 /// still an active member of the group.

@@ -14,11 +14,11 @@ use super::entity::{history, invitation, owner, plan};
 use super::service::{self, Source, check_geometry};
 use super::state::State;
 use crate::actors::entity::Model as Actor;
-use crate::state::AppState;
 use crate::config::Config;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::http::time;
+use crate::state::AppState;
 use crate::statuses::entity::{favourite, status};
 use crate::statuses::text::sanitize_html;
 
@@ -419,6 +419,21 @@ pub async fn argument_counts(
     let pro = n(Some("pro"));
     let contra = n(Some("contra"));
     Ok((pro, contra, replies.len() as u64 - pro - contra))
+}
+
+/// Registered for status changes: a support or a reply on one of our plans
+/// changes its counts.
+pub fn on_status_change<'a>(
+    txn: &'a sea_orm::DatabaseTransaction,
+    config: &'a Config,
+    change: &'a crate::statuses::changes::StatusChange,
+) -> crate::hooks::HookFuture<'a> {
+    Box::pin(async move {
+        match change.counts_of() {
+            Some(status_id) => counts_changed(txn, config, status_id).await,
+            None => Ok(()),
+        }
+    })
 }
 
 /// After a support or a reply on post `status_id` changed: if it is one of

@@ -12,11 +12,11 @@ use serde_json::{Value, json};
 use super::entity::{history, owner, plan};
 use super::state::{self, Refusal, Standing, State};
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::publish;
+use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::statuses::text::{escape, sanitize_html};
 

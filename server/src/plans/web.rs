@@ -8,9 +8,9 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::Value;
 
 use super::service;
-use crate::state::AppState;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::state::AppState;
 use crate::statuses::entity::status;
 use sea_orm::EntityTrait;
 

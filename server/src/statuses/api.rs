@@ -12,12 +12,14 @@ use super::Visibility;
 use super::entity::{favourite, poll, status};
 use super::service::{self, Draft, NewPoll};
 use super::store;
-use crate::state::AppState;
-use crate::error::AppError;
-use crate::http::extract::{ApiForm, ApiQuery, flexible_bool, flexible_id, flexible_ids, flexible_u64};
 use crate::auth::extract::{Auth, MaybeAuth};
+use crate::error::AppError;
+use crate::http::extract::{
+    ApiForm, ApiQuery, flexible_bool, flexible_id, flexible_ids, flexible_u64,
+};
 use crate::http::pagination::{Page, paged_json};
-use crate::mastodon::views;
+use crate::state::AppState;
+use crate::statuses::views;
 
 #[derive(Deserialize, Default)]
 pub struct PollForm {

@@ -2,10 +2,12 @@
 //! and who may see what.
 
 pub mod api;
+pub mod changes;
 pub mod entity;
 pub mod service;
 pub mod store;
 pub mod text;
+pub mod views;
 
 use serde::{Deserialize, Serialize};
 

@@ -10,18 +10,18 @@ use sea_orm::{
 };
 
 use super::Visibility;
+use super::changes::{self, StatusChange};
 use super::entity::{
     edit, favourite, idempotency_key, mention, poll, poll_vote, status, status_tag, tag,
 };
 use super::store::{can_see, find_visible};
 use super::text::{self, MentionRef, MentionTarget};
 use crate::actors::entity as actor;
-use crate::state::AppState;
 use crate::auth::service::Person;
 use crate::error::AppError;
 use crate::federation::publish;
 use crate::media::entity as media;
-use crate::notifications::notify;
+use crate::state::AppState;
 
 /// Longest status text, in characters.
 pub const MAX_CHARS: usize = 5000;
@@ -282,7 +282,12 @@ pub async fn create(
         }
         .insert(&txn)
         .await?;
-        notify(&txn, *actor_id, "mention", me, Some(saved.id)).await?;
+        let change = StatusChange::Mentioned {
+            status_id: saved.id,
+            actor_id: *actor_id,
+            by: me,
+        };
+        changes::raise(&txn, config, change).await?;
     }
     attach_tags(&txn, saved.id, &tags).await?;
     for m in attachments {
@@ -314,9 +319,11 @@ pub async fn create(
         .await?;
     }
     publish::status_created(&txn, config, &saved).await?;
-    if let Some(parent) = saved.in_reply_to_id {
-        crate::plans::federation::counts_changed(&txn, config, parent).await?;
-    }
+    let posted = StatusChange::Posted {
+        status_id: saved.id,
+        in_reply_to: saved.in_reply_to_id,
+    };
+    changes::raise(&txn, config, posted).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(saved)
@@ -440,9 +447,10 @@ pub async fn delete(
         publish::status_deleted(&txn, &state.config, &s).await?;
     }
     status::Entity::delete_by_id(s.id).exec(&txn).await?;
-    if let Some(parent) = s.in_reply_to_id {
-        crate::plans::federation::counts_changed(&txn, &state.config, parent).await?;
-    }
+    let deleted = StatusChange::Deleted {
+        in_reply_to: s.in_reply_to_id,
+    };
+    changes::raise(&txn, &state.config, deleted).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(s)
@@ -486,9 +494,13 @@ pub async fn favourite(
         .insert(&txn)
         .await
         .map_err(|e| AppError::from_db_conflict(e, "already favourited".into()))?;
-        notify(&txn, target.actor_id, "favourite", me, Some(target.id)).await?;
         publish::liked(&txn, &state.config, &person.actor, &target, &like_id, false).await?;
-        crate::plans::federation::counts_changed(&txn, &state.config, target.id).await?;
+        let change = StatusChange::Favourited {
+            status_id: target.id,
+            author_id: target.actor_id,
+            by: me,
+        };
+        changes::raise(&txn, &state.config, change).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -509,12 +521,15 @@ pub async fn unfavourite(
     if let Some(fav) = existing {
         let txn = state.db.begin_write().await?;
         favourite::Entity::delete_by_id(fav.id).exec(&txn).await?;
-        crate::notifications::withdraw(&txn, s.actor_id, "favourite", person.actor.id, Some(s.id))
-            .await?;
         if let Some(like_id) = &fav.ap_id {
             publish::liked(&txn, &state.config, &person.actor, &s, like_id, true).await?;
         }
-        crate::plans::federation::counts_changed(&txn, &state.config, s.id).await?;
+        let change = StatusChange::Unfavourited {
+            status_id: s.id,
+            author_id: s.actor_id,
+            by: person.actor.id,
+        };
+        changes::raise(&txn, &state.config, change).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -569,7 +584,12 @@ pub async fn reblog(
     let mut active: status::ActiveModel = inserted.into();
     active.ap_id = Set(ap_id);
     let saved = active.update(&txn).await?;
-    notify(&txn, original.actor_id, "reblog", me, Some(original.id)).await?;
+    let change = StatusChange::Reblogged {
+        status_id: original.id,
+        author_id: original.actor_id,
+        by: me,
+    };
+    changes::raise(&txn, &state.config, change).await?;
     publish::announced(&txn, &state.config, &person.actor, &saved, &original, false).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
@@ -596,8 +616,12 @@ pub async fn unreblog(
         let txn = db.begin_write().await?;
         publish::announced(&txn, &state.config, &person.actor, &boost, &original, true).await?;
         status::Entity::delete_by_id(boost.id).exec(&txn).await?;
-        crate::notifications::withdraw(&txn, original.actor_id, "reblog", me, Some(original.id))
-            .await?;
+        let change = StatusChange::Unreblogged {
+            status_id: original.id,
+            author_id: original.actor_id,
+            by: me,
+        };
+        changes::raise(&txn, &state.config, change).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -718,15 +742,12 @@ pub async fn notify_ended_polls(state: &AppState) -> Result<usize, AppError> {
         if claimed.rows_affected != 1 {
             continue;
         }
-        let mut told: Vec<i64> = Vec::new();
-        for recipient in std::iter::once(s.actor_id).chain(voters) {
-            if !told.contains(&recipient) {
-                told.push(recipient);
-                // The author hears of their own poll too: "from" is the author, so notify() would skip it.
-                crate::notifications::record(&txn, recipient, "poll", s.actor_id, Some(s.id))
-                    .await?;
-            }
-        }
+        let ended = StatusChange::PollEnded {
+            status_id: s.id,
+            author_id: s.actor_id,
+            voters,
+        };
+        changes::raise(&txn, &state.config, ended).await?;
         txn.commit().await?;
         count += 1;
     }

@@ -3,8 +3,8 @@
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::entity::{mention, status, status_tag, tag};
+use crate::actors::graph::{block, follow, mute};
 use crate::error::AppError;
-use crate::follows::entity::{block, follow, mute};
 use crate::http::pagination::{self, Page};
 
 /// Whether `viewer` may see `s`: public and unlisted for all; followers-only for
@@ -19,10 +19,7 @@ pub async fn can_see(
     let author = crate::actors::entity::Entity::find_by_id(s.actor_id)
         .one(db)
         .await?;
-    if author
-        .as_ref()
-        .is_none_or(crate::actors::hidden::is_hidden)
-    {
+    if author.as_ref().is_none_or(crate::actors::hidden::is_hidden) {
         return Ok(false);
     }
     if let Some(me) = viewer {

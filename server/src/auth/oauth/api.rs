@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use super::scopes::SUPPORTED;
 use super::service::{self, IssuedToken};
-use crate::state::AppState;
+use crate::auth::extract::Auth;
 use crate::error::AppError;
 use crate::http::extract::ApiForm;
-use crate::auth::extract::Auth;
+use crate::state::AppState;
 
 /// Accepts `redirect_uris` as one string or a list.
 #[derive(Deserialize)]

@@ -10,12 +10,12 @@ use serde::Deserialize;
 
 use super::OOB;
 use super::service;
-use crate::state::AppState;
 use crate::auth::csrf;
 use crate::auth::web::{MessagePage, current_person, html_page};
 use crate::error::AppError;
-use crate::i18n::{AuthText, Lang};
 use crate::http::extract::ApiQuery;
+use crate::i18n::{AuthText, Lang};
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct AuthorizeParams {

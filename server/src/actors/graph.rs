@@ -1,4 +1,6 @@
-//! The `follows`, `blocks` and `mutes` tables.
+//! The graph between actors: the `follows`, `blocks` and `mutes` tables.
+//! Timelines and visibility read them below every domain; the rules for
+//! changing them live in `follows`.
 
 pub mod follow {
     use sea_orm::entity::prelude::*;

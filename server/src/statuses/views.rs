@@ -11,10 +11,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use serde_json::{Value, json};
 
 use crate::actors::entity::{self as actor, Model as Actor};
+use crate::actors::graph::follow;
 use crate::config::Config;
 use crate::error::AppError;
-use crate::follows::entity::follow;
 use crate::media::entity::{self as media, Model as Media};
+pub use crate::media::views::{media_json, media_url};
 use crate::statuses::entity::{favourite, mention, poll, poll_vote, status, status_tag, tag};
 
 pub use crate::http::time;
@@ -25,15 +26,6 @@ pub fn acct(a: &Actor) -> String {
         a.username.clone()
     } else {
         format!("{}@{}", a.username, a.host)
-    }
-}
-
-/// Public URL of a stored file.
-pub fn media_url(config: &Config, m: &Media) -> String {
-    match (&m.file_name, &m.remote_url) {
-        (Some(file), _) => format!("{}/media/{file}", config.base_url()),
-        (None, Some(remote)) => remote.clone(),
-        (None, None) => String::new(),
     }
 }
 
@@ -162,32 +154,6 @@ pub async fn account(
         .await?
         .pop()
         .unwrap_or(Value::Null))
-}
-
-pub fn media_json(config: &Config, m: &Media) -> Value {
-    let url = media_url(config, m);
-    let meta = match (m.width, m.height) {
-        (Some(w), Some(h)) if h > 0 => {
-            let size = json!({
-                "width": w, "height": h, "size": format!("{w}x{h}"),
-                "aspect": f64::from(w) / f64::from(h),
-            });
-            json!({ "original": size, "small": size })
-        }
-        _ => json!({}),
-    };
-    json!({
-        "id": m.id.to_string(),
-        "type": if m.content_type.starts_with("image/gif") { "gifv" } else { "image" },
-        "url": url,
-        "preview_url": url,
-        "remote_url": m.remote_url,
-        "preview_remote_url": Value::Null,
-        "text_url": Value::Null,
-        "meta": meta,
-        "description": if m.description.is_empty() { Value::Null } else { json!(m.description) },
-        "blurhash": Value::Null,
-    })
 }
 
 /// Polls with their tallies and, for a viewer, their own votes.

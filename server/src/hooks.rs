@@ -1,0 +1,68 @@
+//! How a lower domain tells a higher one about a change without importing
+//! it: the higher domain registers a function (in `app::wire`), and the lower
+//! one calls every registered function inside the change's transaction, so
+//! what the hooks write commits or rolls back with the change.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::RwLock;
+
+use sea_orm::DatabaseTransaction;
+
+use crate::config::Config;
+use crate::error::AppError;
+
+/// What a hook returns: the work it does inside the transaction.
+pub type HookFuture<'a> = Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
+
+/// A registered hook for events of type `E`.
+pub type Hook<E> = for<'a> fn(&'a DatabaseTransaction, &'a Config, &'a E) -> HookFuture<'a>;
+
+/// The hooks of one kind of event. Registration happens once at start;
+/// hooks are code, not state, so several instances in one process share them.
+pub struct Hooks<E: 'static> {
+    list: RwLock<Vec<(&'static str, Hook<E>)>>,
+}
+
+impl<E: 'static> Hooks<E> {
+    pub const fn new() -> Self {
+        Hooks {
+            list: RwLock::new(Vec::new()),
+        }
+    }
+
+    /// Registers `hook` under `name`; a name registered before is kept once.
+    pub fn register(&self, name: &'static str, hook: Hook<E>) {
+        let mut list = match self.list.write() {
+            Ok(list) => list,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if !list.iter().any(|(n, _)| *n == name) {
+            list.push((name, hook));
+        }
+    }
+
+    /// Runs every hook on `event`, in registration order; the first error
+    /// fails the change.
+    pub async fn emit(
+        &self,
+        txn: &DatabaseTransaction,
+        config: &Config,
+        event: &E,
+    ) -> Result<(), AppError> {
+        let hooks: Vec<Hook<E>> = match self.list.read() {
+            Ok(list) => list.iter().map(|(_, h)| *h).collect(),
+            Err(poisoned) => poisoned.into_inner().iter().map(|(_, h)| *h).collect(),
+        };
+        for hook in hooks {
+            hook(txn, config, event).await?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: 'static> Default for Hooks<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}

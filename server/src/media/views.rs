@@ -1,0 +1,42 @@
+//! How stored media look on the wire: their public URL and their Mastodon
+//! attachment JSON.
+
+use serde_json::{Value, json};
+
+use super::entity::Model as Media;
+use crate::config::Config;
+
+/// Public URL of a stored file.
+pub fn media_url(config: &Config, m: &Media) -> String {
+    match (&m.file_name, &m.remote_url) {
+        (Some(file), _) => format!("{}/media/{file}", config.base_url()),
+        (None, Some(remote)) => remote.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+pub fn media_json(config: &Config, m: &Media) -> Value {
+    let url = media_url(config, m);
+    let meta = match (m.width, m.height) {
+        (Some(w), Some(h)) if h > 0 => {
+            let size = json!({
+                "width": w, "height": h, "size": format!("{w}x{h}"),
+                "aspect": f64::from(w) / f64::from(h),
+            });
+            json!({ "original": size, "small": size })
+        }
+        _ => json!({}),
+    };
+    json!({
+        "id": m.id.to_string(),
+        "type": if m.content_type.starts_with("image/gif") { "gifv" } else { "image" },
+        "url": url,
+        "preview_url": url,
+        "remote_url": m.remote_url,
+        "preview_remote_url": Value::Null,
+        "text_url": Value::Null,
+        "meta": meta,
+        "description": if m.description.is_empty() { Value::Null } else { json!(m.description) },
+        "blurhash": Value::Null,
+    })
+}
