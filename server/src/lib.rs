@@ -3,6 +3,7 @@
 
 pub mod actors;
 pub mod app;
+pub mod apub;
 pub mod audit;
 pub mod auth;
 pub mod cli;

@@ -405,7 +405,7 @@ pub(super) async fn process(
     let effect = tokio::time::timeout(
         budget,
         tracing::Instrument::instrument(
-            super::receive::dispatch(state, sender, kind, activity),
+            crate::apub::receive::dispatch(state, sender, kind, activity),
             span,
         ),
     );

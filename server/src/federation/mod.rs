@@ -2,7 +2,6 @@
 //! WebFinger, the inbox, the persistent outbox and its delivery worker, and
 //! fetching remote actors and notes.
 
-pub mod actors;
 pub mod backlog;
 pub mod entity;
 pub mod inbox;
@@ -10,9 +9,7 @@ pub mod journal;
 pub mod notes;
 pub mod outbox;
 pub mod publish;
-mod receive;
 pub mod remote;
-pub mod webfinger;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -231,6 +228,11 @@ impl Federation {
     }
 }
 
+/// Where our JSON-LD term map is served (`/ns/knooppunt`).
+pub fn context_url(config: &Config) -> String {
+    format!("{}/ns/knooppunt", config.base_url())
+}
+
 /// Longest a request to another server may take.
 pub const SEND_TIMEOUT_SECS: u64 = 10;
 
@@ -290,6 +292,6 @@ pub async fn object_or_home(
         return Ok(None);
     }
     let mut object = notes::note(db, config, post).await?;
-    object["@context"] = knooppunt_federation::vocab::context(&actors::context_url(config));
+    object["@context"] = knooppunt_federation::vocab::context(&context_url(config));
     Ok(Some(ap_json(object)))
 }

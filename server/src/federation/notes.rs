@@ -212,7 +212,7 @@ pub async fn show(
         return Ok(axum::response::Html(html).into_response());
     }
     let mut object = note(&state.db, &state.config, &s).await?;
-    object["@context"] = vocab::context(&super::actors::context_url(&state.config));
+    object["@context"] = vocab::context(&super::context_url(&state.config));
     Ok(ap_json(object))
 }
 

@@ -8,10 +8,10 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use super::{notes, publish, remote};
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::{block, follow};
 use crate::error::AppError;
+use crate::federation::{notes, publish, remote};
 use crate::groups::entity::{group, membership};
 use crate::notifications::notify;
 use crate::state::AppState;
@@ -19,7 +19,7 @@ use crate::statuses::changes::{self, StatusChange};
 use crate::statuses::entity::{favourite, status};
 use knooppunt_federation::vocab;
 
-pub(super) async fn dispatch(
+pub async fn dispatch(
     state: &AppState,
     sender: &Actor,
     kind: &str,

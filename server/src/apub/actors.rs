@@ -8,13 +8,12 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ap_json, wants_activity_json};
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::follow;
 use crate::actors::{ActorKind, store as actor_store};
-use crate::config::Config;
 use crate::error::AppError;
 use crate::federation::entity::activity;
+use crate::federation::{ap_json, wants_activity_json};
 use crate::http::extract::ApiQuery;
 use crate::media::views::media_url;
 use crate::state::AppState;
@@ -22,9 +21,7 @@ use crate::statuses::text::escape;
 use knooppunt_federation::vocab;
 
 /// The URL of our JSON-LD term map.
-pub fn context_url(config: &Config) -> String {
-    format!("{}/ns/knooppunt", config.base_url())
-}
+pub use crate::federation::context_url;
 
 /// The ActivityPub document of a local actor.
 pub async fn document(state: &AppState, a: &Actor) -> Result<Value, AppError> {
