@@ -241,8 +241,8 @@ fn web_routes() -> Router<AppState> {
 
 /// ActivityPub: actors, collections, notes, inboxes, and discovery.
 fn federation_routes() -> Router<AppState> {
-    use crate::apub::{actors, webfinger};
-    use crate::federation::{inbox, notes};
+    use crate::apub::{actors, inbox, webfinger};
+    use crate::federation::notes;
     let collections = || get(actors::follow_collection);
     Router::new()
         .route("/.well-known/webfinger", get(webfinger::webfinger))

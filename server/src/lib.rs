@@ -30,3 +30,4 @@ pub mod plans;
 pub mod secrets;
 pub mod state;
 pub mod statuses;
+pub mod text;

@@ -17,7 +17,7 @@ use crate::federation::{ap_json, wants_activity_json};
 use crate::http::extract::ApiQuery;
 use crate::media::views::media_url;
 use crate::state::AppState;
-use crate::statuses::text::escape;
+use crate::text::escape;
 use knooppunt_federation::vocab;
 
 /// The URL of our JSON-LD term map.

@@ -418,7 +418,7 @@ pub async fn page(
     headers: axum::http::HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    use crate::statuses::text::escape;
+    use crate::text::escape;
     let (db, config) = (&state.db, state.config.as_ref());
     let e = service::find(db, &id).await?;
     let s = status::Entity::find_by_id(e.status_id)

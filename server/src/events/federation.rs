@@ -19,7 +19,7 @@ use crate::federation::publish;
 use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::status;
-use crate::statuses::text::sanitize_html;
+use crate::text::sanitize_html;
 use knooppunt_federation::vocab;
 
 /// Turns the post of an event into its `Event`; leaves other posts alone.

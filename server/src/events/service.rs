@@ -17,7 +17,7 @@ use crate::federation::outbox::enqueue;
 use crate::federation::publish;
 use crate::state::AppState;
 use crate::statuses::entity::status;
-use crate::statuses::text::{escape, sanitize_html};
+use crate::text::{escape, sanitize_html};
 use knooppunt_federation::vocab;
 
 /// What an organiser writes. `None` leaves a field as it is when editing.

@@ -24,8 +24,8 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
+use super::App;
 use crate::actors::entity::Model as Actor;
-use crate::state::AppState;
 
 /// Requests that may process their own activity at once. Enough for the
 /// usual trickle of deliveries; more requests at once are a burst.
@@ -196,7 +196,7 @@ pub async fn holding_while_quick<T>(
 /// The background task: first what the journal holds from before the last
 /// stop, then the backlog, each activity in the lane of its sender's
 /// instance and actor. Runs beside the delivery worker.
-pub async fn run(state: AppState) {
+pub async fn run<A: App>(state: A) {
     match super::inbox::resume_unprocessed(&state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(
@@ -205,7 +205,7 @@ pub async fn run(state: AppState) {
         ),
         Err(e) => tracing::error!(error = %e, "resuming received activities"),
     }
-    let backlog = &state.federation.backlog;
+    let backlog = &state.federation().backlog;
     let receiver = backlog.receiver.lock().ok().and_then(|mut r| r.take());
     let Some(mut receiver) = receiver else {
         tracing::error!("the inbox backlog already has a task");
@@ -241,13 +241,13 @@ struct Lane {
 }
 
 /// A lane: processes what it is given in order, until its queue is dropped.
-fn start_lane(state: AppState) -> Lane {
+fn start_lane<A: App>(state: A) -> Lane {
     let (queue, mut receiver) = mpsc::unbounded_channel::<Deferred>();
     let pending = std::sync::Arc::new(AtomicUsize::new(0));
     let left = pending.clone();
     tokio::spawn(async move {
         while let Some(d) = receiver.recv().await {
-            let backlog = &state.federation.backlog;
+            let backlog = &state.federation().backlog;
             let mut permits = Vec::with_capacity(2);
             if let Ok(p) = backlog.processing.acquire().await {
                 permits.push(p);

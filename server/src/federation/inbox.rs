@@ -4,66 +4,24 @@
 
 use std::collections::BTreeMap;
 
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
+use super::App;
 use super::backlog::Deferred;
 use super::entity::received;
 use super::journal;
 use super::remote;
 use crate::actors::entity::Model as Actor;
 use crate::error::AppError;
-use crate::guard::ClientIp;
-use crate::state::AppState;
 use knooppunt_federation::signatures::{self, SignatureError};
 use knooppunt_federation::vocab;
 
 /// Deepest JSON nesting we read; deeper documents are refused before parsing.
 const MAX_DEPTH: usize = 64;
-
-/// `POST /inbox`
-pub async fn shared(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    respond(receive(&state, client, &method, &uri, &headers, &body).await)
-}
-
-/// `POST /users/:name/inbox` and `/groups/:name/inbox`
-pub async fn personal(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    Path(name): Path<String>,
-    method: Method,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    match crate::actors::store::find_local(&state.db, &state.config, &name).await {
-        Ok(Some(_)) => respond(receive(&state, client, &method, &uri, &headers, &body).await),
-        Ok(None) => AppError::NotFound("no such actor".into()).into_response(),
-        Err(e) => e.into_response(),
-    }
-}
-
-fn respond(result: Result<StatusCode, AppError>) -> Response {
-    match result {
-        Ok(status) => status.into_response(),
-        Err(e) => {
-            tracing::info!(error = %e, status = e.status().as_u16(), "inbound activity refused");
-            e.into_response()
-        }
-    }
-}
 
 /// Nesting depth of JSON text, counted without parsing (brackets outside strings).
 fn json_depth(body: &[u8]) -> usize {
@@ -132,15 +90,16 @@ fn unauthorized(e: SignatureError) -> AppError {
     AppError::Unauthorized(format!("signature refused: {e}"))
 }
 
-async fn receive(
-    state: &AppState,
+/// Checks, journals and processes (or defers) one delivery to an inbox.
+pub async fn receive(
+    state: &impl App,
     client: std::net::IpAddr,
     method: &Method,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<StatusCode, AppError> {
-    let _arrival = state.federation.backlog.arrival();
+    let _arrival = state.federation().backlog.arrival();
     if json_depth(body) > MAX_DEPTH {
         return Err(AppError::BadRequest("JSON nested too deeply".into()));
     }
@@ -162,18 +121,18 @@ async fn receive(
 
     // A suspended domain, and a server over its share, are refused before
     // any signature work.
-    if state.federation.client.is_blocked(&actor_host) {
+    if state.federation().client.is_blocked(&actor_host) {
         return Err(AppError::Forbidden(format!(
             "activities from {actor_host} are not accepted here"
         )));
     }
-    if let Err(wait) = state.federation.inbox_limiter.check(&actor_host) {
+    if let Err(wait) = state.federation().inbox_limiter.check(&actor_host) {
         return Err(AppError::RateLimited {
             message: format!("too many activities from {actor_host}"),
             retry_after: wait,
         });
     }
-    if !state.federation.backlog.has_room(body.len()) {
+    if !state.federation().backlog.has_room(body.len()) {
         return Err(AppError::RateLimited {
             message: "too many activities are waiting to be processed".into(),
             retry_after: 30,
@@ -199,10 +158,10 @@ async fn receive(
     // The signed Host must be ours: a signature made for another server is
     // not replayed here.
     let host = lowered.get("host").map(String::as_str).unwrap_or_default();
-    if !host.eq_ignore_ascii_case(&state.config.instance.domain) {
+    if !host.eq_ignore_ascii_case(&state.config().instance.domain) {
         return Err(AppError::Unauthorized(format!(
             "signature refused: the signed host {host:?} is not this instance ({})",
-            state.config.instance.domain
+            state.config().instance.domain
         )));
     }
     if vocab::host_of(&pending.key_id) != Some(actor_host.clone()) {
@@ -218,7 +177,7 @@ async fn receive(
         // stored key is read again: a request that raced the refetch
         // verifies with what it stored.
         let refetch = state
-            .federation
+            .federation()
             .refetched_keys
             .entry(pending.key_id.clone())
             .or_insert(())
@@ -227,7 +186,7 @@ async fn receive(
         signer = if refetch {
             // Not the fetch that just gave the key that failed.
             state
-                .federation
+                .federation()
                 .signer_fetches
                 .invalidate(remote::key_owner_url(&pending.key_id))
                 .await;
@@ -259,13 +218,13 @@ async fn receive(
             "the activity id is not on the actor's host".into(),
         ));
     }
-    state.federation.inbox_limiter.count(&actor_host);
+    state.federation().inbox_limiter.count(&actor_host);
 
     // Written down before it is processed (a crash in between leaves it to be
     // processed at the next start); one already processed is acknowledged.
     // The journal also revives the sender's host if we thought it down.
     let recorded = state
-        .federation
+        .federation()
         .journal
         .record(journal::Entry {
             ap_id: id.clone(),
@@ -277,8 +236,8 @@ async fn receive(
     if recorded == journal::Recorded::Processed {
         return Ok(StatusCode::ACCEPTED);
     }
-    let Some(_slot) = state.federation.backlog.inline_slot() else {
-        state.federation.backlog.defer(Deferred {
+    let Some(_slot) = state.federation().backlog.inline_slot() else {
+        state.federation().backlog.defer(Deferred {
             sender: signer,
             id,
             kind,
@@ -292,7 +251,7 @@ async fn receive(
 
 /// The actor owning a signature's key: known, or fetched within limits.
 async fn signer_of(
-    state: &AppState,
+    state: &impl App,
     key_id: &str,
     host: &str,
     client: std::net::IpAddr,
@@ -309,12 +268,12 @@ async fn signer_of(
 /// a minute, a few run at once, and concurrent requests naming one key wait
 /// for one fetch.
 async fn fetch_signer_limited(
-    state: &AppState,
+    state: &impl App,
     key_id: &str,
     host: &str,
     client: std::net::IpAddr,
 ) -> Result<Actor, AppError> {
-    let fed = &state.federation;
+    let fed = state.federation();
     let owner = remote::key_owner_url(key_id).to_string();
     // Counted per claimed host without its port (ports are free to vary),
     // and per client: endless made-up hosts from one sender get nowhere.
@@ -345,7 +304,7 @@ async fn fetch_signer_limited(
                 });
             }
             fed.key_fetches.count(host);
-            let wait = std::time::Duration::from_secs(state.config.federation.fetch_timeout_secs);
+            let wait = std::time::Duration::from_secs(state.config().federation.fetch_timeout_secs);
             let Ok(Ok(_slot)) = tokio::time::timeout(wait, fed.key_fetch_slots.acquire()).await
             else {
                 return Err(AppError::Unavailable {
@@ -386,7 +345,7 @@ async fn fetch_signer_limited(
 /// Runs an activity's effect and marks it processed. On a refusal the journal
 /// entry is dropped, so a corrected retry is not taken for a duplicate.
 pub(super) async fn process(
-    state: &AppState,
+    state: &impl App,
     sender: &Actor,
     id: &str,
     kind: &str,
@@ -394,20 +353,17 @@ pub(super) async fn process(
 ) -> Result<StatusCode, AppError> {
     // A block made since the activity arrived (by another process, or while
     // it waited in the backlog) holds as well.
-    if state.federation.client.is_blocked(&sender.host) {
+    if state.federation().client.is_blocked(&sender.host) {
         return Err(AppError::Forbidden(format!(
             "activities from {} are not accepted here",
             sender.host
         )));
     }
     let span = tracing::info_span!("inbound", activity_id = %id, actor = %sender.ap_id, remote_host = %sender.host, kind = %kind);
-    let budget = state.federation.activity_budget;
+    let budget = state.federation().activity_budget;
     let effect = tokio::time::timeout(
         budget,
-        tracing::Instrument::instrument(
-            crate::apub::receive::dispatch(state, sender, kind, activity),
-            span,
-        ),
+        tracing::Instrument::instrument(state.receive(sender, kind, activity), span),
     );
     let outcome = effect.await.unwrap_or_else(|_| {
         tracing::warn!(activity_id = %id, actor = %sender.ap_id, budget_secs = budget.as_secs(), "processing an activity took too long; dropped");
@@ -418,13 +374,13 @@ pub(super) async fn process(
     });
     match outcome {
         Ok(status) => {
-            state.federation.journal.processed(id);
+            state.federation().journal.processed(id);
             Ok(status)
         }
         Err(e) => {
             if !matches!(e, AppError::Database(_) | AppError::Internal(_)) {
                 received::Entity::delete_by_id(id.to_string())
-                    .exec(&state.db)
+                    .exec(state.db())
                     .await?;
             }
             Err(e)
@@ -434,16 +390,16 @@ pub(super) async fn process(
 
 /// Processes what was received but not processed before the last stop (a
 /// crash, a kill). Signatures were checked when they arrived.
-pub async fn resume_unprocessed(state: &AppState) -> Result<usize, AppError> {
+pub async fn resume_unprocessed(state: &impl App) -> Result<usize, AppError> {
     // Entries that kept failing for a day are dropped rather than retried forever.
     received::Entity::delete_many()
         .filter(received::Column::ProcessedAt.is_null())
         .filter(received::Column::ReceivedAt.lt(Utc::now() - chrono::Duration::days(1)))
-        .exec(&state.db)
+        .exec(state.db())
         .await?;
     let pending = received::Entity::find()
         .filter(received::Column::ProcessedAt.is_null())
-        .all(&state.db)
+        .all(state.db())
         .await?;
     let mut done = 0;
     for r in pending {

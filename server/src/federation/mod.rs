@@ -3,6 +3,7 @@
 //! fetching remote actors and notes.
 
 pub mod backlog;
+pub mod blocks;
 pub mod entity;
 pub mod inbox;
 pub mod journal;
@@ -19,6 +20,23 @@ use tokio::sync::Notify;
 
 use crate::config::Config;
 use crate::error::AppError;
+
+/// What the engine needs from the application that runs it: its database,
+/// configuration and engine state, and what to do with an activity that
+/// passed the inbox's checks. The server implements it for its `AppState`
+/// (in `apub`), so the engine never names a domain: arrows point one way.
+pub trait App: Clone + Send + Sync + 'static {
+    fn db(&self) -> &sea_orm::DatabaseConnection;
+    fn config(&self) -> &Config;
+    fn federation(&self) -> &Federation;
+    /// Applies one verified, journalled activity: the domains' rules.
+    fn receive(
+        &self,
+        sender: &crate::actors::entity::Model,
+        kind: &str,
+        activity: &serde_json::Value,
+    ) -> impl std::future::Future<Output = Result<axum::http::StatusCode, AppError>> + Send;
+}
 
 /// What federation needs at run time: the safe HTTP client, the instance
 /// actor's key for signed fetches, and a bell that wakes the delivery worker.

@@ -21,8 +21,8 @@ use crate::media::entity as media;
 use crate::state::AppState;
 use crate::statuses::changes::{self, StatusChange};
 use crate::statuses::entity::{edit, mention, poll, poll_vote, status, status_tag, tag};
-use crate::statuses::text::sanitize_html;
 use crate::statuses::views::{media_url, time};
+use crate::text::sanitize_html;
 use knooppunt_federation::vocab::{self, PUBLIC};
 
 /// `to` and `cc` for a visibility, as Mastodon addresses them.
@@ -193,7 +193,7 @@ pub async fn show(
     }
     if !wants_activity_json(&headers) {
         // A readable page for people; the content is our own sanitised HTML.
-        let esc = crate::statuses::text::escape;
+        let esc = crate::text::escape;
         let warning = if s.spoiler_text.is_empty() {
             String::new()
         } else {
@@ -310,14 +310,14 @@ async fn store_remote_post(
         let url = attachment_url(object.get("url")).unwrap_or_else(|| ap_id.to_string());
         content = sanitize_html(&format!(
             "<p><strong>{}</strong></p>{}<p><a href=\"{}\">{}</a></p>",
-            crate::statuses::text::escape(name),
+            crate::text::escape(name),
             object
                 .get("summary")
                 .and_then(Value::as_str)
-                .map(|s| format!("<p>{}</p>", crate::statuses::text::escape(s)))
+                .map(|s| format!("<p>{}</p>", crate::text::escape(s)))
                 .unwrap_or_default(),
-            crate::statuses::text::escape(&url),
-            crate::statuses::text::escape(&url)
+            crate::text::escape(&url),
+            crate::text::escape(&url)
         ));
     }
     let spoiler = if matches!(kind, "Article" | "Page" | "Event") {

@@ -11,12 +11,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::entity::{domain_block, report};
+use super::entity::report;
 use super::service::{self, AccountAction, Moderator, NewBlock, NewReport, Severity};
 use crate::audit::entity as audit;
 use crate::auth::extract::Auth;
 use crate::auth::service::Person;
 use crate::error::AppError;
+use crate::federation::entity::domain_block;
 use crate::http::ApiError;
 use crate::http::extract::{ApiForm, ApiQuery, flexible_bool};
 use crate::state::AppState;

@@ -9,12 +9,13 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::entity::{domain_block, report, report_status};
+use super::entity::{report, report_status};
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::follow;
 use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
+use crate::federation::entity::domain_block;
 use crate::groups::entity::membership;
 use crate::state::AppState;
 use crate::statuses::entity::status;
@@ -632,22 +633,7 @@ async fn apply_limits(db: &impl ConnectionTrait) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The limit a newly seen remote actor on `host` gets.
-pub async fn limit_for_host(
-    db: &impl ConnectionTrait,
-    host: &str,
-) -> Result<Option<String>, AppError> {
-    let blocks = domain_block::Entity::find().all(db).await?;
-    let mut limit = None;
-    for b in blocks {
-        match (block_covers(&b.domain, host), b.severity.as_str()) {
-            (true, "suspend") => return Ok(Some("suspend".into())),
-            (true, "silence") => limit = Some("silence".to_string()),
-            _ => {}
-        }
-    }
-    Ok(limit)
-}
+pub use crate::federation::blocks::limit_for_host;
 
 /// Lifts a domain block.
 pub async fn unblock_domain(

@@ -20,8 +20,8 @@ use crate::follows::service::find_actor;
 use crate::http::extract::{ApiQuery, WithUploads, flexible_bool, flexible_u64};
 use crate::http::pagination::Page;
 use crate::state::AppState;
-use crate::statuses::text;
 use crate::statuses::views;
+use crate::text;
 
 async fn own_account(state: &AppState, a: &actor::Model) -> Result<Value, AppError> {
     let mut value = views::account(&state.db, &state.config, a).await?;

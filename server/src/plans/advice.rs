@@ -37,7 +37,7 @@ use crate::federation::publish;
 use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::status;
-use crate::statuses::text::escape;
+use crate::text::escape;
 use knooppunt_federation::vocab;
 
 pub const VERDICTS: [&str; 3] = ["positive", "conditions", "negative"];

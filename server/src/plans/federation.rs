@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::{favourite, status};
-use crate::statuses::text::sanitize_html;
+use crate::text::sanitize_html;
 
 fn money(cents: Option<i64>, currency: &str) -> Value {
     match cents {

@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::federation::publish;
 use crate::state::AppState;
 use crate::statuses::entity::status;
-use crate::statuses::text::{escape, sanitize_html};
+use crate::text::{escape, sanitize_html};
 
 const MAX_TITLE: usize = 200;
 const MAX_SUMMARY: usize = 1_000;

@@ -6,8 +6,11 @@ pub mod changes;
 pub mod entity;
 pub mod service;
 pub mod store;
-pub mod text;
 pub mod views;
+
+/// Text rules (escaping, sanitising, mentions and hashtags) live below every
+/// domain; kept reachable here for the callers that name them so.
+pub use crate::text;
 
 use serde::{Deserialize, Serialize};
 

@@ -15,13 +15,13 @@ use super::entity::{
     edit, favourite, idempotency_key, mention, poll, poll_vote, status, status_tag, tag,
 };
 use super::store::{can_see, find_visible};
-use super::text::{self, MentionRef, MentionTarget};
 use crate::actors::entity as actor;
 use crate::auth::service::Person;
 use crate::error::AppError;
 use crate::federation::publish;
 use crate::media::entity as media;
 use crate::state::AppState;
+use crate::text::{self, MentionRef, MentionTarget};
 
 /// Longest status text, in characters.
 pub const MAX_CHARS: usize = 5000;
