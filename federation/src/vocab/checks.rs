@@ -1,0 +1,116 @@
+//! Checks every server makes of an inbound activity, whatever the
+//! application: the actor is the signer, ids live on the actor's host, an
+//! author speaks for itself. [`activity`] runs those that always hold;
+//! the others are here for the application to call where they apply.
+
+use super::inbox::InboxActivity;
+use super::json::host_of;
+use super::object::Object;
+use super::post::PostFields;
+use super::update::Update;
+use super::values::HasId;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    #[error("the activity has no id or actor")]
+    Incomplete,
+    #[error("{what} {url} is not a URL with a host")]
+    NotAUrl { what: &'static str, url: String },
+    #[error("the activity's actor {actor} is not the signer {signer}")]
+    NotTheSigner { actor: String, signer: String },
+    #[error("{what} {url} is not on the actor's host {host}")]
+    ForeignHost {
+        what: &'static str,
+        url: String,
+        host: String,
+    },
+    #[error("the object is not attributed to the activity's actor")]
+    NotTheAuthor,
+    #[error("one can only undo one's own activities")]
+    UndoOfOther,
+    #[error("an actor can only update itself")]
+    UpdateOfOther,
+}
+
+fn host(what: &'static str, url: &str) -> Result<String, CheckError> {
+    host_of(url).ok_or_else(|| CheckError::NotAUrl {
+        what,
+        url: url.to_string(),
+    })
+}
+
+/// `url` is on the same host (and port) as `actor`.
+pub fn on_actor_host(what: &'static str, url: &str, actor: &str) -> Result<(), CheckError> {
+    let expected = host("the actor", actor)?;
+    if host(what, url)? != expected {
+        return Err(CheckError::ForeignHost {
+            what,
+            url: url.to_string(),
+            host: expected,
+        });
+    }
+    Ok(())
+}
+
+/// The activity names its signer as actor.
+pub fn signed_by_actor(actor: &str, signer: &str) -> Result<(), CheckError> {
+    if actor != signer {
+        return Err(CheckError::NotTheSigner {
+            actor: actor.to_string(),
+            signer: signer.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// A post sent by `actor`: it lives on the actor's host and names the actor
+/// among its authors.
+pub fn authored_by(post: &PostFields, actor: &str) -> Result<(), CheckError> {
+    on_actor_host("the object", &post.id, actor)?;
+    if !post.is_by(actor) {
+        return Err(CheckError::NotTheAuthor);
+    }
+    Ok(())
+}
+
+/// An `Update` changes the sender itself, or an object on the sender's
+/// host. The application calls this where it does not accept edits of its
+/// own objects by others (a Knooppunt co-owner edits a plan elsewhere).
+pub fn update_object(update: &Update) -> Result<(), CheckError> {
+    match update.object.object() {
+        // Checked by [`activity`]: an actor updates only itself.
+        Some(Object::Actor(_)) => Ok(()),
+        _ => on_actor_host("the object", update.object.id(), &update.actor),
+    }
+}
+
+/// What holds for every activity, whatever the application: the actor is
+/// the signer, the id is on its host, and per type: the author creates,
+/// one undoes one's own, deletes what is on one's host, updates only
+/// oneself among actors.
+pub fn activity(activity: &InboxActivity, signer: &str) -> Result<(), CheckError> {
+    let (Some(id), Some(actor)) = activity.id_and_actor() else {
+        return Err(CheckError::Incomplete);
+    };
+    signed_by_actor(actor, signer)?;
+    on_actor_host("the activity id", id, actor)?;
+    match activity {
+        InboxActivity::Create(c) => {
+            on_actor_host("the object", c.object.id(), actor)?;
+            match c.embedded().and_then(Object::fields) {
+                Some(post) => authored_by(post, actor),
+                None => Ok(()),
+            }
+        }
+        InboxActivity::Update(u) => match u.object.object() {
+            Some(Object::Actor(a)) if a.id() != actor => Err(CheckError::UpdateOfOther),
+            _ => Ok(()),
+        },
+        InboxActivity::Undo(u) => match u.object.actor() {
+            Some(inner) if inner != actor => Err(CheckError::UndoOfOther),
+            _ => Ok(()),
+        },
+        InboxActivity::Delete(d) => on_actor_host("the deleted object", d.object_id(), actor),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,69 @@
+//! `Create`: a new post (or any object), embedded or by id.
+
+use activitypub_federation::kinds::activity::CreateType;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::lenient;
+use super::object::Object;
+use super::values::{HasId, IdOrObject};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Create {
+    pub id: String,
+    #[serde(rename = "type", deserialize_with = "lenient::kind")]
+    pub kind: CreateType,
+    #[serde(deserialize_with = "lenient::id")]
+    pub actor: String,
+    #[serde(
+        default,
+        deserialize_with = "lenient::time",
+        serialize_with = "lenient::ser_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub published: Option<DateTime<Utc>>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::ids",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub to: Vec<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::ids",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub cc: Vec<String>,
+    pub object: IdOrObject<Object>,
+}
+
+impl Create {
+    /// The `Create` of `object` by `actor`, addressed as the object is.
+    pub fn new(id: &str, actor: &str, object: impl Into<Object>) -> Self {
+        let object = object.into();
+        let (to, cc) = object
+            .fields()
+            .map(|f| (f.to.clone(), f.cc.clone()))
+            .unwrap_or_default();
+        Create {
+            id: id.to_string(),
+            kind: CreateType::Create,
+            actor: actor.to_string(),
+            published: None,
+            to,
+            cc,
+            object: IdOrObject::Object(object),
+        }
+    }
+
+    /// The embedded object, if there is one.
+    pub fn embedded(&self) -> Option<&Object> {
+        self.object.object()
+    }
+}
+
+impl HasId for Create {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}

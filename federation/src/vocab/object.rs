@@ -1,0 +1,133 @@
+//! Any object an activity carries, read by its `type`: a post-like object,
+//! an actor, a tombstone, or one we do not read.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use super::actor::Actor;
+use super::error::{VocabError, parse};
+use super::event::Event;
+use super::json::type_of;
+use super::media::Media;
+use super::note::Note;
+use super::page::Page;
+use super::post::{Post, PostFields};
+use super::question::Question;
+use super::tombstone::Tombstone;
+use super::values::{HasId, ObjectRef};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Object {
+    Note(Note),
+    Question(Question),
+    /// `Page` or `Article`.
+    Page(Page),
+    Event(Event),
+    /// `Image`, `Audio` or `Video`.
+    Media(Media),
+    Actor(Box<Actor>),
+    Tombstone(Tombstone),
+    /// A type we do not read (`ChatMessage`, `Offer`, ...): only its id and type.
+    Other(ObjectRef),
+}
+
+impl Object {
+    /// Reads `value` by its `type`. A known type that is malformed is an
+    /// error; an unknown one is [`Object::Other`].
+    pub fn parse(value: &Value) -> Result<Object, VocabError> {
+        if !value.is_object() {
+            return Err(VocabError::NotAnObject);
+        }
+        let kind = type_of(value).ok_or(VocabError::MissingType)?;
+        Ok(match kind {
+            "Note" => Object::Note(parse(kind, value)?),
+            "Question" => Object::Question(parse(kind, value)?),
+            "Page" | "Article" => Object::Page(parse(kind, value)?),
+            "Event" => Object::Event(parse(kind, value)?),
+            "Image" | "Audio" | "Video" => Object::Media(parse(kind, value)?),
+            "Person" | "Group" | "Application" | "Service" | "Organization" => {
+                Object::Actor(Box::new(parse(kind, value)?))
+            }
+            "Tombstone" => Object::Tombstone(parse(kind, value)?),
+            _ => Object::Other(ObjectRef::of(value)),
+        })
+    }
+
+    /// The object's id (`None` only for an unknown type sent without one).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Object::Other(r) => r.id.as_deref(),
+            Object::Actor(a) => Some(&a.id),
+            Object::Tombstone(t) => Some(&t.id),
+            other => other.fields().map(|f| f.id.as_str()),
+        }
+    }
+
+    /// The fields of a post-like object.
+    pub fn fields(&self) -> Option<&PostFields> {
+        match self {
+            Object::Note(n) => Some(&n.post),
+            Object::Question(q) => Some(&q.post),
+            Object::Page(p) => Some(&p.post),
+            Object::Event(e) => Some(&e.post),
+            Object::Media(m) => Some(&m.post),
+            Object::Actor(_) | Object::Tombstone(_) | Object::Other(_) => None,
+        }
+    }
+
+    /// A post-like object as a status.
+    pub fn as_post(&self) -> Option<Post> {
+        match self {
+            Object::Note(n) => Some(n.as_post()),
+            Object::Question(q) => Some(q.as_post()),
+            Object::Page(p) => Some(p.as_post()),
+            Object::Event(e) => Some(e.as_post()),
+            Object::Media(m) => Some(m.into_post()),
+            Object::Actor(_) | Object::Tombstone(_) | Object::Other(_) => None,
+        }
+    }
+}
+
+impl HasId for Object {
+    fn id(&self) -> &str {
+        Object::id(self).unwrap_or_default()
+    }
+}
+
+impl<'de> Deserialize<'de> for Object {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(d)?;
+        Object::parse(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<Note> for Object {
+    fn from(n: Note) -> Self {
+        Object::Note(n)
+    }
+}
+
+impl From<Question> for Object {
+    fn from(q: Question) -> Self {
+        Object::Question(q)
+    }
+}
+
+impl From<Page> for Object {
+    fn from(p: Page) -> Self {
+        Object::Page(p)
+    }
+}
+
+impl From<Event> for Object {
+    fn from(e: Event) -> Self {
+        Object::Event(e)
+    }
+}
+
+impl From<Actor> for Object {
+    fn from(a: Actor) -> Self {
+        Object::Actor(Box::new(a))
+    }
+}
