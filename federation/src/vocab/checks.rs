@@ -3,12 +3,12 @@
 //! author speaks for itself. [`activity`] runs those that always hold;
 //! the others are here for the application to call where they apply.
 
+use super::delete::Delete;
 use super::inbox::InboxActivity;
 use super::json::host_of;
 use super::object::Object;
 use super::post::PostFields;
 use super::update::Update;
-use super::values::HasId;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckError {
@@ -74,20 +74,25 @@ pub fn authored_by(post: &PostFields, actor: &str) -> Result<(), CheckError> {
 }
 
 /// An `Update` changes the sender itself, or an object on the sender's
-/// host. The application calls this where it does not accept edits of its
-/// own objects by others (a Knooppunt co-owner edits a plan elsewhere).
+/// host. Not checked by [`activity`]: a Lemmy moderator updates its
+/// community, a Knooppunt co-owner edits a plan that lives elsewhere.
 pub fn update_object(update: &Update) -> Result<(), CheckError> {
     match update.object.object() {
-        // Checked by [`activity`]: an actor updates only itself.
+        Some(Object::Actor(a)) if a.id != update.actor => Err(CheckError::UpdateOfOther),
         Some(Object::Actor(_)) => Ok(()),
         _ => on_actor_host("the object", update.object.id(), &update.actor),
     }
 }
 
+/// A `Delete` removes the sender itself or something on its host. Not
+/// checked by [`activity`]: a Lemmy moderator deletes others' comments.
+pub fn delete_object(delete: &Delete) -> Result<(), CheckError> {
+    on_actor_host("the deleted object", delete.object_id(), &delete.actor)
+}
+
 /// What holds for every activity, whatever the application: the actor is
-/// the signer, the id is on its host, and per type: the author creates,
-/// one undoes one's own, deletes what is on one's host, updates only
-/// oneself among actors.
+/// the signer, the id is on its host, a created object is the actor's own
+/// and on its host, and one undoes only one's own activities.
 pub fn activity(activity: &InboxActivity, signer: &str) -> Result<(), CheckError> {
     let (Some(id), Some(actor)) = activity.id_and_actor() else {
         return Err(CheckError::Incomplete);
@@ -102,15 +107,10 @@ pub fn activity(activity: &InboxActivity, signer: &str) -> Result<(), CheckError
                 None => Ok(()),
             }
         }
-        InboxActivity::Update(u) => match u.object.object() {
-            Some(Object::Actor(a)) if a.id() != actor => Err(CheckError::UpdateOfOther),
-            _ => Ok(()),
-        },
         InboxActivity::Undo(u) => match u.object.actor() {
             Some(inner) if inner != actor => Err(CheckError::UndoOfOther),
             _ => Ok(()),
         },
-        InboxActivity::Delete(d) => on_actor_host("the deleted object", d.object_id(), actor),
         _ => Ok(()),
     }
 }

@@ -88,10 +88,13 @@ impl Media {
             })
             .filter(|l| is_http(&l.href))
             .collect();
+        // The tallest rendition within bounds; the first of equals.
         let best = of_kind
             .iter()
-            .filter(|l| l.height.is_none_or(|h| h <= MAX_VIDEO_HEIGHT))
-            .max_by_key(|l| l.height.unwrap_or(0))
+            .enumerate()
+            .filter(|(_, l)| l.height.is_none_or(|h| h <= MAX_VIDEO_HEIGHT))
+            .max_by_key(|(i, l)| (l.height.unwrap_or(0), std::cmp::Reverse(*i)))
+            .map(|(_, l)| l)
             .or_else(|| of_kind.first())
             .copied();
         if let Some(l) = best {
