@@ -15,8 +15,8 @@ pub enum VocabError {
         field: String,
         reason: String,
     },
-    #[error("{0} is not a {1}")]
-    WrongType(String, &'static str),
+    #[error("nested more than {0} levels deep")]
+    TooDeep(usize),
     #[error("cannot serialise: {0}")]
     Serialize(String),
 }
@@ -29,6 +29,22 @@ impl VocabError {
             _ => None,
         }
     }
+}
+
+/// Deepest nesting we read. Real activities nest a handful of levels (an
+/// Announce of a Create of a Note with tags); reading recurses, so a deeper
+/// document is refused before it is read.
+pub const MAX_DEPTH: usize = 32;
+
+/// Refuses what is not an object or nests too deeply.
+pub(crate) fn check_shape(value: &serde_json::Value) -> Result<(), VocabError> {
+    if !value.is_object() {
+        return Err(VocabError::NotAnObject);
+    }
+    if super::json::depth(value) > MAX_DEPTH {
+        return Err(VocabError::TooDeep(MAX_DEPTH));
+    }
+    Ok(())
 }
 
 /// Parses `value` as `T`, naming the failing field in the error.

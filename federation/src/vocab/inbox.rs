@@ -1,6 +1,7 @@
 //! What arrives in an inbox, read by its `type` into one enum: the typed
 //! activity, or [`InboxActivity::Other`] for a type we do not handle.
 
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::accept::Accept;
@@ -8,7 +9,7 @@ use super::announce::Announce;
 use super::block::Block;
 use super::create::Create;
 use super::delete::Delete;
-use super::error::{VocabError, parse};
+use super::error::{VocabError, check_shape, parse};
 use super::flag::Flag;
 use super::follow::Follow;
 use super::invite::Invite;
@@ -48,9 +49,7 @@ impl InboxActivity {
     /// Reads an activity. A known type that is malformed is an error that
     /// names the field; an unknown type is [`InboxActivity::Other`].
     pub fn parse(value: &Value) -> Result<InboxActivity, VocabError> {
-        if !value.is_object() {
-            return Err(VocabError::NotAnObject);
-        }
+        check_shape(value)?;
         let kind = type_of(value).ok_or(VocabError::MissingType)?;
         Ok(match kind {
             "Follow" => InboxActivity::Follow(parse(kind, value)?),
@@ -116,5 +115,34 @@ impl InboxActivity {
             InboxActivity::Other { id, actor, .. } => return (id.as_deref(), actor.as_deref()),
         };
         (Some(id), Some(actor))
+    }
+}
+
+/// As the activity would be sent; an unsupported one as its type, id and actor.
+impl Serialize for InboxActivity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            InboxActivity::Follow(a) => a.serialize(s),
+            InboxActivity::Accept(a) => a.serialize(s),
+            InboxActivity::Reject(a) => a.serialize(s),
+            InboxActivity::Undo(a) => a.serialize(s),
+            InboxActivity::Create(a) => a.serialize(s),
+            InboxActivity::Update(a) => a.serialize(s),
+            InboxActivity::Delete(a) => a.serialize(s),
+            InboxActivity::Like(a) => a.serialize(s),
+            InboxActivity::Announce(a) => a.serialize(s),
+            InboxActivity::Block(a) => a.serialize(s),
+            InboxActivity::Flag(a) => a.serialize(s),
+            InboxActivity::Invite(a) => a.serialize(s),
+            InboxActivity::Join(a) => a.serialize(s),
+            InboxActivity::Leave(a) => a.serialize(s),
+            InboxActivity::Other { kind, id, actor } => super::values::ObjectRef {
+                id: id.clone(),
+                kind: Some(kind.clone()),
+                actor: actor.clone(),
+                object: None,
+            }
+            .serialize(s),
+        }
     }
 }

@@ -43,6 +43,21 @@ pub fn type_of(value: &Value) -> Option<&str> {
     }
 }
 
+/// How deeply lists and objects nest in `value`, counted without recursion.
+pub fn depth(value: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, d + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|i| (i, d + 1))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// The host (with port) of a URL string.
 pub fn host_of(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
@@ -68,5 +83,11 @@ mod tests {
             host_of("http://127.0.0.2:8080/users/x").unwrap(),
             "127.0.0.2:8080"
         );
+    }
+
+    #[test]
+    fn depth_counts_nesting() {
+        assert_eq!(depth(&json!("x")), 0);
+        assert_eq!(depth(&json!({"a": [1, {"b": []}]})), 3);
     }
 }

@@ -3,7 +3,11 @@
 //! fields never fail a document: what cannot be read is left out.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::de::{DeserializeOwned, Error as _};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{DeserializeOwned, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serializer};
 use serde_json::Value;
 
@@ -46,10 +50,9 @@ pub fn kind<'de, D: Deserializer<'de>, K: DeserializeOwned>(d: D) -> Result<K, D
 }
 
 /// Items of a list, or a single item; items that cannot be read are left
-/// out, and at most [`MAX_ITEMS`] are kept.
+/// out, and at most [`MAX_ITEMS`] are kept (the rest are skipped unread).
 pub fn items<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
-    let value = Value::deserialize(d)?;
-    Ok(read_items(&value))
+    d.deserialize_any(Items(PhantomData))
 }
 
 /// As [`items`], but an absent field stays `None` (a partial `Update` that
@@ -57,22 +60,110 @@ pub fn items<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec
 pub fn opt_items<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> Result<Option<Vec<T>>, D::Error> {
-    let value = Value::deserialize(d)?;
-    Ok(match value {
-        Value::Null => None,
-        v => Some(read_items(&v)),
-    })
+    d.deserialize_any(OptItems(PhantomData))
 }
 
-fn read_items<T: DeserializeOwned>(value: &Value) -> Vec<T> {
-    match value {
-        Value::Array(items) => items
-            .iter()
-            .filter_map(|v| T::deserialize(v).ok())
-            .take(MAX_ITEMS)
-            .collect(),
-        Value::Null => vec![],
-        v => T::deserialize(v).ok().into_iter().collect(),
+struct Items<T>(PhantomData<T>);
+
+struct OptItems<T>(PhantomData<T>);
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for Items<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list or a single item")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::new();
+        while out.len() < MAX_ITEMS {
+            match seq.next_element::<Value>()? {
+                Some(v) => out.extend(T::deserialize(&v).ok()),
+                None => return Ok(out),
+            }
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(out)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+        let v = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(T::deserialize(&v).ok().into_iter().collect())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Vec<T>, E> {
+        Ok(T::deserialize(&Value::String(s.to_string()))
+            .ok()
+            .into_iter()
+            .collect())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Vec<T>, E> {
+        Ok(T::deserialize(&Value::from(n)).ok().into_iter().collect())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Vec<T>, E> {
+        Ok(T::deserialize(&Value::from(n)).ok().into_iter().collect())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Vec<T>, E> {
+        Ok(vec![])
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Vec<T>, E> {
+        Ok(vec![])
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(vec![])
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(vec![])
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for OptItems<T> {
+    type Value = Option<Vec<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list, a single item or null")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Items(PhantomData).visit_seq(seq).map(Some)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Items(PhantomData).visit_map(map).map(Some)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Items(PhantomData).visit_str(s).map(Some)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Self::Value, E> {
+        Items(PhantomData).visit_i64(n).map(Some)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
+        Items(PhantomData).visit_u64(n).map(Some)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Some(vec![]))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Some(vec![]))
     }
 }
 

@@ -81,7 +81,7 @@ pub use context::{
 pub use create::Create;
 pub use delete::Delete;
 pub use document::{Attachment, AttachmentKind, MediaFile};
-pub use error::VocabError;
+pub use error::{MAX_DEPTH, VocabError};
 pub use event::Event;
 pub use flag::Flag;
 pub use follow::Follow;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::actor::Actor;
-use super::error::{VocabError, parse};
+use super::error::{VocabError, check_shape, parse};
 use super::event::Event;
 use super::json::type_of;
 use super::media::Media;
@@ -16,6 +16,8 @@ use super::question::Question;
 use super::tombstone::Tombstone;
 use super::values::{HasId, ObjectRef};
 
+// Read once per activity and moved little: boxing would only add pointers.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Object {
@@ -36,10 +38,16 @@ impl Object {
     /// Reads `value` by its `type`. A known type that is malformed is an
     /// error; an unknown one is [`Object::Other`].
     pub fn parse(value: &Value) -> Result<Object, VocabError> {
-        if !value.is_object() {
-            return Err(VocabError::NotAnObject);
-        }
+        check_shape(value)?;
         let kind = type_of(value).ok_or(VocabError::MissingType)?;
+        // Read before the flattened fields, whose errors lose their name.
+        if !matches!(value.get("id"), Some(Value::String(_)) | None) {
+            return Err(VocabError::Malformed {
+                kind: kind.to_string(),
+                field: "id".into(),
+                reason: "expected a string".into(),
+            });
+        }
         Ok(match kind {
             "Note" => Object::Note(parse(kind, value)?),
             "Question" => Object::Question(parse(kind, value)?),
