@@ -114,3 +114,101 @@ pub fn activity(activity: &InboxActivity, signer: &str) -> Result<(), CheckError
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    fn update(object: serde_json::Value) -> Update {
+        serde_json::from_value(json!({"id": "https://a.example/u/x#u/1", "type": "Update", "actor": "https://a.example/u/x", "object": object})).unwrap()
+    }
+
+    #[test]
+    fn hosts_include_the_port() {
+        // Test instances share 127.0.0.x with different ports; a port is another server.
+        assert!(
+            on_actor_host(
+                "the object",
+                "http://127.0.0.2:8080/n/1",
+                "http://127.0.0.2:8080/u/x"
+            )
+            .is_ok()
+        );
+        assert!(
+            on_actor_host(
+                "the object",
+                "http://127.0.0.2:8081/n/1",
+                "http://127.0.0.2:8080/u/x"
+            )
+            .is_err()
+        );
+        assert!(
+            on_actor_host(
+                "the object",
+                "https://A.example/n/1",
+                "https://a.example/u/x"
+            )
+            .is_ok()
+        );
+        assert!(matches!(
+            on_actor_host("the object", "not a url", "https://a.example/u/x"),
+            Err(CheckError::NotAUrl { .. })
+        ));
+    }
+
+    #[test]
+    fn updates_of_others_and_objects_elsewhere() {
+        let person = |id: &str| {
+            json!({"id": id, "type": "Person", "inbox": format!("{id}/inbox"),
+            "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": "k"}})
+        };
+        assert!(update_object(&update(person("https://a.example/u/x"))).is_ok());
+        assert_eq!(
+            update_object(&update(person("https://a.example/u/y"))),
+            Err(CheckError::UpdateOfOther)
+        );
+        let note =
+            |id: &str| json!({"id": id, "type": "Note", "attributedTo": "https://a.example/u/x"});
+        assert!(update_object(&update(note("https://a.example/n/1"))).is_ok());
+        assert!(matches!(
+            update_object(&update(note("https://b.example/n/1"))),
+            Err(CheckError::ForeignHost { .. })
+        ));
+        assert!(matches!(
+            update_object(&update(json!("https://b.example/n/1"))),
+            Err(CheckError::ForeignHost { .. })
+        ));
+    }
+
+    #[test]
+    fn deletions_elsewhere() {
+        let delete = |object: &str| -> Delete {
+            serde_json::from_value(json!({"id": "https://a.example/d/1", "type": "Delete", "actor": "https://a.example/u/x", "object": object})).unwrap()
+        };
+        assert!(delete_object(&delete("https://a.example/n/1")).is_ok());
+        assert!(delete_object(&delete("https://a.example/u/x")).is_ok());
+        assert!(delete_object(&delete("https://b.example/n/1")).is_err());
+    }
+
+    #[test]
+    fn authors() {
+        let mut post = PostFields::new("https://a.example/n/1", "https://a.example/u/x");
+        assert!(authored_by(&post, "https://a.example/u/x").is_ok());
+        assert_eq!(
+            authored_by(&post, "https://a.example/u/y"),
+            Err(CheckError::NotTheAuthor)
+        );
+        post.attributed_to.push("https://a.example/u/y".into());
+        assert!(
+            authored_by(&post, "https://a.example/u/y").is_ok(),
+            "one of a plan's owners"
+        );
+        post.id = "https://b.example/n/1".into();
+        assert!(matches!(
+            authored_by(&post, "https://a.example/u/x"),
+            Err(CheckError::ForeignHost { .. })
+        ));
+    }
+}

@@ -136,3 +136,48 @@ impl HasId for Media {
         &self.post.id
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    fn media(v: serde_json::Value) -> Media {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn the_objects_own_file() {
+        let base = json!({"id": "https://p.example/i/1", "type": "Image", "attributedTo": "https://p.example/u/x", "name": "Polder"});
+        let mut plain = base.clone();
+        plain["url"] = json!("https://p.example/i/1.jpg");
+        plain["mediaType"] = json!("image/jpeg");
+        let post = media(plain.clone()).into_post();
+        assert_eq!(post.attachments[0].url, "https://p.example/i/1.jpg");
+        assert_eq!(post.attachments[0].description.as_deref(), Some("Polder"));
+        plain["mediaType"] = json!("text/html");
+        assert!(
+            media(plain).into_post().attachments.is_empty(),
+            "a web page is no image"
+        );
+        let mut tall = base.clone();
+        tall["type"] = json!("Video");
+        tall["url"] = json!([{"type": "Link", "mediaType": "video/mp4", "href": "https://p.example/4k.mp4", "height": 2160},
+                             {"type": "Link", "mediaType": "video/mp4", "href": "https://p.example/8k.mp4", "height": 4320}]);
+        assert_eq!(
+            media(tall).into_post().attachments[0].url,
+            "https://p.example/4k.mp4",
+            "all too tall: the first"
+        );
+        let mut attached = base;
+        attached["attachment"] = json!([{"type": "Document", "mediaType": "image/png", "url": "https://p.example/a.png"}]);
+        attached["url"] =
+            json!([{"type": "Link", "mediaType": "image/jpeg", "href": "https://p.example/b.jpg"}]);
+        assert_eq!(
+            media(attached).into_post().attachments[0].url,
+            "https://p.example/a.png",
+            "attachments first"
+        );
+    }
+}
