@@ -46,7 +46,10 @@ pub fn kind<'de, D: Deserializer<'de>, K: DeserializeOwned>(d: D) -> Result<K, D
         Value::Array(items) => items.iter().find_map(|v| K::deserialize(v).ok()),
         v => K::deserialize(v).ok(),
     };
-    found.ok_or_else(|| D::Error::custom(format!("unexpected type {value}")))
+    found.ok_or_else(|| {
+        let shown: String = value.to_string().chars().take(80).collect();
+        D::Error::custom(format!("unexpected type {shown}"))
+    })
 }
 
 /// Items of a list, or a single item; items that cannot be read are left
