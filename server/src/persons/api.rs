@@ -116,7 +116,7 @@ pub async fn update_credentials(
     active.updated_at = Set(chrono::Utc::now());
     let txn = state.db.begin_write().await?;
     let updated = active.update(&txn).await?;
-    let document = crate::apub::actors::document(&state, &updated).await?;
+    let document = super::federate::document(&state, &updated).await?;
     crate::federation::publish::profile_updated(&txn, &state.config, &updated, document).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();

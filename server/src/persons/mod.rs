@@ -2,6 +2,7 @@
 //! municipality staff and cooperative members, all with the same rights.
 
 pub mod api;
+pub mod federate;
 pub mod service;
 pub mod web;
 
