@@ -103,6 +103,30 @@ impl From<knooppunt_federation::keys::KeyError> for AppError {
     }
 }
 
+/// A known activity type that is malformed: the sender's mistake.
+impl From<knooppunt_federation::vocab::VocabError> for AppError {
+    fn from(error: knooppunt_federation::vocab::VocabError) -> Self {
+        AppError::BadRequest(format!("activity refused: {error}"))
+    }
+}
+
+/// An activity that fails the checks every server makes.
+impl From<knooppunt_federation::vocab::CheckError> for AppError {
+    fn from(error: knooppunt_federation::vocab::CheckError) -> Self {
+        use knooppunt_federation::vocab::CheckError;
+        let message = format!("activity refused: {error}");
+        match error {
+            CheckError::NotTheSigner { .. } => AppError::Unauthorized(message),
+            CheckError::NotTheAuthor | CheckError::UndoOfOther | CheckError::UpdateOfOther => {
+                AppError::Forbidden(message)
+            }
+            CheckError::Incomplete
+            | CheckError::NotAUrl { .. }
+            | CheckError::ForeignHost { .. } => AppError::BadRequest(message),
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();

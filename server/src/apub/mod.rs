@@ -38,6 +38,7 @@ impl crate::federation::App for AppState {
         kind: &str,
         activity: &Value,
     ) -> Result<StatusCode, AppError> {
-        receive::dispatch(self, sender, kind, activity).await
+        let _ = kind;
+        receive::dispatch(self, sender, activity).await
     }
 }

@@ -19,41 +19,156 @@ use crate::statuses::changes::{self, StatusChange};
 use crate::statuses::entity::{favourite, status};
 use knooppunt_federation::vocab;
 
+/// Reads an activity into the typed vocabulary, runs the checks every server
+/// makes (signer, hosts, authorship), then this type's verify and receive.
 pub async fn dispatch(
     state: &AppState,
     sender: &Actor,
-    kind: &str,
     activity: &Value,
 ) -> Result<StatusCode, AppError> {
-    let object = activity.get("object");
-    match kind {
-        "Follow" => receive_follow(state, sender, activity).await,
-        "Accept" | "Reject" => {
-            let accepted = kind == "Accept";
-            if let Some(status) =
-                crate::plans::coowners::receive_answer(state, sender, object, accepted).await?
-            {
-                Ok(status)
-            } else if let Some(status) =
-                crate::events::federation::receive_join_answer(state, sender, object, accepted)
-                    .await?
-            {
-                Ok(status)
-            } else {
-                receive_answer(state, sender, object, accepted).await
-            }
+    vocab::dispatch(
+        &Receiving {
+            state,
+            raw: activity,
+        },
+        sender,
+        activity,
+    )
+    .await
+}
+
+/// One activity being received: the application state and the activity as
+/// sent. Handlers not yet reading the typed fields read `raw`.
+struct Receiving<'a> {
+    state: &'a AppState,
+    raw: &'a Value,
+}
+
+impl Receiving<'_> {
+    fn object(&self) -> Option<&Value> {
+        self.raw.get("object")
+    }
+
+    /// An Accept or Reject: of a co-ownership invitation, of a request to
+    /// join an event, or of a follow.
+    async fn answer(&self, sender: &Actor, accepted: bool) -> Result<StatusCode, AppError> {
+        let (state, object) = (self.state, self.object());
+        if let Some(status) =
+            crate::plans::coowners::receive_answer(state, sender, object, accepted).await?
+        {
+            return Ok(status);
         }
-        "Invite" => crate::plans::coowners::receive_invite(state, sender, activity).await,
-        "Join" => crate::events::federation::receive_join(state, sender, activity).await,
-        "Leave" => crate::events::federation::receive_leave(state, sender, activity).await,
-        "Undo" => receive_undo(state, sender, object).await,
-        "Create" | "Update" => receive_object(state, sender, kind, activity).await,
-        "Delete" => receive_delete(state, sender, object).await,
-        "Like" => receive_like(state, sender, activity).await,
-        "Announce" => receive_announce(state, sender, activity).await,
-        "Block" => receive_block(state, sender, object).await,
-        "Flag" => crate::moderation::federate::receive_flag(state, sender, activity).await,
-        _ => Ok(StatusCode::ACCEPTED),
+        if let Some(status) =
+            crate::events::federation::receive_join_answer(state, sender, object, accepted).await?
+        {
+            return Ok(status);
+        }
+        receive_answer(state, sender, object, accepted).await
+    }
+}
+
+impl vocab::Inbox for Receiving<'_> {
+    type Actor = Actor;
+    type Outcome = StatusCode;
+    type Error = AppError;
+
+    fn actor_id(actor: &Actor) -> &str {
+        &actor.ap_id
+    }
+
+    async fn receive_follow(
+        &self,
+        sender: &Actor,
+        _: vocab::Follow,
+    ) -> Result<StatusCode, AppError> {
+        receive_follow(self.state, sender, self.raw).await
+    }
+
+    async fn receive_accept(
+        &self,
+        sender: &Actor,
+        _: vocab::Accept,
+    ) -> Result<StatusCode, AppError> {
+        self.answer(sender, true).await
+    }
+
+    async fn receive_reject(
+        &self,
+        sender: &Actor,
+        _: vocab::Reject,
+    ) -> Result<StatusCode, AppError> {
+        self.answer(sender, false).await
+    }
+
+    async fn receive_undo(&self, sender: &Actor, _: vocab::Undo) -> Result<StatusCode, AppError> {
+        receive_undo(self.state, sender, self.object()).await
+    }
+
+    async fn receive_create(
+        &self,
+        sender: &Actor,
+        _: vocab::Create,
+        raw: &Value,
+    ) -> Result<StatusCode, AppError> {
+        receive_object(self.state, sender, "Create", raw).await
+    }
+
+    async fn receive_update(
+        &self,
+        sender: &Actor,
+        _: vocab::Update,
+    ) -> Result<StatusCode, AppError> {
+        receive_object(self.state, sender, "Update", self.raw).await
+    }
+
+    async fn receive_delete(
+        &self,
+        sender: &Actor,
+        d: vocab::Delete,
+    ) -> Result<StatusCode, AppError> {
+        let _ = d;
+        receive_delete(self.state, sender, self.object()).await
+    }
+
+    async fn receive_like(&self, sender: &Actor, _: vocab::Like) -> Result<StatusCode, AppError> {
+        receive_like(self.state, sender, self.raw).await
+    }
+
+    async fn receive_announce(
+        &self,
+        sender: &Actor,
+        _: vocab::Announce,
+    ) -> Result<StatusCode, AppError> {
+        receive_announce(self.state, sender, self.raw).await
+    }
+
+    async fn receive_block(&self, sender: &Actor, _: vocab::Block) -> Result<StatusCode, AppError> {
+        receive_block(self.state, sender, self.object()).await
+    }
+
+    async fn receive_flag(&self, sender: &Actor, _: vocab::Flag) -> Result<StatusCode, AppError> {
+        crate::moderation::federate::receive_flag(self.state, sender, self.raw).await
+    }
+
+    async fn receive_invite(
+        &self,
+        sender: &Actor,
+        _: vocab::Invite,
+    ) -> Result<StatusCode, AppError> {
+        crate::plans::coowners::receive_invite(self.state, sender, self.raw).await
+    }
+
+    async fn receive_join(&self, sender: &Actor, _: vocab::Join) -> Result<StatusCode, AppError> {
+        crate::events::federation::receive_join(self.state, sender, self.raw).await
+    }
+
+    async fn receive_leave(&self, sender: &Actor, _: vocab::Leave) -> Result<StatusCode, AppError> {
+        crate::events::federation::receive_leave(self.state, sender, self.raw).await
+    }
+
+    /// Types we do not handle are accepted and ignored.
+    async fn receive_other(&self, _: &Actor, _: &str) -> Result<StatusCode, AppError> {
+        Ok(StatusCode::ACCEPTED)
     }
 }
 
