@@ -33,11 +33,10 @@ async fn every_pasture_payload_and_hostile_input_is_handled_or_refused_never_a_s
     // exercises the mention and notification paths.
     instance.create_person("alice", PW).await;
 
-    let peer = format!("127.0.0.10:{}", python::free_port([127, 0, 0, 10].into()));
     let env = vec![
         ("KP_BASE_URL".to_string(), instance.base_url.clone()),
         ("KP_PERSON_NAME".to_string(), "alice".to_string()),
-        ("KP_PEER_ADDR".to_string(), peer),
+        ("KP_PEER_HOST".to_string(), "127.0.0.10".to_string()),
     ];
     let python::Outcome {
         code,
