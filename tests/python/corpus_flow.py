@@ -31,7 +31,7 @@ JSON, script tags and `javascript:` URLs, ids on 127.0.0.1 and
 
     KP_BASE_URL      e.g. http://127.0.0.2:41234
     KP_PERSON_NAME   a local person (the recipient, as the pasture's target)
-    KP_PEER_ADDR     where the peer listens, e.g. 127.0.0.10:40000
+    KP_PEER_HOST     the address the peer listens on, e.g. 127.0.0.10 (any free port)
 
 Prints a table (input, example, status) and exits 0 only if every expectation
 held; 1 otherwise, 2 for a bad environment.
@@ -179,13 +179,12 @@ def types_of(obj):
 
 
 class Run:
-    def __init__(self, base, person, peer_addr):
+    def __init__(self, base, person, peer_host):
         self.base = base.rstrip("/")
         self.domain = urllib.parse.urlsplit(self.base).netloc
         self.inbox = self.base + "/inbox"
         self.person = person
-        host, _, port = peer_addr.rpartition(":")
-        self.peer = Peer(host, int(port))
+        self.peer = Peer(peer_host)
         self.rewrite = Rewriter(self.peer, self.domain)
         self.rows = []  # (input, example, status text, ok, detail)
         self.problems = []  # every broken expectation, in words
@@ -581,13 +580,13 @@ def main():
             sys.exit(2)
         return value
 
-    run = Run(env("KP_BASE_URL"), env("KP_PERSON_NAME"), env("KP_PEER_ADDR"))
-    available, version, stubbed = load_corpus()
     try:
-        run.peer.start()
+        run = Run(env("KP_BASE_URL"), env("KP_PERSON_NAME"), env("KP_PEER_HOST"))
     except OSError as error:
-        print(f"FAIL setup: cannot listen on {run.peer.netloc}: {error}")
+        print(f"FAIL setup: cannot listen on {env('KP_PEER_HOST')}: {error}")
         return 2
+    available, version, stubbed = load_corpus()
+    run.peer.start()
     try:
         run.person_id = run.person_actor()
         run.publish_pasture_notes()
@@ -600,7 +599,10 @@ def main():
         corpus_rows = len(run.rows)
         corpus_took = time.monotonic() - started
         run.run_hostile()
-        run.peer.wait_idle()
+        if not run.peer.wait_idle(15.0):
+            with run.peer.lock:
+                pending = run.peer.pending_checks
+            run.problems.append(f"{pending} signature check(s) of GETs still running after 15 s")
         with run.peer.lock:
             bad_gets = [g for g in run.peer.gets if g[2] is not None]
             bad_posts = list(run.peer.failures)

@@ -13,7 +13,8 @@ the instance must carry a valid signature. Environment:
     KP_BASE_URL                       e.g. http://127.0.0.2:41234
     KP_PERSON_NAME, KP_PERSON_TOKEN   a local person and a bearer token of theirs
     KP_NEIGHBOURHOOD                  the neighbourhood actor's name
-    KP_PEER_ADDR                      where the peer listens, e.g. 127.0.0.5:40000
+    KP_PEER_HOST                      the address the peer listens on, e.g. 127.0.0.5
+                                      (on a port the system picks)
 
 Prints one line per step; exits 0 only when every step passed.
 """
@@ -248,11 +249,16 @@ def step_join():
 
 @step("10. everything the instance sent was validly signed")
 def step_signed():
-    ctx.peer.wait_idle()
+    idle = ctx.peer.wait_idle(WAIT)
     with ctx.peer.lock:
+        pending = ctx.peer.pending_checks
         failures = list(ctx.peer.failures)
+        bad_gets = [g for g in ctx.peer.gets if g[2] is not None]
         received = list(ctx.peer.received)
+    check(idle, f"every GET's signature checked within {WAIT:.0f} s", f"{pending} check(s) still running")
     check(not failures, "no POST with a refused signature", failures)
+    check(not bad_gets, "every GET of the peer's documents validly signed", bad_gets)
+    check(received, "at least one received activity", received)
     check(all(r.signer.startswith(ctx.base + "/") for r in received), "every activity signed by the instance", received)
     return f"{len(received)} activities"
 
@@ -262,15 +268,18 @@ def main():
     ctx.token = os.environ.get("KP_PERSON_TOKEN", "")
     person = os.environ.get("KP_PERSON_NAME", "")
     ctx.hood = os.environ.get("KP_NEIGHBOURHOOD", "")
-    addr = os.environ.get("KP_PEER_ADDR", "")
-    if not (ctx.base and ctx.token and person and ctx.hood and addr):
-        print("FAIL setup: KP_BASE_URL, KP_PERSON_NAME, KP_PERSON_TOKEN, KP_NEIGHBOURHOOD, KP_PEER_ADDR")
+    host = os.environ.get("KP_PEER_HOST", "")
+    if not (ctx.base and ctx.token and person and ctx.hood and host):
+        print("FAIL setup: KP_BASE_URL, KP_PERSON_NAME, KP_PERSON_TOKEN, KP_NEIGHBOURHOOD, KP_PEER_HOST")
         return 2
     ctx.domain = urllib.parse.urlsplit(ctx.base).netloc
     ctx.person_id = f"{ctx.base}/users/{person}"
     ctx.shared_inbox = ctx.base + "/inbox"
-    host, _, port = addr.rpartition(":")
-    ctx.peer = Peer(host, int(port)).start()
+    try:
+        ctx.peer = Peer(host).start()
+    except OSError as error:
+        print(f"FAIL setup: cannot listen on {host}: {error}")
+        return 2
     passed = 0
     try:
         for name, function in STEPS:

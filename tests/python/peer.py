@@ -20,7 +20,8 @@ the activity's actor); anything else is answered 401 and recorded in
 `failures`. GETs of its documents are checked too, after answering, and
 recorded in `gets`. Its own requests are signed as Mastodon signs them.
 
-Used as a library by peer_flow.py; `python peer.py HOST:PORT` runs it alone.
+Used as a library by peer_flow.py; `python peer.py HOST:PORT` runs it alone
+(port 0: any free port; the first line printed names it).
 """
 
 import base64
@@ -178,8 +179,12 @@ class Received:
 
 
 class Peer:
-    def __init__(self, host, port, name="peer"):
-        self.host, self.port = host, int(port)
+    def __init__(self, host, port=0, name="peer"):
+        # Bound here, before anything is named after the port: with port 0 the
+        # system picks a free one, and no other process can take it meanwhile.
+        self.server = ThreadingHTTPServer((host, int(port)), self.handler())
+        self.server.daemon_threads = True
+        self.host, self.port = host, self.server.server_address[1]
         self.netloc = f"{host}:{self.port}"
         self.base = f"http://{self.netloc}"
         self.name = name
@@ -190,12 +195,12 @@ class Peer:
         self.followers = self.actor_id + "/followers"
         self.notes = {}  # path -> document; None once deleted
         self.lock = threading.Lock()
+        self.serving = False
         self.received = []  # Received, in arrival order
         self.failures = []  # (method, path, reason): requests refused for their signature
         self.gets = []  # (path, signed by, None or a failure reason)
         self.pending_checks = 0
         self.counter = itertools.count(1)
-        self.server = None
 
     # -- documents ----------------------------------------------------------
 
@@ -238,7 +243,8 @@ class Peer:
 
     # -- serving ------------------------------------------------------------
 
-    def start(self):
+    def handler(self):
+        """The request handler class, serving this peer."""
         peer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -263,14 +269,19 @@ class Peer:
                 return ", ".join(v.strip() for v in values) if values else None
 
             def do_GET(self):
-                try:
-                    status, body, kind = peer.serve_get(self.path)
-                except Exception as error:  # pragma: no cover - a bug in the peer
-                    status, body, kind = 500, {"error": repr(error)}, "application/json"
-                self.reply(status, body, kind)
                 path = urllib.parse.urlsplit(self.path).path
-                if path.startswith("/users/") or path.startswith("/notes/"):
-                    peer.check_get(self.path, self.header)
+                # Counted before answering: once the instance has its answer,
+                # wait_idle() waits for this check too.
+                checked = (path.startswith("/users/") or path.startswith("/notes/")) and peer.begin_check(self.header)
+                try:
+                    try:
+                        status, body, kind = peer.serve_get(self.path)
+                    except Exception as error:  # pragma: no cover - a bug in the peer
+                        status, body, kind = 500, {"error": repr(error)}, "application/json"
+                    self.reply(status, body, kind)
+                finally:
+                    if checked:
+                        peer.check_get(self.path, self.header)
 
             def do_POST(self):
                 path = urllib.parse.urlsplit(self.path).path
@@ -283,16 +294,18 @@ class Peer:
                 status, answer = peer.receive(self.path, self.header, body)
                 self.reply(status, answer)
 
-        self.server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self.server.daemon_threads = True
+        return Handler
+
+    def start(self):
         thread = threading.Thread(target=self.server.serve_forever, name="peer", daemon=True)
         thread.start()
+        self.serving = True
         return self
 
     def stop(self):
-        if self.server:
+        if self.serving:
             self.server.shutdown()
-            self.server.server_close()
+        self.server.server_close()
 
     def serve_get(self, raw_path):
         parts = urllib.parse.urlsplit(raw_path)
@@ -406,26 +419,32 @@ class Peer:
             self.received.append(Received(path, activity, key_id, signer))
         return 202, {}
 
-    def check_get(self, target, header):
-        """Records whether a GET of our documents was validly signed (checked after answering).
+    def begin_check(self, header):
+        """Whether a GET of our documents is to be checked; if so, counts it as pending.
 
         GETs signed by the peer itself are not checked: checking one fetches
         the peer's own actor with a signed GET, which would be checked again.
         """
         key_id = parse_signature(header("Signature")).get("keyId", "")
         if key_id.startswith(self.base + "/"):
-            return
+            return False
         with self.lock:
             self.pending_checks += 1
+        return True
+
+    def check_get(self, target, header):
+        """Records whether a GET counted by begin_check was validly signed (checked after answering)."""
         path = urllib.parse.urlsplit(target).path
+        outcome = (path, None, "the check itself failed")
         try:
             _, signer = self.verify("GET", target, header, None)
             outcome = (path, signer, None)
         except SignatureRefused as error:
             outcome = (path, None, str(error))
-        with self.lock:
-            self.gets.append(outcome)
-            self.pending_checks -= 1
+        finally:
+            with self.lock:
+                self.gets.append(outcome)
+                self.pending_checks -= 1
 
     # -- waiting ------------------------------------------------------------
 
@@ -445,7 +464,7 @@ class Peer:
             time.sleep(0.05)
 
     def wait_idle(self, timeout=15.0):
-        """Waits until no GET signature check is running."""
+        """Waits until no GET signature check is running; False if one still is after `timeout` s."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
@@ -534,7 +553,7 @@ def now_iso():
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use
-    host, _, port = (sys.argv[1] if len(sys.argv) > 1 else "127.0.0.5:8090").rpartition(":")
+    host, _, port = (sys.argv[1] if len(sys.argv) > 1 else "127.0.0.5:0").rpartition(":")
     peer = Peer(host, int(port)).start()
     print(f"peer at {peer.actor_id}; Ctrl-C stops it", flush=True)
     try:

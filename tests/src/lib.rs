@@ -14,6 +14,7 @@ pub mod instance;
 pub mod peer;
 pub mod python;
 pub mod sink;
+pub mod wait;
 
 pub use api::ApiClient;
 pub use binary::{Knooppunt, ServeProcess};

@@ -1,7 +1,8 @@
 //! Running the suite's Python scripts (Mastodon.py, the independent peer, the
-//! payload corpus) with the interpreter that has their requirements.
+//! payload corpus) with the interpreter that has their requirements. A script
+//! that serves (the peer) is given an address only and binds port 0 itself:
+//! a port picked here and bound there could be taken in between.
 
-use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -22,15 +23,6 @@ pub fn interpreter() -> PathBuf {
 /// A script under `tests/python/`.
 pub fn script(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/python")).join(name)
-}
-
-/// A port free on `ip` right now, for a Python server to listen on.
-pub fn free_port(ip: IpAddr) -> u16 {
-    TcpListener::bind((ip, 0))
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
 }
 
 /// How a script ended: its exit code (None if it ran past the limit and was killed) and output.

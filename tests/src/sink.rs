@@ -6,7 +6,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -19,7 +22,8 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     TransactionTrait,
 };
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 use knooppunt::actors::entity as actor;
@@ -69,6 +73,8 @@ struct Inner {
     per_address: Mutex<HashMap<Ipv4Addr, Behaviour>>,
     /// Public keys by key id (`ACTOR#main-key`).
     keys: Mutex<HashMap<String, String>>,
+    /// Connections accepted and not yet closed, over all addresses.
+    open: Arc<AtomicUsize>,
 }
 
 #[derive(Clone)]
@@ -118,6 +124,7 @@ impl Sink {
             default: Mutex::new(Behaviour::Answer(Duration::ZERO)),
             per_address: Mutex::new(HashMap::new()),
             keys: Mutex::new(HashMap::new()),
+            open: Arc::new(AtomicUsize::new(0)),
         });
         let listeners = bind_sink_set(count).await;
         let port = listeners[0].local_addr().expect("addr").port();
@@ -131,10 +138,14 @@ impl Sink {
                 let app = Router::new()
                     .route("/inbox/{n}", post(inbox))
                     .with_state(state);
+                let listener = Counted {
+                    listener,
+                    open: inner.open.clone(),
+                };
                 tokio::spawn(async move {
                     let _ = axum::serve(
                         listener,
-                        app.into_make_service_with_connect_info::<SocketAddr>(),
+                        app.into_make_service_with_connect_info::<Sender>(),
                     )
                     .await;
                 })
@@ -224,6 +235,12 @@ impl Sink {
         self.inner.log.lock().unwrap().hanging
     }
 
+    /// Connections open now: accepted and not yet closed after their
+    /// sender closed its end (or the sink answered with an error).
+    pub fn open_connections(&self) -> usize {
+        self.inner.open.load(Ordering::SeqCst)
+    }
+
     /// Why each request with a bad or unknown signature was refused.
     pub fn bad_signatures(&self) -> Vec<String> {
         self.inner.log.lock().unwrap().bad_signatures.clone()
@@ -235,6 +252,79 @@ impl Drop for Sink {
         for task in &self.tasks {
             task.abort();
         }
+    }
+}
+
+/// A sink listener that counts its open connections: a connection counts
+/// from its accept until the server drops it.
+struct Counted {
+    listener: TcpListener,
+    open: Arc<AtomicUsize>,
+}
+
+/// An accepted connection; uncounted when dropped.
+struct CountedStream {
+    stream: TcpStream,
+    open: Arc<AtomicUsize>,
+}
+
+impl Drop for CountedStream {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl axum::serve::Listener for Counted {
+    type Io = CountedStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (CountedStream, SocketAddr) {
+        let (stream, from) = axum::serve::Listener::accept(&mut self.listener).await;
+        self.open.fetch_add(1, Ordering::SeqCst);
+        let open = self.open.clone();
+        (CountedStream { stream, open }, from)
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+}
+
+impl AsyncRead for CountedStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for CountedStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}
+
+/// The sender's end of a connection, as the inbox handler sees it.
+#[derive(Clone, Copy)]
+struct Sender(SocketAddr);
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, Counted>> for Sender {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, Counted>) -> Self {
+        Sender(*stream.remote_addr())
     }
 }
 
@@ -284,7 +374,7 @@ fn check_signature(
 
 async fn inbox(
     State(listener): State<Listener>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(Sender(peer)): ConnectInfo<Sender>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,

@@ -29,14 +29,13 @@ async fn an_independent_python_peer_federates_and_is_refused_what_it_must_be() {
     instance.create_admin("ada", PW).await;
     let admin = ApiClient::login_with(&instance, "ada", PW, "read admin:read").await;
 
-    let peer = format!("127.0.0.5:{}", python::free_port([127, 0, 0, 5].into()));
     let env = vec![
         ("KP_BASE_URL".to_string(), instance.base_url.clone()),
         ("KP_PERSON_NAME".to_string(), "alice".to_string()),
         ("KP_PERSON_TOKEN".to_string(), alice.token.clone()),
         ("KP_ADMIN_TOKEN".to_string(), admin.token.clone()),
         ("KP_GROUP_NAME".to_string(), "groen".to_string()),
-        ("KP_PEER_ADDR".to_string(), peer),
+        ("KP_PEER_HOST".to_string(), "127.0.0.5".to_string()),
     ];
     let python::Outcome {
         code,
@@ -71,7 +70,6 @@ async fn a_mastodon_shaped_resident_follows_the_neighbourhood_and_sees_every_pla
     let instance = TestInstance::start().await;
     instance.create_person("alice", PW).await;
     let alice = ApiClient::login(&instance, "alice", PW).await;
-    let peer = format!("127.0.0.5:{}", python::free_port([127, 0, 0, 5].into()));
     let env = vec![
         ("KP_BASE_URL".to_string(), instance.base_url.clone()),
         ("KP_PERSON_NAME".to_string(), "alice".to_string()),
@@ -80,7 +78,7 @@ async fn a_mastodon_shaped_resident_follows_the_neighbourhood_and_sees_every_pla
             "KP_NEIGHBOURHOOD".to_string(),
             instance.state.config.instance.neighbourhood.clone(),
         ),
-        ("KP_PEER_ADDR".to_string(), peer),
+        ("KP_PEER_HOST".to_string(), "127.0.0.5".to_string()),
     ];
     let python::Outcome {
         code,
