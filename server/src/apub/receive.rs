@@ -79,9 +79,9 @@ impl vocab::Inbox for Receiving<'_> {
     async fn receive_follow(
         &self,
         sender: &Actor,
-        _: vocab::Follow,
+        follow: vocab::Follow,
     ) -> Result<StatusCode, AppError> {
-        receive_follow(self.state, sender, self.raw).await
+        receive_follow(self.state, sender, &follow).await
     }
 
     async fn receive_accept(
@@ -130,8 +130,12 @@ impl vocab::Inbox for Receiving<'_> {
         receive_delete(self.state, sender, self.object()).await
     }
 
-    async fn receive_like(&self, sender: &Actor, _: vocab::Like) -> Result<StatusCode, AppError> {
-        receive_like(self.state, sender, self.raw).await
+    async fn receive_like(
+        &self,
+        sender: &Actor,
+        like: vocab::Like,
+    ) -> Result<StatusCode, AppError> {
+        receive_like(self.state, sender, &like).await
     }
 
     async fn receive_announce(
@@ -142,8 +146,12 @@ impl vocab::Inbox for Receiving<'_> {
         receive_announce(self.state, sender, self.raw).await
     }
 
-    async fn receive_block(&self, sender: &Actor, _: vocab::Block) -> Result<StatusCode, AppError> {
-        receive_block(self.state, sender, self.object()).await
+    async fn receive_block(
+        &self,
+        sender: &Actor,
+        block: vocab::Block,
+    ) -> Result<StatusCode, AppError> {
+        receive_block(self.state, sender, &block).await
     }
 
     async fn receive_flag(&self, sender: &Actor, _: vocab::Flag) -> Result<StatusCode, AppError> {
@@ -189,15 +197,10 @@ async fn local_by_ap_id(state: &AppState, ap_id: &str) -> Result<Option<Actor>, 
 async fn receive_follow(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    activity: &vocab::Follow,
 ) -> Result<StatusCode, AppError> {
-    let follow_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let target_id = vocab::id_of(activity.get("object"))
-        .ok_or_else(|| AppError::BadRequest("Follow without object".into()))?;
-    let target = local_by_ap_id(state, &target_id)
+    let follow_id = activity.id.as_str();
+    let target = local_by_ap_id(state, &activity.object)
         .await?
         .ok_or_else(|| AppError::NotFound("no such local actor".into()))?;
     if target.kind == "application" {
@@ -629,14 +632,10 @@ async fn receive_delete(
 async fn receive_like(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    activity: &vocab::Like,
 ) -> Result<StatusCode, AppError> {
-    let like_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let target = vocab::id_of(activity.get("object"))
-        .ok_or_else(|| AppError::BadRequest("Like without object".into()))?;
+    let like_id = activity.id.as_str();
+    let target = &activity.object;
     let Some(s) = status::Entity::find()
         .filter(status::Column::ApId.eq(target.as_str()))
         .one(&state.db)
@@ -760,11 +759,9 @@ async fn receive_announce(
 async fn receive_block(
     state: &AppState,
     sender: &Actor,
-    object: Option<&Value>,
+    activity: &vocab::Block,
 ) -> Result<StatusCode, AppError> {
-    let target =
-        vocab::id_of(object).ok_or_else(|| AppError::BadRequest("Block without object".into()))?;
-    let Some(t) = local_by_ap_id(state, &target).await? else {
+    let Some(t) = local_by_ap_id(state, &activity.object).await? else {
         return Ok(StatusCode::ACCEPTED);
     };
     follow::Entity::delete_many()
