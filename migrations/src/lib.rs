@@ -16,6 +16,7 @@ mod m20261130_000010_pending_order;
 mod m20261130_000011_delivery_claimant;
 mod m20261207_000012_plan_governance;
 mod m20261207_000013_moderation;
+mod m20261214_000014_search;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_delivery_claimant::Migration),
             Box::new(m20261207_000012_plan_governance::Migration),
             Box::new(m20261207_000013_moderation::Migration),
+            Box::new(m20261214_000014_search::Migration),
         ]
     }
 }

@@ -33,11 +33,27 @@ pub enum StartError {
     Bootstrap(#[from] BootstrapError),
     #[error("cannot set up federation: {0}")]
     Federation(String),
+    #[error("cannot fill the search index: {0}")]
+    Search(sea_orm::DbErr),
     #[error("cannot listen on {addr}: {error}")]
     Bind {
         addr: SocketAddr,
         error: std::io::Error,
     },
+}
+
+/// Indexes for search what was written before the index existed (once,
+/// after the migration that created it; nothing to do afterwards).
+async fn fill_search_index(db: &DatabaseConnection) -> Result<(), StartError> {
+    let sources: [&dyn crate::search::service::Source; 4] = [
+        &crate::actors::search::Backfill,
+        &crate::statuses::search::Backfill,
+        &crate::plans::search::Backfill,
+        &crate::events::search::Backfill,
+    ];
+    crate::search::service::backfill(db, &sources)
+        .await
+        .map_err(StartError::Search)
 }
 
 /// An instance ready to serve: connected, migrated, bootstrapped.
@@ -69,6 +85,7 @@ impl Instance {
             .transpose()?;
         db::migrate(&db).await?;
         bootstrap(&db, &config).await?;
+        fill_search_index(&db).await?;
         let mut instance = Self::with_db(db, config).await?;
         instance.sqlite_owner = owner;
         crate::moderation::service::load_blocks(&instance.state)
@@ -373,7 +390,7 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
             "/api/v1/media/{id}",
             get(crate::media::api::show).put(crate::media::api::update),
         )
-        .route("/api/v2/search", get(instance::search))
+        .route("/api/v2/search", get(crate::mastodon::search::search))
         .route(
             "/api/knooppunt/v1/admin/federation",
             get(instance::federation_status),
@@ -454,6 +471,10 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
             get(crate::events::api::list).post(crate::events::api::create),
         )
         .route(
+            "/api/knooppunt/v1/events/search",
+            get(crate::events::search::search),
+        )
+        .route(
             "/api/knooppunt/v1/events/{id}",
             get(crate::events::api::show).patch(crate::events::api::update),
         )
@@ -488,6 +509,10 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
         .route(
             "/api/knooppunt/v1/plans",
             get(crate::plans::api::list).post(crate::plans::api::create),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/search",
+            get(crate::plans::search::search),
         )
         .route(
             "/api/knooppunt/v1/plans/{id}",

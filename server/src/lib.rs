@@ -27,6 +27,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod persons;
 pub mod plans;
+pub mod search;
 pub mod secrets;
 pub mod state;
 pub mod statuses;

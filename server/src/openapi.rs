@@ -7,9 +7,11 @@ use utoipa::openapi::security::{AuthorizationCode, Flow, OAuth2, Scopes, Securit
 use utoipa::{Modify, OpenApi};
 
 use crate::events::api as events;
+use crate::events::search as event_search;
 use crate::http::ApiError;
 use crate::moderation::api as admin;
 use crate::plans::api as plans;
+use crate::plans::search as plan_search;
 
 struct OAuthScheme;
 
@@ -83,6 +85,7 @@ impl Modify for OAuthScheme {
     modifiers(&OAuthScheme, &UniqueOperationIds),
     paths(
         plans::list,
+        plan_search::search,
         plans::create,
         plans::show,
         plans::update,
@@ -107,6 +110,7 @@ impl Modify for OAuthScheme {
         plans::advice_requests,
         plans::answer_advice,
         events::list,
+        event_search::search,
         events::create,
         events::show,
         events::update,

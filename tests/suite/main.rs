@@ -22,5 +22,6 @@ mod moderation;
 mod openapi;
 mod plans;
 mod python_peer;
+mod search;
 mod serve;
 mod sign_in;

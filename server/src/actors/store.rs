@@ -85,8 +85,12 @@ pub async fn insert_local(
         outbox_url: Set(Some(format!("{ap_id_for_followers}/outbox"))),
         ..Default::default()
     };
-    Entity::insert(model)
+    let actor = Entity::insert(model)
         .exec_with_returning(db)
         .await
-        .map_err(|e| AppError::from_db_conflict(e, format!("the name {} is taken", new.username)))
+        .map_err(|e| {
+            AppError::from_db_conflict(e, format!("the name {} is taken", new.username))
+        })?;
+    super::search::index(db, &actor).await?;
+    Ok(actor)
 }

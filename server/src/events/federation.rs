@@ -161,7 +161,8 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
         .filter(|n| *n >= 0)
         .unwrap_or(0));
     a.updated_at = Set(updated);
-    a.save(&txn).await?;
+    let e = sea_orm::TryIntoModel::try_into_model(a.save(&txn).await?)?;
+    super::search::index(&txn, &e).await?;
     txn.commit().await?;
     Ok(())
 }

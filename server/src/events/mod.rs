@@ -4,10 +4,12 @@
 //!
 //! - `service.rs`: organising, changing, cancelling, joining and leaving.
 //! - `federation.rs`: the `Event` object, copies, `Join`/`Leave`.
+//! - `search.rs`: what of an event is found, and `/events/search`.
 //! - `ical.rs`: RFC 5545 output; `api.rs`: `/api/knooppunt/v1/events`.
 
 pub mod api;
 pub mod entity;
 pub mod federation;
 pub mod ical;
+pub mod search;
 pub mod service;

@@ -199,6 +199,8 @@ pub async fn create(
     active.url = Set(Some(url.clone()));
     active.content = Set(post_html(&e, &url));
     let s = active.update(&txn).await?;
+    crate::statuses::search::index(&txn, &s).await?;
+    super::search::index(&txn, &e).await?;
     publish::status_created(&txn, config, &s).await?;
     // The neighbourhood announces public events, whoever organises them.
     if let Some(hood) =
@@ -257,8 +259,10 @@ async fn save(state: &AppState, active: event::ActiveModel) -> Result<event::Mod
         let mut post: status::ActiveModel = s.into();
         post.content = Set(post_html(&e, &html_url(config, e.id)));
         post.edited_at = Set(Some(e.updated_at));
-        post.update(&txn).await?;
+        let s = post.update(&txn).await?;
+        crate::statuses::search::index(&txn, &s).await?;
     }
+    super::search::index(&txn, &e).await?;
     changed(&txn, config, &e).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();

@@ -570,6 +570,7 @@ async fn store_remote_post(
             saved
         }
     };
+    crate::statuses::search::index(&txn, &saved).await?;
     for a in &mentioned {
         mention::ActiveModel {
             status_id: Set(saved.id),

@@ -1,12 +1,13 @@
 //! Remote actors and objects: fetched through the safe client (signed by the
 //! instance actor), checked, sanitised and cached in the database.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
 use super::App;
 use crate::actors::entity::{self as actor, Model as Actor};
+use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::text::sanitize_html;
 use knooppunt_federation::vocab::{self, ActorDocument};
@@ -149,6 +150,64 @@ pub async fn upsert_actor(state: &impl App, value: &Value) -> Result<Actor, AppE
             "a remote actor cannot live on our own domain".into(),
         ));
     }
+    let now = Utc::now();
+    let existing = find_by_ap_id(state, &doc.id).await?;
+    let domain_limit = match &existing {
+        None => crate::federation::blocks::limit_for_host(state.db(), &host).await?,
+        Some(_) => None,
+    };
+    // The actor and its search entry change together.
+    let txn = state.db().begin_write().await?;
+    let saved = match existing {
+        Some(a) if a.local => {
+            return Err(AppError::BadRequest(
+                "that id belongs to a local actor".into(),
+            ));
+        }
+        Some(a) => {
+            let mut active: actor::ActiveModel = a.into();
+            apply_document(&mut active, &doc, now);
+            active.update(&txn).await?
+        }
+        None => {
+            let mut model = actor::ActiveModel {
+                domain_limit: Set(domain_limit),
+                ap_id: Set(doc.id.clone()),
+                host: Set(host),
+                local: Set(false),
+                role: Set(None),
+                private_key_pem: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            };
+            apply_document(&mut model, &doc, now);
+            match actor::Entity::insert(model).exec_with_returning(&txn).await {
+                Ok(a) => a,
+                // Another request stored (and indexed) it meanwhile.
+                Err(e)
+                    if matches!(
+                        e.sql_err(),
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                    ) =>
+                {
+                    txn.rollback().await?;
+                    return find_by_ap_id(state, &doc.id)
+                        .await?
+                        .ok_or_else(|| AppError::Conflict("actor changed while storing".into()));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    crate::actors::search::index(&txn, &saved).await?;
+    txn.commit().await?;
+    // A changed key or profile is read from the database from now on.
+    state.federation().signers.invalidate(&saved.ap_id).await;
+    Ok(saved)
+}
+
+/// What a remote actor's document says, into the columns it fills.
+fn apply_document(active: &mut actor::ActiveModel, doc: &ActorDocument, now: DateTime<Utc>) {
     let kind = match doc.kind.as_str() {
         "Group" | "Organization" => "group",
         "Application" | "Service" => "application",
@@ -159,86 +218,21 @@ pub async fn upsert_actor(state: &impl App, value: &Value) -> Result<Actor, AppE
         .clone()
         .filter(|u| !u.is_empty() && u.len() <= 100 && !u.contains(['@', '/', ' ']))
         .unwrap_or_else(|| doc.id.rsplit('/').next().unwrap_or("unknown").to_string());
-    let now = Utc::now();
-    let existing = find_by_ap_id(state, &doc.id).await?;
-    let display_name = plain(doc.name.as_deref().unwrap_or(&username));
-    let summary = sanitize_html(doc.summary.as_deref().unwrap_or_default());
-    let url = doc.profile_url().filter(|u| u.starts_with("http"));
-    let saved = match existing {
-        Some(a) if !a.local => {
-            let mut active: actor::ActiveModel = a.into();
-            active.kind = Set(kind.into());
-            active.username = Set(username.clone());
-            active.username_key = Set(username.to_lowercase());
-            active.display_name = Set(display_name);
-            active.summary = Set(summary);
-            active.inbox_url = Set(doc.inbox.clone());
-            active.shared_inbox_url = Set(doc.shared_inbox().map(str::to_string));
-            active.followers_url = Set(doc.followers.clone());
-            active.following_url = Set(doc.following.clone());
-            active.outbox_url = Set(doc.outbox.clone());
-            active.public_key_pem = Set(doc.public_key.public_key_pem.clone());
-            active.locked = Set(doc.manually_approves_followers.unwrap_or(false));
-            active.url = Set(url);
-            active.fetched_at = Set(Some(now));
-            active.updated_at = Set(now);
-            active.update(state.db()).await?
-        }
-        Some(_) => {
-            return Err(AppError::BadRequest(
-                "that id belongs to a local actor".into(),
-            ));
-        }
-        None => {
-            let domain_limit = crate::federation::blocks::limit_for_host(state.db(), &host).await?;
-            let model = actor::ActiveModel {
-                domain_limit: Set(domain_limit),
-                kind: Set(kind.into()),
-                ap_id: Set(doc.id.clone()),
-                username: Set(username.clone()),
-                username_key: Set(username.to_lowercase()),
-                host: Set(host),
-                local: Set(false),
-                display_name: Set(display_name),
-                summary: Set(summary),
-                role: Set(None),
-                inbox_url: Set(doc.inbox.clone()),
-                shared_inbox_url: Set(doc.shared_inbox().map(str::to_string)),
-                public_key_pem: Set(doc.public_key.public_key_pem.clone()),
-                private_key_pem: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                locked: Set(doc.manually_approves_followers.unwrap_or(false)),
-                url: Set(url),
-                followers_url: Set(doc.followers.clone()),
-                following_url: Set(doc.following.clone()),
-                outbox_url: Set(doc.outbox.clone()),
-                fetched_at: Set(Some(now)),
-                ..Default::default()
-            };
-            match actor::Entity::insert(model)
-                .exec_with_returning(state.db())
-                .await
-            {
-                Ok(a) => a,
-                // Another request stored it meanwhile.
-                Err(e)
-                    if matches!(
-                        e.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) =>
-                {
-                    find_by_ap_id(state, &doc.id)
-                        .await?
-                        .ok_or_else(|| AppError::Conflict("actor changed while storing".into()))?
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
-    // A changed key or profile is read from the database from now on.
-    state.federation().signers.invalidate(&saved.ap_id).await;
-    Ok(saved)
+    active.kind = Set(kind.into());
+    active.display_name = Set(plain(doc.name.as_deref().unwrap_or(&username)));
+    active.summary = Set(sanitize_html(doc.summary.as_deref().unwrap_or_default()));
+    active.username_key = Set(username.to_lowercase());
+    active.username = Set(username);
+    active.inbox_url = Set(doc.inbox.clone());
+    active.shared_inbox_url = Set(doc.shared_inbox().map(str::to_string));
+    active.followers_url = Set(doc.followers.clone());
+    active.following_url = Set(doc.following.clone());
+    active.outbox_url = Set(doc.outbox.clone());
+    active.public_key_pem = Set(doc.public_key.public_key_pem.clone());
+    active.locked = Set(doc.manually_approves_followers.unwrap_or(false));
+    active.url = Set(doc.profile_url().filter(|u| u.starts_with("http")));
+    active.fetched_at = Set(Some(now));
+    active.updated_at = Set(now);
 }
 
 /// `NAME@DOMAIN` to an actor: ours directly, others through WebFinger.

@@ -1,16 +1,11 @@
 //! Instance-level endpoints: instance info (v1 and v2), NodeInfo, markers,
-//! search, and the valid-but-empty answers for what Knooppunt does not have.
+//! and the valid-but-empty answers for what Knooppunt does not have.
 
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
 use chrono::Utc;
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -18,11 +13,11 @@ use crate::actors::{ActorKind, store as actor_store};
 use crate::auth::extract::{Auth, MaybeAuth};
 use crate::config::Registrations;
 use crate::error::AppError;
-use crate::http::extract::{ApiForm, ApiQuery, flexible_bool, flexible_u64};
+use crate::http::extract::{ApiForm, ApiQuery};
 use crate::http::pagination::{self, Page, paged_json};
 use crate::state::AppState;
 use crate::statuses::api::account_page;
-use crate::statuses::entity::{favourite, status, tag};
+use crate::statuses::entity::{favourite, status};
 use crate::statuses::service::{
     MAX_CHARS, MAX_MEDIA, MAX_POLL_OPTION_CHARS, MAX_POLL_OPTIONS, MAX_POLL_SECONDS,
     MIN_POLL_SECONDS,
@@ -326,138 +321,6 @@ pub async fn save_markers(
         );
     }
     Ok(Json(Value::Object(out)))
-}
-
-#[derive(Deserialize, Default)]
-pub struct SearchQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    #[serde(default, deserialize_with = "flexible_bool")]
-    resolve: Option<bool>,
-    #[serde(default, deserialize_with = "flexible_u64")]
-    limit: Option<u64>,
-}
-
-/// `GET /api/v2/search`: local accounts, hashtags and (for signed-in people) statuses.
-pub async fn search(
-    State(state): State<AppState>,
-    auth: MaybeAuth,
-    ApiQuery(q): ApiQuery<SearchQuery>,
-) -> Result<Json<Value>, AppError> {
-    let viewer = auth.person("read:search").map(|p| p.actor.id);
-    let limit = q.limit.unwrap_or(20).clamp(1, 40);
-    let wants = |k: &str| q.kind.as_deref().is_none_or(|t| t.is_empty() || t == k);
-    let text = q.q.trim();
-    // With resolve (and a signed-in person, as on Mastodon): look up `@name@domain` and URLs elsewhere.
-    let mut resolved_accounts = Vec::new();
-    let mut resolved_statuses = Vec::new();
-    if q.resolve.unwrap_or(false) && viewer.is_some() {
-        if text.starts_with("https://") || text.starts_with("http://") {
-            match resolve_url(&state, text).await {
-                Ok(Resolved::Actor(a)) => resolved_accounts.push(*a),
-                Ok(Resolved::Status(s)) => {
-                    if crate::statuses::store::can_see(&state.db, viewer, &s).await? {
-                        resolved_statuses.push(*s);
-                    }
-                }
-                Err(e) => tracing::debug!(url = %text, error = %e, "search did not resolve"),
-            }
-        } else if let Some((name, domain)) = knooppunt_federation::webfinger::parse_acct(text) {
-            match crate::federation::remote::resolve_acct(&state, &name, &domain).await {
-                Ok(a) => resolved_accounts.push(a),
-                Err(e) => tracing::debug!(acct = %text, error = %e, "search did not resolve"),
-            }
-        }
-    }
-    let mut accounts = if wants("accounts") {
-        views::accounts(&state.db, &state.config, &resolved_accounts).await?
-    } else {
-        vec![]
-    };
-    if wants("accounts") && !text.starts_with('#') && resolved_accounts.is_empty() {
-        accounts.extend(crate::persons::api::search_accounts(&state, text, limit).await?);
-    }
-    let hashtags = if wants("hashtags") {
-        let name = text.trim_start_matches('#').to_lowercase();
-        if name.is_empty() {
-            vec![]
-        } else {
-            let pattern = format!("{}%", name.replace(['%', '_'], ""));
-            tag::Entity::find()
-                .filter(tag::Column::Name.like(pattern.as_str()))
-                .order_by_asc(tag::Column::Name)
-                .limit(limit)
-                .all(&state.db)
-                .await?
-                .into_iter()
-                .map(|t| json!({ "name": t.name, "url": format!("{}/tags/{}", state.config.base_url(), t.name), "history": [], "following": false }))
-                .collect()
-        }
-    } else {
-        vec![]
-    };
-    // Full-text search of statuses needs an account, as on Mastodon.
-    let statuses = if !resolved_statuses.is_empty() {
-        views::statuses(&state.db, &state.config, &resolved_statuses, viewer).await?
-    } else {
-        match viewer {
-            Some(me) if wants("statuses") && !text.is_empty() && !text.starts_with('#') => {
-                let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
-                let found = status::Entity::find()
-                    .filter(status::Column::Visibility.eq("public"))
-                    .filter(status::Column::ReblogOfId.is_null())
-                    .filter(
-                        status::Column::ActorId
-                            .not_in_subquery(crate::actors::hidden::hidden_actors()),
-                    )
-                    .filter(
-                        Expr::expr(Func::lower(Expr::col(status::Column::Content)))
-                            .like(pattern.as_str()),
-                    )
-                    .order_by_desc(status::Column::Id)
-                    .limit(limit)
-                    .all(&state.db)
-                    .await?;
-                views::statuses(&state.db, &state.config, &found, Some(me)).await?
-            }
-            _ => vec![],
-        }
-    };
-    Ok(Json(
-        json!({ "accounts": accounts, "statuses": statuses, "hashtags": hashtags }),
-    ))
-}
-
-enum Resolved {
-    Actor(Box<crate::actors::entity::Model>),
-    Status(Box<status::Model>),
-}
-
-/// A URL pasted into search: an actor or a status, ours or fetched.
-async fn resolve_url(state: &AppState, url: &str) -> Result<Resolved, AppError> {
-    if let Some(a) = crate::federation::remote::find_by_ap_id(state, url).await? {
-        return Ok(Resolved::Actor(Box::new(a)));
-    }
-    if let Some(s) = status::Entity::find()
-        .filter(status::Column::ApId.eq(url))
-        .one(&state.db)
-        .await?
-    {
-        return Ok(Resolved::Status(Box::new(s)));
-    }
-    let object = crate::federation::remote::fetch_object(state, url).await?;
-    match knooppunt_federation::vocab::type_of(&object) {
-        Some("Person" | "Group" | "Application" | "Service" | "Organization") => {
-            Ok(Resolved::Actor(Box::new(
-                crate::federation::remote::upsert_actor(state, &object).await?,
-            )))
-        }
-        _ => Ok(Resolved::Status(Box::new(
-            crate::federation::notes::fetch_note(state, url, 3).await?,
-        ))),
-    }
 }
 
 /// `GET /api/v1/follow_requests`: people waiting for one's approval.

@@ -3,3 +3,4 @@
 //! `statuses::views`; extractors and pagination in [`crate::http`].
 
 pub mod instance;
+pub mod search;

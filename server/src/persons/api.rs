@@ -4,12 +4,7 @@ use crate::db::BeginWrite;
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -116,6 +111,7 @@ pub async fn update_credentials(
     active.updated_at = Set(chrono::Utc::now());
     let txn = state.db.begin_write().await?;
     let updated = active.update(&txn).await?;
+    crate::actors::search::index(&txn, &updated).await?;
     let document = super::federate::document(&state, &updated).await?;
     crate::federation::publish::profile_updated(&txn, &state.config, &updated, document).await?;
     txn.commit().await?;
@@ -217,34 +213,42 @@ pub struct SearchQuery {
     pub q: String,
     #[serde(default, deserialize_with = "flexible_u64")]
     pub limit: Option<u64>,
+    #[serde(default, deserialize_with = "flexible_u64")]
+    pub offset: Option<u64>,
 }
 
-/// Accounts whose name or display name contains `q`, case-insensitively.
+/// Accounts and groups, here and elsewhere, whose names or profile hold
+/// every word of `q` (the last one also as the start of a word, as one
+/// types a name), best first; for `name@domain` the name. Suspended
+/// accounts are not found.
 pub async fn search_accounts(
     state: &AppState,
     q: &str,
     limit: u64,
+    offset: u64,
 ) -> Result<Vec<Value>, AppError> {
     let q = q.trim().trim_start_matches('@');
-    let name = q.split('@').next().unwrap_or_default().to_lowercase();
-    if name.is_empty() {
-        return Ok(vec![]);
-    }
-    let pattern = format!("%{}%", name.replace(['%', '_'], ""));
+    let name = q.split('@').next().unwrap_or_default();
+    let hits = crate::search::service::find(
+        &state.db,
+        crate::search::service::Search {
+            q: name,
+            kinds: &[crate::search::Kind::Account, crate::search::Kind::Group],
+            prefix: true,
+            within: None,
+            exclude_owners: vec![crate::actors::hidden::hidden_actors()],
+            max_id: None,
+            min_id: None,
+            limit,
+            offset,
+        },
+    )
+    .await?;
     let found = actor::Entity::find()
-        .filter(actor::Column::Kind.ne("application"))
-        .filter(
-            sea_orm::Condition::any()
-                .add(actor::Column::UsernameKey.like(pattern.as_str()))
-                .add(
-                    Expr::expr(Func::lower(Expr::col(actor::Column::DisplayName)))
-                        .like(pattern.as_str()),
-                ),
-        )
-        .order_by_asc(actor::Column::UsernameKey)
-        .limit(limit)
+        .filter(actor::Column::Id.is_in(hits.iter().map(|h| h.id)))
         .all(&state.db)
         .await?;
+    let found = crate::search::in_order(&hits, found, |a| a.id);
     views::accounts(&state.db, &state.config, &found).await
 }
 
@@ -256,5 +260,6 @@ pub async fn search(
 ) -> Result<Json<Vec<Value>>, AppError> {
     auth.require("read:accounts")?;
     let limit = q.limit.unwrap_or(40).clamp(1, 80);
-    Ok(Json(search_accounts(&state, &q.q, limit).await?))
+    let offset = q.offset.unwrap_or(0);
+    Ok(Json(search_accounts(&state, &q.q, limit, offset).await?))
 }

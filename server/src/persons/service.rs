@@ -273,6 +273,7 @@ pub async fn delete_actor_in(
     tombstone.avatar_media_id = Set(None);
     tombstone.header_media_id = Set(None);
     tombstone.updated_at = Set(now);
-    tombstone.update(txn).await?;
+    let tombstone = tombstone.update(txn).await?;
+    crate::actors::search::index(txn, &tombstone).await?;
     Ok(())
 }

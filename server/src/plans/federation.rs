@@ -240,13 +240,9 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
     active.pro_count = Set(count(args.and_then(|a| a.get("pro"))));
     active.contra_count = Set(count(args.and_then(|a| a.get("contra"))));
     active.comments_count = Set(count(args.and_then(|a| a.get("comments"))));
-    let p = active.save(&txn).await?;
-    let plan_id = match p.id {
-        Set(id) | sea_orm::ActiveValue::Unchanged(id) => id,
-        sea_orm::ActiveValue::NotSet => {
-            return Err(AppError::Internal("a saved plan without id".into()));
-        }
-    };
+    let p = sea_orm::TryIntoModel::try_into_model(active.save(&txn).await?)?;
+    let plan_id = p.id;
+    super::search::index(&txn, &p, s.actor_id).await?;
     owner::Entity::delete_many()
         .filter(owner::Column::PlanId.eq(plan_id))
         .exec(&txn)

@@ -8,6 +8,7 @@
 //! - `advice.rs`: expert advice asked of any actor, and its answer.
 //! - `coowners.rs`: co-owners here and elsewhere (invitations, edits sent home).
 //! - `editors.rs`: members a group's moderators name to edit its plans.
+//! - `search.rs`: what of a plan is found, and `/plans/search`.
 //! - `api.rs`: `/api/knooppunt/v1/plans`; `web.rs`: the page at `/plans/:id`.
 
 pub mod advice;
@@ -16,6 +17,7 @@ pub mod coowners;
 pub mod editors;
 pub mod entity;
 pub mod federation;
+pub mod search;
 pub mod service;
 pub mod state;
 pub mod web;

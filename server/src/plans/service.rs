@@ -268,6 +268,8 @@ pub async fn create(
     active.content = Set(post_html(&p.title, &p.summary, &url));
     let s = active.update(&txn).await?;
     crate::statuses::service::attach_tags(&txn, s.id, &themes).await?;
+    crate::statuses::search::index(&txn, &s).await?;
+    super::search::index(&txn, &p, s.actor_id).await?;
     let owning_group = group
         .as_ref()
         .filter(|(_, moderates)| *moderates)
@@ -490,6 +492,8 @@ async fn save_in(
             .await?;
         crate::statuses::service::attach_tags(txn, s.id, &themes).await?;
     }
+    crate::statuses::search::index(txn, &s).await?;
+    super::search::index(txn, &p, s.actor_id).await?;
     // The neighbourhood's followers saw the plan through its announce: they
     // get the Update as well.
     let hood_followers = match crate::actors::store::find_local(

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod changes;
 pub mod entity;
+pub mod search;
 pub mod service;
 pub mod store;
 pub mod views;

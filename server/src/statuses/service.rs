@@ -274,6 +274,7 @@ pub async fn create(
     let mut active: status::ActiveModel = inserted.into();
     active.ap_id = Set(ap_id);
     let saved = active.update(&txn).await?;
+    super::search::index(&txn, &saved).await?;
 
     for actor_id in &mentioned {
         mention::ActiveModel {
@@ -381,6 +382,7 @@ pub async fn edit(
     }
     active.edited_at = Set(Some(Utc::now()));
     let saved = active.update(&txn).await?;
+    super::search::index(&txn, &saved).await?;
 
     mention::Entity::delete_many()
         .filter(mention::Column::StatusId.eq(status_id))
