@@ -13,6 +13,7 @@ pub mod fixtures;
 pub mod instance;
 pub mod peer;
 pub mod python;
+pub mod seed;
 pub mod sink;
 pub mod wait;
 

@@ -13,6 +13,7 @@ mod database;
 mod discovery;
 mod durability;
 mod events;
+mod fanout;
 mod federation;
 mod governance;
 mod inbox;

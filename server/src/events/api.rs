@@ -321,17 +321,14 @@ pub async fn participants(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Value>>, AppError> {
     let e = service::find(&state.db, &id).await?;
-    let ids: Vec<i64> = participant::Entity::find()
-        .filter(participant::Column::EventId.eq(e.id))
-        .filter(participant::Column::State.eq("accepted"))
-        .order_by_asc(participant::Column::Id)
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| p.actor_id)
-        .collect();
+    let accepted = sea_orm::sea_query::Query::select()
+        .column(participant::Column::ActorId)
+        .from(participant::Entity)
+        .and_where(participant::Column::EventId.eq(e.id))
+        .and_where(participant::Column::State.eq("accepted"))
+        .to_owned();
     let actors = crate::actors::entity::Entity::find()
-        .filter(crate::actors::entity::Column::Id.is_in(ids))
+        .filter(crate::actors::entity::Column::Id.in_subquery(accepted))
         .all(&state.db)
         .await?;
     Ok(Json(

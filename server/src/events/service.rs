@@ -228,25 +228,16 @@ pub async fn changed(
     let Some(s) = status::Entity::find_by_id(e.status_id).one(db).await? else {
         return Ok(());
     };
-    let mut extra =
-        match crate::actors::store::find_local(db, config, &config.instance.neighbourhood).await? {
-            Some(hood) => publish::follower_inboxes(db, hood.id).await?,
-            None => vec![],
-        };
-    let ids: Vec<i64> = participant::Entity::find()
-        .filter(participant::Column::EventId.eq(e.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.actor_id)
-        .collect();
-    for a in actor::Entity::find()
-        .filter(actor::Column::Id.is_in(ids))
-        .filter(actor::Column::Local.eq(false))
-        .all(db)
-        .await?
+    let participants = sea_orm::sea_query::Query::select()
+        .column(participant::Column::ActorId)
+        .from(participant::Entity)
+        .and_where(participant::Column::EventId.eq(e.id))
+        .to_owned();
+    let mut extra = crate::federation::fanout::Recipients::new().actors_in(participants);
+    if let Some(hood) =
+        crate::actors::store::find_local(db, config, &config.instance.neighbourhood).await?
     {
-        extra.push(publish::inbox_of(&a));
+        extra = extra.followers_of(hood.id);
     }
     publish::status_updated_with(db, config, &s, extra).await
 }

@@ -5,6 +5,7 @@
 pub mod backlog;
 pub mod blocks;
 pub mod entity;
+pub mod fanout;
 pub mod inbox;
 pub mod journal;
 pub mod notes;

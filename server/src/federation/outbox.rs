@@ -35,11 +35,24 @@ pub async fn enqueue(
     public: bool,
     inboxes: impl IntoIterator<Item = String>,
 ) -> Result<(), AppError> {
+    let recipients = super::fanout::Recipients::new().inboxes(inboxes);
+    enqueue_to(db, config, sender, activity_json, public, recipients).await
+}
+
+/// [`enqueue`] to sets of actors worked out by the database (see
+/// [`super::fanout`]), however many they are.
+pub async fn enqueue_to(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    sender: &Actor,
+    activity_json: &Value,
+    public: bool,
+    recipients: super::fanout::Recipients,
+) -> Result<(), AppError> {
     let ap_id = activity_json
         .get("id")
         .and_then(Value::as_str)
         .ok_or_else(|| AppError::Internal("outgoing activity without id".into()))?;
-    let now = Utc::now();
     let row = activity::ActiveModel {
         ap_id: Set(ap_id.to_string()),
         actor_id: Set(sender.id),
@@ -49,39 +62,12 @@ pub async fn enqueue(
         object_ap_id: Set(vocab::id_of(activity_json.get("object"))),
         body: Set(activity_json.to_string()),
         public: Set(public),
-        created_at: Set(now),
+        created_at: Set(Utc::now()),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    let targets: BTreeSet<String> = inboxes
-        .into_iter()
-        .filter(|inbox| vocab::host_of(inbox).is_some_and(|h| h != config.instance.domain))
-        .collect();
-    let rows: Vec<delivery::ActiveModel> = targets
-        .into_iter()
-        .map(|inbox| delivery::ActiveModel {
-            activity_id: Set(row.id),
-            host: Set(vocab::host_of(&inbox).unwrap_or_default()),
-            inbox_url: Set(inbox),
-            state: Set("pending".into()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            locked_until: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    // Grouped multi-row inserts: a fan-out to a thousand inboxes is a few
-    // statements, within every engine's limit on bound values.
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(500).collect();
-        delivery::Entity::insert_many(chunk).exec(db).await?;
-    }
-    Ok(())
+    super::fanout::write_deliveries(db, config, row.id, recipients).await
 }
 
 /// How one delivery attempt ended.

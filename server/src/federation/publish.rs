@@ -2,13 +2,15 @@
 //! activity, works out the inboxes, and puts both in the outbox inside the
 //! caller's transaction.
 
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use serde_json::{Value, json};
 
+use super::fanout::Recipients;
 use super::notes;
-use super::outbox::enqueue;
+use super::outbox::{enqueue, enqueue_to};
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::follow;
 use crate::config::Config;
@@ -29,30 +31,6 @@ pub fn inbox_of(a: &Actor) -> String {
                 == knooppunt_federation::vocab::host_of(&a.ap_id)
         })
         .unwrap_or_else(|| a.inbox_url.clone())
-}
-
-/// The inboxes of an actor's remote followers (shared inboxes once).
-pub async fn follower_inboxes(
-    db: &impl ConnectionTrait,
-    actor_id: i64,
-) -> Result<Vec<String>, AppError> {
-    let ids: Vec<i64> = follow::Entity::find()
-        .filter(follow::Column::TargetId.eq(actor_id))
-        .filter(follow::Column::Accepted.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| f.follower_id)
-        .collect();
-    let followers = actor::Entity::find()
-        .filter(actor::Column::Id.is_in(ids))
-        .filter(actor::Column::Local.eq(false))
-        .all(db)
-        .await?;
-    let mut inboxes: Vec<String> = followers.iter().map(inbox_of).collect();
-    inboxes.sort();
-    inboxes.dedup();
-    Ok(inboxes)
 }
 
 async fn load_actor(db: &impl ConnectionTrait, id: i64) -> Result<Actor, AppError> {
@@ -80,38 +58,26 @@ fn with_context(mut activity: Value) -> Value {
     activity
 }
 
+/// The ids of the actors a status mentions.
+fn mentioned_in(status_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(mention::Column::ActorId)
+        .from(mention::Entity)
+        .and_where(mention::Column::StatusId.eq(status_id))
+        .to_owned()
+}
+
 /// Who receives a status: followers (unless direct), mentioned actors, and the
-/// author of the status it replies to.
-async fn status_recipients(
-    db: &impl ConnectionTrait,
-    s: &status::Model,
-) -> Result<Vec<String>, AppError> {
-    let mut inboxes = if s.visibility == "direct" {
-        vec![]
-    } else {
-        follower_inboxes(db, s.actor_id).await?
-    };
-    let mentioned: Vec<i64> = mention::Entity::find()
-        .filter(mention::Column::StatusId.eq(s.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.actor_id)
-        .collect();
-    let mut others = mentioned;
+/// author of the status it replies to (those two at their own inboxes).
+fn status_recipients(s: &status::Model) -> Recipients {
+    let mut to = Recipients::new().personal_in(mentioned_in(s.id));
+    if s.visibility != "direct" {
+        to = to.followers_of(s.actor_id);
+    }
     if let Some(parent_author) = s.in_reply_to_actor_id {
-        others.push(parent_author);
+        to = to.personal(parent_author);
     }
-    for a in actor::Entity::find()
-        .filter(actor::Column::Id.is_in(others))
-        .all(db)
-        .await?
-    {
-        if !a.local {
-            inboxes.push(a.inbox_url.clone());
-        }
-    }
-    Ok(inboxes)
+    to
 }
 
 fn create_activity(note: &Value, author: &Actor, s: &status::Model) -> Value {
@@ -137,29 +103,14 @@ pub async fn status_created(
     let note = notes::note(db, config, s).await?;
     let create = create_activity(&note, &author, s);
     let public = matches!(s.visibility.as_str(), "public" | "unlisted");
-    enqueue(
-        db,
-        config,
-        &author,
-        &create,
-        public,
-        status_recipients(db, s).await?,
-    )
-    .await?;
+    enqueue_to(db, config, &author, &create, public, status_recipients(s)).await?;
 
     if !public {
         return Ok(());
     }
     // Groups addressed by mention redistribute a member's post (FEP-1b12).
-    let mentioned: Vec<i64> = mention::Entity::find()
-        .filter(mention::Column::StatusId.eq(s.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.actor_id)
-        .collect();
     let groups = actor::Entity::find()
-        .filter(actor::Column::Id.is_in(mentioned))
+        .filter(actor::Column::Id.in_subquery(mentioned_in(s.id)))
         .filter(actor::Column::Kind.eq("group"))
         .filter(actor::Column::Local.eq(true))
         .all(db)
@@ -243,7 +194,6 @@ pub async fn redistribute(
         .followers_url
         .clone()
         .unwrap_or_else(|| format!("{}/followers", group.ap_id));
-    let inboxes = follower_inboxes(db, group.id).await?;
     let wrapped = with_context(json!({
         "id": format!("{boost_id}/create"),
         "type": "Announce",
@@ -252,7 +202,8 @@ pub async fn redistribute(
         "cc": [followers],
         "object": create,
     }));
-    enqueue(db, config, group, &wrapped, false, inboxes.clone()).await?;
+    let followers_of_group = || Recipients::new().followers_of(group.id);
+    enqueue_to(db, config, group, &wrapped, false, followers_of_group()).await?;
     let plain = with_context(json!({
         "id": boost_id,
         "type": "Announce",
@@ -262,7 +213,7 @@ pub async fn redistribute(
         "cc": [followers],
         "object": s.ap_id,
     }));
-    enqueue(db, config, group, &plain, true, inboxes).await
+    enqueue_to(db, config, group, &plain, true, followers_of_group()).await
 }
 
 /// An edited local status: Update with the new note.
@@ -271,7 +222,7 @@ pub async fn status_updated(
     config: &Config,
     s: &status::Model,
 ) -> Result<(), AppError> {
-    status_updated_with(db, config, s, vec![]).await
+    status_updated_with(db, config, s, Recipients::new()).await
 }
 
 /// The Create of a local status, as its recipients get it.
@@ -285,13 +236,13 @@ pub async fn create_activity_of(
     Ok(create_activity(&note, &author, s))
 }
 
-/// An Update of a local status, also to `extra` inboxes (the followers of
-/// the neighbourhood that announced it).
+/// An Update of a local status, also to `extra` (the followers of the
+/// neighbourhood that announced it).
 pub async fn status_updated_with(
     db: &impl ConnectionTrait,
     config: &Config,
     s: &status::Model,
-    extra: Vec<String>,
+    extra: Recipients,
 ) -> Result<(), AppError> {
     let author = load_actor(db, s.actor_id).await?;
     let note = notes::note(db, config, s).await?;
@@ -304,11 +255,8 @@ pub async fn status_updated_with(
         "object": note,
     }));
     let public = matches!(s.visibility.as_str(), "public" | "unlisted");
-    let mut inboxes = status_recipients(db, s).await?;
-    inboxes.extend(extra);
-    inboxes.sort();
-    inboxes.dedup();
-    enqueue(db, config, &author, &update, public, inboxes).await
+    let to = status_recipients(s).and(extra);
+    enqueue_to(db, config, &author, &update, public, to).await
 }
 
 /// A local status about to be deleted: Delete with a Tombstone. Call before the
@@ -319,7 +267,6 @@ pub async fn status_deleted(
     s: &status::Model,
 ) -> Result<(), AppError> {
     let author = load_actor(db, s.actor_id).await?;
-    let recipients = status_recipients(db, s).await?;
     let delete = with_context(json!({
         "id": format!("{}#delete", s.ap_id),
         "type": "Delete",
@@ -327,7 +274,7 @@ pub async fn status_deleted(
         "to": [PUBLIC],
         "object": { "id": s.ap_id, "type": "Tombstone" },
     }));
-    enqueue(db, config, &author, &delete, false, recipients).await
+    enqueue_to(db, config, &author, &delete, false, status_recipients(s)).await
 }
 
 /// A like of a remote status, sent to its author.
@@ -366,10 +313,9 @@ pub async fn announced(
     undo: bool,
 ) -> Result<(), AppError> {
     let author = load_actor(db, original.actor_id).await?;
-    let mut inboxes = follower_inboxes(db, booster.id).await?;
-    if !author.local {
-        inboxes.push(author.inbox_url.clone());
-    }
+    let to = Recipients::new()
+        .followers_of(booster.id)
+        .personal(author.id);
     let followers = booster
         .followers_url
         .clone()
@@ -385,15 +331,7 @@ pub async fn announced(
     });
     // The boost shows in the outbox; its undoing does not.
     let (activity, public) = (undoable(announce, undo), !undo);
-    enqueue(
-        db,
-        config,
-        booster,
-        &with_context(activity),
-        public,
-        inboxes,
-    )
-    .await
+    enqueue_to(db, config, booster, &with_context(activity), public, to).await
 }
 
 /// A follow of a remote actor (or its undoing).
@@ -489,13 +427,13 @@ pub async fn profile_updated(
         "to": [PUBLIC],
         "object": document,
     }));
-    enqueue(
+    enqueue_to(
         db,
         config,
         a,
         &activity,
         false,
-        follower_inboxes(db, a.id).await?,
+        Recipients::new().followers_of(a.id),
     )
     .await
 }

@@ -144,27 +144,23 @@ pub async fn speaks_for(
     Ok(actor_id == person_id || may_moderate(db, actor_id, person_id).await?)
 }
 
-/// The actors `person_id` may act for: themselves and the groups they own
-/// or moderate.
-pub async fn spoken_for(
-    db: &impl sea_orm::ConnectionTrait,
-    person_id: i64,
-) -> Result<Vec<i64>, AppError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let mut ids: Vec<i64> = membership::Entity::find()
-        .filter(membership::Column::MemberId.eq(person_id))
-        .filter(membership::Column::State.eq("active"))
-        .filter(
+/// Rows whose `column` names an actor `person_id` may act for: themselves
+/// and the groups they own or moderate (by subquery, however many).
+pub fn spoken_for_in(column: impl sea_orm::ColumnTrait, person_id: i64) -> sea_orm::Condition {
+    use sea_orm::{ColumnTrait, sea_query::Query};
+    let moderated = Query::select()
+        .column(membership::Column::GroupId)
+        .from(membership::Entity)
+        .and_where(membership::Column::MemberId.eq(person_id))
+        .and_where(membership::Column::State.eq("active"))
+        .and_where(
             membership::Column::Role
                 .is_in([MemberRole::Owner.as_str(), MemberRole::Moderator.as_str()]),
         )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.group_id)
-        .collect();
-    ids.push(person_id);
-    Ok(ids)
+        .to_owned();
+    sea_orm::Condition::any()
+        .add(column.eq(person_id))
+        .add(column.in_subquery(moderated))
 }
 
 /// A local group that `person` moderates, by name; 404 or 403 otherwise.
@@ -190,7 +186,7 @@ pub async fn pending_members(
     db: &DatabaseConnection,
     group_id: i64,
 ) -> Result<Vec<crate::actors::entity::Model>, AppError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Query};
     let ids: Vec<i64> = membership::Entity::find()
         .filter(membership::Column::GroupId.eq(group_id))
         .filter(membership::Column::State.eq("pending"))
@@ -200,14 +196,21 @@ pub async fn pending_members(
         .into_iter()
         .map(|m| m.member_id)
         .collect();
-    let actors = crate::actors::entity::Entity::find()
-        .filter(crate::actors::entity::Column::Id.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| actors.iter().find(|a| a.id == *id).cloned())
-        .collect())
+    let pending = Query::select()
+        .column(membership::Column::MemberId)
+        .from(membership::Entity)
+        .and_where(membership::Column::GroupId.eq(group_id))
+        .and_where(membership::Column::State.eq("pending"))
+        .to_owned();
+    let mut actors: std::collections::HashMap<i64, crate::actors::entity::Model> =
+        crate::actors::entity::Entity::find()
+            .filter(crate::actors::entity::Column::Id.in_subquery(pending))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+    Ok(ids.iter().filter_map(|id| actors.remove(id)).collect())
 }
 
 /// Lets a pending member in (or not): membership and follow change together,

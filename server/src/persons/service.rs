@@ -213,25 +213,17 @@ pub async fn delete_actor_in(
     config: &Config,
     actor: &actors::entity::Model,
 ) -> Result<(), AppError> {
-    use crate::federation::publish;
+    use crate::actors::graph::follow;
     let actor = actor.clone();
     // Everyone who may hold a copy: followers, and those the person follows.
-    let mut inboxes = publish::follower_inboxes(txn, actor.id).await?;
-    let followed: Vec<i64> = crate::actors::graph::follow::Entity::find()
-        .filter(crate::actors::graph::follow::Column::FollowerId.eq(actor.id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|f| f.target_id)
-        .collect();
-    for a in actors::entity::Entity::find()
-        .filter(actors::entity::Column::Id.is_in(followed))
-        .filter(actors::entity::Column::Local.eq(false))
-        .all(txn)
-        .await?
-    {
-        inboxes.push(publish::inbox_of(&a));
-    }
+    let followed = sea_orm::sea_query::Query::select()
+        .column(follow::Column::TargetId)
+        .from(follow::Entity)
+        .and_where(follow::Column::FollowerId.eq(actor.id))
+        .to_owned();
+    let to = crate::federation::fanout::Recipients::new()
+        .followers_of(actor.id)
+        .actors_in(followed);
     let activity = serde_json::json!({
         "@context": knooppunt_federation::vocab::AS_CONTEXT,
         "id": format!("{}#delete", actor.ap_id),
@@ -240,7 +232,7 @@ pub async fn delete_actor_in(
         "to": [knooppunt_federation::vocab::PUBLIC],
         "object": actor.ap_id,
     });
-    crate::federation::outbox::enqueue(txn, config, &actor, &activity, false, inboxes).await?;
+    crate::federation::outbox::enqueue_to(txn, config, &actor, &activity, false, to).await?;
     crate::statuses::entity::status::Entity::delete_many()
         .filter(crate::statuses::entity::status::Column::ActorId.eq(actor.id))
         .exec(txn)

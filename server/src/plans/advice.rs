@@ -271,10 +271,10 @@ pub async fn pending_for(
     state: &AppState,
     person: &Person,
 ) -> Result<Vec<advice::Model>, AppError> {
-    let mine = crate::groups::service::spoken_for(&state.db, person.actor.id).await?;
+    let mine = crate::groups::service::spoken_for_in(advice::Column::AdvisorId, person.actor.id);
     Ok(advice::Entity::find()
         .filter(advice::Column::Verdict.is_null())
-        .filter(advice::Column::AdvisorId.is_in(mine))
+        .filter(mine)
         .order_by_asc(advice::Column::Id)
         .all(&state.db)
         .await?)

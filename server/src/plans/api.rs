@@ -299,11 +299,11 @@ pub async fn arguments_of(
     let replies = status::Entity::find()
         .filter(status::Column::InReplyToId.eq(status_id))
         .filter(status::Column::Visibility.is_in(["public", "unlisted"]))
+        // The plan's polls are replies too, but neither arguments nor comments.
+        .filter(not_a_poll())
         .order_by_asc(status::Column::Id)
         .all(db)
         .await?;
-    // The plan's polls are replies too, but neither arguments nor comments.
-    let replies = without_polls(db, replies).await?;
     let (mut pro, mut contra, mut comments) = (vec![], vec![], vec![]);
     for r in replies {
         let author = crate::statuses::service::actor_of(db, r.actor_id).await?;
@@ -444,22 +444,19 @@ pub async fn list(
         query = query.filter(plan::Column::State.eq(st.as_str()));
     }
     if let Some(theme) = &q.theme {
+        use sea_orm::sea_query::Query;
         let name = theme.trim_start_matches('#').to_lowercase();
-        let tag_ids: Vec<i64> = tag::Entity::find()
-            .filter(tag::Column::Name.eq(name))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|t| t.id)
-            .collect();
-        let tagged: Vec<i64> = status_tag::Entity::find()
-            .filter(status_tag::Column::TagId.is_in(tag_ids))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|t| t.status_id)
-            .collect();
-        query = query.filter(plan::Column::StatusId.is_in(tagged));
+        let tag_ids = Query::select()
+            .column(tag::Column::Id)
+            .from(tag::Entity)
+            .and_where(tag::Column::Name.eq(name))
+            .to_owned();
+        let tagged = Query::select()
+            .column(status_tag::Column::StatusId)
+            .from(status_tag::Entity)
+            .and_where(status_tag::Column::TagId.in_subquery(tag_ids))
+            .to_owned();
+        query = query.filter(plan::Column::StatusId.in_subquery(tagged));
     }
     let plans = query
         .limit(q.limit.unwrap_or(20).clamp(1, 100))
@@ -1016,25 +1013,15 @@ pub async fn answer_advice(
     ))
 }
 
-/// Drops the replies that carry a poll (a plan's polls are listed apart).
-pub async fn without_polls(
-    db: &impl ConnectionTrait,
-    replies: Vec<status::Model>,
-) -> Result<Vec<status::Model>, AppError> {
-    let with_poll: std::collections::HashSet<i64> = crate::statuses::entity::poll::Entity::find()
-        .filter(
-            crate::statuses::entity::poll::Column::StatusId
-                .is_in(replies.iter().map(|r| r.id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.status_id)
-        .collect();
-    Ok(replies
-        .into_iter()
-        .filter(|r| !with_poll.contains(&r.id))
-        .collect())
+/// Statuses that carry no poll (a plan's polls are listed apart), as a
+/// subquery however many replies a plan has.
+pub fn not_a_poll() -> sea_orm::sea_query::SimpleExpr {
+    use crate::statuses::entity::poll;
+    let polls = sea_orm::sea_query::Query::select()
+        .column(poll::Column::StatusId)
+        .from(poll::Entity)
+        .to_owned();
+    status::Column::Id.not_in_subquery(polls)
 }
 
 /// The polls on a plan: replies to its post that carry a poll, by its owners.
@@ -1044,31 +1031,18 @@ async fn polls_of(
     p: &plan::Model,
     viewer: Option<i64>,
 ) -> Result<Vec<Value>, AppError> {
-    let owners: Vec<i64> = service::owners(db, p.id)
-        .await?
-        .iter()
-        .map(|o| o.id)
-        .collect();
-    let replies = status::Entity::find()
+    use crate::statuses::entity::poll;
+    let with_poll = sea_orm::sea_query::Query::select()
+        .column(poll::Column::StatusId)
+        .from(poll::Entity)
+        .to_owned();
+    let polls = status::Entity::find()
         .filter(status::Column::InReplyToId.eq(p.status_id))
-        .filter(status::Column::ActorId.is_in(owners))
+        .filter(status::Column::ActorId.in_subquery(service::owner_ids(p.id)))
+        .filter(status::Column::Id.in_subquery(with_poll))
         .order_by_asc(status::Column::Id)
         .all(db)
         .await?;
-    let with_poll: std::collections::HashSet<i64> = crate::statuses::entity::poll::Entity::find()
-        .filter(
-            crate::statuses::entity::poll::Column::StatusId
-                .is_in(replies.iter().map(|r| r.id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.status_id)
-        .collect();
-    let polls: Vec<status::Model> = replies
-        .into_iter()
-        .filter(|r| with_poll.contains(&r.id))
-        .collect();
     views::statuses(db, config, &polls, viewer).await
 }
 

@@ -248,10 +248,10 @@ pub async fn pending_for(
     state: &AppState,
     person: &Person,
 ) -> Result<Vec<invitation::Model>, AppError> {
-    let mine = crate::groups::service::spoken_for(&state.db, person.actor.id).await?;
+    let mine = crate::groups::service::spoken_for_in(invitation::Column::ActorId, person.actor.id);
     Ok(invitation::Entity::find()
         .filter(invitation::Column::State.eq("pending"))
-        .filter(invitation::Column::ActorId.is_in(mine))
+        .filter(mine)
         .all(&state.db)
         .await?)
 }

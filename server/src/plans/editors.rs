@@ -118,15 +118,25 @@ pub async fn of_plan(
         .order_by_asc(editor::Column::Id)
         .all(db)
         .await?;
-    let ids: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| [r.group_id, r.person_id])
-        .collect();
-    let actors = actor::Entity::find()
-        .filter(actor::Column::Id.is_in(ids))
+    let named = |column: editor::Column| {
+        sea_orm::sea_query::Query::select()
+            .column(column)
+            .from(editor::Entity)
+            .and_where(editor::Column::PlanId.eq(plan_id))
+            .to_owned()
+    };
+    let actors: std::collections::HashMap<i64, Actor> = actor::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(actor::Column::Id.in_subquery(named(editor::Column::GroupId)))
+                .add(actor::Column::Id.in_subquery(named(editor::Column::PersonId))),
+        )
         .all(db)
-        .await?;
-    let find = |id: i64| actors.iter().find(|a| a.id == id).cloned();
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let find = |id: i64| actors.get(&id).cloned();
     Ok(rows
         .into_iter()
         .filter_map(|r| Some((find(r.group_id)?, find(r.person_id)?, r)))

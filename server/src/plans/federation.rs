@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect,
 };
 use serde_json::{Value, json};
 
@@ -395,26 +395,37 @@ async fn mirror_history(
     Ok(())
 }
 
-/// Public replies to a plan's post: arguments pro, contra, and comments.
+/// Public replies to a plan's post: arguments pro, contra, and comments,
+/// counted by the database.
 pub async fn argument_counts(
     db: &impl ConnectionTrait,
     status_id: i64,
 ) -> Result<(u64, u64, u64), AppError> {
-    let replies = status::Entity::find()
+    use sea_orm::sea_query::ExprTrait;
+    let by_stance: Vec<(Option<String>, i64)> = status::Entity::find()
+        .select_only()
+        .column(status::Column::Stance)
+        .column_as(
+            sea_orm::sea_query::Expr::col(status::Column::Id).count(),
+            "n",
+        )
         .filter(status::Column::InReplyToId.eq(status_id))
         .filter(status::Column::Visibility.is_in(["public", "unlisted"]))
+        .filter(super::api::not_a_poll())
+        .group_by(status::Column::Stance)
+        .into_tuple()
         .all(db)
         .await?;
-    let replies = super::api::without_polls(db, replies).await?;
-    let n = |stance: Option<&str>| {
-        replies
-            .iter()
-            .filter(|r| r.stance.as_deref() == stance)
-            .count() as u64
-    };
-    let pro = n(Some("pro"));
-    let contra = n(Some("contra"));
-    Ok((pro, contra, replies.len() as u64 - pro - contra))
+    let (mut pro, mut contra, mut comments) = (0, 0, 0);
+    for (stance, n) in by_stance {
+        let n = u64::try_from(n).unwrap_or(0);
+        match stance.as_deref() {
+            Some("pro") => pro += n,
+            Some("contra") => contra += n,
+            _ => comments += n,
+        }
+    }
+    Ok((pro, contra, comments))
 }
 
 /// Registered for status changes: a support or a reply on one of our plans
@@ -450,10 +461,20 @@ pub async fn counts_changed(
     let Some(s) = status::Entity::find_by_id(p.status_id).one(db).await? else {
         return Ok(());
     };
-    let hood_followers =
-        match crate::actors::store::find_local(db, config, &config.instance.neighbourhood).await? {
-            Some(hood) => crate::federation::publish::follower_inboxes(db, hood.id).await?,
-            None => vec![],
-        };
+    let hood_followers = hood_followers(db, config).await?;
     crate::federation::publish::status_updated_with(db, config, &s, hood_followers).await
+}
+
+/// The neighbourhood's followers: they saw local plans through its announce,
+/// so they get the plans' Updates too.
+pub async fn hood_followers(
+    db: &impl ConnectionTrait,
+    config: &Config,
+) -> Result<crate::federation::fanout::Recipients, AppError> {
+    use crate::federation::fanout::Recipients;
+    let hood = crate::actors::store::find_local(db, config, &config.instance.neighbourhood).await?;
+    Ok(match hood {
+        Some(hood) => Recipients::new().followers_of(hood.id),
+        None => Recipients::new(),
+    })
 }

@@ -394,7 +394,7 @@ pub async fn owners(db: &impl ConnectionTrait, plan_id: i64) -> Result<Vec<Actor
         .map(|o| o.actor_id)
         .collect();
     let mut actors = actor::Entity::find()
-        .filter(actor::Column::Id.is_in(ids.clone()))
+        .filter(actor::Column::Id.in_subquery(owner_ids(plan_id)))
         .all(db)
         .await?;
     actors.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
@@ -495,19 +495,10 @@ async fn save_in(
     crate::statuses::search::index(txn, &s).await?;
     super::search::index(txn, &p, s.actor_id).await?;
     // The neighbourhood's followers saw the plan through its announce: they
-    // get the Update as well.
-    let hood_followers = match crate::actors::store::find_local(
-        txn,
-        config,
-        &config.instance.neighbourhood,
-    )
-    .await?
-    {
-        Some(hood) => publish::follower_inboxes(txn, hood.id).await?,
-        None => vec![],
-    };
-    let mut extra = hood_followers;
-    extra.extend(remote_owner_inboxes(txn, p.id).await?);
+    // get the Update as well, and so do owners elsewhere.
+    let extra = super::federation::hood_followers(txn, config)
+        .await?
+        .actors_in(owner_ids(p.id));
     publish::status_updated_with(txn, config, &s, extra).await?;
     Ok(p)
 }
@@ -661,16 +652,13 @@ pub async fn apply_edit(
 }
 
 /// Inboxes of the plan's owners on other instances: they keep their copy.
-async fn remote_owner_inboxes(
-    db: &impl ConnectionTrait,
-    plan_id: i64,
-) -> Result<Vec<String>, AppError> {
-    Ok(owners(db, plan_id)
-        .await?
-        .iter()
-        .filter(|o| !o.local)
-        .map(publish::inbox_of)
-        .collect())
+/// The ids of a plan's owners.
+pub fn owner_ids(plan_id: i64) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(owner::Column::ActorId)
+        .from(owner::Entity)
+        .and_where(owner::Column::PlanId.eq(plan_id))
+        .to_owned()
 }
 
 /// Adds a co-owner, who accepted an invitation, and tells everyone who has

@@ -1,6 +1,7 @@
 //! Queries on statuses: visibility, timelines, threads.
 
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::entity::{mention, status, status_tag, tag};
 use crate::actors::graph::{block, follow, mute};
@@ -82,35 +83,22 @@ pub async fn find_visible(
     }
 }
 
-/// Actors whose statuses the viewer does not want to see.
-async fn hidden_actors(db: &impl ConnectionTrait, me: i64) -> Result<Vec<i64>, AppError> {
-    let mut ids: Vec<i64> = block::Entity::find()
-        .select_only()
+/// Leaves out the statuses of actors the viewer blocked or muted, as
+/// subqueries however many they are.
+fn without(query: sea_orm::Select<status::Entity>, me: i64) -> sea_orm::Select<status::Entity> {
+    let blocked = Query::select()
         .column(block::Column::TargetId)
-        .filter(block::Column::ActorId.eq(me))
-        .into_tuple()
-        .all(db)
-        .await?;
-    ids.extend(
-        mute::Entity::find()
-            .select_only()
-            .column(mute::Column::TargetId)
-            .filter(mute::Column::ActorId.eq(me))
-            .into_tuple::<i64>()
-            .all(db)
-            .await?,
-    );
-    Ok(ids)
-}
-
-fn without(
-    mut query: sea_orm::Select<status::Entity>,
-    hidden: Vec<i64>,
-) -> sea_orm::Select<status::Entity> {
-    if !hidden.is_empty() {
-        query = query.filter(status::Column::ActorId.is_not_in(hidden));
-    }
+        .from(block::Entity)
+        .and_where(block::Column::ActorId.eq(me))
+        .to_owned();
+    let muted = Query::select()
+        .column(mute::Column::TargetId)
+        .from(mute::Entity)
+        .and_where(mute::Column::ActorId.eq(me))
+        .to_owned();
     query
+        .filter(status::Column::ActorId.not_in_subquery(blocked))
+        .filter(status::Column::ActorId.not_in_subquery(muted))
 }
 
 /// Leaves out what moderation hides: statuses (and boosts of statuses) of
@@ -125,7 +113,7 @@ fn moderated(
     } else {
         hidden_actors()
     };
-    let hidden_statuses = sea_orm::sea_query::Query::select()
+    let hidden_statuses = Query::select()
         .column(status::Column::Id)
         .from(status::Entity)
         .and_where(status::Column::ActorId.in_subquery(hidden_actors()))
@@ -146,29 +134,30 @@ pub async fn home(
     me: i64,
     page: &Page,
 ) -> Result<Vec<status::Model>, AppError> {
-    let mut authors: Vec<i64> = follow::Entity::find()
-        .select_only()
+    let followed = Query::select()
         .column(follow::Column::TargetId)
-        .filter(follow::Column::FollowerId.eq(me))
-        .filter(follow::Column::Accepted.eq(true))
-        .into_tuple()
-        .all(db)
-        .await?;
-    authors.push(me);
-    let mentioned_in = sea_orm::sea_query::Query::select()
+        .from(follow::Entity)
+        .and_where(follow::Column::FollowerId.eq(me))
+        .and_where(follow::Column::Accepted.eq(true))
+        .to_owned();
+    let mentioned_in = Query::select()
         .column(mention::Column::StatusId)
         .from(mention::Entity)
         .and_where(mention::Column::ActorId.eq(me))
         .to_owned();
     let query = status::Entity::find()
-        .filter(status::Column::ActorId.is_in(authors))
+        .filter(
+            Condition::any()
+                .add(status::Column::ActorId.eq(me))
+                .add(status::Column::ActorId.in_subquery(followed)),
+        )
         .filter(
             Condition::any()
                 .add(status::Column::Visibility.ne("direct"))
                 .add(status::Column::ActorId.eq(me))
                 .add(status::Column::Id.in_subquery(mentioned_in)),
         );
-    let query = moderated(without(query, hidden_actors(db, me).await?), false);
+    let query = moderated(without(query, me), false);
     Ok(pagination::fetch(db, page, query, status::Column::Id).await?)
 }
 
@@ -186,7 +175,7 @@ pub async fn public(
         query = query.filter(status::Column::Local.eq(true));
     }
     if let Some(me) = viewer {
-        query = without(query, hidden_actors(db, me).await?);
+        query = without(query, me);
     }
     let query = moderated(query, true);
     Ok(pagination::fetch(db, page, query, status::Column::Id).await?)
@@ -207,7 +196,7 @@ pub async fn tagged(
     else {
         return Ok(vec![]);
     };
-    let with_tag = sea_orm::sea_query::Query::select()
+    let with_tag = Query::select()
         .column(status_tag::Column::StatusId)
         .from(status_tag::Entity)
         .and_where(status_tag::Column::TagId.eq(tag.id))
@@ -219,7 +208,7 @@ pub async fn tagged(
         query = query.filter(status::Column::Local.eq(true));
     }
     if let Some(me) = viewer {
-        query = without(query, hidden_actors(db, me).await?);
+        query = without(query, me);
     }
     let query = moderated(query, true);
     Ok(pagination::fetch(db, page, query, status::Column::Id).await?)
@@ -264,7 +253,7 @@ pub async fn by_account(
         query = query.filter(status::Column::ReblogOfId.is_null());
     }
     if only_media {
-        let with_media = sea_orm::sea_query::Query::select()
+        let with_media = Query::select()
             .column(crate::media::entity::Column::StatusId)
             .from(crate::media::entity::Entity)
             .and_where(crate::media::entity::Column::StatusId.is_not_null())
@@ -273,6 +262,9 @@ pub async fn by_account(
     }
     Ok(pagination::fetch(db, page, query, status::Column::Id).await?)
 }
+
+/// Parents per query when reading a thread's replies level by level.
+const LEVEL_CHUNK: usize = 500;
 
 /// The thread around a status: ancestors (oldest first) and descendants
 /// (breadth first), each filtered by what the viewer may see.
@@ -304,11 +296,17 @@ pub async fn context(
         if level.is_empty() {
             break;
         }
-        let children = status::Entity::find()
-            .filter(status::Column::InReplyToId.is_in(level))
-            .filter(status::Column::ReblogOfId.is_null())
-            .all(db)
-            .await?;
+        // A level may hold any number of replies: asked for in groups.
+        let mut children = Vec::new();
+        for parents in level.chunks(LEVEL_CHUNK) {
+            children.extend(
+                status::Entity::find()
+                    .filter(status::Column::InReplyToId.is_in(parents.to_vec()))
+                    .filter(status::Column::ReblogOfId.is_null())
+                    .all(db)
+                    .await?,
+            );
+        }
         level = children.iter().map(|c| c.id).collect();
         for child in children {
             if can_see(db, viewer, &child).await? {

@@ -1,0 +1,207 @@
+//! Fan-out at size: a post to 70,000 remote followers is written as one
+//! delivery row per distinct inbox, within every engine's limit on bound
+//! values.
+
+use std::time::Instant;
+
+use knooppunt::federation::entity::{activity, delivery, instance};
+use knooppunt_tests::seed::{self, RemoteActors};
+use knooppunt_tests::{ApiClient, TestInstance};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+use serde_json::json;
+
+const PW: &str = "lange wandeling 42";
+
+/// Followers on one host with their own inboxes: one delivery each.
+const FOLLOWERS: usize = 70_000;
+
+/// Marks `hosts` dead, so the worker leaves their deliveries alone: nothing
+/// listens there, and the test is about the rows, not the sending.
+async fn dead(db: &DatabaseConnection, hosts: &[&str]) {
+    for host in hosts {
+        instance::ActiveModel {
+            host: Set(host.to_string()),
+            failing_since: Set(Some(chrono::Utc::now())),
+            last_success_at: Set(None),
+            dead: Set(true),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+}
+
+/// The deliveries of the Create of the status with AP id `uri`.
+async fn deliveries_of_create(db: &DatabaseConnection, uri: &str) -> Vec<(String, String)> {
+    use sea_orm::QuerySelect;
+    let create = Query::select()
+        .column(activity::Column::Id)
+        .from(activity::Entity)
+        .and_where(activity::Column::Kind.eq("Create"))
+        .and_where(activity::Column::ObjectApId.eq(uri))
+        .to_owned();
+    delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::InboxUrl)
+        .column(delivery::Column::Host)
+        .filter(delivery::Column::ActivityId.in_subquery(create))
+        .into_tuple()
+        .all(db)
+        .await
+        .unwrap()
+}
+
+/// Where the seeded followers live; all marked dead.
+const HOSTS: [&str; 7] = [
+    "127.0.0.9:1",
+    "127.0.0.10:1",
+    "127.0.0.11:1",
+    "127.0.0.12:1",
+    "127.0.0.13:1",
+    "127.0.0.14:1",
+    "127.0.0.15:1",
+];
+
+/// Remote actors as `spec` says, following `target` (accepted or pending).
+async fn followers(
+    a: &TestInstance,
+    target: i64,
+    spec: RemoteActors<'_>,
+    accepted: bool,
+) -> Vec<i64> {
+    let ids = seed::remote_actors(&a.state.db, &spec).await;
+    seed::follows(&a.state.db, &ids, target, accepted).await;
+    ids
+}
+
+/// Remote actors named `name` on `host` with inboxes of their own.
+fn on(host: &'static str, name: &'static str, count: usize) -> RemoteActors<'static> {
+    RemoteActors {
+        host,
+        name,
+        range: 0..count,
+        inbox: None,
+        shared_inbox: None,
+    }
+}
+
+/// Followers of `target` in every shape a fan-out meets; returns the ids
+/// of the many with inboxes of their own.
+async fn seed_followers(a: &TestInstance, target: i64, local_follower: i64) -> Vec<i64> {
+    dead(&a.state.db, &HOSTS).await;
+    let many = followers(a, target, on(HOSTS[0], "u", FOLLOWERS), true).await;
+    // A few thousand behind one shared inbox on their own host: one delivery.
+    let shared = RemoteActors {
+        shared_inbox: Some("http://127.0.0.10:1/inbox"),
+        ..on(HOSTS[1], "s", 3_000)
+    };
+    followers(a, target, shared, true).await;
+    // A shared inbox on another host (stored before that was refused) is
+    // not used: their own inboxes are.
+    let foreign = RemoteActors {
+        shared_inbox: Some("http://127.0.0.12:1/inbox"),
+        ..on(HOSTS[2], "f", 5)
+    };
+    followers(a, target, foreign, true).await;
+    // A shared inbox written in upper case is still on their host: one
+    // delivery, worked out outside SQL.
+    let upper = RemoteActors {
+        shared_inbox: Some("HTTP://127.0.0.13:1/inbox"),
+        ..on(HOSTS[4], "c", 3)
+    };
+    followers(a, target, upper, true).await;
+    // Inboxes on our own domain are never delivered to.
+    let ours = format!("{}/users/bob/inbox", a.base_url);
+    let on_our_domain = |_: usize| ours.clone();
+    let odd = RemoteActors {
+        inbox: Some(&on_our_domain),
+        ..on(HOSTS[5], "o", 2)
+    };
+    followers(a, target, odd, true).await;
+    // Follows not accepted, and a local follower: no delivery.
+    followers(a, target, on(HOSTS[6], "p", 10), false).await;
+    seed::follows(&a.state.db, &[local_follower], target, true).await;
+    many
+}
+
+/// The deliveries of one post to the seeded followers: one per inbox.
+fn check_deliveries(a: &TestInstance, rows: &[(String, String)]) {
+    let count = |host: &str| rows.iter().filter(|(_, h)| h == host).count();
+    assert_eq!(rows.len(), FOLLOWERS + 1 + 5 + 1, "every delivery row");
+    assert_eq!(count(HOSTS[0]), FOLLOWERS, "one delivery per own inbox");
+    assert_eq!(count(HOSTS[1]), 1, "one delivery to the shared inbox");
+    assert_eq!(
+        count(HOSTS[2]),
+        5,
+        "own inboxes, not the foreign shared one"
+    );
+    assert_eq!(count(HOSTS[3]), 0, "nothing to the foreign shared inbox");
+    assert_eq!(count(HOSTS[4]), 1, "the upper-case shared inbox, once");
+    assert!(rows.contains(&("HTTP://127.0.0.13:1/inbox".into(), HOSTS[4].into())));
+    assert_eq!(count(HOSTS[6]), 0, "no delivery for a pending follow");
+    assert!(
+        rows.iter()
+            .all(|(inbox, host)| host != &a.domain && !inbox.starts_with(&a.base_url)),
+        "never to ourselves"
+    );
+    let distinct: std::collections::HashSet<&String> = rows.iter().map(|(i, _)| i).collect();
+    assert_eq!(distinct.len(), rows.len(), "one delivery per inbox");
+}
+
+#[tokio::test]
+async fn a_post_to_seventy_thousand_followers_writes_one_delivery_per_inbox() {
+    let a = TestInstance::start().await;
+    let db = &a.state.db;
+    let alice = a.create_person("alice", PW).await;
+    let bob = a.create_person("bob", PW).await;
+    let seeded = Instant::now();
+    let many = seed_followers(&a, alice.id, bob.id).await;
+    eprintln!("seeded in {:?}", seeded.elapsed());
+
+    let client = ApiClient::login(&a, "alice", PW).await;
+    let posted = Instant::now();
+    let (code, status) = client
+        .post(
+            "/api/v1/statuses",
+            json!({ "status": "Iedereen welkom op het plein.", "visibility": "public" }),
+        )
+        .await;
+    eprintln!("posted to {FOLLOWERS} followers in {:?}", posted.elapsed());
+    assert_eq!(code, 200, "{status}");
+    check_deliveries(
+        &a,
+        &deliveries_of_create(db, status["uri"].as_str().unwrap()).await,
+    );
+
+    // A reply to one of the followers: its author is a follower too, so
+    // its inbox still gets one delivery.
+    let parent = knooppunt::statuses::entity::status::ActiveModel {
+        ap_id: Set("http://127.0.0.9:1/users/u0/statuses/1".into()),
+        actor_id: Set(many[0]),
+        content: Set("<p>Wie helpt mee?</p>".into()),
+        spoiler_text: Set(String::new()),
+        sensitive: Set(false),
+        visibility: Set("public".into()),
+        local: Set(false),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let (code, reply) = client
+        .post(
+            "/api/v1/statuses",
+            json!({ "status": "Ik!", "in_reply_to_id": parent.id.to_string() }),
+        )
+        .await;
+    assert_eq!(code, 200, "{reply}");
+    check_deliveries(
+        &a,
+        &deliveries_of_create(db, reply["uri"].as_str().unwrap()).await,
+    );
+    a.stop().await;
+}
