@@ -17,6 +17,7 @@ mod m20261130_000011_delivery_claimant;
 mod m20261207_000012_plan_governance;
 mod m20261207_000013_moderation;
 mod m20261214_000014_search;
+mod m20261214_000015_plan_updates_due;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_plan_governance::Migration),
             Box::new(m20261207_000013_moderation::Migration),
             Box::new(m20261214_000014_search::Migration),
+            Box::new(m20261214_000015_plan_updates_due::Migration),
         ]
     }
 }

@@ -187,6 +187,10 @@ impl Instance {
             stop,
         ));
         let backlog = tokio::spawn(crate::federation::backlog::run(self.state.clone()));
+        let mut plan_updates = tokio::spawn(crate::plans::updates::run(
+            self.state.clone(),
+            stop_worker.subscribe(),
+        ));
         let housekeeping = tokio::spawn(keep_tidy(self.state.clone()));
         // Peer addresses reach the handlers: limits per client address.
         let result = axum::serve(
@@ -207,6 +211,14 @@ impl Instance {
             worker.abort();
         }
         backlog.abort();
+        // A round in progress finishes its transaction; what it did not get
+        // to stays due in the database.
+        if tokio::time::timeout(WORKER_STOP, &mut plan_updates)
+            .await
+            .is_err()
+        {
+            plan_updates.abort();
+        }
         self.state.db.close_by_ref().await.ok();
         result
     }

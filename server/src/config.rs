@@ -193,6 +193,10 @@ pub struct FederationConfig {
     /// instance, before any is verified: a forged keyId cannot make us
     /// fetch from a server on and on.
     pub key_fetches_per_minute: u32,
+    /// A local plan's changed counts (supports, arguments) are sent as at
+    /// most one Update per plan per this many seconds; 0 sends one with
+    /// every change.
+    pub plan_update_interval_secs: u64,
 }
 
 impl Default for FederationConfig {
@@ -211,6 +215,7 @@ impl Default for FederationConfig {
             failing_host_secs: 120,
             activity_budget_secs: 30,
             key_fetches_per_minute: 30,
+            plan_update_interval_secs: 30,
         }
     }
 }
@@ -335,6 +340,11 @@ impl Config {
                 "federation.activity_budget_secs",
                 f.activity_budget_secs,
                 3_600,
+            ),
+            (
+                "federation.plan_update_interval_secs",
+                f.plan_update_interval_secs,
+                86_400,
             ),
         ] {
             if value > max {

@@ -65,6 +65,15 @@ impl ApiClient {
         }
     }
 
+    /// A client for an access token issued otherwise (see `seed::local_people`).
+    pub fn with_token(instance: &TestInstance, token: &str) -> ApiClient {
+        ApiClient {
+            base_url: instance.base_url.clone(),
+            token: token.to_string(),
+            http: instance.client.clone(),
+        }
+    }
+
     async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
         let response = request
             .bearer_auth(&self.token)

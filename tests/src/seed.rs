@@ -1,12 +1,18 @@
 //! Rows written straight into a test instance's database, in bulk: tens of
-//! thousands of remote followers in a few statements. Through the API every
-//! remote follower would cost a fetch and a Follow.
+//! thousands of remote followers, or hundreds of local people with tokens,
+//! in a few statements each. Through the API every person would cost a key
+//! pair and a password hash, and every remote follower a fetch and a Follow.
 
 use chrono::Utc;
 use knooppunt::actors::entity as actor;
 use knooppunt::actors::graph::follow;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::TestInstance;
 
 /// Rows per insert: within SQLite's 32,766 bound values for these tables.
 const CHUNK: usize = 1_000;
@@ -105,4 +111,82 @@ pub async fn follows(db: &DatabaseConnection, followers: &[i64], target: i64, ac
             .await
             .expect("insert follows");
     }
+}
+
+/// `count` local people `{name}0…` with one shared key pair, each with an
+/// access token for the client API (read and write). Returns the tokens.
+pub async fn local_people(instance: &TestInstance, name: &str, count: usize) -> Vec<String> {
+    use knooppunt::auth::account;
+    use knooppunt::auth::oauth::entity::{app, token};
+    let db = &instance.state.db;
+    let keys = knooppunt_federation::keys::generate_actor_keys().expect("keys");
+    let now = Utc::now();
+    let app_row = app::ActiveModel {
+        client_id: Set(format!("seed-{name}")),
+        client_secret_hash: Set(knooppunt::secrets::hash_token("seed")),
+        name: Set("seed".into()),
+        redirect_uris: Set("urn:ietf:wg:oauth:2.0:oob".into()),
+        scopes: Set("read write follow push".into()),
+        website: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("app");
+    let mut tokens = Vec::with_capacity(count);
+    let (mut accounts, mut grants) = (Vec::new(), Vec::new());
+    for n in 0..count {
+        let username = format!("{name}{n}");
+        let a = knooppunt::actors::store::insert_local(
+            db,
+            &instance.state.config,
+            knooppunt::actors::store::NewLocalActor {
+                kind: knooppunt::actors::ActorKind::Person,
+                username: &username,
+                display_name: username.clone(),
+                role: Some("resident".into()),
+                keys: keys.clone(),
+            },
+        )
+        .await
+        .expect("local actor");
+        let email = format!("{username}@seed.invalid");
+        accounts.push(account::ActiveModel {
+            actor_id: Set(a.id),
+            email_key: Set(email.clone()),
+            email: Set(email),
+            // Nobody signs in with a password: the token below is theirs.
+            password_hash: Set("!".into()),
+            admin: Set(false),
+            approved: Set(true),
+            disabled_at: Set(None),
+            created_at: Set(now),
+        });
+        let raw = knooppunt::secrets::random_token().expect("token");
+        grants.push(token::ActiveModel {
+            app_id: Set(app_row.id),
+            actor_id: Set(Some(a.id)),
+            token_hash: Set(knooppunt::secrets::hash_token(&raw)),
+            refresh_hash: Set(None),
+            scopes: Set("read write follow push".into()),
+            created_at: Set(now),
+            revoked_at: Set(None),
+            ..Default::default()
+        });
+        tokens.push(raw);
+    }
+    for chunk in accounts.chunks(CHUNK) {
+        account::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await
+            .expect("accounts");
+    }
+    for chunk in grants.chunks(CHUNK) {
+        token::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await
+            .expect("tokens");
+    }
+    tokens
 }

@@ -36,6 +36,7 @@ fn env_overrides_file_which_overrides_defaults() {
     let out = Knooppunt::new(dir.path(), &["--config", &file, "config", "check"])
         .env("KNOOPPUNT_INSTANCE__NAME", "From env")
         .env("KNOOPPUNT_FEDERATION__ALLOW_HTTP", "true")
+        .env("KNOOPPUNT_FEDERATION__PLAN_UPDATE_INTERVAL_SECS", "5")
         .run();
     assert!(out.success(), "{out:?}");
     let shown: Config = toml::from_str(&out.stdout).unwrap();
@@ -43,6 +44,7 @@ fn env_overrides_file_which_overrides_defaults() {
     assert_eq!(shown.instance.name, "From env", "env beats file");
     assert_eq!(shown.http.listen.to_string(), "127.0.0.1:9999");
     assert!(shown.federation.allow_http);
+    assert_eq!(shown.federation.plan_update_interval_secs, 5);
     assert_eq!(
         shown.instance.neighbourhood, "wijk",
         "default where nobody says otherwise"
@@ -185,6 +187,15 @@ fn bad_configurations_exit_2_naming_the_key() {
             vec![],
             Some("[federation]\ndelivery_lease_secs = 9000000000000000\n"),
             "federation.delivery_lease_secs",
+        ),
+        (
+            "plan Updates once a century",
+            vec![(
+                "KNOOPPUNT_FEDERATION__PLAN_UPDATE_INTERVAL_SECS",
+                "3153600000",
+            )],
+            None,
+            "federation.plan_update_interval_secs",
         ),
     ];
     for (what, env, file, key) in cases {

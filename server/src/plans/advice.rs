@@ -260,7 +260,7 @@ pub async fn request(
         )
         .await?;
     }
-    super::federation::counts_changed(&txn, config, p.status_id).await?;
+    super::updates::changed_now(&txn, config, p.status_id).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(row)
@@ -366,7 +366,7 @@ pub async fn answer(
         )
         .await?;
     } else {
-        super::federation::counts_changed(&txn, config, p.status_id).await?;
+        super::updates::changed_now(&txn, config, p.status_id).await?;
     }
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
@@ -520,7 +520,7 @@ async fn receive_answer(
     active.answered_at = Set(Some(Utc::now()));
     active.verified = Set(true);
     active.update(&txn).await?;
-    super::federation::counts_changed(&txn, &state.config, p.status_id).await?;
+    super::updates::changed_now(&txn, &state.config, p.status_id).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(Some(StatusCode::ACCEPTED))

@@ -171,3 +171,21 @@ pub mod editor {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod update_due {
+    use sea_orm::entity::prelude::*;
+
+    /// A local plan whose counts changed since its last Update: one is sent
+    /// once `due_at` has passed (see `plans::updates`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "plan_updates_due")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub plan_id: i64,
+        pub due_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

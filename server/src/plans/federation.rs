@@ -437,44 +437,8 @@ pub fn on_status_change<'a>(
 ) -> crate::hooks::HookFuture<'a> {
     Box::pin(async move {
         match change.counts_of() {
-            Some(status_id) => counts_changed(txn, config, status_id).await,
+            Some(status_id) => super::updates::counts_changed(txn, config, status_id).await,
             None => Ok(()),
         }
-    })
-}
-
-/// After a support or a reply on post `status_id` changed: if it is one of
-/// our plans, everyone who has the plan gets an `Update` with the new counts,
-/// so counts agree on every instance. Call inside the change's transaction.
-pub async fn counts_changed(
-    db: &impl ConnectionTrait,
-    config: &Config,
-    status_id: i64,
-) -> Result<(), AppError> {
-    // Two changes at once must not both count without the other.
-    let query = plan::Entity::find()
-        .filter(plan::Column::StatusId.eq(status_id))
-        .filter(plan::Column::Local.eq(true));
-    let Some(p) = crate::db::locked(query, db).one(db).await? else {
-        return Ok(());
-    };
-    let Some(s) = status::Entity::find_by_id(p.status_id).one(db).await? else {
-        return Ok(());
-    };
-    let hood_followers = hood_followers(db, config).await?;
-    crate::federation::publish::status_updated_with(db, config, &s, hood_followers).await
-}
-
-/// The neighbourhood's followers: they saw local plans through its announce,
-/// so they get the plans' Updates too.
-pub async fn hood_followers(
-    db: &impl ConnectionTrait,
-    config: &Config,
-) -> Result<crate::federation::fanout::Recipients, AppError> {
-    use crate::federation::fanout::Recipients;
-    let hood = crate::actors::store::find_local(db, config, &config.instance.neighbourhood).await?;
-    Ok(match hood {
-        Some(hood) => Recipients::new().followers_of(hood.id),
-        None => Recipients::new(),
     })
 }

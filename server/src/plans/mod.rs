@@ -5,6 +5,7 @@
 //! - `state.rs`: the states and who may take each step.
 //! - `service.rs`: starting, editing, moving and reporting on plans.
 //! - `federation.rs`: the `Page` a plan federates as, and remote plans.
+//! - `updates.rs`: Updates for changed counts, at most one per plan per interval.
 //! - `advice.rs`: expert advice asked of any actor, and its answer.
 //! - `coowners.rs`: co-owners here and elsewhere (invitations, edits sent home).
 //! - `editors.rs`: members a group's moderators name to edit its plans.
@@ -20,4 +21,5 @@ pub mod federation;
 pub mod search;
 pub mod service;
 pub mod state;
+pub mod updates;
 pub mod web;

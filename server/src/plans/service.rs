@@ -496,10 +496,12 @@ async fn save_in(
     super::search::index(txn, &p, s.actor_id).await?;
     // The neighbourhood's followers saw the plan through its announce: they
     // get the Update as well, and so do owners elsewhere.
-    let extra = super::federation::hood_followers(txn, config)
+    let extra = super::updates::hood_followers(txn, config)
         .await?
         .actors_in(owner_ids(p.id));
     publish::status_updated_with(txn, config, &s, extra).await?;
+    // This Update carries the counts too: none is due any more.
+    super::updates::clear_pending_update(txn, p.id).await?;
     Ok(p)
 }
 
