@@ -33,8 +33,6 @@ pub async fn count(request: Request, next: Next) -> Response {
     let counter = Arc::new(AtomicU64::new(0));
     let mut response = COUNTER.scope(counter.clone(), next.run(request)).await;
     let n = counter.load(Ordering::Relaxed);
-    response
-        .headers_mut()
-        .insert(HEADER, HeaderValue::from(n));
+    response.headers_mut().insert(HEADER, HeaderValue::from(n));
     response
 }

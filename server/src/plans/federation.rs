@@ -400,21 +400,7 @@ pub async fn argument_counts(
     db: &impl ConnectionTrait,
     status_id: i64,
 ) -> Result<(u64, u64, u64), AppError> {
-    let replies = status::Entity::find()
-        .filter(status::Column::InReplyToId.eq(status_id))
-        .filter(status::Column::Visibility.is_in(["public", "unlisted"]))
-        .all(db)
-        .await?;
-    let replies = super::api::without_polls(db, replies).await?;
-    let n = |stance: Option<&str>| {
-        replies
-            .iter()
-            .filter(|r| r.stance.as_deref() == stance)
-            .count() as u64
-    };
-    let pro = n(Some("pro"));
-    let contra = n(Some("contra"));
-    Ok((pro, contra, replies.len() as u64 - pro - contra))
+    super::store::argument_counts(db, status_id).await
 }
 
 /// Registered for status changes: a support or a reply on one of our plans
