@@ -87,6 +87,18 @@ async fn same_cost(
     );
 }
 
+/// Runs `make(i)` for `0..n`, eight at a time; the results in order of `i`.
+async fn concurrently<T, F: std::future::Future<Output = T>>(
+    n: usize,
+    make: impl FnMut(usize) -> F,
+) -> Vec<T> {
+    use futures_util::StreamExt;
+    futures_util::stream::iter((0..n).map(make))
+        .buffered(8)
+        .collect()
+        .await
+}
+
 fn len(v: &Value) -> usize {
     v.as_array().map_or(0, Vec::len)
 }
@@ -120,19 +132,19 @@ fn id(v: &Value) -> String {
 #[tokio::test]
 async fn a_list_of_100_plans_takes_at_most_10_statements() {
     let (a, alice, bob) = counting_instance().await;
-    for i in 0..100 {
-        let plan = new_plan(&alice, &format!("Plan {i}")).await;
-        if i % 10 == 0 {
-            let path = format!("/api/knooppunt/v1/plans/{}", id(&plan));
-            created(&bob, &format!("{path}/support"), json!({})).await;
-            created(
-                &bob,
-                &format!("{path}/arguments"),
-                json!({ "text": "Ja!", "stance": "pro" }),
-            )
-            .await;
+    concurrently(100, |i| {
+        let (alice, bob) = (&alice, &bob);
+        async move {
+            let plan = new_plan(alice, &format!("Plan {i}")).await;
+            if i % 10 == 0 {
+                let path = format!("/api/knooppunt/v1/plans/{}", id(&plan));
+                created(bob, &format!("{path}/support"), json!({})).await;
+                let argument = json!({ "text": "Ja!", "stance": "pro" });
+                created(bob, &format!("{path}/arguments"), argument).await;
+            }
         }
-    }
+    })
+    .await;
     for who in [None, Some(&alice), Some(&bob)] {
         let answer = get(&a, who, "/api/knooppunt/v1/plans?limit=100").await;
         let list = answer.body.as_array().unwrap();
@@ -149,8 +161,8 @@ async fn a_list_of_100_plans_takes_at_most_10_statements() {
 
 /// A plan by alice with a poll, bob's support and argument, and advice
 /// asked of bob.
-async fn rich_plan(alice: &ApiClient, bob: &ApiClient, bob_id: &str, title: &str) -> String {
-    let plan = id(&new_plan(alice, title).await);
+async fn rich_plan(alice: &ApiClient, bob: &ApiClient, bob_id: &str, i: usize) -> String {
+    let plan = id(&new_plan(alice, &format!("Plan {i}")).await);
     let path = format!("/api/knooppunt/v1/plans/{plan}");
     created(
         alice,
@@ -178,9 +190,14 @@ async fn rich_plan(alice: &ApiClient, bob: &ApiClient, bob_id: &str, title: &str
 async fn plans_arguments_and_advice_cost_the_same_for_5_and_50() {
     let (a, alice, bob) = counting_instance().await;
     let bob_id = alice.resolve(&format!("@bob@{}", a.domain)).await;
-    for i in 0..50 {
-        rich_plan(&alice, &bob, &bob_id, &format!("Plan {i}")).await;
-    }
+    // 45 plans, then the 5 newest with everything a plan shows: the short
+    // list and the long one run the same kinds of queries.
+    concurrently(45, |i| {
+        let alice = &alice;
+        async move { new_plan(alice, &format!("Plan {i}")).await }
+    })
+    .await;
+    concurrently(5, |i| rich_plan(&alice, &bob, &bob_id, i)).await;
     for who in [None, Some(&bob)] {
         same_cost(
             &a,
@@ -198,25 +215,20 @@ async fn plans_arguments_and_advice_cost_the_same_for_5_and_50() {
     for n in [5, 50] {
         let plan = id(&new_plan(&alice, &format!("Plan met {n}")).await);
         let path = format!("/api/knooppunt/v1/plans/{plan}");
-        for i in 0..n {
-            let stance = ["pro", "contra", ""][i % 3];
-            created(
-                &bob,
-                &format!("{path}/arguments"),
-                json!({ "text": format!("Argument {i}"), "stance": stance }),
-            )
-            .await;
-            created(
-                &alice,
-                &format!("{path}/advice"),
-                json!({ "account_id": bob_id, "question": format!("Vraag {i}") }),
-            )
-            .await;
-            let (code, body) = alice
-                .patch(&path, json!({ "summary": format!("Versie {i}") }))
-                .await;
-            assert_eq!(code, 200, "{body}");
-        }
+        concurrently(n, |i| {
+            let (alice, bob, path, bob_id) = (&alice, &bob, &path, &bob_id);
+            async move {
+                let stance = ["pro", "contra", ""][i % 3];
+                let argument = json!({ "text": format!("Argument {i}"), "stance": stance });
+                created(bob, &format!("{path}/arguments"), argument).await;
+                let question = json!({ "account_id": bob_id, "question": format!("Vraag {i}") });
+                created(alice, &format!("{path}/advice"), question).await;
+                let edit = json!({ "summary": format!("Versie {i}") });
+                let (code, body) = alice.patch(path, edit).await;
+                assert_eq!(code, 200, "{body}");
+            }
+        })
+        .await;
         plans.push(path);
     }
     let (small, large) = (&plans[0], &plans[1]);
@@ -337,6 +349,16 @@ async fn pages_reach_everything(
     assert_eq!(back, pages, "{first}: pages backwards");
 }
 
+/// Ids sorted as numbers, newest (highest) first when `descending`.
+fn by_number(ids: Vec<String>, descending: bool) -> Vec<String> {
+    let mut numbers: Vec<i64> = ids.iter().map(|i| i.parse().unwrap()).collect();
+    numbers.sort_unstable();
+    if descending {
+        numbers.reverse();
+    }
+    numbers.iter().map(i64::to_string).collect()
+}
+
 fn ids_of(v: &Value) -> Vec<String> {
     v.as_array().unwrap().iter().map(id).collect()
 }
@@ -355,11 +377,12 @@ fn argument_ids(v: &Value) -> Vec<String> {
 async fn plan_event_argument_and_advice_lists_page_through_every_item() {
     let (a, alice, bob) = counting_instance().await;
     let bob_id = alice.resolve(&format!("@bob@{}", a.domain)).await;
-    let mut plans = vec![];
-    for i in 0..23 {
-        plans.push(id(&new_plan(&alice, &format!("Plan {i}")).await));
-    }
-    plans.reverse();
+    let plans = concurrently(23, |i| {
+        let alice = &alice;
+        async move { id(&new_plan(alice, &format!("Plan {i}")).await) }
+    })
+    .await;
+    let plans = by_number(plans, true);
     pages_reach_everything(&a, "/api/knooppunt/v1/plans?limit=5", &plans, ids_of).await;
     pages_reach_everything(
         &a,
@@ -378,24 +401,21 @@ async fn plan_event_argument_and_advice_lists_page_through_every_item() {
     assert_eq!(ids_of(&answer.body), plans[7..10].to_vec());
 
     let plan = format!("/api/knooppunt/v1/plans/{}", plans[0]);
-    let (mut arguments, mut advice) = (vec![], vec![]);
-    for i in 0..23 {
-        let stance = ["pro", "contra", ""][i % 3];
-        let made = created(
-            &bob,
-            &format!("{plan}/arguments"),
-            json!({ "text": format!("Argument {i}"), "stance": stance }),
-        )
-        .await;
-        arguments.push(id(&made));
-        let asked = created(
-            &alice,
-            &format!("{plan}/advice"),
-            json!({ "account_id": bob_id, "question": format!("Vraag {i}") }),
-        )
-        .await;
-        advice.push(id(&asked));
-    }
+    let made = concurrently(23, |i| {
+        let (alice, bob, plan, bob_id) = (&alice, &bob, &plan, &bob_id);
+        async move {
+            let stance = ["pro", "contra", ""][i % 3];
+            let argument = json!({ "text": format!("Argument {i}"), "stance": stance });
+            let question = json!({ "account_id": bob_id, "question": format!("Vraag {i}") });
+            (
+                id(&created(bob, &format!("{plan}/arguments"), argument).await),
+                id(&created(alice, &format!("{plan}/advice"), question).await),
+            )
+        }
+    })
+    .await;
+    let (arguments, advice): (Vec<String>, Vec<String>) = made.into_iter().unzip();
+    let (arguments, advice) = (by_number(arguments, false), by_number(advice, false));
     pages_reach_everything(
         &a,
         &format!("{plan}/arguments?limit=4"),
@@ -407,36 +427,23 @@ async fn plan_event_argument_and_advice_lists_page_through_every_item() {
 
     // Events soonest first; five at each time, so pages split equal times.
     let base = Utc::now() + Duration::days(30);
-    let mut events = vec![];
-    for i in 0..23i64 {
-        let at = base + Duration::hours((i * 7) % 5);
-        let made = created(
-            &alice,
-            "/api/knooppunt/v1/events",
-            json!({ "name": format!("Event {i}"), "starts_at": at.to_rfc3339() }),
-        )
-        .await;
-        events.push((
-            at.timestamp(),
-            made["id"].as_str().unwrap().parse::<i64>().unwrap(),
-        ));
-    }
+    let mut events = concurrently(23, |i| {
+        let alice = &alice;
+        async move {
+            let at = base + Duration::hours(i64::try_from(i * 7 % 5).unwrap());
+            let event = json!({ "name": format!("Event {i}"), "starts_at": at.to_rfc3339() });
+            let made = created(alice, "/api/knooppunt/v1/events", event).await;
+            (
+                at.timestamp(),
+                made["id"].as_str().unwrap().parse::<i64>().unwrap(),
+            )
+        }
+    })
+    .await;
     events.sort_unstable();
     let expected: Vec<String> = events.iter().map(|(_, id)| id.to_string()).collect();
     pages_reach_everything(&a, "/api/knooppunt/v1/events?limit=4", &expected, ids_of).await;
     a.stop().await;
-}
-
-/// Runs `make(i)` for `0..n`, eight at a time; the results in order of `i`.
-async fn concurrently<T, F: std::future::Future<Output = T>>(
-    n: usize,
-    make: impl FnMut(usize) -> F,
-) -> Vec<T> {
-    use futures_util::StreamExt;
-    futures_util::stream::iter((0..n).map(make))
-        .buffered(8)
-        .collect()
-        .await
 }
 
 #[tokio::test]

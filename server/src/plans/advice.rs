@@ -195,6 +195,12 @@ pub async fn request(
     let post = post_of(&state.db, &p).await?;
     let request_id = format!("{}#advice/{}", post.ap_id, crate::secrets::random_token()?);
     let txn = state.db.begin_write().await?;
+    // The plan's row first: the insert's foreign key takes a share lock on
+    // it that `counts_changed` then upgrades, and two requests at once
+    // would deadlock on PostgreSQL.
+    crate::db::locked(plan::Entity::find_by_id(p.id), &txn)
+        .one(&txn)
+        .await?;
     let row = advice::ActiveModel {
         plan_id: Set(p.id),
         advisor_id: Set(advisor.id),
