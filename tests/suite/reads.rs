@@ -136,7 +136,7 @@ async fn a_list_of_100_plans_takes_at_most_10_statements() {
         let (alice, bob) = (&alice, &bob);
         async move {
             let plan = new_plan(alice, &format!("Plan {i}")).await;
-            if i % 10 == 0 {
+            if i.is_multiple_of(10) {
                 let path = format!("/api/knooppunt/v1/plans/{}", id(&plan));
                 created(bob, &format!("{path}/support"), json!({})).await;
                 let argument = json!({ "text": "Ja!", "stance": "pro" });
@@ -154,6 +154,7 @@ async fn a_list_of_100_plans_takes_at_most_10_statements() {
         assert_eq!(supported.len(), 10);
         assert!(supported.iter().all(|p| p["arguments_count"]["pro"] == 1));
         let n = answer.statements;
+        eprintln!("100 plans: {n} statements");
         assert!(n <= 10, "100 plans took {n} statements");
     }
     a.stop().await;
@@ -510,7 +511,7 @@ async fn post(who: &ApiClient, text: &str, parent: Option<&str>, visibility: &st
 /// A status with `n` ancestors and `n` direct replies, by alice and bob in
 /// turn, some unlisted and some for followers only.
 async fn thread_of(alice: &ApiClient, bob: &ApiClient, n: usize) -> String {
-    let who = |i: usize| if i % 2 == 0 { alice } else { bob };
+    let who = |i: usize| if i.is_multiple_of(2) { alice } else { bob };
     let visibility = |i: usize| ["public", "private", "unlisted"][i % 3];
     let mut parent: Option<String> = None;
     for i in 0..n {

@@ -210,7 +210,7 @@ pub async fn owners_of(
     Ok(out)
 }
 
-/// Each post's themes (hashtags), sorted by name.
+/// Each post's themes (hashtags), sorted.
 pub async fn themes_of(
     db: &impl ConnectionTrait,
     status_ids: &[i64],
@@ -230,7 +230,6 @@ pub async fn themes_of(
                 .into(),
         )
         .filter(status_tag::Column::StatusId.is_in(status_ids.to_vec()))
-        .order_by_asc(Expr::col((tag::Entity, tag::Column::Name)))
         .into_tuple()
         .all(db)
         .await?;
@@ -238,6 +237,8 @@ pub async fn themes_of(
     for (status_id, name) in rows {
         out.entry(status_id).or_default().push(name);
     }
+    // By bytes, whatever the database's collation.
+    out.values_mut().for_each(|names| names.sort());
     Ok(out)
 }
 

@@ -458,14 +458,14 @@ pub async fn advice_requests(
     viewer: i64,
 ) -> Result<Vec<AdviceRequestView>, AppError> {
     let plan_ids: Vec<i64> = rows.iter().map(|r| r.plan_id).collect();
-    let mut plans = plans_by_id(db, config, &plan_ids, Some(viewer)).await?;
+    let plans = plans_by_id(db, config, &plan_ids, Some(viewer)).await?;
     let advisors = crate::actors::store::by_ids(db, rows.iter().map(|r| r.advisor_id)).await?;
     let accounts = views::accounts_by_id(db, config, advisors.values()).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {
-            // A plan listed twice is shown twice: clone, never take.
-            let plan = plans.get_mut(&r.plan_id)?.clone();
+            // A plan asked about twice is shown twice.
+            let plan = plans.get(&r.plan_id)?.clone();
             Some(AdviceRequestView {
                 advice: advice_view(r, accounts.get(&r.advisor_id).cloned()),
                 plan,
