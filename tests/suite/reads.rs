@@ -209,6 +209,15 @@ async fn plans_arguments_and_advice_cost_the_same_for_5_and_50() {
             len,
         )
         .await;
+        same_cost(
+            &a,
+            who,
+            "plan search",
+            ("/api/knooppunt/v1/plans/search?q=plan&limit=5", 5),
+            ("/api/knooppunt/v1/plans/search?q=plan&limit=40", 40),
+            len,
+        )
+        .await;
     }
     // One plan with 5 arguments, comments and pieces of advice, and one
     // with 50, each edited 5 or 50 times (its history).
@@ -485,6 +494,15 @@ async fn events_and_calendars_cost_the_same_for_5_and_50() {
             len,
         )
         .await;
+        same_cost(
+            &a,
+            who,
+            "event search",
+            ("/api/knooppunt/v1/events/search?q=event&limit=5", 5),
+            ("/api/knooppunt/v1/events/search?q=event&limit=40", 40),
+            len,
+        )
+        .await;
     }
     let list = get(&a, Some(&bob), "/api/knooppunt/v1/events?limit=50")
         .await
@@ -594,11 +612,23 @@ async fn timelines_notifications_followers_and_search_cost_the_same_for_5_and_40
         }
     })
     .await;
-    // 50 followers elsewhere (written straight to the database: making 50
-    // people with keys through the API would take most of a minute).
+    // 50 followers elsewhere, written straight to the database: making 50
+    // people with keys through the API would take most of a minute.
     let sink = knooppunt_tests::Sink::start(1).await;
     let alice_row = knooppunt_tests::sink::local_person(&a.state.db, "alice").await;
-    knooppunt_tests::sink::add_followers(&a.state.db, &sink, alice_row.id, 50).await;
+    let followers =
+        knooppunt_tests::sink::add_followers(&a.state.db, &sink, alice_row.id, 50).await;
+    // Indexed for search, as the server does with the actors it stores.
+    let ids = followers.iter().map(|f| f.actor_id);
+    for actor in knooppunt::actors::store::by_ids(&a.state.db, ids)
+        .await
+        .unwrap()
+        .values()
+    {
+        knooppunt::actors::search::index(&a.state.db, actor)
+            .await
+            .unwrap();
+    }
     let lists = [
         ("home", Some(&bob), "/api/v1/timelines/home?limit={n}"),
         ("public", None, "/api/v1/timelines/public?limit={n}"),
