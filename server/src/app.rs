@@ -160,10 +160,14 @@ impl Instance {
         // Uploads may be larger than other bodies; the outer cap allows the larger of both.
         let upload_limit = config.media.max_image_bytes + 64 * 1024;
         let hard_cap = config.http.max_body_bytes.max(upload_limit);
-        Router::new()
+        let mut routes = Router::new()
             .merge(web_routes())
             .merge(api_routes(upload_limit).layer(cors()))
-            .fallback(not_found)
+            .fallback(not_found);
+        if config.debug.count_statements {
+            routes = routes.layer(axum::middleware::from_fn(crate::statements::count));
+        }
+        routes
             .layer(DefaultBodyLimit::max(config.http.max_body_bytes))
             .layer(RequestBodyLimitLayer::new(hard_cap))
             .layer(TimeoutLayer::with_status_code(

@@ -25,6 +25,16 @@ pub struct Config {
     pub federation: FederationConfig,
     pub api: ApiConfig,
     pub media: MediaConfig,
+    pub debug: DebugConfig,
+}
+
+/// Aids for tests and profiling; all off in production.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DebugConfig {
+    /// Count the SQL statements each request runs and return the count in
+    /// an `X-Statements` response header.
+    pub count_statements: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

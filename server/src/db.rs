@@ -75,12 +75,16 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbError> {
                 .busy_timeout(Duration::from_secs(5))
         });
     }
-    Database::connect(options)
+    let mut db = Database::connect(options)
         .await
         .map_err(|error| DbError::Connect {
             url: redact_url(&config.database.url),
             error,
-        })
+        })?;
+    if config.debug.count_statements {
+        db.set_metric_callback(crate::statements::record);
+    }
+    Ok(db)
 }
 
 /// Applies all pending migrations.

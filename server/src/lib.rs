@@ -30,5 +30,6 @@ pub mod plans;
 pub mod search;
 pub mod secrets;
 pub mod state;
+pub mod statements;
 pub mod statuses;
 pub mod text;

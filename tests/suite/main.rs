@@ -23,6 +23,7 @@ mod moderation;
 mod openapi;
 mod plans;
 mod python_peer;
+mod reads;
 mod search;
 mod serve;
 mod sign_in;

@@ -24,6 +24,24 @@ pub async fn find_local(
         .await?)
 }
 
+/// Actors by id, for lists: one statement however many.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, entity::Model>, AppError> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(Entity::find()
+        .filter(Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
+}
+
 /// Counts local actors of one kind.
 pub async fn count_local(db: &impl ConnectionTrait, kind: ActorKind) -> Result<u64, AppError> {
     Ok(Entity::find()

@@ -1,7 +1,7 @@
 //! `/api/knooppunt/v1/events` and the iCalendar files and feeds.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -12,12 +12,14 @@ use utoipa::ToSchema;
 
 use super::entity::{event, participant};
 use super::service::{self, Fields};
+use super::store::{self, EventRow};
 use crate::auth::extract::{Auth, MaybeAuth};
 use crate::config::Config;
 use crate::error::AppError;
 use crate::http::ApiError;
 use crate::http::extract::ApiForm;
 use crate::http::extract::ApiQuery;
+use crate::http::pagination::{Page, with_link};
 use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::statuses::views::{self, time};
@@ -116,44 +118,42 @@ pub struct EventView {
     pub ical_url: String,
 }
 
-pub async fn view(
+/// Events as the API shows them, in the order of `rows`.
+pub async fn views(
     db: &impl ConnectionTrait,
     config: &Config,
-    e: &event::Model,
-    viewer: Option<i64>,
-) -> Result<EventView, AppError> {
-    let s = status::Entity::find_by_id(e.status_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::Internal("an event without its post".into()))?;
-    let organizer = crate::statuses::service::actor_of(db, e.organizer_id).await?;
-    let participation = match viewer {
-        Some(me) => participant::Entity::find()
-            .filter(participant::Column::EventId.eq(e.id))
-            .filter(participant::Column::ActorId.eq(me))
-            .one(db)
-            .await?
-            .map(|p| p.state),
-        None => None,
-    };
+    rows: Vec<EventRow>,
+) -> Result<Vec<EventView>, AppError> {
+    let organizers =
+        crate::actors::store::by_ids(db, rows.iter().map(|r| r.event.organizer_id)).await?;
+    let accounts = views::accounts_by_id(db, config, organizers.values()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| assemble(config, r, &accounts))
+        .collect())
+}
+
+fn assemble(
+    config: &Config,
+    r: EventRow,
+    accounts: &std::collections::HashMap<i64, Value>,
+) -> EventView {
+    let e = r.event;
     let count = if e.local {
-        service::accepted_count(db, e.id).await?
+        r.live_participants
     } else {
-        u64::try_from(e.participant_count).unwrap_or(0)
+        e.participant_count
     };
     let has_place =
         e.location_name.is_some() || e.location_address.is_some() || e.latitude.is_some();
-    Ok(EventView {
+    EventView {
         id: e.id.to_string(),
-        uri: s.ap_id.clone(),
-        url: s.url.clone().unwrap_or_else(|| s.ap_id.clone()),
-        status_id: s.id.to_string(),
+        url: r.status_url.unwrap_or_else(|| r.status_ap_id.clone()),
+        uri: r.status_ap_id,
+        status_id: e.status_id.to_string(),
         local: e.local,
-        name: e.name.clone(),
-        description: e.description.clone(),
         starts_at: time(&e.starts_at),
         ends_at: e.ends_at.as_ref().map(time),
-        timezone: e.timezone.clone(),
         location: has_place.then(|| LocationView {
             name: e.location_name.clone(),
             address: e.location_address.clone(),
@@ -161,17 +161,37 @@ pub async fn view(
             longitude: e.longitude,
         }),
         capacity: e.capacity,
-        participants_count: count,
+        participants_count: u64::try_from(count).unwrap_or(0),
         cancelled: e.cancelled,
-        organizer: views::account(db, config, &organizer).await?,
-        participation,
-        plan: e.plan_ap_id.clone(),
+        organizer: accounts
+            .get(&e.organizer_id)
+            .cloned()
+            .unwrap_or(Value::Null),
+        participation: r.viewer_participation,
+        plan: e.plan_ap_id,
         ical_url: format!(
             "{}/api/knooppunt/v1/events/{}/event.ics",
             config.base_url(),
             e.id
         ),
-    })
+        name: e.name,
+        description: e.description,
+        timezone: e.timezone,
+    }
+}
+
+/// An event as the API shows it.
+pub async fn view(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    e: &event::Model,
+    viewer: Option<i64>,
+) -> Result<EventView, AppError> {
+    let rows = store::by_ids(db, &[e.id], viewer).await?;
+    views(db, config, rows)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal("an event without its post".into()))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -181,38 +201,43 @@ pub struct ListQuery {
     pub organizer: Option<String>,
     /// Also events that have ended.
     pub past: Option<bool>,
-    pub limit: Option<u64>,
 }
 
 /// `GET /api/knooppunt/v1/events`: upcoming events, soonest first.
-#[utoipa::path(get, path = "/api/knooppunt/v1/events", tag = "events", params(ListQuery), responses((status = 200, body = Vec<EventView>), (status = 404, description = "No such organiser", body = ApiError)))]
+#[utoipa::path(get, path = "/api/knooppunt/v1/events", tag = "events", params(ListQuery, Page), responses((status = 200, description = "Events, soonest first (those at the same time in the order they were made): 40 unless `limit` asks for more, at most 200. Cursors are event ids.", body = Vec<EventView>, headers(("Link" = String, description = "The `next` (`min_id`) and `prev` (`max_id`) pages"))), (status = 404, description = "No such organiser", body = ApiError)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: MaybeAuth,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Json<Vec<EventView>>, AppError> {
-    let mut query = event::Entity::find()
-        .filter(event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()))
-        .order_by_asc(event::Column::StartsAt);
+    ApiQuery(page): ApiQuery<Page>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, AppError> {
+    let mut filter = store::Filter::default();
     if !q.past.unwrap_or(false) {
-        query = query.filter(event::Column::StartsAt.gte(Utc::now() - chrono::Duration::hours(12)));
+        filter.from = Some(Utc::now() - chrono::Duration::hours(12));
     }
     if let Some(name) = &q.organizer {
         let a = crate::actors::store::find_local(&state.db, &state.config, name)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no one here is called {name:?}")))?;
-        query = query.filter(event::Column::OrganizerId.eq(a.id));
+        filter.organizer = Some(a.id);
     }
-    let events = query
-        .limit(q.limit.unwrap_or(40).clamp(1, 200))
-        .all(&state.db)
-        .await?;
     let viewer = auth.person("read:statuses").map(|p| p.actor.id);
-    let mut out = Vec::with_capacity(events.len());
-    for e in &events {
-        out.push(view(&state.db, &state.config, e, viewer).await?);
-    }
-    Ok(Json(out))
+    let rows = store::page(
+        &state.db,
+        &filter,
+        &page,
+        page.limit_within(40, 200),
+        viewer,
+    )
+    .await?;
+    let ids = (
+        rows.first().map(|r| r.event.id),
+        rows.last().map(|r| r.event.id),
+    );
+    let body = views(&state.db, &state.config, rows).await?;
+    let link = store::keyset().link(&state.config.base_url(), &uri, ids.0, ids.1);
+    Ok(with_link(Json(body), link))
 }
 
 /// `POST /api/knooppunt/v1/events`
@@ -344,19 +369,6 @@ fn ics(body: String) -> Response {
         .into_response()
 }
 
-async fn with_uids(
-    db: &impl ConnectionTrait,
-    events: Vec<event::Model>,
-) -> Result<Vec<(event::Model, String)>, AppError> {
-    let mut out = Vec::with_capacity(events.len());
-    for e in events {
-        if let Some(s) = status::Entity::find_by_id(e.status_id).one(db).await? {
-            out.push((e, s.ap_id));
-        }
-    }
-    Ok(out)
-}
-
 /// `GET /api/knooppunt/v1/events/:id/event.ics`
 #[utoipa::path(get, path = "/api/knooppunt/v1/events/{id}/event.ics", tag = "events", params(("id" = String, Path)), responses((status = 200, description = "RFC 5545 calendar with this event", content_type = "text/calendar", body = String), (status = 404, body = ApiError)))]
 pub async fn event_ics(
@@ -365,7 +377,7 @@ pub async fn event_ics(
 ) -> Result<Response, AppError> {
     let e = service::find(&state.db, &id).await?;
     let name = e.name.clone();
-    let events = with_uids(&state.db, vec![e]).await?;
+    let events = store::with_uids(&state.db, vec![e]).await?;
     Ok(ics(super::ical::calendar(&state.config, &name, &events)))
 }
 
@@ -381,7 +393,7 @@ async fn feed(state: &AppState, organizer: Option<i64>, name: &str) -> Result<Re
     } else {
         query = query.filter(event::Column::Local.eq(true));
     }
-    let events = with_uids(&state.db, query.all(&state.db).await?).await?;
+    let events = store::with_uids(&state.db, query.all(&state.db).await?).await?;
     Ok(ics(super::ical::calendar(&state.config, name, &events)))
 }
 

@@ -5,6 +5,7 @@
 //! - `service.rs`: organising, changing, cancelling, joining and leaving.
 //! - `federation.rs`: the `Event` object, copies, `Join`/`Leave`.
 //! - `search.rs`: what of an event is found, and `/events/search`.
+//! - `store.rs`: queries and read models; a list costs a fixed number of statements.
 //! - `ical.rs`: RFC 5545 output; `api.rs`: `/api/knooppunt/v1/events`.
 
 pub mod api;
@@ -13,3 +14,4 @@ pub mod federation;
 pub mod ical;
 pub mod search;
 pub mod service;
+pub mod store;

@@ -10,8 +10,9 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::api::{EventView, view};
+use super::api::{EventView, views};
 use super::entity::event;
+use super::store;
 use crate::auth::extract::MaybeAuth;
 use crate::error::AppError;
 use crate::http::ApiError;
@@ -114,18 +115,12 @@ pub async fn search(
         },
     )
     .await?;
-    let events = in_order(
-        &hits,
-        event::Entity::find()
-            .filter(event::Column::Id.is_in(hits.iter().map(|h| h.id)))
-            .all(&state.db)
-            .await?,
-        |e| e.id,
-    );
+    // Read and rendered as a list, in a fixed number of statements.
     let viewer = auth.person("read:statuses").map(|p| p.actor.id);
-    let mut out = Vec::with_capacity(events.len());
-    for e in &events {
-        out.push(view(&state.db, &state.config, e, viewer).await?);
-    }
+    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    let rows = in_order(&hits, store::by_ids(&state.db, &ids, viewer).await?, |r| {
+        r.event.id
+    });
+    let out = views(&state.db, &state.config, rows).await?;
     Ok(Json(out))
 }

@@ -72,23 +72,12 @@ async fn post_of(db: &impl ConnectionTrait, p: &plan::Model) -> Result<status::M
         .ok_or_else(|| AppError::Internal("a plan without its post".into()))
 }
 
-/// The advice of a plan, oldest first.
+/// The advice of a plan, oldest first, with its advisors.
 pub async fn of_plan(
     db: &impl ConnectionTrait,
     plan_id: i64,
 ) -> Result<Vec<(advice::Model, Actor)>, AppError> {
-    let rows = advice::Entity::find()
-        .filter(advice::Column::PlanId.eq(plan_id))
-        .order_by_asc(advice::Column::Id)
-        .all(db)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        if let Some(a) = actor::Entity::find_by_id(r.advisor_id).one(db).await? {
-            out.push((r, a));
-        }
-    }
-    Ok(out)
+    super::store::advice_of(db, &[plan_id], None).await
 }
 
 /// The `advice` list of a plan's `Page`: verdicts only once verified.
@@ -206,6 +195,12 @@ pub async fn request(
     let post = post_of(&state.db, &p).await?;
     let request_id = format!("{}#advice/{}", post.ap_id, crate::secrets::random_token()?);
     let txn = state.db.begin_write().await?;
+    // The plan's row first: the insert's foreign key takes a share lock on
+    // it that `counts_changed` then upgrades, and two requests at once
+    // would deadlock on PostgreSQL.
+    crate::db::locked(plan::Entity::find_by_id(p.id), &txn)
+        .one(&txn)
+        .await?;
     let row = advice::ActiveModel {
         plan_id: Set(p.id),
         advisor_id: Set(advisor.id),

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    QueryFilter,
 };
 use serde_json::{Value, json};
 
@@ -401,31 +401,7 @@ pub async fn argument_counts(
     db: &impl ConnectionTrait,
     status_id: i64,
 ) -> Result<(u64, u64, u64), AppError> {
-    use sea_orm::sea_query::ExprTrait;
-    let by_stance: Vec<(Option<String>, i64)> = status::Entity::find()
-        .select_only()
-        .column(status::Column::Stance)
-        .column_as(
-            sea_orm::sea_query::Expr::col(status::Column::Id).count(),
-            "n",
-        )
-        .filter(status::Column::InReplyToId.eq(status_id))
-        .filter(status::Column::Visibility.is_in(["public", "unlisted"]))
-        .filter(super::api::not_a_poll())
-        .group_by(status::Column::Stance)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let (mut pro, mut contra, mut comments) = (0, 0, 0);
-    for (stance, n) in by_stance {
-        let n = u64::try_from(n).unwrap_or(0);
-        match stance.as_deref() {
-            Some("pro") => pro += n,
-            Some("contra") => contra += n,
-            _ => comments += n,
-        }
-    }
-    Ok((pro, contra, comments))
+    super::store::argument_counts(db, status_id).await
 }
 
 /// Registered for status changes: a support or a reply on one of our plans

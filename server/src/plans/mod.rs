@@ -10,6 +10,8 @@
 //! - `coowners.rs`: co-owners here and elsewhere (invitations, edits sent home).
 //! - `editors.rs`: members a group's moderators name to edit its plans.
 //! - `search.rs`: what of a plan is found, and `/plans/search`.
+//! - `store.rs`: queries and read models; a list costs a fixed number of statements.
+//! - `views.rs`: the API's JSON shapes, assembled from the read models.
 //! - `api.rs`: `/api/knooppunt/v1/plans`; `web.rs`: the page at `/plans/:id`.
 
 pub mod advice;
@@ -21,5 +23,7 @@ pub mod federation;
 pub mod search;
 pub mod service;
 pub mod state;
+pub mod store;
 pub mod updates;
+pub mod views;
 pub mod web;

@@ -9,8 +9,9 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use super::api::{PlanView, view};
 use super::entity::plan;
+use super::store;
+use super::views::{self, PlanView};
 use crate::auth::extract::MaybeAuth;
 use crate::error::AppError;
 use crate::http::ApiError;
@@ -165,18 +166,12 @@ pub async fn search(
         },
     )
     .await?;
-    let plans = in_order(
-        &hits,
-        plan::Entity::find()
-            .filter(plan::Column::Id.is_in(hits.iter().map(|h| h.id)))
-            .all(&state.db)
-            .await?,
-        |p| p.id,
-    );
+    // Read and rendered as a list, in a fixed number of statements.
     let viewer = auth.person("read:statuses").map(|p| p.actor.id);
-    let mut out = Vec::with_capacity(plans.len());
-    for p in &plans {
-        out.push(view(&state.db, &state.config, p, viewer).await?);
-    }
+    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    let rows = in_order(&hits, store::by_ids(&state.db, &ids, viewer).await?, |r| {
+        r.plan.id
+    });
+    let out = views::plans(&state.db, &state.config, rows, viewer).await?;
     Ok(Json(out))
 }

@@ -123,6 +123,34 @@ fn people(list: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// The history as (time, what happened) lines.
+fn history_lines(history: &[super::entity::history::Model], lang: Lang) -> Vec<(String, String)> {
+    let note = |n: &str| {
+        if n.is_empty() {
+            String::new()
+        } else {
+            format!(": {n}")
+        }
+    };
+    history
+        .iter()
+        .map(|h| {
+            let what = match (h.action.as_str(), &h.to_state) {
+                ("state", Some(to)) => {
+                    format!(
+                        "{} → {}{}",
+                        h.actor_ap_id,
+                        state_label(to, lang),
+                        note(&h.note)
+                    )
+                }
+                (action, _) => format!("{} {action}{}", h.actor_ap_id, note(&h.note)),
+            };
+            (crate::http::time(&h.at), what)
+        })
+        .collect()
+}
+
 pub async fn page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -138,9 +166,10 @@ pub async fn page(
         return Ok(response);
     }
     let lang = Lang::negotiate(&headers);
-    let view = serde_json::to_value(super::api::view(db, config, &p, None).await?)
+    let view = serde_json::to_value(super::views::view(db, config, &p, None).await?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let arguments = serde_json::to_value(super::api::arguments_of(db, config, p.status_id).await?)
+    let replies = super::store::arguments_of(db, p.status_id, None).await?;
+    let arguments = serde_json::to_value(super::views::arguments(db, config, replies).await?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let history = service::history_of(db, p.id).await?;
     let page = PlanPage {
@@ -178,33 +207,7 @@ pub async fn page(
         supports: view["supports_count"].as_u64().unwrap_or(0),
         pro: people(&arguments["pro"]),
         contra: people(&arguments["contra"]),
-        history: history
-            .iter()
-            .map(|h| {
-                let what = match (h.action.as_str(), &h.to_state) {
-                    ("state", Some(to)) => format!(
-                        "{} → {}{}",
-                        h.actor_ap_id,
-                        state_label(to, lang),
-                        if h.note.is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {}", h.note)
-                        }
-                    ),
-                    (action, _) => format!(
-                        "{} {action}{}",
-                        h.actor_ap_id,
-                        if h.note.is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {}", h.note)
-                        }
-                    ),
-                };
-                (crate::http::time(&h.at), what)
-            })
-            .collect(),
+        history: history_lines(&history, lang),
     };
     let html = page
         .render()

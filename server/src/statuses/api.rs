@@ -158,9 +158,19 @@ pub async fn context(
     let viewer = auth.person("read:statuses").map(|p| p.actor.id);
     let s = store::find_visible(&state.db, viewer, &id).await?;
     let (ancestors, descendants) = store::context(&state.db, viewer, &s).await?;
+    // Rendered together: one batch of statements for the whole thread.
+    let up = ancestors.len();
+    let mut all = views::statuses(
+        &state.db,
+        &state.config,
+        &[ancestors, descendants].concat(),
+        viewer,
+    )
+    .await?;
+    let descendants = all.split_off(up.min(all.len()));
     Ok(Json(json!({
-        "ancestors": views::statuses(&state.db, &state.config, &ancestors, viewer).await?,
-        "descendants": views::statuses(&state.db, &state.config, &descendants, viewer).await?,
+        "ancestors": all,
+        "descendants": descendants,
     })))
 }
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 
 use super::Visibility;
@@ -162,30 +163,31 @@ pub(crate) async fn attach_tags(
     status_id: i64,
     names: &[String],
 ) -> Result<(), AppError> {
-    for name in names {
-        let existing = tag::Entity::find()
-            .filter(tag::Column::Name.eq(name.as_str()))
-            .one(db)
-            .await?;
-        let tag_id = match existing {
-            Some(t) => t.id,
-            None => {
-                tag::ActiveModel {
-                    name: Set(name.clone()),
-                    ..Default::default()
-                }
-                .insert(db)
-                .await?
-                .id
-            }
-        };
-        status_tag::ActiveModel {
-            status_id: Set(status_id),
-            tag_id: Set(tag_id),
-        }
-        .insert(db)
-        .await?;
+    if names.is_empty() {
+        return Ok(());
     }
+    // Two posts with the same new tag at once: the later insert waits for
+    // the first (PostgreSQL) and then does nothing, instead of failing.
+    tag::Entity::insert_many(names.iter().map(|name| tag::ActiveModel {
+        name: Set(name.clone()),
+        ..Default::default()
+    }))
+    .on_conflict_do_nothing_on([tag::Column::Name])
+    .exec_without_returning(db)
+    .await?;
+    let ids: Vec<i64> = tag::Entity::find()
+        .select_only()
+        .column(tag::Column::Id)
+        .filter(tag::Column::Name.is_in(names.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    status_tag::Entity::insert_many(ids.into_iter().map(|tag_id| status_tag::ActiveModel {
+        status_id: Set(status_id),
+        tag_id: Set(tag_id),
+    }))
+    .exec_without_returning(db)
+    .await?;
     Ok(())
 }
 

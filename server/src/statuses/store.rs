@@ -1,7 +1,9 @@
 //! Queries on statuses: visibility, timelines, threads.
 
+use std::collections::{HashMap, HashSet};
+
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::entity::{mention, status, status_tag, tag};
 use crate::actors::graph::{block, follow, mute};
@@ -16,52 +18,123 @@ pub async fn can_see(
     viewer: Option<i64>,
     s: &status::Model,
 ) -> Result<bool, AppError> {
+    Ok(visible(db, viewer, std::slice::from_ref(s))
+        .await?
+        .contains(&s.id))
+}
+
+/// The ids of the statuses in `list` that `viewer` may see (see [`can_see`]),
+/// in at most four statements however long the list.
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    viewer: Option<i64>,
+    list: &[status::Model],
+) -> Result<HashSet<i64>, AppError> {
+    if list.is_empty() {
+        return Ok(HashSet::new());
+    }
     // Suspended accounts' statuses are hidden from everyone.
-    let author = crate::actors::entity::Entity::find_by_id(s.actor_id)
-        .one(db)
-        .await?;
-    if author.as_ref().is_none_or(crate::actors::hidden::is_hidden) {
-        return Ok(false);
-    }
-    if let Some(me) = viewer {
-        if me == s.actor_id {
-            return Ok(true);
-        }
-        let blocked = block::Entity::find()
-            .filter(block::Column::ActorId.eq(s.actor_id))
+    let authors = crate::actors::store::by_ids(db, list.iter().map(|s| s.actor_id)).await?;
+    let shown = |s: &&status::Model| {
+        authors
+            .get(&s.actor_id)
+            .is_some_and(|a| !crate::actors::hidden::is_hidden(a))
+    };
+    let list: Vec<&status::Model> = list.iter().filter(shown).collect();
+    let Some(me) = viewer else {
+        return Ok(list
+            .iter()
+            .filter(|s| matches!(s.visibility.as_str(), "public" | "unlisted"))
+            .map(|s| s.id)
+            .collect());
+    };
+    let others: Vec<i64> = list
+        .iter()
+        .map(|s| s.actor_id)
+        .filter(|a| *a != me)
+        .collect();
+    let blocked_by: HashSet<i64> = if others.is_empty() {
+        HashSet::new()
+    } else {
+        block::Entity::find()
+            .select_only()
+            .column(block::Column::ActorId)
+            .filter(block::Column::ActorId.is_in(others))
             .filter(block::Column::TargetId.eq(me))
-            .one(db)
+            .into_tuple::<i64>()
+            .all(db)
             .await?
-            .is_some();
-        if blocked {
-            return Ok(false);
-        }
-    }
-    match s.visibility.as_str() {
-        "public" | "unlisted" => Ok(true),
-        vis => {
-            let Some(me) = viewer else { return Ok(false) };
-            let mentioned = mention::Entity::find()
-                .filter(mention::Column::StatusId.eq(s.id))
-                .filter(mention::Column::ActorId.eq(me))
-                .one(db)
-                .await?
-                .is_some();
-            if mentioned {
-                return Ok(true);
+            .into_iter()
+            .collect()
+    };
+    let closed: Vec<&status::Model> = list
+        .iter()
+        .copied()
+        .filter(|s| s.actor_id != me && !matches!(s.visibility.as_str(), "public" | "unlisted"))
+        .collect();
+    let (mentioned, followed) = mentions_and_follows(db, me, &closed).await?;
+    Ok(list
+        .iter()
+        .filter(|s| {
+            if s.actor_id == me {
+                return true;
             }
-            if vis == "private" {
-                return Ok(follow::Entity::find()
-                    .filter(follow::Column::FollowerId.eq(me))
-                    .filter(follow::Column::TargetId.eq(s.actor_id))
-                    .filter(follow::Column::Accepted.eq(true))
-                    .one(db)
-                    .await?
-                    .is_some());
+            if blocked_by.contains(&s.actor_id) {
+                return false;
             }
-            Ok(false)
-        }
+            match s.visibility.as_str() {
+                "public" | "unlisted" => true,
+                vis => {
+                    mentioned.contains(&s.id)
+                        || (vis == "private" && followed.contains(&s.actor_id))
+                }
+            }
+        })
+        .map(|s| s.id)
+        .collect())
+}
+
+/// Which of these statuses mention `me`, and which of their authors `me`
+/// follows (accepted).
+async fn mentions_and_follows(
+    db: &impl ConnectionTrait,
+    me: i64,
+    list: &[&status::Model],
+) -> Result<(HashSet<i64>, HashSet<i64>), AppError> {
+    if list.is_empty() {
+        return Ok((HashSet::new(), HashSet::new()));
     }
+    let mentioned = mention::Entity::find()
+        .select_only()
+        .column(mention::Column::StatusId)
+        .filter(mention::Column::StatusId.is_in(list.iter().map(|s| s.id).collect::<Vec<_>>()))
+        .filter(mention::Column::ActorId.eq(me))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let authors: Vec<i64> = list
+        .iter()
+        .filter(|s| s.visibility == "private")
+        .map(|s| s.actor_id)
+        .collect();
+    let followed = if authors.is_empty() {
+        HashSet::new()
+    } else {
+        follow::Entity::find()
+            .select_only()
+            .column(follow::Column::TargetId)
+            .filter(follow::Column::FollowerId.eq(me))
+            .filter(follow::Column::TargetId.is_in(authors))
+            .filter(follow::Column::Accepted.eq(true))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    Ok((mentioned, followed))
 }
 
 /// A status the viewer may see, or 404 (never revealing that it exists).
@@ -263,59 +336,70 @@ pub async fn by_account(
     Ok(pagination::fetch(db, page, query, status::Column::Id).await?)
 }
 
-/// Parents per query when reading a thread's replies level by level.
-const LEVEL_CHUNK: usize = 500;
+/// A status's ancestors: up the `in_reply_to_id` chain from `$1`, the
+/// status itself included, at most 40 levels.
+const ANCESTORS: &str = "WITH RECURSIVE thread(id, parent, depth) AS (\
+    SELECT id, in_reply_to_id, 1 FROM statuses WHERE id = $1 \
+    UNION ALL SELECT s.id, s.in_reply_to_id, t.depth + 1 \
+    FROM statuses s JOIN thread t ON s.id = t.parent WHERE t.depth < 40) \
+    SELECT * FROM statuses WHERE id IN (SELECT id FROM thread)";
+
+/// A status's descendants: replies to `$1`, replies to them and so on (not
+/// boosts), at most 40 levels, by id.
+const DESCENDANTS: &str = "WITH RECURSIVE thread(id, depth) AS (\
+    SELECT id, 1 FROM statuses WHERE in_reply_to_id = $1 AND reblog_of_id IS NULL \
+    UNION ALL SELECT s.id, t.depth + 1 \
+    FROM statuses s JOIN thread t ON s.in_reply_to_id = t.id \
+    WHERE s.reblog_of_id IS NULL AND t.depth < 40) \
+    SELECT * FROM statuses WHERE id IN (SELECT id FROM thread) ORDER BY id";
+
+/// Runs [`ANCESTORS`] or [`DESCENDANTS`] from status `from`: one statement
+/// however long the thread (both engines have recursive queries).
+async fn thread(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    from: i64,
+) -> Result<Vec<status::Model>, AppError> {
+    let backend = db.get_database_backend();
+    let sql = if backend == sea_orm::DbBackend::Postgres {
+        sql.to_string()
+    } else {
+        sql.replace("$1", "?1")
+    };
+    let stmt = sea_orm::Statement::from_sql_and_values(backend, sql, [from.into()]);
+    Ok(status::Entity::find().from_raw_sql(stmt).all(db).await?)
+}
 
 /// The thread around a status: ancestors (oldest first) and descendants
-/// (breadth first), each filtered by what the viewer may see.
+/// (by id), each filtered by what the viewer may see. Two recursive
+/// queries and one visibility check, however long the thread.
 pub async fn context(
     db: &impl ConnectionTrait,
     viewer: Option<i64>,
     s: &status::Model,
 ) -> Result<(Vec<status::Model>, Vec<status::Model>), AppError> {
-    const MAX_DEPTH: usize = 40;
+    let mut up: HashMap<i64, status::Model> = match s.in_reply_to_id {
+        Some(parent) => thread(db, ANCESTORS, parent)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect(),
+        None => HashMap::new(),
+    };
     let mut ancestors = Vec::new();
     let mut parent = s.in_reply_to_id;
-    while let Some(id) = parent {
-        if ancestors.len() >= MAX_DEPTH {
-            break;
-        }
-        let Some(p) = status::Entity::find_by_id(id).one(db).await? else {
-            break;
-        };
+    while let Some(p) = parent.and_then(|id| up.remove(&id)) {
         parent = p.in_reply_to_id;
-        if can_see(db, viewer, &p).await? {
-            ancestors.push(p);
-        }
+        ancestors.push(p);
     }
     ancestors.reverse();
-
-    let mut descendants = Vec::new();
-    let mut level = vec![s.id];
-    for _ in 0..MAX_DEPTH {
-        if level.is_empty() {
-            break;
-        }
-        // A level may hold any number of replies: asked for in groups.
-        let mut children = Vec::new();
-        for parents in level.chunks(LEVEL_CHUNK) {
-            children.extend(
-                status::Entity::find()
-                    .filter(status::Column::InReplyToId.is_in(parents.to_vec()))
-                    .filter(status::Column::ReblogOfId.is_null())
-                    .all(db)
-                    .await?,
-            );
-        }
-        level = children.iter().map(|c| c.id).collect();
-        for child in children {
-            if can_see(db, viewer, &child).await? {
-                descendants.push(child);
-            }
-        }
-    }
-    descendants.sort_by_key(|d| d.id);
-    Ok((ancestors, descendants))
+    let descendants = thread(db, DESCENDANTS, s.id).await?;
+    let all: Vec<status::Model> = ancestors.iter().chain(&descendants).cloned().collect();
+    let seen = visible(db, viewer, &all).await?;
+    let keep = |list: Vec<status::Model>| -> Vec<status::Model> {
+        list.into_iter().filter(|x| seen.contains(&x.id)).collect()
+    };
+    Ok((keep(ancestors), keep(descendants)))
 }
 
 /// Ids of the statuses (posts of plans and events too) of hidden actors.

@@ -66,6 +66,64 @@ pub fn boosts_by_people() -> sea_orm::Condition {
     sea_orm::Condition::all().add(status::Column::ActorId.not_in_subquery(groups))
 }
 
+/// Followers, followed accounts and statuses of each actor, in one statement.
+async fn account_counts(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, [i64; 3]>, AppError> {
+    use sea_orm::sea_query::Query;
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let this_actor = (actor::Entity, actor::Column::Id);
+    let follows = |side: follow::Column| {
+        Query::select()
+            .expr(Expr::col((follow::Entity, follow::Column::Id)).count())
+            .from(follow::Entity)
+            .and_where(Expr::col((follow::Entity, follow::Column::Accepted)).eq(true))
+            .and_where(Expr::col((follow::Entity, side)).equals(this_actor))
+            .to_owned()
+    };
+    let statuses = Query::select()
+        .expr(Expr::col((status::Entity, status::Column::Id)).count())
+        .from(status::Entity)
+        .and_where(Expr::col((status::Entity, status::Column::ActorId)).equals(this_actor))
+        .to_owned();
+    let rows: Vec<(i64, i64, i64, i64)> = actor::Entity::find()
+        .select_only()
+        .column(actor::Column::Id)
+        .column_as(Expr::from(follows(follow::Column::TargetId)), "followers")
+        .column_as(Expr::from(follows(follow::Column::FollowerId)), "following")
+        .column_as(Expr::from(statuses), "statuses")
+        .filter(actor::Column::Id.is_in(ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, followers, following, statuses)| (id, [followers, following, statuses]))
+        .collect())
+}
+
+/// Renders each of `actors` once, by id.
+pub async fn accounts_by_id<'a>(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    actors: impl IntoIterator<Item = &'a Actor>,
+) -> Result<HashMap<i64, Value>, AppError> {
+    let mut seen = HashSet::new();
+    let unique: Vec<Actor> = actors
+        .into_iter()
+        .filter(|a| seen.insert(a.id))
+        .cloned()
+        .collect();
+    Ok(unique
+        .iter()
+        .map(|a| a.id)
+        .zip(accounts(db, config, &unique).await?)
+        .collect())
+}
+
 /// Renders accounts with their follower, following and status counts.
 pub async fn accounts(
     db: &impl ConnectionTrait,
@@ -73,12 +131,8 @@ pub async fn accounts(
     actors: &[Actor],
 ) -> Result<Vec<Value>, AppError> {
     let ids: Vec<i64> = actors.iter().map(|a| a.id).collect();
-    let accepted = Some(sea_orm::Condition::all().add(follow::Column::Accepted.eq(true)));
-    let followers =
-        count_by::<follow::Entity, _>(db, follow::Column::TargetId, &ids, accepted.clone()).await?;
-    let following =
-        count_by::<follow::Entity, _>(db, follow::Column::FollowerId, &ids, accepted).await?;
-    let statuses = count_by::<status::Entity, _>(db, status::Column::ActorId, &ids, None).await?;
+    let counts = account_counts(db, &ids).await?;
+    let count = |id: i64, which: usize| counts.get(&id).map_or(0, |c| c[which]);
     let media_ids: Vec<i64> = actors
         .iter()
         .flat_map(|a| [a.avatar_media_id, a.header_media_id])
@@ -125,9 +179,9 @@ pub async fn accounts(
                 "avatar_static": avatar,
                 "header": header,
                 "header_static": header,
-                "followers_count": followers.get(&a.id).copied().unwrap_or(0),
-                "following_count": following.get(&a.id).copied().unwrap_or(0),
-                "statuses_count": statuses.get(&a.id).copied().unwrap_or(0),
+                "followers_count": count(a.id, 0),
+                "following_count": count(a.id, 1),
+                "statuses_count": count(a.id, 2),
                 "last_status_at": Value::Null,
                 "emojis": [],
                 "fields": [],
@@ -220,6 +274,9 @@ pub async fn statuses(
     list: &[status::Model],
     viewer: Option<i64>,
 ) -> Result<Vec<Value>, AppError> {
+    if list.is_empty() {
+        return Ok(vec![]);
+    }
     let original_ids: Vec<i64> = list.iter().filter_map(|s| s.reblog_of_id).collect();
     let originals: Vec<status::Model> = if original_ids.is_empty() {
         vec![]
