@@ -3,6 +3,7 @@
 //! SQL, and the large data set of the reads benchmark. Benchmarks print
 //! figures and assert nothing.
 
+pub mod federation;
 pub mod proc;
 pub mod rng;
 pub mod seed;
