@@ -101,7 +101,7 @@ async fn run(engine: Engine, scale: Scale) {
     let idle = server.memory();
     let db = connect(&prepared.url).await;
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
-    let viewers: Vec<String> = (0..seed::VIEWERS).map(|i| format!("p{i}")).collect();
+    let viewers = scale.viewers();
     let tokens = sign_in(&client, &server.url(""), &viewers, seed::PASSWORD).await;
     let probes = probes(&db, &viewers, &tokens).await;
     println!(

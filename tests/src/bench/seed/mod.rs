@@ -23,7 +23,7 @@ pub use posts::THEMES;
 pub const PASSWORD: &str = "lange wandeling 42";
 /// The person the template account is made from (by `knooppunt user create`).
 pub const TEMPLATE_USER: &str = "sjabloon";
-/// People whose timelines are read: `p0` … `p7`.
+/// How many people's home timelines are read (see [`Scale::viewers`]).
 pub const VIEWERS: usize = 8;
 /// The hashtag whose timeline is read.
 pub const TAG: &str = "moestuin";
@@ -57,6 +57,19 @@ impl Scale {
             accounts: of(10_000.0, 50),
             plans: of(5_000.0, 20),
         }
+    }
+
+    /// Local people (who can sign in): a fifth of the accounts.
+    pub fn locals(&self) -> usize {
+        (self.accounts / 5).max(10)
+    }
+
+    /// The people whose home timelines are read, spread over the local
+    /// people: those first post and are followed more than those last.
+    pub fn viewers(&self) -> Vec<String> {
+        (0..VIEWERS)
+            .map(|k| format!("p{}", k * self.locals() / VIEWERS))
+            .collect()
     }
 
     /// `KP_BENCH_SCALE`, 1 by default.
@@ -119,7 +132,7 @@ pub async fn seed(db: &DatabaseConnection, scale: Scale) {
     let start: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().expect("time");
     let step = Instant::now();
     let txn = db.begin().await.expect("begin");
-    let people = people::insert(&txn, &t, scale.accounts, start).await;
+    let people = people::insert(&txn, &t, scale.accounts, scale.locals(), start).await;
     let follows = people::follow(&txn, &people, &mut rng, start).await;
     let tags = posts::insert_tags(&txn).await;
     txn.commit().await.expect("commit");

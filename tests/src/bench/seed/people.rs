@@ -1,4 +1,4 @@
-//! Accounts: a fifth local people (who can sign in), the rest remote people
+//! Accounts: local people (a fifth; they can sign in), the rest remote people
 //! on fifty other instances; and who follows whom.
 
 use std::collections::HashSet;
@@ -117,18 +117,19 @@ fn actor_row(people: &People, t: &Template, i: usize, at: DateTime<Utc>) -> Vec<
     ]
 }
 
-/// Inserts `count` people (local ones with accounts that sign in with the
-/// template's password).
+/// Inserts `count` people, the first `locals` of them local, with
+/// accounts that sign in with the template's password.
 pub async fn insert(
     db: &impl ConnectionTrait,
     t: &Template,
     count: usize,
+    locals: usize,
     at: DateTime<Utc>,
 ) -> People {
     let people = People {
         first_id: next_id(db, "actors").await,
         count,
-        locals: (count / 5).max(10),
+        locals,
     };
     let actors = (0..count).map(|i| actor_row(&people, t, i, at)).collect();
     insert_rows(db, "actors", &ACTOR_COLUMNS, actors).await;
