@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod api;
+pub mod bench;
 pub mod binary;
 pub mod browser;
 pub mod chaos;
