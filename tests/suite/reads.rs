@@ -187,6 +187,51 @@ async fn rich_plan(alice: &ApiClient, bob: &ApiClient, bob_id: &str, i: usize) -
     plan
 }
 
+/// A plan and its web page cost the same with 5 or 50 of everything.
+async fn plan_pages_cost_the_same(
+    a: &TestInstance,
+    who: Option<&ApiClient>,
+    small: &str,
+    large: &str,
+) {
+    let (s, l) = (get(a, who, small).await, get(a, who, large).await);
+    assert_eq!(l.body["arguments_count"]["pro"], 17, "{}", l.body);
+    assert_eq!(len(&l.body["advice"]), 50);
+    assert_eq!(s.statements, l.statements, "a plan with 5 or 50 of each");
+    let web = |p: &str| p.replace("/api/knooppunt/v1/plans/", "/plans/");
+    let (s, l) = (
+        get(a, who, &web(small)).await,
+        get(a, who, &web(large)).await,
+    );
+    assert!(l.body.as_str().unwrap().contains("Argument 49"));
+    assert_eq!(
+        s.statements, l.statements,
+        "a plan's page with 5 or 50 of each"
+    );
+}
+
+/// A plan with `n` arguments and comments by bob, `n` pieces of advice
+/// asked of him, and `n` edits in its history; returns its API path.
+async fn plan_with(alice: &ApiClient, bob: &ApiClient, bob_id: &str, n: usize) -> String {
+    let plan = id(&new_plan(alice, &format!("Plan met {n}")).await);
+    let path = format!("/api/knooppunt/v1/plans/{plan}");
+    concurrently(n, |i| {
+        let path = &path;
+        async move {
+            let stance = ["pro", "contra", ""][i % 3];
+            let argument = json!({ "text": format!("Argument {i}"), "stance": stance });
+            created(bob, &format!("{path}/arguments"), argument).await;
+            let question = json!({ "account_id": bob_id, "question": format!("Vraag {i}") });
+            created(alice, &format!("{path}/advice"), question).await;
+            let edit = json!({ "summary": format!("Versie {i}") });
+            let (code, body) = alice.patch(path, edit).await;
+            assert_eq!(code, 200, "{body}");
+        }
+    })
+    .await;
+    path
+}
+
 #[tokio::test]
 async fn plans_arguments_and_advice_cost_the_same_for_5_and_50() {
     let (a, alice, bob) = counting_instance().await;
@@ -219,29 +264,10 @@ async fn plans_arguments_and_advice_cost_the_same_for_5_and_50() {
         )
         .await;
     }
-    // One plan with 5 arguments, comments and pieces of advice, and one
-    // with 50, each edited 5 or 50 times (its history).
-    let mut plans = vec![];
-    for n in [5, 50] {
-        let plan = id(&new_plan(&alice, &format!("Plan met {n}")).await);
-        let path = format!("/api/knooppunt/v1/plans/{plan}");
-        concurrently(n, |i| {
-            let (alice, bob, path, bob_id) = (&alice, &bob, &path, &bob_id);
-            async move {
-                let stance = ["pro", "contra", ""][i % 3];
-                let argument = json!({ "text": format!("Argument {i}"), "stance": stance });
-                created(bob, &format!("{path}/arguments"), argument).await;
-                let question = json!({ "account_id": bob_id, "question": format!("Vraag {i}") });
-                created(alice, &format!("{path}/advice"), question).await;
-                let edit = json!({ "summary": format!("Versie {i}") });
-                let (code, body) = alice.patch(path, edit).await;
-                assert_eq!(code, 200, "{body}");
-            }
-        })
-        .await;
-        plans.push(path);
-    }
-    let (small, large) = (&plans[0], &plans[1]);
+    // One plan with 5 of each, and one with 50.
+    let small = plan_with(&alice, &bob, &bob_id, 5).await;
+    let large = plan_with(&alice, &bob, &bob_id, 50).await;
+    let (small, large) = (&small, &large);
     for who in [None, Some(&bob)] {
         for (what, tail, sizes, count) in [
             (
@@ -264,20 +290,7 @@ async fn plans_arguments_and_advice_cost_the_same_for_5_and_50() {
             )
             .await;
         }
-        let (s, l) = (get(&a, who, small).await, get(&a, who, large).await);
-        assert_eq!(l.body["arguments_count"]["pro"], 17, "{}", l.body);
-        assert_eq!(len(&l.body["advice"]), 50);
-        assert_eq!(s.statements, l.statements, "a plan with 5 or 50 of each");
-        let web = |p: &str| p.replace("/api/knooppunt/v1/plans/", "/plans/");
-        let (s, l) = (
-            get(&a, who, &web(small)).await,
-            get(&a, who, &web(large)).await,
-        );
-        assert!(l.body.as_str().unwrap().contains("Argument 49"));
-        assert_eq!(
-            s.statements, l.statements,
-            "a plan's page with 5 or 50 of each"
-        );
+        plan_pages_cost_the_same(&a, who, small, large).await;
     }
     // Arguments page too: 5 or 50 of one plan.
     same_cost(
@@ -590,26 +603,17 @@ async fn thread_context_costs_the_same_for_5_and_40() {
     a.stop().await;
 }
 
-#[tokio::test]
-async fn timelines_notifications_followers_and_search_cost_the_same_for_5_and_40() {
-    let (a, alice, bob) = counting_instance().await;
-    let bob_id = alice.resolve(&format!("@bob@{}", a.domain)).await;
+/// bob follows alice; alice posts 50 times with a tag and a mention of bob,
+/// and bob likes each; 50 people elsewhere follow alice. Returns alice's id.
+async fn posts_likes_and_followers(a: &TestInstance, alice: &ApiClient, bob: &ApiClient) -> String {
     let alice_id = bob.resolve(&format!("@alice@{}", a.domain)).await;
     bob.ok_post(&format!("/api/v1/accounts/{alice_id}/follow"), json!({}))
         .await;
     // 50 posts by alice with a tag and a mention of bob; bob likes each.
-    concurrently(50, |i| {
-        let (alice, bob) = (&alice, &bob);
-        async move {
-            let s = post(
-                alice,
-                &format!("Zebrapad {i} #oversteek @bob"),
-                None,
-                "public",
-            )
-            .await;
-            created(bob, &format!("/api/v1/statuses/{s}/favourite"), json!({})).await;
-        }
+    concurrently(50, |i| async move {
+        let text = format!("Zebrapad {i} #oversteek @bob");
+        let s = post(alice, &text, None, "public").await;
+        created(bob, &format!("/api/v1/statuses/{s}/favourite"), json!({})).await;
     })
     .await;
     // 50 followers elsewhere, written straight to the database: making 50
@@ -629,6 +633,13 @@ async fn timelines_notifications_followers_and_search_cost_the_same_for_5_and_40
             .await
             .unwrap();
     }
+    alice_id
+}
+
+#[tokio::test]
+async fn timelines_notifications_followers_and_search_cost_the_same_for_5_and_40() {
+    let (a, alice, bob) = counting_instance().await;
+    let alice_id = posts_likes_and_followers(&a, &alice, &bob).await;
     let lists = [
         ("home", Some(&bob), "/api/v1/timelines/home?limit={n}"),
         ("public", None, "/api/v1/timelines/public?limit={n}"),
@@ -688,6 +699,5 @@ async fn timelines_notifications_followers_and_search_cost_the_same_for_5_and_40
         )
         .await;
     }
-    let _ = bob_id;
     a.stop().await;
 }
