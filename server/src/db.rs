@@ -315,3 +315,16 @@ pub fn locked<E: sea_orm::EntityTrait>(
         query
     }
 }
+
+/// Most ids bound in one `IN (…)` list. Lists that grow with user data (a
+/// thread's authors, a plan's arguments) are sent in groups of this many:
+/// one statement for a page, and never past PostgreSQL's 65,535 or
+/// SQLite's 32,766 bound values, however long the list.
+pub const IN_GROUP: usize = 1_000;
+
+/// `ids` without duplicates, in groups of at most [`IN_GROUP`].
+pub fn id_groups(ids: impl IntoIterator<Item = i64>) -> Vec<Vec<i64>> {
+    let unique: std::collections::BTreeSet<i64> = ids.into_iter().collect();
+    let unique: Vec<i64> = unique.into_iter().collect();
+    unique.chunks(IN_GROUP).map(<[i64]>::to_vec).collect()
+}

@@ -18,6 +18,7 @@ mod federation;
 mod governance;
 mod inbox;
 mod instances;
+mod lists;
 mod mastodon_py;
 mod moderation;
 mod openapi;

@@ -24,22 +24,20 @@ pub async fn find_local(
         .await?)
 }
 
-/// Actors by id, for lists: one statement however many.
+/// Actors by id, for lists: one statement per [`crate::db::IN_GROUP`].
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<std::collections::HashMap<i64, entity::Model>, AppError> {
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(Default::default());
+    let mut found = std::collections::HashMap::new();
+    for group in crate::db::id_groups(ids) {
+        let actors = Entity::find()
+            .filter(Column::Id.is_in(group))
+            .all(db)
+            .await?;
+        found.extend(actors.into_iter().map(|a| (a.id, a)));
     }
-    Ok(Entity::find()
-        .filter(Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect())
+    Ok(found)
 }
 
 /// Counts local actors of one kind.

@@ -323,22 +323,23 @@ pub async fn supports_of(
     db: &impl ConnectionTrait,
     status_ids: &[i64],
 ) -> Result<HashMap<i64, u64>, AppError> {
-    if status_ids.is_empty() {
-        return Ok(HashMap::new());
+    let mut supports = HashMap::new();
+    for group in crate::db::id_groups(status_ids.iter().copied()) {
+        let rows: Vec<(i64, i64)> = favourite::Entity::find()
+            .select_only()
+            .column(favourite::Column::StatusId)
+            .column_as(favourite::Column::Id.count(), "n")
+            .filter(favourite::Column::StatusId.is_in(group))
+            .group_by(favourite::Column::StatusId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        supports.extend(
+            rows.into_iter()
+                .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0))),
+        );
     }
-    let rows: Vec<(i64, i64)> = favourite::Entity::find()
-        .select_only()
-        .column(favourite::Column::StatusId)
-        .column_as(favourite::Column::Id.count(), "n")
-        .filter(favourite::Column::StatusId.is_in(status_ids.to_vec()))
-        .group_by(favourite::Column::StatusId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
-        .collect())
+    Ok(supports)
 }
 
 /// A plan post's arguments for and against, and its comments, counted.

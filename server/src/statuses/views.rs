@@ -66,15 +66,13 @@ pub fn boosts_by_people() -> sea_orm::Condition {
     sea_orm::Condition::all().add(status::Column::ActorId.not_in_subquery(groups))
 }
 
-/// Followers, followed accounts and statuses of each actor, in one statement.
+/// Followers, followed accounts and statuses of each actor, in one statement
+/// per [`crate::db::IN_GROUP`] actors.
 async fn account_counts(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> Result<HashMap<i64, [i64; 3]>, AppError> {
     use sea_orm::sea_query::Query;
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
     let this_actor = (actor::Entity, actor::Column::Id);
     let follows = |side: follow::Column| {
         Query::select()
@@ -89,20 +87,24 @@ async fn account_counts(
         .from(status::Entity)
         .and_where(Expr::col((status::Entity, status::Column::ActorId)).equals(this_actor))
         .to_owned();
-    let rows: Vec<(i64, i64, i64, i64)> = actor::Entity::find()
-        .select_only()
-        .column(actor::Column::Id)
-        .column_as(Expr::from(follows(follow::Column::TargetId)), "followers")
-        .column_as(Expr::from(follows(follow::Column::FollowerId)), "following")
-        .column_as(Expr::from(statuses), "statuses")
-        .filter(actor::Column::Id.is_in(ids.to_vec()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, followers, following, statuses)| (id, [followers, following, statuses]))
-        .collect())
+    let mut counts = HashMap::new();
+    for group in crate::db::id_groups(ids.iter().copied()) {
+        let rows: Vec<(i64, i64, i64, i64)> = actor::Entity::find()
+            .select_only()
+            .column(actor::Column::Id)
+            .column_as(Expr::from(follows(follow::Column::TargetId)), "followers")
+            .column_as(Expr::from(follows(follow::Column::FollowerId)), "following")
+            .column_as(Expr::from(statuses.clone()), "statuses")
+            .filter(actor::Column::Id.is_in(group))
+            .into_tuple()
+            .all(db)
+            .await?;
+        counts.extend(
+            rows.into_iter()
+                .map(|(id, followers, following, statuses)| (id, [followers, following, statuses])),
+        );
+    }
+    Ok(counts)
 }
 
 /// Renders each of `actors` once, by id.
@@ -138,17 +140,14 @@ pub async fn accounts(
         .flat_map(|a| [a.avatar_media_id, a.header_media_id])
         .flatten()
         .collect();
-    let media: HashMap<i64, Media> = if media_ids.is_empty() {
-        HashMap::new()
-    } else {
-        media::Entity::find()
-            .filter(media::Column::Id.is_in(media_ids))
+    let mut media: HashMap<i64, Media> = HashMap::new();
+    for group in crate::db::id_groups(media_ids) {
+        let found = media::Entity::find()
+            .filter(media::Column::Id.is_in(group))
             .all(db)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect()
-    };
+            .await?;
+        media.extend(found.into_iter().map(|m| (m.id, m)));
+    }
     let base = config.base_url();
     Ok(actors
         .iter()
@@ -299,10 +298,10 @@ pub async fn statuses(
     };
     let mut actor_ids: HashSet<i64> = all.iter().map(|s| s.actor_id).collect();
     actor_ids.extend(mentions.iter().map(|m| m.actor_id));
-    let actors: Vec<Actor> = actor::Entity::find()
-        .filter(actor::Column::Id.is_in(actor_ids.into_iter().collect::<Vec<_>>()))
-        .all(db)
-        .await?;
+    let actors: Vec<Actor> = crate::actors::store::by_ids(db, actor_ids)
+        .await?
+        .into_values()
+        .collect();
     let author_ids: HashSet<i64> = all.iter().map(|s| s.actor_id).collect();
     let authors: Vec<Actor> = actors
         .iter()
