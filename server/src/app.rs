@@ -72,7 +72,12 @@ const WORKER_STOP: Duration = Duration::from_secs(crate::federation::SEND_TIMEOU
 pub fn wire() {
     use crate::statuses::changes::HOOKS as STATUS_HOOKS;
     STATUS_HOOKS.register("notifications", crate::notifications::on_status_change);
-    STATUS_HOOKS.register("plans", crate::plans::federation::on_status_change);
+    STATUS_HOOKS.register("plans", crate::plans::federate::on_status_change);
+    use crate::statuses::federate::{inbound::STORED, note::RENDER};
+    RENDER.register("plans", crate::plans::federate::render_hook);
+    RENDER.register("events", crate::events::federate::render_hook);
+    STORED.register("plans", crate::plans::federate::stored_hook);
+    STORED.register("events", crate::events::federate::stored_hook);
 }
 
 impl Instance {
@@ -228,19 +233,24 @@ impl Instance {
     }
 }
 
-/// While the server runs: prunes expired records every five minutes, and
-/// reads the domain blocks again every 30 s (another process sharing the
-/// database may have changed them).
+/// While the server runs: tells of ended polls every five seconds, reads the
+/// domain blocks again every 30 s (another process sharing the database may
+/// have changed them), and prunes expired records every five minutes.
 async fn keep_tidy(state: AppState) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
     let mut ticks: u64 = 0;
     loop {
         every.tick().await;
-        if let Err(e) = crate::moderation::service::load_blocks(&state).await {
+        ticks += 1;
+        if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
+            tracing::error!(error = %e, "announcing ended polls");
+        }
+        if ticks % 6 == 1
+            && let Err(e) = crate::moderation::service::load_blocks(&state).await
+        {
             tracing::warn!(error = %e, "reading the domain blocks");
         }
-        ticks += 1;
-        if ticks % 10 != 1 {
+        if ticks % 60 != 1 {
             continue;
         }
         match crate::auth::service::prune_expired(&state.db).await {
@@ -275,7 +285,6 @@ fn web_routes() -> Router<AppState> {
 /// ActivityPub: actors, collections, notes, inboxes, and discovery.
 fn federation_routes() -> Router<AppState> {
     use crate::apub::{actors, inbox, webfinger};
-    use crate::federation::notes;
     let collections = || get(actors::follow_collection);
     Router::new()
         .route("/.well-known/webfinger", get(webfinger::webfinger))
@@ -298,7 +307,10 @@ fn federation_routes() -> Router<AppState> {
         .route("/groups/{name}/outbox", get(actors::outbox))
         .route("/users/{name}/featured", get(actors::featured))
         .route("/groups/{name}/featured", get(actors::featured))
-        .route("/users/{name}/statuses/{id}", get(notes::show))
+        .route(
+            "/users/{name}/statuses/{id}",
+            get(crate::statuses::web::show),
+        )
 }
 
 /// The Mastodon client API, OAuth endpoints for apps, and discovery documents.

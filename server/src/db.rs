@@ -277,6 +277,41 @@ impl sea_orm::ConnectionTrait for WriteTxn {
     }
 }
 
+/// A connection or a transaction, for code that only reads and may be
+/// called from either: hooks take it as a [`sea_orm::DatabaseExecutor`],
+/// which has one type whatever the caller holds.
+pub trait Db: sea_orm::ConnectionTrait + Send + Sync {
+    fn executor(&self) -> sea_orm::DatabaseExecutor<'_>;
+}
+
+impl Db for DatabaseConnection {
+    fn executor(&self) -> sea_orm::DatabaseExecutor<'_> {
+        self.into()
+    }
+}
+
+impl Db for sea_orm::DatabaseTransaction {
+    fn executor(&self) -> sea_orm::DatabaseExecutor<'_> {
+        self.into()
+    }
+}
+
+impl Db for WriteTxn {
+    fn executor(&self) -> sea_orm::DatabaseExecutor<'_> {
+        (&self.txn).into()
+    }
+}
+
+impl Db for sea_orm::DatabaseExecutor<'_> {
+    fn executor(&self) -> sea_orm::DatabaseExecutor<'_> {
+        match self {
+            sea_orm::DatabaseExecutor::Connection(c) => (*c).into(),
+            sea_orm::DatabaseExecutor::Transaction(t) => (*t).into(),
+            sea_orm::DatabaseExecutor::OwnedTransaction(t) => t.into(),
+        }
+    }
+}
+
 /// Whether an insert hit a unique constraint: the row is there already (a
 /// duplicate delivery, a concurrent twin). Other errors pass through.
 pub fn already_there<T>(inserted: Result<T, DbErr>) -> Result<bool, crate::error::AppError> {

@@ -1,4 +1,5 @@
-//! The graph between actors: the `follows`, `blocks` and `mutes` tables.
+//! The graph between actors: the `follows`, `groups` (how a group takes
+//! members), `memberships`, `blocks` and `mutes` tables.
 //! Timelines and visibility read them below every domain; the rules for
 //! changing them live in `follows`.
 
@@ -22,6 +23,75 @@ pub mod follow {
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod group {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "groups")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub actor_id: i64,
+        /// `open`, `approval` or `invite` (see `groups::JoinPolicy`).
+        pub join_policy: String,
+        pub created_by: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod membership {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "memberships")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub group_id: i64,
+        pub member_id: i64,
+        /// `owner`, `moderator` or `member`.
+        pub role: String,
+        /// `active`, or `pending` while a request awaits approval.
+        pub state: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Whether `member` may post to `group`: an active membership or an
+/// accepted follow.
+pub async fn is_member(
+    db: &impl sea_orm::ConnectionTrait,
+    group: i64,
+    member: i64,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let joined = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group))
+        .filter(membership::Column::MemberId.eq(member))
+        .filter(membership::Column::State.eq("active"))
+        .one(db)
+        .await?
+        .is_some();
+    if joined {
+        return Ok(true);
+    }
+    Ok(follow::Entity::find()
+        .filter(follow::Column::FollowerId.eq(member))
+        .filter(follow::Column::TargetId.eq(group))
+        .filter(follow::Column::Accepted.eq(true))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// Blocks and mutes have the same shape.

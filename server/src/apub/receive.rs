@@ -11,12 +11,13 @@ use serde_json::Value;
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::{block, follow};
 use crate::error::AppError;
-use crate::federation::{notes, publish, remote};
+use crate::federation::remote;
 use crate::groups::entity::{group, membership};
 use crate::notifications::notify;
 use crate::state::AppState;
 use crate::statuses::changes::{self, StatusChange};
 use crate::statuses::entity::{favourite, status};
+use crate::statuses::federate as notes;
 use knooppunt_federation::vocab;
 
 /// Reads an activity into the typed vocabulary, runs the checks every server
@@ -59,7 +60,7 @@ impl Receiving<'_> {
             return Ok(status);
         }
         if let Some(status) =
-            crate::events::federation::receive_join_answer(state, sender, object, accepted).await?
+            crate::events::federate::receive_join_answer(state, sender, object, accepted).await?
         {
             return Ok(status);
         }
@@ -167,11 +168,11 @@ impl vocab::Inbox for Receiving<'_> {
     }
 
     async fn receive_join(&self, sender: &Actor, _: vocab::Join) -> Result<StatusCode, AppError> {
-        crate::events::federation::receive_join(self.state, sender, self.raw).await
+        crate::events::federate::receive_join(self.state, sender, self.raw).await
     }
 
     async fn receive_leave(&self, sender: &Actor, _: vocab::Leave) -> Result<StatusCode, AppError> {
-        crate::events::federation::receive_leave(self.state, sender, self.raw).await
+        crate::events::federate::receive_leave(self.state, sender, self.raw).await
     }
 
     /// Types we do not handle are accepted and ignored.
@@ -224,7 +225,15 @@ async fn receive_follow(
     };
     let txn = state.db.begin_write().await?;
     if blocked || policy.as_deref() == Some("invite") {
-        publish::answered_follow(&txn, &state.config, &target, sender, follow_id, false).await?;
+        crate::follows::federate::answered_follow(
+            &txn,
+            &state.config,
+            &target,
+            sender,
+            follow_id,
+            false,
+        )
+        .await?;
         txn.commit().await?;
         return Ok(StatusCode::ACCEPTED);
     }
@@ -242,8 +251,15 @@ async fn receive_follow(
             active.ap_id = Set(Some(follow_id.to_string()));
             active.update(&txn).await?;
             if already {
-                publish::answered_follow(&txn, &state.config, &target, sender, follow_id, true)
-                    .await?;
+                crate::follows::federate::answered_follow(
+                    &txn,
+                    &state.config,
+                    &target,
+                    sender,
+                    follow_id,
+                    true,
+                )
+                .await?;
             }
         }
         None => {
@@ -285,8 +301,15 @@ async fn receive_follow(
             )
             .await?;
             if accepted {
-                publish::answered_follow(&txn, &state.config, &target, sender, follow_id, true)
-                    .await?;
+                crate::follows::federate::answered_follow(
+                    &txn,
+                    &state.config,
+                    &target,
+                    sender,
+                    follow_id,
+                    true,
+                )
+                .await?;
             }
         }
     }
@@ -581,9 +604,10 @@ async fn redistribute_to_groups(
             continue;
         };
         let txn = state.db.begin_write().await?;
-        if publish::is_member(&txn, g.id, sender.id).await? {
+        if crate::actors::graph::is_member(&txn, g.id, sender.id).await? {
             // FEP-1b12: the group announces the Create exactly as the member sent it.
-            publish::redistribute(&txn, &state.config, &g, s, create).await?;
+            crate::statuses::federate::publish::redistribute(&txn, &state.config, &g, s, create)
+                .await?;
         }
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();

@@ -10,7 +10,7 @@
 
 pub mod api;
 pub mod entity;
-pub mod federation;
+pub mod federate;
 pub mod ical;
 pub mod search;
 pub mod service;

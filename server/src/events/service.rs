@@ -14,7 +14,6 @@ use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::outbox::enqueue;
-use crate::federation::publish;
 use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::text::{escape, sanitize_html};
@@ -201,14 +200,15 @@ pub async fn create(
     let s = active.update(&txn).await?;
     crate::statuses::search::index(&txn, &s).await?;
     super::search::index(&txn, &e).await?;
-    publish::status_created(&txn, config, &s).await?;
+    crate::statuses::federate::publish::status_created(&txn, config, &s).await?;
     // The neighbourhood announces public events, whoever organises them.
     if let Some(hood) =
         crate::actors::store::find_local(&txn, config, &config.instance.neighbourhood).await?
         && hood.id != organizer.id
     {
-        let create = publish::create_activity_of(&txn, config, &s).await?;
-        publish::redistribute(&txn, config, &hood, &s, &create).await?;
+        let create =
+            crate::statuses::federate::publish::create_activity_of(&txn, config, &s).await?;
+        crate::statuses::federate::publish::redistribute(&txn, config, &hood, &s, &create).await?;
     }
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
@@ -218,7 +218,7 @@ pub async fn create(
 /// Sends the event's `Update` to everyone who has it: the organiser's and
 /// the neighbourhood's followers, and remote participants.
 pub async fn changed(
-    db: &impl ConnectionTrait,
+    db: &impl crate::db::Db,
     config: &crate::config::Config,
     e: &event::Model,
 ) -> Result<(), AppError> {
@@ -239,7 +239,7 @@ pub async fn changed(
     {
         extra = extra.followers_of(hood.id);
     }
-    publish::status_updated_with(db, config, &s, extra).await
+    crate::statuses::federate::publish::status_updated_with(db, config, &s, extra).await
 }
 
 async fn save(state: &AppState, active: event::ActiveModel) -> Result<event::Model, AppError> {
@@ -410,7 +410,7 @@ pub async fn join(
             &person.actor,
             &join_activity(&person.actor, &s.ap_id, &join_id),
             false,
-            [publish::inbox_of(&organizer)],
+            [crate::federation::fanout::inbox_of(&organizer)],
         )
         .await?;
         row
@@ -472,7 +472,7 @@ pub async fn leave(state: &AppState, person: &Person, e: &event::Model) -> Resul
                 &person.actor,
                 &leave,
                 false,
-                [publish::inbox_of(&organizer)],
+                [crate::federation::fanout::inbox_of(&organizer)],
             )
             .await?;
         }

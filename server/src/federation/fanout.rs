@@ -14,7 +14,6 @@ use sea_orm::{
 };
 
 use super::entity::delivery;
-use super::publish::inbox_of;
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::follow;
 use crate::config::Config;
@@ -309,4 +308,14 @@ async fn insert_rows(
             .await?;
     }
     Ok(())
+}
+
+/// Where to deliver to an actor: its shared inbox when it has one.
+pub fn inbox_of(a: &Actor) -> String {
+    // A shared inbox elsewhere than the actor's own host is never used
+    // (actors stored before that was refused at fetch may still name one).
+    a.shared_inbox_url
+        .clone()
+        .filter(|s| vocab::host_of(s) == vocab::host_of(&a.ap_id))
+        .unwrap_or_else(|| a.inbox_url.clone())
 }

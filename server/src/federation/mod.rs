@@ -8,9 +8,7 @@ pub mod entity;
 pub mod fanout;
 pub mod inbox;
 pub mod journal;
-pub mod notes;
 pub mod outbox;
-pub mod publish;
 pub mod remote;
 
 use std::sync::Arc;
@@ -278,39 +276,4 @@ pub fn ap_json(value: serde_json::Value) -> axum::response::Response {
         axum::Json(value),
     )
         .into_response()
-}
-
-/// The server side of a plan's or event's page: its ActivityPub object for
-/// servers, or, for a copy of something from elsewhere, a redirect home.
-/// `None` when a person's browser asks for a page we render here.
-pub async fn object_or_home(
-    db: &impl sea_orm::ConnectionTrait,
-    config: &Config,
-    headers: &axum::http::HeaderMap,
-    post: &crate::statuses::entity::status::Model,
-) -> Result<Option<axum::response::Response>, AppError> {
-    use axum::response::IntoResponse;
-    let wants_json = wants_activity_json(headers);
-    if !post.local {
-        // The page a remote server names is followed only on the object's
-        // own host: never an open redirect to wherever it points.
-        let own_host = knooppunt_federation::vocab::host_of(&post.ap_id);
-        let home = match &post.url {
-            Some(url)
-                if !wants_json
-                    && own_host.is_some()
-                    && knooppunt_federation::vocab::host_of(url) == own_host =>
-            {
-                url.clone()
-            }
-            _ => post.ap_id.clone(),
-        };
-        return Ok(Some(axum::response::Redirect::to(&home).into_response()));
-    }
-    if !wants_json {
-        return Ok(None);
-    }
-    let mut object = notes::note(db, config, post).await?;
-    object["@context"] = knooppunt_federation::vocab::context(&context_url(config));
-    Ok(Some(ap_json(object)))
 }

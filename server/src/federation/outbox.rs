@@ -17,11 +17,11 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+use super::App;
 use super::entity::{activity, delivery, instance};
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::config::Config;
 use crate::error::AppError;
-use crate::state::AppState;
 use knooppunt_federation::fetch::Signer;
 use knooppunt_federation::vocab;
 
@@ -83,8 +83,8 @@ enum Outcome {
 /// claim is a conditional update, so several processes on one database never
 /// send the same delivery twice: a row another one took in the meantime no
 /// longer matches and is not returned.
-async fn claim(
-    state: &AppState,
+async fn claim<A: App>(
+    state: &A,
     limit: u64,
     busy_hosts: &[String],
 ) -> Result<Vec<delivery::Model>, AppError> {
@@ -95,13 +95,13 @@ async fn claim(
     // A lease shorter than a send would let another worker send it again while
     // the first is still waiting for an answer.
     let lease_secs = Ord::max(
-        state.config.federation.delivery_lease_secs,
+        state.config().federation.delivery_lease_secs,
         super::SEND_TIMEOUT_SECS + 5,
     );
     let lease = now + Duration::seconds(i64::try_from(lease_secs).unwrap_or(120));
     // Ours in flight past an expired lease: still ours, not sent again.
     let mine: Vec<i64> = state
-        .federation
+        .federation()
         .in_flight
         .lock()
         .map(|set| set.iter().copied().collect())
@@ -145,7 +145,7 @@ async fn claim(
         .order_by((d, D::Id), Order::Asc)
         .limit(limit)
         .to_owned();
-    let chosen = if state.db.get_database_backend() == DbBackend::Postgres {
+    let chosen = if state.db().get_database_backend() == DbBackend::Postgres {
         // As `IN (subquery)`, PostgreSQL planned a semi-join that scanned
         // the subquery's result once per pending row whenever the table's
         // statistics lagged (a fan-out just inserted): 20-50 ms per claim.
@@ -156,10 +156,10 @@ async fn claim(
     };
     let mut claimed = delivery::Entity::update_many()
         .col_expr(D::LockedUntil, Expr::value(Some(lease)))
-        .col_expr(D::ClaimedBy, Expr::value(state.federation.claimant.id()))
+        .col_expr(D::ClaimedBy, Expr::value(state.federation().claimant.id()))
         .filter(chosen)
         .filter(free(None))
-        .exec_with_returning(&state.db)
+        .exec_with_returning(state.db())
         .await?;
     claimed.sort_by_key(|d| d.id);
     Ok(claimed)
@@ -167,10 +167,10 @@ async fn claim(
 
 /// Sends one batch of due deliveries and waits for all of them; returns how
 /// many were attempted. Used by tests and operators to drain the queue.
-pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
+pub async fn deliver_due<A: App>(state: &A) -> Result<usize, AppError> {
     let batch = claim(state, 64, &[]).await?;
     let count = batch.len();
-    let concurrency = state.config.federation.delivery_concurrency.max(1);
+    let concurrency = state.config().federation.delivery_concurrency.max(1);
     let results: Vec<Result<(), AppError>> = futures_util::stream::iter(batch)
         .map(|d| deliver_one(state, d))
         .buffer_unordered(concurrency)
@@ -184,19 +184,19 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
 }
 
 /// Sends one claimed delivery and records how it went.
-async fn deliver_one(state: &AppState, d: delivery::Model) -> Result<(), AppError> {
+async fn deliver_one<A: App>(state: &A, d: delivery::Model) -> Result<(), AppError> {
     let id = d.id;
-    if let Ok(mut set) = state.federation.in_flight.lock() {
+    if let Ok(mut set) = state.federation().in_flight.lock() {
         set.insert(id);
     }
     let result = send_and_record(state, d).await;
-    if let Ok(mut set) = state.federation.in_flight.lock() {
+    if let Ok(mut set) = state.federation().in_flight.lock() {
         set.remove(&id);
     }
     result
 }
 
-async fn send_and_record(state: &AppState, d: delivery::Model) -> Result<(), AppError> {
+async fn send_and_record<A: App>(state: &A, d: delivery::Model) -> Result<(), AppError> {
     let outcome = match prepared(state, d.activity_id).await {
         Ok(Some(p)) => send(state, &d, &p).await,
         Ok(None) => Outcome::GiveUp("activity or sender no longer exists".into()),
@@ -216,27 +216,27 @@ async fn send_and_record(state: &AppState, d: delivery::Model) -> Result<(), App
             // Others are marked answering with the next flush, before the
             // delivery itself is marked delivered.
             let known = state
-                .federation
+                .federation()
                 .healthy_hosts
                 .lock()
                 .map(|h| h.contains(&host))
                 .unwrap_or(false);
-            if !known && let Ok(mut r) = state.federation.answered.lock() {
+            if !known && let Ok(mut r) = state.federation().answered.lock() {
                 r.insert(host);
             }
         }
         Some(false) => {
-            if let Ok(mut h) = state.federation.healthy_hosts.lock() {
+            if let Ok(mut h) = state.federation().healthy_hosts.lock() {
                 h.remove(&host);
             }
             // An earlier success not yet written must not clear this failure.
-            if let Ok(mut r) = state.federation.answered.lock() {
+            if let Ok(mut r) = state.federation().answered.lock() {
                 r.remove(&host);
             }
             mark_failing(state, &host).await?;
             // After the write: the journal then checks this host again.
             state
-                .federation
+                .federation()
                 .failures
                 .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         }
@@ -247,11 +247,11 @@ async fn send_and_record(state: &AppState, d: delivery::Model) -> Result<(), App
 
 /// The activity's body and its sender's parsed key, read once per fan-out:
 /// the first delivery of a burst loads it, the others wait for that one.
-async fn prepared(
-    state: &AppState,
+async fn prepared<A: App>(
+    state: &A,
     activity_id: i64,
 ) -> Result<Option<std::sync::Arc<super::Prepared>>, AppError> {
-    let cell = match state.federation.prepared.lock() {
+    let cell = match state.federation().prepared.lock() {
         Ok(mut m) => {
             // A small cache: fan-outs are bursts of one activity to many inboxes.
             if m.len() >= 256 && !m.contains_key(&activity_id) {
@@ -265,14 +265,14 @@ async fn prepared(
         .get_or_try_init(|| async {
             let found = |e: sea_orm::DbErr| Some(AppError::from(e));
             let Some(a) = activity::Entity::find_by_id(activity_id)
-                .one(&state.db)
+                .one(state.db())
                 .await
                 .map_err(found)?
             else {
                 return Err(None);
             };
             let Some(sender) = actor::Entity::find_by_id(a.actor_id)
-                .one(&state.db)
+                .one(state.db())
                 .await
                 .map_err(found)?
             else {
@@ -305,14 +305,14 @@ async fn prepared(
 /// most this many slots, never the whole worker.
 const PER_HOST: usize = 2;
 
-async fn send(state: &AppState, d: &delivery::Model, p: &super::Prepared) -> Outcome {
+async fn send<A: App>(state: &A, d: &delivery::Model, p: &super::Prepared) -> Outcome {
     let Ok(inbox) = url::Url::parse(&d.inbox_url) else {
         return Outcome::GiveUp("inbox is not a URL".into());
     };
     let span = tracing::info_span!("delivery", activity_id = %p.ap_id, inbox_host = %d.host, attempt = d.attempts + 1);
     let posted = tracing::Instrument::instrument(
         state
-            .federation
+            .federation()
             .client
             .post_activity(&inbox, p.body.clone(), &p.signer),
         span,
@@ -345,13 +345,13 @@ async fn send(state: &AppState, d: &delivery::Model, p: &super::Prepared) -> Out
 
 /// Records that `host` did not answer: one that fails for
 /// `dead_after_hours` is marked dead and skipped until it is heard from again.
-async fn mark_failing(state: &AppState, host: &str) -> Result<(), AppError> {
+async fn mark_failing<A: App>(state: &A, host: &str) -> Result<(), AppError> {
     let now = Utc::now();
     let row = instance::Entity::find_by_id(host.to_string())
-        .one(&state.db)
+        .one(state.db())
         .await?;
     let dead_after =
-        Duration::hours(i64::try_from(state.config.federation.dead_after_hours).unwrap_or(72));
+        Duration::hours(i64::try_from(state.config().federation.dead_after_hours).unwrap_or(72));
     let Some(r) = row else {
         // A concurrent failure to the same host may insert it first; an
         // insert that then errors would only fill the database's log.
@@ -366,7 +366,7 @@ async fn mark_failing(state: &AppState, host: &str) -> Result<(), AppError> {
                 .do_nothing()
                 .to_owned(),
         )
-        .exec_without_returning(&state.db)
+        .exec_without_returning(state.db())
         .await?;
         return Ok(());
     };
@@ -378,13 +378,13 @@ async fn mark_failing(state: &AppState, host: &str) -> Result<(), AppError> {
     let mut active: instance::ActiveModel = r.into();
     active.failing_since = Set(Some(since));
     active.dead = Set(dead);
-    active.update(&state.db).await?;
+    active.update(state.db()).await?;
     Ok(())
 }
 
 /// Records that these hosts answered: not failing, not dead, seen now. One
 /// upsert for the whole group.
-async fn mark_answering(state: &AppState, hosts: &[String]) -> Result<(), AppError> {
+async fn mark_answering<A: App>(state: &A, hosts: &[String]) -> Result<(), AppError> {
     let was_down: Vec<String> = instance::Entity::find()
         .select_only()
         .column(instance::Column::Host)
@@ -395,7 +395,7 @@ async fn mark_answering(state: &AppState, hosts: &[String]) -> Result<(), AppErr
                 .add(instance::Column::Dead.eq(true)),
         )
         .into_tuple()
-        .all(&state.db)
+        .all(state.db())
         .await?;
     for host in was_down {
         tracing::info!(host, "instance answers again");
@@ -417,7 +417,7 @@ async fn mark_answering(state: &AppState, hosts: &[String]) -> Result<(), AppErr
                 ])
                 .to_owned(),
         )
-        .exec(&state.db)
+        .exec(state.db())
         .await?;
     Ok(())
 }
@@ -523,15 +523,15 @@ pub fn backoff(config: &Config, attempts: i32) -> Duration {
     Duration::seconds(base.saturating_mul(1i64 << exp).min(6 * 3600))
 }
 
-async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Result<(), AppError> {
+async fn record<A: App>(state: &A, d: delivery::Model, outcome: Outcome) -> Result<(), AppError> {
     if let Outcome::Delivered = outcome {
         // Successes are marked in groups; until then the lease keeps the
         // delivery from being sent again, and later ones to the same inbox
         // wait. A group is half a worker's worth. A task whose success makes
         // a full group waits for it to be written before sending again, so a
         // crash sends again at most the sends in progress plus one group.
-        let group = (state.config.federation.delivery_concurrency / 2).clamp(1, 64);
-        if state.federation.delivered.push(d.id) >= group {
+        let group = (state.config().federation.delivery_concurrency / 2).clamp(1, 64);
+        if state.federation().delivered.push(d.id) >= group {
             write_delivered(state, group).await?;
         }
         return Ok(());
@@ -539,7 +539,9 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
     let now = Utc::now();
     let attempts = d.attempts + 1;
     let give_up_at = d.created_at
-        + Duration::hours(i64::try_from(state.config.federation.give_up_after_hours).unwrap_or(96));
+        + Duration::hours(
+            i64::try_from(state.config().federation.give_up_after_hours).unwrap_or(96),
+        );
     let mut active: delivery::ActiveModel = d.into();
     active.attempts = Set(attempts);
     active.locked_until = Set(None);
@@ -557,7 +559,7 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
         Outcome::Retry(reason, retry_after) => {
             let wait = match retry_after {
                 Some(secs) => Duration::seconds(i64::try_from(secs.min(86_400)).unwrap_or(3600)),
-                None => backoff(&state.config, attempts),
+                None => backoff(state.config(), attempts),
             };
             let next = now + wait;
             if next > give_up_at {
@@ -570,7 +572,7 @@ async fn record(state: &AppState, d: delivery::Model, outcome: Outcome) -> Resul
             active.last_error = Set(Some(reason));
         }
     }
-    active.update(&state.db).await?;
+    active.update(state.db()).await?;
     Ok(())
 }
 
@@ -718,32 +720,32 @@ impl Unmarked {
 
 /// Marks the deliveries sent since the last write as delivered, in one
 /// statement, after the hosts that answered for the first time are marked so.
-pub async fn flush_delivered(state: &AppState) -> Result<(), AppError> {
+pub async fn flush_delivered<A: App>(state: &A) -> Result<(), AppError> {
     write_delivered(state, 0).await
 }
 
 /// [`flush_delivered`], if at least `at_least` successes are still unmarked
 /// once it is this caller's turn (a write before it may have taken them).
-async fn write_delivered(state: &AppState, at_least: usize) -> Result<(), AppError> {
-    let unmarked = &state.federation.delivered;
+async fn write_delivered<A: App>(state: &A, at_least: usize) -> Result<(), AppError> {
+    let unmarked = &state.federation().delivered;
     let _turn = unmarked.turn.lock().await;
     if at_least > 0 && unmarked.waiting() < at_least {
         return Ok(());
     }
-    let answered: Vec<String> = match state.federation.answered.lock() {
+    let answered: Vec<String> = match state.federation().answered.lock() {
         Ok(mut hosts) => std::mem::take(&mut *hosts).into_iter().collect(),
         Err(_) => vec![],
     };
     let ids = unmarked.take();
     if !answered.is_empty() {
         if let Err(e) = mark_answering(state, &answered).await {
-            if let Ok(mut hosts) = state.federation.answered.lock() {
+            if let Ok(mut hosts) = state.federation().answered.lock() {
                 hosts.extend(answered);
             }
             unmarked.written(ids);
             return Err(e);
         }
-        if let Ok(mut healthy) = state.federation.healthy_hosts.lock() {
+        if let Ok(mut healthy) = state.federation().healthy_hosts.lock() {
             healthy.extend(answered);
         }
     }
@@ -767,7 +769,7 @@ async fn write_delivered(state: &AppState, at_least: usize) -> Result<(), AppErr
         )
         .col_expr(delivery::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(delivery::Column::Id.is_in(ids.clone()))
-        .exec(&state.db)
+        .exec(state.db())
         .await;
     match result {
         Ok(_) => {
@@ -788,8 +790,8 @@ async fn write_delivered(state: &AppState, at_least: usize) -> Result<(), AppErr
 /// all. Our activities themselves stay (they are the outboxes). A received
 /// activity is kept that long to answer a sender's retries as already done;
 /// one arriving again after that is processed again, which is idempotent.
-pub async fn prune_finished(state: &AppState) -> Result<u64, AppError> {
-    let days = state.config.federation.keep_finished_days;
+pub async fn prune_finished<A: App>(state: &A) -> Result<u64, AppError> {
+    let days = state.config().federation.keep_finished_days;
     if days == 0 {
         return Ok(0);
     }
@@ -798,12 +800,12 @@ pub async fn prune_finished(state: &AppState) -> Result<u64, AppError> {
     let deliveries = delivery::Entity::delete_many()
         .filter(delivery::Column::State.is_in(["delivered", "failed"]))
         .filter(delivery::Column::UpdatedAt.lt(before))
-        .exec(&state.db)
+        .exec(state.db())
         .await?
         .rows_affected;
     let received = super::entity::received::Entity::delete_many()
         .filter(super::entity::received::Column::ProcessedAt.lt(before))
-        .exec(&state.db)
+        .exec(state.db())
         .await?
         .rows_affected;
     if deliveries + received > 0 {
@@ -911,11 +913,11 @@ fn lock_dispatch(dispatch: &std::sync::Mutex<Dispatch>) -> std::sync::MutexGuard
 /// a restart sends the rest at once. Claimed but not yet sent deliveries are
 /// not lost in a crash either: their leases run out (on SQLite, the next
 /// start releases them) and they are claimed again.
-pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+pub async fn run_worker<A: App>(state: A, mut stop: tokio::sync::watch::Receiver<bool>) {
     use std::sync::{Arc, Mutex};
     use tokio::sync::{Notify, Semaphore};
 
-    let concurrency = state.config.federation.delivery_concurrency.max(1);
+    let concurrency = state.config().federation.delivery_concurrency.max(1);
     let slots = Arc::new(Semaphore::new(concurrency));
     let dispatch = Arc::new(Mutex::new(Dispatch::default()));
     let finished = Arc::new(Notify::new());
@@ -923,7 +925,6 @@ pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<
     // takes at least that many at once, early enough that the sends in
     // progress have not run out of work by the time it returns.
     let low_water = concurrency;
-    let mut next_sweep = tokio::time::Instant::now();
     let mut next_prune = tokio::time::Instant::now();
     // Done by `Instance::open` too; once more soon after, for a crashed
     // process whose connection PostgreSQL had not yet seen close.
@@ -963,17 +964,11 @@ pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<
         |stop: &tokio::sync::watch::Receiver<bool>| *stop.borrow() || stop.has_changed().is_err();
     while !stopping(&stop) {
         start_held();
-        if tokio::time::Instant::now() >= next_sweep {
-            if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
-                tracing::error!(error = %e, "announcing ended polls");
-            }
-            next_sweep = tokio::time::Instant::now() + StdDuration::from_secs(5);
-        }
         if tokio::time::Instant::now() >= next_orphan_sweep {
-            let claimant = &state.federation.claimant;
-            if let Err(e) = claimant.ensure(&state.db).await {
+            let claimant = &state.federation().claimant;
+            if let Err(e) = claimant.ensure(state.db()).await {
                 tracing::error!(error = %e, "keeping the connection that marks our claims");
-            } else if let Err(e) = release_orphaned(&state.db).await {
+            } else if let Err(e) = release_orphaned(state.db()).await {
                 tracing::error!(error = %e, "releasing the claims of crashed processes");
             }
             next_orphan_sweep = tokio::time::Instant::now() + ORPHAN_SWEEP;
@@ -1025,7 +1020,7 @@ pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<
             // Little to do: wait to be rung, or for a send to finish (the
             // next delivery to its inbox may now be due), then for the pause.
             tokio::select! {
-                () = state.federation.outbox_bell.notified() => {},
+                () = state.federation().outbox_bell.notified() => {},
                 () = finished.notified() => {},
                 () = tokio::time::sleep(StdDuration::from_secs(1)) => {},
                 _ = stop.changed() => continue,
@@ -1038,7 +1033,7 @@ pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<
         .into_iter()
         .map(|d| d.id)
         .collect();
-    match release_leases(&state.db, Some(held)).await {
+    match release_leases(state.db(), Some(held)).await {
         Ok(n) if n > 0 => tracing::info!(deliveries = n, "handed back unsent deliveries"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "handing back unsent deliveries"),
@@ -1092,7 +1087,7 @@ fn releasing() -> sea_orm::UpdateMany<delivery::Entity> {
 /// Processes what the inbox left for later and sends until nothing can be
 /// sent now and nothing is in flight elsewhere (tests drain explicitly
 /// instead of sleeping).
-pub async fn drain(state: &AppState) -> Result<(), AppError> {
+pub async fn drain<A: App>(state: &A) -> Result<(), AppError> {
     let deadline = tokio::time::Instant::now() + StdDuration::from_secs(30);
     // Quiet twice in a row: when another worker's delivery is marked done,
     // the next one to that inbox becomes due only then, after our last look.
@@ -1100,7 +1095,7 @@ pub async fn drain(state: &AppState) -> Result<(), AppError> {
     loop {
         // Received activities may cause deliveries (an Accept of a Follow).
         if !state
-            .federation
+            .federation()
             .backlog
             .settled(StdDuration::from_secs(30))
             .await
@@ -1110,13 +1105,13 @@ pub async fn drain(state: &AppState) -> Result<(), AppError> {
             ));
         }
         let sent = deliver_due(state).await?;
-        if sent == 0 && state.federation.backlog.waiting() == 0 {
+        if sent == 0 && state.federation().backlog.waiting() == 0 {
             // Figures read after a drain count processed activities as such.
-            state.federation.journal.flush().await;
+            state.federation().journal.flush().await;
             let in_flight = delivery::Entity::find()
                 .filter(delivery::Column::State.eq("pending"))
                 .filter(delivery::Column::LockedUntil.gt(Utc::now()))
-                .count(&state.db)
+                .count(state.db())
                 .await?;
             if in_flight == 0 {
                 quiet += 1;

@@ -1,4 +1,5 @@
 //! Who follows, blocks and mutes whom.
 
 pub mod api;
+pub mod federate;
 pub mod service;

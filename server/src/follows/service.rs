@@ -13,7 +13,6 @@ use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::{block, follow, mute};
 use crate::auth::service::Person;
 use crate::error::AppError;
-use crate::federation::publish;
 use crate::notifications::notify;
 use crate::state::AppState;
 
@@ -68,7 +67,7 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
         .await?;
     // Joining a local group follows its join policy.
     let policy = if target.local && target.kind == "group" {
-        crate::groups::entity::group::Entity::find_by_id(target.id)
+        crate::actors::graph::group::Entity::find_by_id(target.id)
             .one(db)
             .await?
             .map(|g| g.join_policy)
@@ -105,7 +104,7 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
             notify(&txn, target.id, kind, me, None).await?;
         }
         if policy.is_some() {
-            crate::groups::entity::membership::ActiveModel {
+            crate::actors::graph::membership::ActiveModel {
                 group_id: Set(target.id),
                 member_id: Set(me),
                 role: Set("member".into()),
@@ -121,7 +120,7 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
             .await
             .map_err(|e| AppError::from_db_conflict(e, "already a member".into()))?;
         }
-        publish::followed(
+        crate::follows::federate::followed(
             &txn,
             &state.config,
             &person.actor,
@@ -151,14 +150,22 @@ pub async fn unfollow(
     if let Some(f) = existing {
         let txn = db.begin_write().await?;
         follow::Entity::delete_by_id(f.id).exec(&txn).await?;
-        crate::groups::entity::membership::Entity::delete_many()
-            .filter(crate::groups::entity::membership::Column::GroupId.eq(target.id))
-            .filter(crate::groups::entity::membership::Column::MemberId.eq(person.actor.id))
-            .filter(crate::groups::entity::membership::Column::Role.eq("member"))
+        crate::actors::graph::membership::Entity::delete_many()
+            .filter(crate::actors::graph::membership::Column::GroupId.eq(target.id))
+            .filter(crate::actors::graph::membership::Column::MemberId.eq(person.actor.id))
+            .filter(crate::actors::graph::membership::Column::Role.eq("member"))
             .exec(&txn)
             .await?;
         if let Some(follow_id) = &f.ap_id {
-            publish::followed(&txn, &state.config, &person.actor, &target, follow_id, true).await?;
+            crate::follows::federate::followed(
+                &txn,
+                &state.config,
+                &person.actor,
+                &target,
+                follow_id,
+                true,
+            )
+            .await?;
         }
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
@@ -207,7 +214,7 @@ pub async fn block(state: &AppState, person: &Person, target_id: &str) -> Result
         )
         .exec(&txn)
         .await?;
-    publish::blocked(&txn, &state.config, &person.actor, &target).await?;
+    crate::follows::federate::blocked(&txn, &state.config, &person.actor, &target).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(target)
@@ -357,7 +364,7 @@ pub async fn answer_request(
     crate::notifications::withdraw(&txn, person.actor.id, "follow_request", requester.id, None)
         .await?;
     if let (false, Some(follow_id)) = (requester.local, follow_ap_id) {
-        publish::answered_follow(
+        crate::follows::federate::answered_follow(
             &txn,
             &state.config,
             &person.actor,

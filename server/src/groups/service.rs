@@ -260,7 +260,7 @@ pub async fn answer_join(
         }
     }
     if let (false, Some(follow_id)) = (member.local, request.and_then(|f| f.ap_id)) {
-        crate::federation::publish::answered_follow(
+        crate::follows::federate::answered_follow(
             &txn,
             &state.config,
             group,

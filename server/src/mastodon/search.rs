@@ -229,7 +229,7 @@ async fn resolve_url(state: &AppState, url: &str) -> Result<Resolved, AppError> 
             )))
         }
         _ => Ok(Resolved::Status(Box::new(
-            crate::federation::notes::fetch_note(state, url, 3).await?,
+            crate::statuses::federate::fetch_note(state, url, 3).await?,
         ))),
     }
 }

@@ -55,7 +55,7 @@ pub async fn send_flag(
         &instance,
         &flag,
         false,
-        [crate::federation::publish::inbox_of(target)],
+        [crate::federation::fanout::inbox_of(target)],
     )
     .await
 }

@@ -113,7 +113,7 @@ pub async fn update_credentials(
     let updated = active.update(&txn).await?;
     crate::actors::search::index(&txn, &updated).await?;
     let document = super::federate::document(&state, &updated).await?;
-    crate::federation::publish::profile_updated(&txn, &state.config, &updated, document).await?;
+    super::federate::profile_updated(&txn, &state.config, &updated, document).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(Json(own_account(&state, &updated).await?))

@@ -57,3 +57,23 @@ pub async fn document(state: &AppState, a: &Actor) -> Result<Value, AppError> {
     }
     Ok(doc)
 }
+
+/// A changed profile: Update of the actor to its followers.
+pub async fn profile_updated(
+    db: &impl sea_orm::ConnectionTrait,
+    config: &crate::config::Config,
+    a: &Actor,
+    document: Value,
+) -> Result<(), AppError> {
+    use crate::federation::fanout::Recipients;
+    let activity = json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": format!("{}#updates/{}", a.ap_id, a.updated_at.timestamp_millis()),
+        "type": "Update",
+        "actor": a.ap_id,
+        "to": [vocab::PUBLIC],
+        "object": document,
+    });
+    let followers = Recipients::new().followers_of(a.id);
+    crate::federation::outbox::enqueue_to(db, config, a, &activity, false, followers).await
+}

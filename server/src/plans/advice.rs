@@ -33,7 +33,6 @@ use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::outbox::enqueue;
-use crate::federation::publish;
 use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::status;
@@ -357,7 +356,7 @@ pub async fn answer(
             &advisor,
             &create,
             false,
-            [publish::inbox_of(&requester)],
+            [crate::federation::fanout::inbox_of(&requester)],
         )
         .await?;
     } else {
@@ -424,7 +423,7 @@ async fn receive_request(
     }
     let advisor = advisor
         .ok_or_else(|| AppError::NotFound("the advice is not asked of anyone here".into()))?;
-    let post = crate::federation::notes::fetch_note(state, plan_id, 0).await?;
+    let post = crate::statuses::federate::fetch_note(state, plan_id, 0).await?;
     let p = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(post.id))
         .one(&state.db)

@@ -29,7 +29,6 @@ use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::outbox::enqueue;
-use crate::federation::publish;
 use crate::state::AppState;
 use crate::statuses::entity::status;
 use knooppunt_federation::vocab;
@@ -132,7 +131,7 @@ pub async fn invite(
         &inviter,
         &activity,
         false,
-        [publish::inbox_of(target)],
+        [crate::federation::fanout::inbox_of(target)],
     )
     .await?;
     txn.commit().await?;
@@ -205,7 +204,7 @@ pub async fn receive_invite(
         .await?
         .ok_or_else(|| AppError::NotFound("the invited actor is not here".into()))?;
     // The plan as its home serves it (never an embedded copy).
-    let post = crate::federation::notes::fetch_note(state, &plan_id, 0).await?;
+    let post = crate::statuses::federate::fetch_note(state, &plan_id, 0).await?;
     let p = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(post.id))
         .one(&state.db)
@@ -344,7 +343,7 @@ pub async fn answer(
         &invitee,
         &answer,
         false,
-        [publish::inbox_of(&inviter)],
+        [crate::federation::fanout::inbox_of(&inviter)],
     )
     .await?;
     txn.commit().await?;
@@ -511,7 +510,7 @@ async fn send_home(
         acting,
         &update,
         false,
-        [publish::inbox_of(&author)],
+        [crate::federation::fanout::inbox_of(&author)],
     )
     .await?;
     txn.commit().await?;

@@ -19,7 +19,7 @@ pub mod api;
 pub mod coowners;
 pub mod editors;
 pub mod entity;
-pub mod federation;
+pub mod federate;
 pub mod search;
 pub mod service;
 pub mod state;

@@ -15,7 +15,6 @@ use crate::actors::entity::{self as actor, Model as Actor};
 use crate::auth::service::Person;
 use crate::db::BeginWrite;
 use crate::error::AppError;
-use crate::federation::publish;
 use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::text::{escape, sanitize_html};
@@ -288,12 +287,13 @@ pub async fn create(
     if let Some((g, false)) = &group {
         super::coowners::invite_local(&txn, &s, p.id, &person.actor, g).await?;
     }
-    publish::status_created(&txn, config, &s).await?;
+    crate::statuses::federate::publish::status_created(&txn, config, &s).await?;
     if let Some(hood) =
         crate::actors::store::find_local(&txn, config, &config.instance.neighbourhood).await?
     {
-        let create = publish::create_activity_of(&txn, config, &s).await?;
-        publish::redistribute(&txn, config, &hood, &s, &create).await?;
+        let create =
+            crate::statuses::federate::publish::create_activity_of(&txn, config, &s).await?;
+        crate::statuses::federate::publish::redistribute(&txn, config, &hood, &s, &create).await?;
     }
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
@@ -469,7 +469,7 @@ async fn save(
 
 /// [`save`] within the caller's transaction.
 async fn save_in(
-    txn: &impl ConnectionTrait,
+    txn: &impl crate::db::Db,
     config: &crate::config::Config,
     p: plan::ActiveModel,
     entry: Entry<'_>,
@@ -499,7 +499,7 @@ async fn save_in(
     let extra = super::updates::hood_followers(txn, config)
         .await?
         .actors_in(owner_ids(p.id));
-    publish::status_updated_with(txn, config, &s, extra).await?;
+    crate::statuses::federate::publish::status_updated_with(txn, config, &s, extra).await?;
     // This Update carries the counts too: none is due any more.
     super::updates::clear_pending_update(txn, p.id).await?;
     Ok(p)
@@ -667,7 +667,7 @@ pub fn owner_ids(plan_id: i64) -> sea_orm::sea_query::SelectStatement {
 /// the plan: within the transaction that records the acceptance. `who`
 /// added it (the new owner, consenting).
 pub async fn add_owner_in(
-    txn: &impl ConnectionTrait,
+    txn: &impl crate::db::Db,
     config: &crate::config::Config,
     who: &str,
     p: plan::Model,

@@ -16,7 +16,6 @@ use crate::config::Config;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::fanout::Recipients;
-use crate::federation::publish;
 use crate::state::AppState;
 use crate::statuses::entity::status;
 
@@ -48,7 +47,7 @@ async fn local_plan_locked(
 
 /// Sends the plan's Update now, to everyone who has it, and clears its mark.
 async fn send_update(
-    db: &impl ConnectionTrait,
+    db: &impl crate::db::Db,
     config: &Config,
     p: &plan::Model,
 ) -> Result<(), AppError> {
@@ -57,14 +56,14 @@ async fn send_update(
         return Ok(());
     };
     let extra = hood_followers(db, config).await?;
-    publish::status_updated_with(db, config, &s, extra).await
+    crate::statuses::federate::publish::status_updated_with(db, config, &s, extra).await
 }
 
 /// After a support or a reply on post `status_id` changed: if it is one of
 /// our plans, an Update with the new counts is due within the interval (at
 /// once when it is 0). Call inside the change's transaction.
 pub async fn counts_changed(
-    db: &impl ConnectionTrait,
+    db: &impl crate::db::Db,
     config: &Config,
     status_id: i64,
 ) -> Result<(), AppError> {
@@ -92,7 +91,7 @@ pub async fn counts_changed(
 /// After a change of post `status_id` that is more than counts (advice asked
 /// or answered): if it is one of our plans, its Update goes at once.
 pub async fn changed_now(
-    db: &impl ConnectionTrait,
+    db: &impl crate::db::Db,
     config: &Config,
     status_id: i64,
 ) -> Result<(), AppError> {

@@ -162,7 +162,9 @@ pub async fn page(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such plan".into()))?;
-    if let Some(response) = crate::federation::object_or_home(db, config, &headers, &s).await? {
+    if let Some(response) =
+        crate::statuses::federate::object_or_home(db, config, &headers, &s).await?
+    {
         return Ok(response);
     }
     let lang = Lang::negotiate(&headers);

@@ -7,7 +7,7 @@ use sea_orm::DatabaseTransaction;
 
 use crate::config::Config;
 use crate::error::AppError;
-use crate::hooks::Hooks;
+use crate::hooks::{Hook, Hooks};
 
 /// One change to a status, raised inside the change's transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub enum StatusChange {
 }
 
 /// The hooks registered for status changes.
-pub static HOOKS: Hooks<StatusChange> = Hooks::new();
+pub static HOOKS: Hooks<Hook<StatusChange>> = Hooks::new();
 
 /// Tells every registered domain about `change`, inside `txn`.
 pub async fn raise(

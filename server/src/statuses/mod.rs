@@ -4,10 +4,12 @@
 pub mod api;
 pub mod changes;
 pub mod entity;
+pub mod federate;
 pub mod search;
 pub mod service;
 pub mod store;
 pub mod views;
+pub mod web;
 
 /// Text rules (escaping, sanitising, mentions and hashtags) live below every
 /// domain; kept reachable here for the callers that name them so.

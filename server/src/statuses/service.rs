@@ -19,7 +19,6 @@ use super::store::{can_see, find_visible};
 use crate::actors::entity as actor;
 use crate::auth::service::Person;
 use crate::error::AppError;
-use crate::federation::publish;
 use crate::media::entity as media;
 use crate::state::AppState;
 use crate::text::{self, MentionRef, MentionTarget};
@@ -321,7 +320,7 @@ pub async fn create(
         .insert(&txn)
         .await?;
     }
-    publish::status_created(&txn, config, &saved).await?;
+    crate::statuses::federate::publish::status_created(&txn, config, &saved).await?;
     let posted = StatusChange::Posted {
         status_id: saved.id,
         in_reply_to: saved.in_reply_to_id,
@@ -418,7 +417,7 @@ pub async fn edit(
         am.status_id = Set(Some(status_id));
         am.update(&txn).await?;
     }
-    publish::status_updated(&txn, config, &saved).await?;
+    crate::statuses::federate::publish::status_updated(&txn, config, &saved).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(saved)
@@ -448,7 +447,7 @@ pub async fn delete(
     owned(person, &s)?;
     let txn = state.db.begin_write().await?;
     if s.reblog_of_id.is_none() {
-        publish::status_deleted(&txn, &state.config, &s).await?;
+        crate::statuses::federate::publish::status_deleted(&txn, &state.config, &s).await?;
     }
     status::Entity::delete_by_id(s.id).exec(&txn).await?;
     let deleted = StatusChange::Deleted {
@@ -498,7 +497,15 @@ pub async fn favourite(
         .insert(&txn)
         .await
         .map_err(|e| AppError::from_db_conflict(e, "already favourited".into()))?;
-        publish::liked(&txn, &state.config, &person.actor, &target, &like_id, false).await?;
+        crate::statuses::federate::publish::liked(
+            &txn,
+            &state.config,
+            &person.actor,
+            &target,
+            &like_id,
+            false,
+        )
+        .await?;
         let change = StatusChange::Favourited {
             status_id: target.id,
             author_id: target.actor_id,
@@ -526,7 +533,15 @@ pub async fn unfavourite(
         let txn = state.db.begin_write().await?;
         favourite::Entity::delete_by_id(fav.id).exec(&txn).await?;
         if let Some(like_id) = &fav.ap_id {
-            publish::liked(&txn, &state.config, &person.actor, &s, like_id, true).await?;
+            crate::statuses::federate::publish::liked(
+                &txn,
+                &state.config,
+                &person.actor,
+                &s,
+                like_id,
+                true,
+            )
+            .await?;
         }
         let change = StatusChange::Unfavourited {
             status_id: s.id,
@@ -594,7 +609,15 @@ pub async fn reblog(
         by: me,
     };
     changes::raise(&txn, &state.config, change).await?;
-    publish::announced(&txn, &state.config, &person.actor, &saved, &original, false).await?;
+    crate::statuses::federate::publish::announced(
+        &txn,
+        &state.config,
+        &person.actor,
+        &saved,
+        &original,
+        false,
+    )
+    .await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(saved)
@@ -618,7 +641,15 @@ pub async fn unreblog(
         .await?;
     if let Some(boost) = boost {
         let txn = db.begin_write().await?;
-        publish::announced(&txn, &state.config, &person.actor, &boost, &original, true).await?;
+        crate::statuses::federate::publish::announced(
+            &txn,
+            &state.config,
+            &person.actor,
+            &boost,
+            &original,
+            true,
+        )
+        .await?;
         status::Entity::delete_by_id(boost.id).exec(&txn).await?;
         let change = StatusChange::Unreblogged {
             status_id: original.id,
@@ -689,7 +720,15 @@ pub async fn vote(
         if let Some(author) = author.as_ref().filter(|a| !a.local)
             && let Some(option) = options.get(usize::try_from(c).unwrap_or(usize::MAX))
         {
-            publish::voted(&txn, &state.config, &person.actor, author, &s, option).await?;
+            crate::statuses::federate::publish::voted(
+                &txn,
+                &state.config,
+                &person.actor,
+                author,
+                &s,
+                option,
+            )
+            .await?;
         }
         poll_vote::ActiveModel {
             poll_id: Set(p.id),

@@ -15,7 +15,6 @@ use crate::config::Config;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::outbox::enqueue;
-use crate::federation::publish;
 use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::status;
@@ -247,7 +246,7 @@ pub async fn receive_join(
         &organizer,
         &answer,
         false,
-        [publish::inbox_of(sender)],
+        [crate::federation::fanout::inbox_of(sender)],
     )
     .await?;
     txn.commit().await?;
@@ -308,4 +307,28 @@ pub async fn receive_join_answer(
     a.state = Set(if accepted { "accepted" } else { "rejected" }.into());
     a.update(&state.db).await?;
     Ok(Some(StatusCode::ACCEPTED))
+}
+
+/// [`extend_event`] as a hook on every status's object.
+pub fn render_hook<'a>(
+    db: &'a sea_orm::DatabaseExecutor<'a>,
+    config: &'a Config,
+    s: &'a status::Model,
+    object: &'a mut Value,
+) -> crate::hooks::HookFuture<'a> {
+    Box::pin(extend_event(db, config, s, object))
+}
+
+/// [`mirror`] as a hook on every stored remote post; only a `Event` concerns us.
+pub fn stored_hook<'a>(
+    state: &'a AppState,
+    object: &'a Value,
+    s: &'a status::Model,
+) -> crate::hooks::HookFuture<'a> {
+    Box::pin(async move {
+        if vocab::type_of(object) != Some("Event") {
+            return Ok(());
+        }
+        mirror(state, object, s).await
+    })
 }

@@ -418,3 +418,27 @@ pub fn on_status_change<'a>(
         }
     })
 }
+
+/// [`extend_page`] as a hook on every status's object.
+pub fn render_hook<'a>(
+    db: &'a sea_orm::DatabaseExecutor<'a>,
+    config: &'a Config,
+    s: &'a status::Model,
+    object: &'a mut Value,
+) -> crate::hooks::HookFuture<'a> {
+    Box::pin(extend_page(db, config, s, object))
+}
+
+/// [`mirror`] as a hook on every stored remote post; only a `Page` concerns us.
+pub fn stored_hook<'a>(
+    state: &'a AppState,
+    object: &'a Value,
+    s: &'a status::Model,
+) -> crate::hooks::HookFuture<'a> {
+    Box::pin(async move {
+        if knooppunt_federation::vocab::type_of(object) != Some("Page") {
+            return Ok(());
+        }
+        mirror(state, object, s).await
+    })
+}

@@ -1,0 +1,510 @@
+//! Remote posts (`Note`, `Question`, `Article`, `Page`, `Event`) stored as
+//! statuses, or updated when known. Domains above hear of each stored post
+//! through [`STORED`]: a `Page` that is a plan updates the plan's copy here,
+//! an `Event` the event's.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use serde_json::Value;
+
+use crate::actors::entity::Model as Actor;
+use crate::db::BeginWrite;
+use crate::error::AppError;
+use crate::federation::remote;
+use crate::hooks::{HookFuture, Hooks};
+use crate::media::entity as media;
+use crate::state::AppState;
+use crate::statuses::changes::{self, StatusChange};
+use crate::statuses::entity::{edit, mention, poll, status, status_tag};
+use crate::text::{escape, sanitize_html};
+use knooppunt_federation::vocab;
+
+/// Told of a remote object once it is stored as a status (after commit).
+pub type StoredHook = for<'a> fn(&'a AppState, &'a Value, &'a status::Model) -> HookFuture<'a>;
+
+/// The domains that keep their own copy of remote posts (registered in
+/// `app::wire`).
+pub static STORED: Hooks<StoredHook> = Hooks::new();
+
+/// A note names a handful of people and tags; thousands are an attack on
+/// the database.
+const MAX_TAGS: usize = 64;
+/// Attachments kept per post, as Mastodon.
+const MAX_ATTACHMENTS: usize = 8;
+
+/// Stores a remote post by `author`, or updates it if known, then tells the
+/// domains above. Reply parents unknown here are fetched, up to `depth`
+/// levels.
+pub async fn store_remote(
+    state: &AppState,
+    object: &Value,
+    author: &Actor,
+    depth: u8,
+) -> Result<status::Model, AppError> {
+    let post = RemotePost::read(object, author)?;
+    let parent = parent_of(state, object, depth).await?;
+    let (mentioned, hashtags) = addressed(state, object).await?;
+    let txn = state.db.begin_write().await?;
+    let existing = status::Entity::find()
+        .filter(status::Column::ApId.eq(post.ap_id.as_str()))
+        .one(&txn)
+        .await?;
+    let saved = match existing {
+        Some(old) if old.actor_id != author.id => {
+            return Err(AppError::Forbidden(
+                "only the author can change a status".into(),
+            ));
+        }
+        Some(old) if old.content == post.content && old.spoiler_text == post.spoiler => old,
+        Some(old) => {
+            let saved = update(&txn, old, post, object).await?;
+            link(&txn, &saved, &mentioned, &hashtags).await?;
+            saved
+        }
+        None => {
+            let saved = insert(&txn, post, author, parent.as_ref(), object).await?;
+            for a in &mentioned {
+                let change = StatusChange::Mentioned {
+                    status_id: saved.id,
+                    actor_id: a.id,
+                    by: author.id,
+                };
+                changes::raise(&txn, &state.config, change).await?;
+            }
+            let posted = StatusChange::Posted {
+                status_id: saved.id,
+                in_reply_to: saved.in_reply_to_id,
+            };
+            changes::raise(&txn, &state.config, posted).await?;
+            link(&txn, &saved, &mentioned, &hashtags).await?;
+            saved
+        }
+    };
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    for told in STORED.all() {
+        told(state, object, &saved).await?;
+    }
+    Ok(saved)
+}
+
+/// What a remote post says, checked and cleaned.
+struct RemotePost {
+    ap_id: String,
+    content: String,
+    spoiler: String,
+    sensitive: bool,
+    visibility: &'static str,
+    published: DateTime<Utc>,
+    url: Option<String>,
+    question: bool,
+}
+
+impl RemotePost {
+    fn read(object: &Value, author: &Actor) -> Result<RemotePost, AppError> {
+        let kind = vocab::type_of(object).unwrap_or_default();
+        if !matches!(kind, "Note" | "Question" | "Article" | "Page" | "Event") {
+            return Err(AppError::BadRequest(format!("cannot store a {kind}")));
+        }
+        let ap_id = object
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| AppError::BadRequest("object without id".into()))?;
+        if vocab::host_of(ap_id) != Some(author.host.clone()) {
+            return Err(AppError::BadRequest(
+                "the object is not on its author's host".into(),
+            ));
+        }
+        if vocab::id_of(object.get("attributedTo")).as_deref() != Some(author.ap_id.as_str())
+            && !vocab::ids(object.get("attributedTo")).contains(&author.ap_id)
+        {
+            return Err(AppError::BadRequest(
+                "the object is attributed to someone else".into(),
+            ));
+        }
+        let titled = matches!(kind, "Article" | "Page" | "Event");
+        let (content, spoiler) = if titled {
+            (titled_content(object, ap_id), String::new())
+        } else {
+            let raw = object
+                .get("content")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            (sanitize_html(raw), plain(text(object, "summary")))
+        };
+        let sensitive = object
+            .get("sensitive")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+            || !spoiler.is_empty();
+        Ok(RemotePost {
+            ap_id: ap_id.to_string(),
+            content,
+            spoiler,
+            sensitive,
+            visibility: visibility_of(object, author),
+            published: parse_time(object.get("published")).unwrap_or_else(Utc::now),
+            url: attachment_url(object.get("url")).filter(|u| u.starts_with("http")),
+            question: kind == "Question",
+        })
+    }
+}
+
+fn text<'a>(object: &'a Value, field: &str) -> &'a str {
+    object
+        .get(field)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Text with every tag removed.
+fn plain(s: &str) -> String {
+    ammonia::Builder::empty().clean(s).to_string()
+}
+
+/// Articles, Pages and Events: a readable post with the title, the summary
+/// and a link, as Mastodon shows them.
+fn titled_content(object: &Value, ap_id: &str) -> String {
+    let url = attachment_url(object.get("url")).unwrap_or_else(|| ap_id.to_string());
+    let summary = object
+        .get("summary")
+        .and_then(Value::as_str)
+        .map(|s| format!("<p>{}</p>", escape(s)))
+        .unwrap_or_default();
+    sanitize_html(&format!(
+        "<p><strong>{}</strong></p>{summary}<p><a href=\"{}\">{}</a></p>",
+        escape(text(object, "name")),
+        escape(&url),
+        escape(&url)
+    ))
+}
+
+fn parse_time(value: Option<&Value>) -> Option<DateTime<Utc>> {
+    value
+        .and_then(Value::as_str)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The visibility a remote object's addressing amounts to.
+fn visibility_of(object: &Value, author: &Actor) -> &'static str {
+    let to = vocab::ids(object.get("to"));
+    let cc = vocab::ids(object.get("cc"));
+    if to.iter().any(|a| vocab::is_public(a)) {
+        "public"
+    } else if cc.iter().any(|a| vocab::is_public(a)) {
+        "unlisted"
+    } else if author
+        .followers_url
+        .as_ref()
+        .is_some_and(|f| to.contains(f) || cc.contains(f))
+    {
+        "private"
+    } else {
+        "direct"
+    }
+}
+
+/// URL of an attachment: a string, a Link object, or a list of those.
+fn attachment_url(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => o.get("href").and_then(Value::as_str).map(str::to_string),
+        Value::Array(items) => items.iter().find_map(|i| attachment_url(Some(i))),
+        _ => None,
+    }
+}
+
+/// The status a post replies to: known here, or fetched (`depth` levels up).
+async fn parent_of(
+    state: &AppState,
+    object: &Value,
+    depth: u8,
+) -> Result<Option<status::Model>, AppError> {
+    let Some(parent_id) = vocab::id_of(object.get("inReplyTo")) else {
+        return Ok(None);
+    };
+    if let Some(p) = status::Entity::find()
+        .filter(status::Column::ApId.eq(parent_id.as_str()))
+        .one(&state.db)
+        .await?
+    {
+        return Ok(Some(p));
+    }
+    if depth == 0 {
+        return Ok(None);
+    }
+    match Box::pin(fetch_note(state, &parent_id, depth - 1)).await {
+        Ok(p) => Ok(Some(p)),
+        Err(e) => {
+            tracing::debug!(parent = %parent_id, error = %e, "reply parent not fetched");
+            Ok(None)
+        }
+    }
+}
+
+/// The actors a post mentions that we know (ours, or cached remote ones),
+/// with local actors addressed directly, and its hashtags.
+async fn addressed(
+    state: &AppState,
+    object: &Value,
+) -> Result<(Vec<Actor>, Vec<String>), AppError> {
+    let tags: Vec<Value> = match object.get("tag") {
+        Some(Value::Array(items)) => items.iter().take(MAX_TAGS).cloned().collect(),
+        Some(single @ Value::Object(_)) => vec![single.clone()],
+        _ => vec![],
+    };
+    let mut mentioned: Vec<Actor> = Vec::new();
+    let mut hashtags: Vec<String> = Vec::new();
+    fn known(a: Actor, mentioned: &mut Vec<Actor>) {
+        if !mentioned.iter().any(|m| m.id == a.id) {
+            mentioned.push(a);
+        }
+    }
+    for t in &tags {
+        match vocab::type_of(t) {
+            Some("Mention") => {
+                if let Some(href) = t.get("href").and_then(Value::as_str)
+                    && let Some(a) = remote::find_by_ap_id(state, href).await?
+                {
+                    known(a, &mut mentioned);
+                }
+            }
+            Some("Hashtag") => {
+                if let Some(name) = hashtag(t)
+                    && !hashtags.contains(&name)
+                {
+                    hashtags.push(name);
+                }
+            }
+            _ => {}
+        }
+    }
+    let addressees = vocab::ids(object.get("to"))
+        .into_iter()
+        .chain(vocab::ids(object.get("cc")))
+        .take(MAX_TAGS);
+    for addressee in addressees {
+        if vocab::host_of(&addressee).as_deref() == Some(state.config.instance.domain.as_str())
+            && let Some(a) = remote::find_by_ap_id(state, &addressee).await?
+        {
+            known(a, &mut mentioned);
+        }
+    }
+    Ok((mentioned, hashtags))
+}
+
+/// A `Hashtag`'s name as we store tags, if it is one we accept.
+fn hashtag(tag: &Value) -> Option<String> {
+    let name = tag.get("name").and_then(Value::as_str)?;
+    let name = name.trim_start_matches('#').to_lowercase();
+    let valid = !name.is_empty()
+        && name.len() <= 100
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    valid.then_some(name)
+}
+
+/// A known post changed: the old text goes to its edit history.
+async fn update(
+    db: &impl ConnectionTrait,
+    old: status::Model,
+    post: RemotePost,
+    object: &Value,
+) -> Result<status::Model, AppError> {
+    edit::ActiveModel {
+        status_id: Set(old.id),
+        content: Set(old.content.clone()),
+        spoiler_text: Set(old.spoiler_text.clone()),
+        sensitive: Set(old.sensitive),
+        created_at: Set(old.edited_at.unwrap_or(old.created_at)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let mut active: status::ActiveModel = old.into();
+    active.content = Set(post.content);
+    active.spoiler_text = Set(post.spoiler);
+    active.sensitive = Set(post.sensitive);
+    active.edited_at = Set(Some(
+        parse_time(object.get("updated")).unwrap_or_else(Utc::now),
+    ));
+    let saved = active.update(db).await?;
+    status_tag::Entity::delete_many()
+        .filter(status_tag::Column::StatusId.eq(saved.id))
+        .exec(db)
+        .await?;
+    mention::Entity::delete_many()
+        .filter(mention::Column::StatusId.eq(saved.id))
+        .exec(db)
+        .await?;
+    Ok(saved)
+}
+
+/// A new remote post, with its attachments and poll.
+async fn insert(
+    db: &impl ConnectionTrait,
+    post: RemotePost,
+    author: &Actor,
+    parent: Option<&status::Model>,
+    object: &Value,
+) -> Result<status::Model, AppError> {
+    let (published, question) = (post.published, post.question);
+    let saved = status::ActiveModel {
+        ap_id: Set(post.ap_id),
+        url: Set(post.url),
+        actor_id: Set(author.id),
+        in_reply_to_id: Set(parent.map(|p| p.id)),
+        in_reply_to_actor_id: Set(parent.map(|p| p.actor_id)),
+        reblog_of_id: Set(None),
+        content: Set(post.content),
+        source: Set(None),
+        spoiler_text: Set(post.spoiler),
+        sensitive: Set(post.sensitive),
+        visibility: Set(post.visibility.to_string()),
+        language: Set(None),
+        local: Set(false),
+        created_at: Set(published),
+        edited_at: Set(None),
+        stance: Set(object
+            .get("stance")
+            .and_then(Value::as_str)
+            .filter(|s| matches!(*s, "pro" | "contra"))
+            .map(str::to_string)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    insert_attachments(db, author, &saved, object).await?;
+    if question {
+        insert_poll(db, saved.id, object).await?;
+    }
+    Ok(saved)
+}
+
+/// The post's attachments, as media that stay on their server.
+async fn insert_attachments(
+    db: &impl ConnectionTrait,
+    author: &Actor,
+    saved: &status::Model,
+    object: &Value,
+) -> Result<(), AppError> {
+    let Some(Value::Array(items)) = object.get("attachment") else {
+        return Ok(());
+    };
+    for (i, a) in items.iter().take(MAX_ATTACHMENTS).enumerate() {
+        let Some(url) = attachment_url(a.get("url"))
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        else {
+            continue;
+        };
+        let dimension = |field: &str| {
+            a.get(field)
+                .and_then(Value::as_i64)
+                .and_then(|n| i32::try_from(n).ok())
+        };
+        let media_type = a
+            .get("mediaType")
+            .and_then(Value::as_str)
+            .unwrap_or("image/jpeg");
+        media::ActiveModel {
+            actor_id: Set(author.id),
+            status_id: Set(Some(saved.id)),
+            file_name: Set(None),
+            content_type: Set(media_type.chars().take(100).collect()),
+            size: Set(0),
+            width: Set(dimension("width")),
+            height: Set(dimension("height")),
+            description: Set(plain(text(a, "name")).chars().take(1500).collect()),
+            remote_url: Set(Some(url)),
+            // Keeps the attachments' order.
+            created_at: Set(
+                saved.created_at + chrono::Duration::milliseconds(i64::try_from(i).unwrap_or(0))
+            ),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A `Question`'s options as a poll; fewer than two options make none.
+async fn insert_poll(
+    db: &impl ConnectionTrait,
+    status_id: i64,
+    object: &Value,
+) -> Result<(), AppError> {
+    let (choices, multiple) = match (object.get("oneOf"), object.get("anyOf")) {
+        (Some(Value::Array(c)), _) => (c, false),
+        (_, Some(Value::Array(c))) => (c, true),
+        _ => return Ok(()),
+    };
+    let names: Vec<String> = choices
+        .iter()
+        .filter_map(|c| {
+            c.get("name")
+                .and_then(Value::as_str)
+                .map(|n| n.chars().take(200).collect())
+        })
+        .collect();
+    if names.len() < 2 {
+        return Ok(());
+    }
+    poll::ActiveModel {
+        status_id: Set(status_id),
+        options: Set(serde_json::to_string(&names).map_err(|e| AppError::Internal(e.to_string()))?),
+        multiple: Set(multiple),
+        expires_at: Set(parse_time(object.get("endTime"))),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The post's mentions, hashtags and search entry.
+async fn link(
+    db: &impl ConnectionTrait,
+    saved: &status::Model,
+    mentioned: &[Actor],
+    hashtags: &[String],
+) -> Result<(), AppError> {
+    crate::statuses::search::index(db, saved).await?;
+    if !mentioned.is_empty() {
+        mention::Entity::insert_many(mentioned.iter().map(|a| mention::ActiveModel {
+            status_id: Set(saved.id),
+            actor_id: Set(a.id),
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    crate::statuses::service::attach_tags(db, saved.id, hashtags).await
+}
+
+/// A status by its ActivityPub id: known already, or fetched and stored.
+pub async fn fetch_note(
+    state: &AppState,
+    ap_id: &str,
+    depth: u8,
+) -> Result<status::Model, AppError> {
+    if let Some(s) = status::Entity::find()
+        .filter(status::Column::ApId.eq(ap_id))
+        .one(&state.db)
+        .await?
+    {
+        return Ok(s);
+    }
+    if vocab::host_of(ap_id).as_deref() == Some(state.config.instance.domain.as_str()) {
+        return Err(AppError::NotFound("Record not found".into()));
+    }
+    let object = remote::fetch_object(state, ap_id).await?;
+    // Plans name several owners; the author is the one on the object's host.
+    let author_id = vocab::ids(object.get("attributedTo"))
+        .into_iter()
+        .find(|id| vocab::host_of(id) == vocab::host_of(ap_id))
+        .ok_or_else(|| AppError::BadRequest("the object has no author on its own host".into()))?;
+    let author = remote::actor(state, &author_id).await?;
+    store_remote(state, &object, &author, depth).await
+}
