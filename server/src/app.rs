@@ -133,7 +133,7 @@ impl Instance {
         .await
         .map_err(|e| StartError::Federation(e.to_string()))?
         .ok_or_else(|| StartError::Federation("the instance actor is missing".into()))?;
-        let federation = crate::federation::Federation::new(
+        let federation = crate::federation::start(
             db.clone(),
             &config,
             &instance_actor.ap_id,
@@ -195,7 +195,9 @@ impl Instance {
             self.state.clone(),
             stop,
         ));
-        let backlog = tokio::spawn(crate::federation::backlog::run(self.state.clone()));
+        let backlog = tokio::spawn(knooppunt_federation::engine::backlog::run(
+            self.state.clone(),
+        ));
         let mut plan_updates = tokio::spawn(crate::plans::updates::run(
             self.state.clone(),
             stop_worker.subscribe(),

@@ -16,7 +16,6 @@ use crate::groups::{self, JoinPolicy};
 use crate::instance::service::bootstrap;
 use crate::moderation::service::{self as moderation, Moderator, Severity};
 use crate::persons::{self, Role};
-use sea_orm::EntityTrait;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -539,10 +538,8 @@ async fn federation(command: FederationCommand, config: &Config) -> anyhow::Resu
         }
         FederationCommand::Retry { domain } => {
             let domain = domain.trim().to_lowercase();
-            let known = crate::federation::entity::instance::Entity::find_by_id(domain.clone())
-                .one(&db)
-                .await?;
-            if known.is_none() {
+            let known = crate::federation::outbox::known_instance(&db, &domain).await?;
+            if !known {
                 anyhow::bail!("no deliveries were ever made to {domain}");
             }
             let n = crate::federation::outbox::revive(&db, &domain).await?;

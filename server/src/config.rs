@@ -209,6 +209,33 @@ pub struct FederationConfig {
     pub plan_update_interval_secs: u64,
 }
 
+impl FederationConfig {
+    /// What the protocol engine is told of it (all but the plans' setting).
+    pub fn engine(
+        &self,
+        domain: String,
+        user_agent: String,
+    ) -> knooppunt_federation::engine::EngineConfig {
+        knooppunt_federation::engine::EngineConfig {
+            domain,
+            user_agent,
+            allow_http: self.allow_http,
+            allow_private_addresses: self.allow_private_addresses,
+            delivery_concurrency: self.delivery_concurrency,
+            retry_base_secs: self.retry_base_secs,
+            give_up_after_hours: self.give_up_after_hours,
+            dead_after_hours: self.dead_after_hours,
+            delivery_lease_secs: self.delivery_lease_secs,
+            inbox_per_minute: self.inbox_per_minute,
+            keep_finished_days: self.keep_finished_days,
+            fetch_timeout_secs: self.fetch_timeout_secs,
+            failing_host_secs: self.failing_host_secs,
+            activity_budget_secs: self.activity_budget_secs,
+            key_fetches_per_minute: self.key_fetches_per_minute,
+        }
+    }
+}
+
 impl Default for FederationConfig {
     fn default() -> Self {
         Self {

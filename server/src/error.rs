@@ -97,6 +97,44 @@ impl AppError {
     }
 }
 
+/// The engine's refusals answer as they did when the engine was ours.
+impl From<knooppunt_federation::engine::EngineError> for AppError {
+    fn from(error: knooppunt_federation::engine::EngineError) -> Self {
+        use knooppunt_federation::engine::EngineError as E;
+        match error {
+            E::BadRequest(m) => AppError::BadRequest(m),
+            E::Unauthorized(m) => AppError::Unauthorized(m),
+            E::Forbidden(m) => AppError::Forbidden(m),
+            E::RateLimited {
+                message,
+                retry_after,
+            } => AppError::RateLimited {
+                message,
+                retry_after,
+            },
+            E::Unavailable {
+                message,
+                retry_after,
+            } => AppError::Unavailable {
+                message,
+                retry_after,
+            },
+            E::Database(e) => AppError::Database(e),
+            E::Internal(m) => AppError::Internal(m),
+        }
+    }
+}
+
+impl knooppunt_federation::engine::Failure for AppError {
+    fn is_refusal(&self) -> bool {
+        !matches!(self, AppError::Database(_) | AppError::Internal(_))
+    }
+
+    fn status(&self) -> StatusCode {
+        AppError::status(self)
+    }
+}
+
 impl From<knooppunt_federation::keys::KeyError> for AppError {
     fn from(error: knooppunt_federation::keys::KeyError) -> Self {
         AppError::Internal(error.to_string())

@@ -16,7 +16,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The SQLite file, watched by the health check.
     pub sqlite_file: Option<PathBuf>,
-    pub federation: Arc<crate::federation::Federation>,
+    /// The protocol engine's state; our actors are the senders it knows.
+    pub federation: Arc<knooppunt_federation::engine::Federation<crate::actors::entity::Model>>,
     /// Limits on sign-in and app registration.
     pub guards: Arc<crate::guard::Guards>,
 }

@@ -12,11 +12,11 @@ use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::follow;
 use crate::actors::{ActorKind, store as actor_store};
 use crate::error::AppError;
-use crate::federation::entity::activity;
 use crate::federation::{ap_json, wants_activity_json};
 use crate::http::extract::ApiQuery;
 use crate::state::AppState;
 use crate::text::escape;
+use knooppunt_federation::engine::outbox;
 use knooppunt_federation::vocab;
 
 /// The URL of our JSON-LD term map.
@@ -221,19 +221,12 @@ pub async fn outbox(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, AppError> {
     let (a, _) = owner(&state, uri.path()).await?;
-    let base = activity::Entity::find()
-        .filter(activity::Column::ActorId.eq(a.id))
-        .filter(activity::Column::Public.eq(true));
-    let total = base.clone().count(&state.db).await?;
+    let total = outbox::public_count(&state.db, a.id).await?;
     let id = format!("{}{}", state.config.base_url(), uri.path());
     if q.page.is_none() {
         return Ok(ap_json(collection(&id, total, None, None)));
     }
-    let mut query = base.order_by_desc(activity::Column::Id).limit(PAGE_SIZE);
-    if let Some(max) = q.max_id {
-        query = query.filter(activity::Column::Id.lt(max));
-    }
-    let rows = query.all(&state.db).await?;
+    let rows = outbox::public_page(&state.db, a.id, q.max_id, PAGE_SIZE).await?;
     let items: Vec<Value> = rows
         .iter()
         .filter_map(|r| serde_json::from_str(&r.body).ok())

@@ -1,4 +1,5 @@
-//! Who receives an outgoing activity, as delivery rows written by SQL.
+//! Who receives an outgoing activity, as a query the engine turns into
+//! delivery rows (`knooppunt_federation::engine::fanout`).
 //!
 //! Recipients are sets of actors (an actor's followers, an event's
 //! participants, the people a post mentions), never lists of ids or inboxes
@@ -7,17 +8,16 @@
 //! limit on bound values. Duplicates fall on the `(activity_id, inbox_url)`
 //! unique index.
 
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::entity::delivery;
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::follow;
 use crate::config::Config;
 use crate::error::AppError;
+use knooppunt_federation::engine::fanout::{Fanout, PAGE};
 use knooppunt_federation::vocab;
 
 /// The receivers of one activity.
@@ -146,16 +146,16 @@ impl Reach {
     }
 }
 
-/// Writes a pending delivery of `activity_id` to every receiver in
-/// `recipients` that is not on our domain, one per distinct inbox.
+/// Has the engine write a pending delivery of `activity_id` to every
+/// receiver in `recipients` that is not on our domain, one per distinct inbox.
 pub async fn write_deliveries(
     db: &impl ConnectionTrait,
     config: &Config,
     activity_id: i64,
     recipients: Recipients,
 ) -> Result<(), AppError> {
-    let now = Utc::now();
     let domain = config.instance.domain.as_str();
+    let fanout = Fanout::new(activity_id, domain);
     for (sets, reach) in [
         (recipients.shared, Reach::Shared),
         (recipients.personal, Reach::Personal),
@@ -169,77 +169,34 @@ pub async fn write_deliveries(
         let remote = Condition::all()
             .add(who)
             .add(actor::Column::Local.eq(false));
-        insert_selected(db, domain, activity_id, now, remote.clone(), reach).await?;
-        insert_paged(db, domain, activity_id, now, remote, reach).await?;
+        fanout
+            .insert_selected(db, selected(domain, remote.clone(), reach))
+            .await?;
+        insert_paged(db, &fanout, remote, reach).await?;
     }
-    let rows: Vec<_> = recipients
-        .inboxes
-        .into_iter()
-        .filter_map(|inbox| row(domain, activity_id, now, inbox))
-        .collect();
-    insert_rows(db, rows).await
+    fanout.insert_inboxes(db, recipients.inboxes).await?;
+    Ok(())
 }
 
-/// The deliveries SQL can work out alone, in one statement.
-async fn insert_selected(
-    db: &impl ConnectionTrait,
-    domain: &str,
-    activity_id: i64,
-    now: DateTime<Utc>,
-    remote: Condition,
-    reach: Reach,
-) -> Result<(), AppError> {
-    use delivery::Column as D;
-    let select = Query::select()
-        .distinct()
-        .expr(Expr::val(activity_id))
+/// The inboxes SQL can work out alone, with their hosts: the receivers'
+/// part the engine writes in one statement.
+fn selected(domain: &str, remote: Condition, reach: Reach) -> SelectStatement {
+    Query::select()
         .expr(Expr::cust(reach.inbox_sql()))
         .column((actor::Entity, actor::Column::Host))
-        .expr(Expr::val("pending"))
-        .expr(Expr::val(0))
-        .expr(Expr::val(now))
-        .expr(Expr::val(now))
-        .expr(Expr::val(now))
         .from(actor::Entity)
         .cond_where(remote)
         .and_where(actor::Column::Host.ne(domain))
         .and_where(Expr::cust(reach.exact_sql()))
-        .to_owned();
-    let insert = Query::insert()
-        .into_table(delivery::Entity)
-        .columns([
-            D::ActivityId,
-            D::InboxUrl,
-            D::Host,
-            D::State,
-            D::Attempts,
-            D::NextAttemptAt,
-            D::CreatedAt,
-            D::UpdatedAt,
-        ])
-        .select_from(select)
-        .map_err(|e| AppError::Internal(format!("fan-out statement: {e}")))?
-        .on_conflict(
-            OnConflict::columns([D::ActivityId, D::InboxUrl])
-                .do_nothing()
-                .to_owned(),
-        )
-        .to_owned();
-    db.execute(&insert).await?;
-    Ok(())
+        .to_owned()
 }
-
-/// Receivers per page in [`insert_paged`].
-const PAGE: u64 = 500;
 
 /// The deliveries SQL cannot work out alone (an inbox URL written in an
 /// unusual form, or stored before inboxes had to be on the actor's host):
 /// read in pages of [`PAGE`] actors and chosen by [`inbox_of`]. Usually none.
 async fn insert_paged(
     db: &impl ConnectionTrait,
-    domain: &str,
-    activity_id: i64,
-    now: DateTime<Utc>,
+    fanout: &Fanout<'_>,
     remote: Condition,
     reach: Reach,
 ) -> Result<(), AppError> {
@@ -258,56 +215,12 @@ async fn insert_paged(
         };
         after = last.id;
         let full = page.len() as u64 == PAGE;
-        let rows: Vec<_> = page
-            .iter()
-            .filter_map(|a| row(domain, activity_id, now, reach.inbox_of(a)))
-            .collect();
-        insert_rows(db, rows).await?;
+        let inboxes: Vec<String> = page.iter().map(|a| reach.inbox_of(a)).collect();
+        fanout.insert_inboxes(db, inboxes).await?;
         if !full {
             return Ok(());
         }
     }
-}
-
-/// A pending delivery to `inbox`, unless it is ours or not a URL.
-fn row(
-    domain: &str,
-    activity_id: i64,
-    now: DateTime<Utc>,
-    inbox: String,
-) -> Option<delivery::ActiveModel> {
-    use sea_orm::ActiveValue::Set;
-    let host = vocab::host_of(&inbox).filter(|h| h != domain)?;
-    Some(delivery::ActiveModel {
-        activity_id: Set(activity_id),
-        host: Set(host),
-        inbox_url: Set(inbox),
-        state: Set("pending".into()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        locked_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    })
-}
-
-/// Inserts deliveries in groups of [`PAGE`], skipping inboxes the activity
-/// already has.
-async fn insert_rows(
-    db: &impl ConnectionTrait,
-    rows: Vec<delivery::ActiveModel>,
-) -> Result<(), AppError> {
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(PAGE as usize).collect();
-        delivery::Entity::insert_many(chunk)
-            .on_conflict_do_nothing_on([delivery::Column::ActivityId, delivery::Column::InboxUrl])
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Where to deliver to an actor: its shared inbox when it has one.

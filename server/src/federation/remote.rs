@@ -5,10 +5,10 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use super::App;
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::db::BeginWrite;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::text::sanitize_html;
 use knooppunt_federation::vocab::{self, ActorDocument};
 
@@ -39,15 +39,15 @@ fn parse_url(raw: &str) -> Result<url::Url, AppError> {
     url::Url::parse(raw).map_err(|_| AppError::BadRequest(format!("{raw:?} is not a URL")))
 }
 
-pub async fn find_by_ap_id(state: &impl App, ap_id: &str) -> Result<Option<Actor>, AppError> {
+pub async fn find_by_ap_id(state: &AppState, ap_id: &str) -> Result<Option<Actor>, AppError> {
     Ok(actor::Entity::find()
         .filter(actor::Column::ApId.eq(ap_id))
-        .one(state.db())
+        .one(&state.db)
         .await?)
 }
 
 /// An actor by id: ours, cached, or fetched now.
-pub async fn actor(state: &impl App, ap_id: &str) -> Result<Actor, AppError> {
+pub async fn actor(state: &AppState, ap_id: &str) -> Result<Actor, AppError> {
     if let Some(a) = find_by_ap_id(state, ap_id).await?
         && (a.local
             || a.fetched_at
@@ -59,32 +59,29 @@ pub async fn actor(state: &impl App, ap_id: &str) -> Result<Actor, AppError> {
 }
 
 /// Fetches an actor again (after a failed signature: the key may have rotated).
-pub async fn refetch_actor(state: &impl App, ap_id: &str) -> Result<Actor, AppError> {
+pub async fn refetch_actor(state: &AppState, ap_id: &str) -> Result<Actor, AppError> {
     let url = parse_url(ap_id)?;
-    if vocab::host_of(ap_id).as_deref() == Some(state.config().instance.domain.as_str()) {
+    if vocab::host_of(ap_id).as_deref() == Some(state.config.instance.domain.as_str()) {
         return find_by_ap_id(state, ap_id)
             .await?
             .ok_or_else(|| AppError::NotFound("no such local actor".into()));
     }
     let value = state
-        .federation()
+        .federation
         .client
-        .get_object(&url, Some(&state.federation().instance_signer()))
+        .get_object(&url, Some(&state.federation.instance_signer()))
         .await
         .map_err(fetch_error)?;
     upsert_actor(state, &value).await
 }
 
-/// The actor URL of a signature's `keyId` (`ACTOR#main-key` → `ACTOR`).
-pub fn key_owner_url(key_id: &str) -> &str {
-    key_id.split('#').next().unwrap_or(key_id)
-}
+pub use knooppunt_federation::engine::inbox::key_owner_url;
 
 /// The actor owning a signature's `keyId` when it is known and fresh: from
 /// memory or the database, without any fetch.
-pub async fn known_signer(state: &impl App, key_id: &str) -> Result<Option<Actor>, AppError> {
+pub async fn known_signer(state: &AppState, key_id: &str) -> Result<Option<Actor>, AppError> {
     let owner = key_owner_url(key_id);
-    if let Some(a) = state.federation().signers.get(owner).await {
+    if let Some(a) = state.federation.signers.get(owner).await {
         return Ok(Some(a));
     }
     match find_by_ap_id(state, owner).await? {
@@ -95,7 +92,7 @@ pub async fn known_signer(state: &impl App, key_id: &str) -> Result<Option<Actor
         {
             if !a.local {
                 state
-                    .federation()
+                    .federation
                     .signers
                     .insert(owner.to_string(), a.clone())
                     .await;
@@ -108,12 +105,12 @@ pub async fn known_signer(state: &impl App, key_id: &str) -> Result<Option<Actor
 
 /// Fetches the actor owning a signature's `keyId` (`ACTOR#main-key`,
 /// `ACTOR/main-key`, …). The caller limits how often this may happen.
-pub async fn fetch_signer(state: &impl App, key_id: &str) -> Result<Actor, AppError> {
+pub async fn fetch_signer(state: &AppState, key_id: &str) -> Result<Actor, AppError> {
     let url = parse_url(key_owner_url(key_id))?;
     let value = state
-        .federation()
+        .federation
         .client
-        .get_object(&url, Some(&state.federation().instance_signer()))
+        .get_object(&url, Some(&state.federation.instance_signer()))
         .await
         .map_err(fetch_error)?;
     // Some servers give the key its own document, with an owner.
@@ -141,11 +138,11 @@ fn plain(text: &str) -> String {
 }
 
 /// Stores (or refreshes) a remote actor from its checked document.
-pub async fn upsert_actor(state: &impl App, value: &Value) -> Result<Actor, AppError> {
+pub async fn upsert_actor(state: &AppState, value: &Value) -> Result<Actor, AppError> {
     let doc = ActorDocument::parse(value).map_err(AppError::BadRequest)?;
     let host = vocab::host_of(&doc.id)
         .ok_or_else(|| AppError::BadRequest("actor id is not a URL".into()))?;
-    if host == state.config().instance.domain {
+    if host == state.config.instance.domain {
         return Err(AppError::BadRequest(
             "a remote actor cannot live on our own domain".into(),
         ));
@@ -153,11 +150,11 @@ pub async fn upsert_actor(state: &impl App, value: &Value) -> Result<Actor, AppE
     let now = Utc::now();
     let existing = find_by_ap_id(state, &doc.id).await?;
     let domain_limit = match &existing {
-        None => crate::federation::blocks::limit_for_host(state.db(), &host).await?,
+        None => crate::federation::blocks::limit_for_host(&state.db, &host).await?,
         Some(_) => None,
     };
     // The actor and its search entry change together.
-    let txn = state.db().begin_write().await?;
+    let txn = state.db.begin_write().await?;
     let saved = match existing {
         Some(a) if a.local => {
             return Err(AppError::BadRequest(
@@ -202,7 +199,7 @@ pub async fn upsert_actor(state: &impl App, value: &Value) -> Result<Actor, AppE
     crate::actors::search::index(&txn, &saved).await?;
     txn.commit().await?;
     // A changed key or profile is read from the database from now on.
-    state.federation().signers.invalidate(&saved.ap_id).await;
+    state.federation.signers.invalidate(&saved.ap_id).await;
     Ok(saved)
 }
 
@@ -236,24 +233,24 @@ fn apply_document(active: &mut actor::ActiveModel, doc: &ActorDocument, now: Dat
 }
 
 /// `NAME@DOMAIN` to an actor: ours directly, others through WebFinger.
-pub async fn resolve_acct(state: &impl App, name: &str, domain: &str) -> Result<Actor, AppError> {
+pub async fn resolve_acct(state: &AppState, name: &str, domain: &str) -> Result<Actor, AppError> {
     let not_found = || AppError::NotFound("Record not found".into());
-    if domain == state.config().instance.domain {
-        return crate::actors::store::find_local(state.db(), state.config(), name)
+    if domain == state.config.instance.domain {
+        return crate::actors::store::find_local(&state.db, &state.config, name)
             .await?
             .ok_or_else(not_found);
     }
     if let Some(a) = actor::Entity::find()
         .filter(actor::Column::UsernameKey.eq(name.to_lowercase()))
         .filter(actor::Column::Host.eq(domain))
-        .one(state.db())
+        .one(&state.db)
         .await?
         && a.fetched_at
             .is_some_and(|t| t > Utc::now() - Duration::hours(ACTOR_TTL_HOURS))
     {
         return Ok(a);
     }
-    let scheme = if state.config().federation.allow_http {
+    let scheme = if state.config.federation.allow_http {
         "http"
     } else {
         "https"
@@ -262,7 +259,7 @@ pub async fn resolve_acct(state: &impl App, name: &str, domain: &str) -> Result<
     url.query_pairs_mut()
         .append_pair("resource", &format!("acct:{name}@{domain}"));
     let jrd = state
-        .federation()
+        .federation
         .client
         .get_json(&url, "application/jrd+json, application/json")
         .await
@@ -277,12 +274,12 @@ pub async fn resolve_acct(state: &impl App, name: &str, domain: &str) -> Result<
 }
 
 /// Fetches any object by URL (for search `resolve=true`).
-pub async fn fetch_object(state: &impl App, url: &str) -> Result<Value, AppError> {
+pub async fn fetch_object(state: &AppState, url: &str) -> Result<Value, AppError> {
     let url = parse_url(url)?;
     state
-        .federation()
+        .federation
         .client
-        .get_object(&url, Some(&state.federation().instance_signer()))
+        .get_object(&url, Some(&state.federation.instance_signer()))
         .await
         .map_err(fetch_error)
 }
@@ -299,7 +296,7 @@ pub const FETCH_PARALLEL: usize = 4;
 /// (logged), so a slow or hostile server named among them costs one fetch
 /// timeout, not one per actor.
 pub async fn actors_named(
-    state: &impl App,
+    state: &AppState,
     ids: &[String],
     limit: usize,
 ) -> std::collections::HashMap<String, Actor> {
@@ -308,7 +305,7 @@ pub async fn actors_named(
     // Those we know, in one query.
     let known = actor::Entity::find()
         .filter(actor::Column::ApId.is_in(named.iter().map(|id| id.as_str())))
-        .all(state.db())
+        .all(&state.db)
         .await
         .unwrap_or_else(|e| {
             tracing::warn!(error = %e, "reading named actors");

@@ -587,7 +587,6 @@ async fn block_domains(
 /// A suspended domain: follows and memberships with its actors end, and
 /// nothing waits to be delivered to it.
 async fn cut_off(db: &impl ConnectionTrait, domain: &str) -> Result<(), AppError> {
-    use crate::federation::entity::delivery;
     use sea_orm::QuerySelect;
     let ids: Vec<i64> = actor::Entity::find()
         .select_only()
@@ -600,11 +599,7 @@ async fn cut_off(db: &impl ConnectionTrait, domain: &str) -> Result<(), AppError
     for chunk in ids.chunks(500) {
         remove_follows(db, chunk).await?;
     }
-    delivery::Entity::delete_many()
-        .filter(delivery::Column::State.eq("pending"))
-        .filter(covers(delivery::Column::Host, domain))
-        .exec(db)
-        .await?;
+    knooppunt_federation::engine::outbox::cancel_pending(db, |host| covers(host, domain)).await?;
     Ok(())
 }
 

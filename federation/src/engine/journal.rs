@@ -18,9 +18,9 @@ use sea_orm::{
 };
 use tokio::sync::{Notify, mpsc, oneshot};
 
+use super::EngineError;
+use super::db::BeginWrite;
 use super::entity::{instance, received};
-use crate::db::BeginWrite;
-use crate::error::AppError;
 
 /// Most entries written in one statement: well under SQLite's and
 /// PostgreSQL's bound-parameter limits (5 parameters per row).
@@ -77,15 +77,15 @@ impl Journal {
     }
 
     /// Records a verified activity; returns once it is written down.
-    pub async fn record(&self, entry: Entry) -> Result<Recorded, AppError> {
+    pub async fn record(&self, entry: Entry) -> Result<Recorded, EngineError> {
         let (reply, answer) = oneshot::channel();
         self.sender
             .send(Message::Record(entry, reply))
-            .map_err(|_| AppError::Internal("the inbound journal has stopped".into()))?;
+            .map_err(|_| EngineError::Internal("the inbound journal has stopped".into()))?;
         answer
             .await
-            .map_err(|_| AppError::Internal("the inbound journal has stopped".into()))?
-            .map_err(AppError::Internal)
+            .map_err(|_| EngineError::Internal("the inbound journal has stopped".into()))?
+            .map_err(EngineError::Internal)
     }
 
     /// Writes the processed marks still waiting (for operators' figures and
@@ -200,7 +200,7 @@ async fn write(
     db: &DatabaseConnection,
     entries: &[&Entry],
     seen_up: &mut SeenUp,
-) -> Result<(Vec<Recorded>, u64), AppError> {
+) -> Result<(Vec<Recorded>, u64), EngineError> {
     let now = Utc::now();
     let mut seen = HashSet::new();
     let rows: Vec<received::ActiveModel> = entries
@@ -324,7 +324,7 @@ impl SeenUp {
     }
 }
 
-async fn mark_processed(db: &DatabaseConnection, ids: Vec<String>) -> Result<(), AppError> {
+async fn mark_processed(db: &DatabaseConnection, ids: Vec<String>) -> Result<(), EngineError> {
     let txn = db.begin_write().await?;
     for chunk in ids.chunks(MAX_BATCH) {
         received::Entity::update_many()

@@ -24,8 +24,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
-use super::App;
-use crate::actors::entity::Model as Actor;
+use super::{App, Failure, Sender};
 
 /// Requests that may process their own activity at once. Enough for the
 /// usual trickle of deliveries; more requests at once are a burst.
@@ -44,8 +43,8 @@ const MAX_WAITING: usize = 20_000;
 const MAX_WAITING_BYTES: usize = 64 * 1024 * 1024;
 
 /// A verified, journalled activity for the background task.
-pub struct Deferred {
-    pub sender: Actor,
+pub struct Deferred<S> {
+    pub sender: S,
     pub id: String,
     pub kind: String,
     pub activity: Value,
@@ -61,9 +60,9 @@ impl Drop for Arrival<'_> {
     }
 }
 
-pub struct Backlog {
-    queue: mpsc::UnboundedSender<Deferred>,
-    receiver: Mutex<Option<mpsc::UnboundedReceiver<Deferred>>>,
+pub struct Backlog<S> {
+    queue: mpsc::UnboundedSender<Deferred<S>>,
+    receiver: Mutex<Option<mpsc::UnboundedReceiver<Deferred<S>>>>,
     /// Queued or being processed by the task.
     waiting: AtomicUsize,
     waiting_bytes: AtomicUsize,
@@ -79,7 +78,7 @@ pub struct Backlog {
     idle: Notify,
 }
 
-impl Default for Backlog {
+impl<S> Default for Backlog<S> {
     fn default() -> Self {
         let (queue, receiver) = mpsc::unbounded_channel();
         Backlog {
@@ -97,7 +96,7 @@ impl Default for Backlog {
     }
 }
 
-impl Backlog {
+impl<S> Backlog<S> {
     /// Whether there is room for one more activity of `bytes`.
     pub fn has_room(&self, bytes: usize) -> bool {
         self.waiting.load(Ordering::Acquire) < MAX_WAITING
@@ -123,7 +122,7 @@ impl Backlog {
     }
 
     /// Leaves an activity for the background task.
-    pub fn defer(&self, d: Deferred) {
+    pub fn defer(&self, d: Deferred<S>) {
         self.deferred.fetch_add(1, Ordering::Relaxed);
         self.waiting.fetch_add(1, Ordering::AcqRel);
         self.waiting_bytes.fetch_add(d.bytes, Ordering::AcqRel);
@@ -211,10 +210,10 @@ pub async fn run<A: App>(state: A) {
         tracing::error!("the inbox backlog already has a task");
         return;
     };
-    let mut lanes: std::collections::HashMap<(String, usize), Lane> =
+    let mut lanes: std::collections::HashMap<(String, usize), Lane<A::Sender>> =
         std::collections::HashMap::new();
     while let Some(d) = receiver.recv().await {
-        let key = (d.sender.host.clone(), lane_of(&d.sender.ap_id));
+        let key = (d.sender.host().to_string(), lane_of(d.sender.ap_id()));
         if !lanes.contains_key(&key) && lanes.len() >= MAX_IDLE_LANES {
             // Lanes with nothing left end (their queue is dropped); those
             // with work go on, so an actor's order is kept.
@@ -235,14 +234,14 @@ pub async fn run<A: App>(state: A) {
 const MAX_IDLE_LANES: usize = 64;
 
 /// A lane's queue and how many of its activities are not finished.
-struct Lane {
-    queue: mpsc::UnboundedSender<Deferred>,
+struct Lane<S> {
+    queue: mpsc::UnboundedSender<Deferred<S>>,
     pending: std::sync::Arc<AtomicUsize>,
 }
 
 /// A lane: processes what it is given in order, until its queue is dropped.
-fn start_lane<A: App>(state: A) -> Lane {
-    let (queue, mut receiver) = mpsc::unbounded_channel::<Deferred>();
+fn start_lane<A: App>(state: A) -> Lane<A::Sender> {
+    let (queue, mut receiver) = mpsc::unbounded_channel::<Deferred<A::Sender>>();
     let pending = std::sync::Arc::new(AtomicUsize::new(0));
     let left = pending.clone();
     tokio::spawn(async move {
@@ -267,7 +266,7 @@ fn start_lane<A: App>(state: A) -> Lane {
             )
             .await;
             if let Err(e) = processed {
-                tracing::info!(activity_id = %d.id, actor = %d.sender.ap_id, error = %e, status = e.status().as_u16(), "deferred activity refused");
+                tracing::info!(activity_id = %d.id, actor = %d.sender.ap_id(), error = %e, status = Failure::status(&e).as_u16(), "deferred activity refused");
             }
             backlog.finished(d.bytes);
             left.fetch_sub(1, Ordering::AcqRel);
