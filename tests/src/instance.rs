@@ -188,7 +188,7 @@ impl TestInstance {
     /// says why) and made due again, as `federation retry` would. Returns
     /// how many there were.
     pub async fn retry_failed(&self) -> usize {
-        use knooppunt::federation::entity::delivery;
+        use knooppunt_federation::engine::entity::delivery;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         let failed = delivery::Entity::find()
             .filter(delivery::Column::State.eq("pending"))

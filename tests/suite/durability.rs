@@ -458,7 +458,7 @@ async fn a_stopped_sender_finishes_its_sends_and_hands_back_the_rest() {
         u64::try_from(received).unwrap(),
         "{after_stop:?}"
     );
-    use knooppunt::federation::entity::delivery;
+    use knooppunt_federation::engine::entity::delivery;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let leased = delivery::Entity::find()
         .filter(delivery::Column::State.eq("pending"))
@@ -894,7 +894,7 @@ async fn wait_backend_gone(db: &DatabaseConnection, pid: i32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn claims_of_a_gone_process_are_released_and_a_broken_claim_connection_is_replaced() {
-    use knooppunt::federation::entity::{activity, delivery};
+    use knooppunt_federation::engine::entity::{activity, delivery};
     use sea_orm::sqlx::Connection;
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
     if Engine::current() != Engine::Postgres {

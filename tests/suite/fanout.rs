@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use knooppunt::federation::entity::{activity, delivery, instance};
 use knooppunt::plans::entity::update_due;
+use knooppunt_federation::engine::entity::{activity, delivery, instance};
 use knooppunt_tests::seed::{self, RemoteActors};
 use knooppunt_tests::{ApiClient, TestInstance};
 use sea_orm::sea_query::Query;

@@ -218,7 +218,7 @@ async fn a_group_passes_members_posts_on_to_other_instances() {
     let on_c = seen["id"].as_str().unwrap().to_string();
     // Both Announce forms went out: FEP-1b12 for Lemmy-like servers and the plain one for Mastodon.
     {
-        use knooppunt::federation::entity::activity;
+        use knooppunt_federation::engine::entity::activity;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let announces = activity::Entity::find()
             .filter(activity::Column::Kind.eq("Announce"))
@@ -747,7 +747,7 @@ async fn finished_deliveries_are_pruned_after_the_kept_days_and_waiting_ones_sta
         0
     );
     // Three weeks pass (the default keeps 14 days).
-    use knooppunt::federation::entity::{delivery, received};
+    use knooppunt_federation::engine::entity::{delivery, received};
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let weeks_ago = chrono::Utc::now() - chrono::Duration::days(21);
     delivery::Entity::update_many()

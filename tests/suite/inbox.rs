@@ -81,7 +81,7 @@ async fn activities_received_before_a_crash_are_processed_at_the_next_start() {
         "object": post["uri"],
     });
     {
-        use knooppunt::federation::entity::received;
+        use knooppunt_federation::engine::entity::received;
         use sea_orm::{ActiveModelTrait, ActiveValue::Set};
         received::ActiveModel {
             ap_id: Set(like["id"].as_str().unwrap().to_string()),

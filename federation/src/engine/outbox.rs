@@ -781,7 +781,7 @@ pub async fn prune_finished<A: App>(state: &A) -> Result<u64, EngineError> {
     if days == 0 {
         return Ok(0);
     }
-    // Config validation keeps `days` within ten years.
+    // The application's configuration check keeps `days` within ten years.
     let before = Utc::now() - Duration::days(i64::try_from(days.min(3_650)).unwrap_or(3_650));
     let deliveries = delivery::Entity::delete_many()
         .filter(delivery::Column::State.is_in(["delivered", "failed"]))
@@ -912,7 +912,7 @@ pub async fn run_worker<A: App>(state: A, mut stop: tokio::sync::watch::Receiver
     // progress have not run out of work by the time it returns.
     let low_water = concurrency;
     let mut next_prune = tokio::time::Instant::now();
-    // Done by `Instance::open` too; once more soon after, for a crashed
+    // Done by the application at start too; once more soon after, for a crashed
     // process whose connection PostgreSQL had not yet seen close.
     let mut next_orphan_sweep = tokio::time::Instant::now() + StdDuration::from_secs(5);
     let start = |d: delivery::Model, permit: tokio::sync::OwnedSemaphorePermit| {

@@ -1,8 +1,7 @@
-//! Federation tables. The engine's own (the outbox, the journal, instance
-//! health) are defined in `knooppunt_federation::engine::entity`; domain
-//! blocks are moderation's, applied by the engine to the actors it stores.
-
-pub use knooppunt_federation::engine::entity::{activity, delivery, instance, received};
+//! Domain blocks: moderation writes them; remote actors are stored under
+//! them (`blocks.rs`), and the fetcher refuses suspended domains. The
+//! engine's own tables (outbox, journal, instance health) are in
+//! `knooppunt_federation::engine::entity`.
 
 pub mod domain_block {
     use sea_orm::entity::prelude::*;
