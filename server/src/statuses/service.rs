@@ -449,11 +449,7 @@ pub async fn delete(
     if s.reblog_of_id.is_none() {
         crate::statuses::federate::publish::status_deleted(&txn, &state.config, &s).await?;
     }
-    status::Entity::delete_by_id(s.id).exec(&txn).await?;
-    let deleted = StatusChange::Deleted {
-        in_reply_to: s.in_reply_to_id,
-    };
-    changes::raise(&txn, &state.config, deleted).await?;
+    remove_status(&txn, &state.config, &s).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(s)
@@ -487,31 +483,17 @@ pub async fn favourite(
             person.actor.ap_id,
             crate::secrets::random_token()?
         );
-        favourite::ActiveModel {
-            actor_id: Set(me),
-            status_id: Set(target.id),
-            created_at: Set(Utc::now()),
-            ap_id: Set(Some(like_id.clone())),
-            ..Default::default()
+        if add_favourite(&txn, &state.config, me, &target, &like_id).await? {
+            crate::statuses::federate::publish::liked(
+                &txn,
+                &state.config,
+                &person.actor,
+                &target,
+                &like_id,
+                false,
+            )
+            .await?;
         }
-        .insert(&txn)
-        .await
-        .map_err(|e| AppError::from_db_conflict(e, "already favourited".into()))?;
-        crate::statuses::federate::publish::liked(
-            &txn,
-            &state.config,
-            &person.actor,
-            &target,
-            &like_id,
-            false,
-        )
-        .await?;
-        let change = StatusChange::Favourited {
-            status_id: target.id,
-            author_id: target.actor_id,
-            by: me,
-        };
-        changes::raise(&txn, &state.config, change).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -531,7 +513,7 @@ pub async fn unfavourite(
         .await?;
     if let Some(fav) = existing {
         let txn = state.db.begin_write().await?;
-        favourite::Entity::delete_by_id(fav.id).exec(&txn).await?;
+        remove_favourite(&txn, &state.config, &fav, &s).await?;
         if let Some(like_id) = &fav.ap_id {
             crate::statuses::federate::publish::liked(
                 &txn,
@@ -543,12 +525,6 @@ pub async fn unfavourite(
             )
             .await?;
         }
-        let change = StatusChange::Unfavourited {
-            status_id: s.id,
-            author_id: s.actor_id,
-            by: person.actor.id,
-        };
-        changes::raise(&txn, &state.config, change).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -584,31 +560,22 @@ pub async fn reblog(
     }
     let txn = db.begin_write().await?;
     let placeholder = format!("urn:knooppunt:pending:{}", crate::secrets::random_token()?);
-    let inserted = status::ActiveModel {
-        ap_id: Set(placeholder),
-        actor_id: Set(me),
-        reblog_of_id: Set(Some(original.id)),
-        content: Set(String::new()),
-        spoiler_text: Set(String::new()),
-        sensitive: Set(false),
-        visibility: Set(visibility.as_str().to_string()),
-        local: Set(true),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| AppError::from_db_conflict(e, "already boosted".into()))?;
+    let added = add_boost(
+        &txn,
+        &state.config,
+        &person.actor,
+        &original,
+        &placeholder,
+        visibility,
+    )
+    .await?;
+    let Some(inserted) = added else {
+        return Err(AppError::Conflict("already boosted".into()));
+    };
     let ap_id = format!("{}/statuses/{}/activity", person.actor.ap_id, inserted.id);
     let mut active: status::ActiveModel = inserted.into();
     active.ap_id = Set(ap_id);
     let saved = active.update(&txn).await?;
-    let change = StatusChange::Reblogged {
-        status_id: original.id,
-        author_id: original.actor_id,
-        by: me,
-    };
-    changes::raise(&txn, &state.config, change).await?;
     crate::statuses::federate::publish::announced(
         &txn,
         &state.config,
@@ -650,13 +617,7 @@ pub async fn unreblog(
             true,
         )
         .await?;
-        status::Entity::delete_by_id(boost.id).exec(&txn).await?;
-        let change = StatusChange::Unreblogged {
-            status_id: original.id,
-            author_id: original.actor_id,
-            by: me,
-        };
-        changes::raise(&txn, &state.config, change).await?;
+        remove_boost(&txn, &state.config, &boost, &original).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -825,4 +786,140 @@ pub async fn actor_of(db: &impl ConnectionTrait, id: i64) -> Result<actor::Model
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("Record not found".into()))
+}
+
+// The effects both faces share: the client API and the inbox check who may
+// act in their own way, then call these, inside their transaction.
+
+/// Whether an insert that does nothing on a conflict wrote its row.
+fn inserted_one(result: sea_orm::TryInsertResult<u64>) -> bool {
+    matches!(result, sea_orm::TryInsertResult::Inserted(n) if n > 0)
+}
+
+/// `by` favourites `target`: one row and one change. Returns false when the
+/// favourite was there already (a repeat, a concurrent twin).
+pub async fn add_favourite(
+    txn: &sea_orm::DatabaseTransaction,
+    config: &crate::config::Config,
+    by: i64,
+    target: &status::Model,
+    like_id: &str,
+) -> Result<bool, AppError> {
+    let inserted = favourite::Entity::insert(favourite::ActiveModel {
+        actor_id: Set(by),
+        status_id: Set(target.id),
+        created_at: Set(Utc::now()),
+        ap_id: Set(Some(like_id.to_string())),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([favourite::Column::ActorId, favourite::Column::StatusId])
+    .exec_without_returning(txn)
+    .await?;
+    if !inserted_one(inserted) {
+        return Ok(false);
+    }
+    let change = StatusChange::Favourited {
+        status_id: target.id,
+        author_id: target.actor_id,
+        by,
+    };
+    changes::raise(txn, config, change).await?;
+    Ok(true)
+}
+
+/// A favourite taken back: the row goes, and the change is told.
+pub async fn remove_favourite(
+    txn: &sea_orm::DatabaseTransaction,
+    config: &crate::config::Config,
+    fav: &favourite::Model,
+    target: &status::Model,
+) -> Result<(), AppError> {
+    favourite::Entity::delete_by_id(fav.id).exec(txn).await?;
+    let change = StatusChange::Unfavourited {
+        status_id: target.id,
+        author_id: target.actor_id,
+        by: fav.actor_id,
+    };
+    changes::raise(txn, config, change).await
+}
+
+/// `by` boosts `original` with the boost's ActivityPub id (a local boost
+/// gets its own once it has a row id: see [`reblog`]). `None` when `by` had
+/// boosted it already.
+pub async fn add_boost(
+    txn: &sea_orm::DatabaseTransaction,
+    config: &crate::config::Config,
+    by: &actor::Model,
+    original: &status::Model,
+    ap_id: &str,
+    visibility: Visibility,
+) -> Result<Option<status::Model>, AppError> {
+    let boosted = status::Entity::find()
+        .filter(status::Column::ActorId.eq(by.id))
+        .filter(status::Column::ReblogOfId.eq(original.id))
+        .one(txn)
+        .await?;
+    if boosted.is_some() {
+        return Ok(None);
+    }
+    let inserted = status::Entity::insert(status::ActiveModel {
+        ap_id: Set(ap_id.to_string()),
+        actor_id: Set(by.id),
+        reblog_of_id: Set(Some(original.id)),
+        content: Set(String::new()),
+        spoiler_text: Set(String::new()),
+        sensitive: Set(false),
+        visibility: Set(visibility.as_str().to_string()),
+        local: Set(by.local),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([status::Column::ApId])
+    .exec_without_returning(txn)
+    .await?;
+    if !inserted_one(inserted) {
+        return Ok(None);
+    }
+    let boost = status::Entity::find()
+        .filter(status::Column::ApId.eq(ap_id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::Internal("a boost vanished in its transaction".into()))?;
+    let change = StatusChange::Reblogged {
+        status_id: original.id,
+        author_id: original.actor_id,
+        by: by.id,
+    };
+    changes::raise(txn, config, change).await?;
+    Ok(Some(boost))
+}
+
+/// A boost taken back: the boost's row goes, and the change is told.
+pub async fn remove_boost(
+    txn: &sea_orm::DatabaseTransaction,
+    config: &crate::config::Config,
+    boost: &status::Model,
+    original: &status::Model,
+) -> Result<(), AppError> {
+    status::Entity::delete_by_id(boost.id).exec(txn).await?;
+    let change = StatusChange::Unreblogged {
+        status_id: original.id,
+        author_id: original.actor_id,
+        by: boost.actor_id,
+    };
+    changes::raise(txn, config, change).await
+}
+
+/// A status goes (with its boosts, favourites and replies' links), and the
+/// change is told.
+pub async fn remove_status(
+    txn: &sea_orm::DatabaseTransaction,
+    config: &crate::config::Config,
+    s: &status::Model,
+) -> Result<(), AppError> {
+    status::Entity::delete_by_id(s.id).exec(txn).await?;
+    let deleted = StatusChange::Deleted {
+        in_reply_to: s.in_reply_to_id,
+    };
+    changes::raise(txn, config, deleted).await
 }
