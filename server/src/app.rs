@@ -88,7 +88,7 @@ impl Instance {
         fill_search_index(&db).await?;
         let mut instance = Self::with_db(db, config).await?;
         instance.sqlite_owner = owner;
-        crate::moderation::service::load_blocks(&instance.state)
+        crate::moderation::blocks::load_blocks(&instance.state)
             .await
             .map_err(|e| StartError::Federation(format!("domain blocks: {e}")))?;
         instance
@@ -236,7 +236,7 @@ async fn keep_tidy(state: AppState) {
     let mut ticks: u64 = 0;
     loop {
         every.tick().await;
-        if let Err(e) = crate::moderation::service::load_blocks(&state).await {
+        if let Err(e) = crate::moderation::blocks::load_blocks(&state).await {
             tracing::warn!(error = %e, "reading the domain blocks");
         }
         ticks += 1;

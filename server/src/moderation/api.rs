@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::blocks::{self, NewBlock, Severity};
 use super::entity::report;
-use super::service::{self, AccountAction, Moderator, NewBlock, NewReport, Severity};
+use super::service::{self, AccountAction, Moderator, NewReport};
 use crate::audit::entity as audit;
 use crate::auth::extract::Auth;
 use crate::auth::service::Person;
@@ -308,7 +309,7 @@ pub async fn domain_blocks(
 ) -> Result<Json<Vec<DomainBlockView>>, AppError> {
     admin(&auth, "admin:read")?;
     Ok(Json(
-        service::domain_blocks(&state.db)
+        blocks::domain_blocks(&state.db)
             .await?
             .into_iter()
             .map(DomainBlockView::from)
@@ -347,7 +348,7 @@ pub async fn block(
         Some(s) => Severity::parse(s)
             .ok_or_else(|| AppError::invalid("severity", "must be silence, suspend or noop"))?,
     };
-    let b = service::block_domain(
+    let b = blocks::block_domain(
         &state,
         &Moderator::Admin(person),
         NewBlock {
@@ -372,7 +373,7 @@ pub async fn unblock(
     Path(domain): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let person = admin(&auth, "admin:write")?;
-    service::unblock_domain(&state, &Moderator::Admin(person), &domain, "").await?;
+    blocks::unblock_domain(&state, &Moderator::Admin(person), &domain, "").await?;
     Ok(Json(serde_json::json!({})))
 }
 
@@ -380,7 +381,7 @@ pub async fn unblock(
 /// `GET /api/knooppunt/v1/admin/domain_blocks/export`: Mastodon's CSV.
 pub async fn export(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
     admin(&auth, "admin:read")?;
-    let csv = service::export_csv(&service::domain_blocks(&state.db).await?)?;
+    let csv = blocks::export_csv(&blocks::domain_blocks(&state.db).await?)?;
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response())
 }
 
@@ -398,7 +399,7 @@ pub async fn import(
     body: String,
 ) -> Result<(StatusCode, Json<Imported>), AppError> {
     let person = admin(&auth, "admin:write")?;
-    let imported = service::import(&state, &Moderator::Admin(person), &body).await?;
+    let imported = blocks::import(&state, &Moderator::Admin(person), &body).await?;
     Ok((StatusCode::OK, Json(Imported { imported })))
 }
 
