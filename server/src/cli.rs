@@ -333,57 +333,8 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
             email,
             role,
             admin,
-        } => {
-            let password = read_password()?;
-            let db = open_db(config).await?;
-            let person = persons::service::create(
-                &db,
-                config,
-                persons::service::NewPerson {
-                    name: &name,
-                    email: &email,
-                    password: &password,
-                    role,
-                    admin,
-                    approved: true,
-                },
-            )
-            .await?;
-            println!(
-                "created {} <{}> as {}{}: @{}@{}",
-                person.name,
-                person.email,
-                person.role,
-                if person.admin { ", administrator" } else { "" },
-                person.name,
-                config.instance.domain
-            );
-            Ok(())
-        }
-        UserCommand::List => {
-            let db = open_db(config).await?;
-            let people = persons::service::list(&db).await?;
-            println!(
-                "{:<30} {:<32} {:<13} {:<6} {:<9} created",
-                "name", "email", "role", "admin", "status"
-            );
-            for p in people {
-                println!(
-                    "{:<30} {:<32} {:<13} {:<6} {:<9} {}",
-                    p.name,
-                    p.email,
-                    p.role,
-                    if p.admin { "yes" } else { "no" },
-                    if p.disabled_at.is_some() {
-                        "disabled"
-                    } else {
-                        "active"
-                    },
-                    p.created_at.format("%Y-%m-%d %H:%M")
-                );
-            }
-            Ok(())
-        }
+        } => create_user(config, &name, &email, role, admin).await,
+        UserCommand::List => list_users(config).await,
         UserCommand::Delete { name, yes } => {
             if !yes {
                 anyhow::bail!("deleting {name} cannot be undone: add --yes to confirm");
@@ -425,6 +376,66 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `user create`: the password is read from the terminal or standard input.
+async fn create_user(
+    config: &Config,
+    name: &str,
+    email: &str,
+    role: Role,
+    admin: bool,
+) -> anyhow::Result<()> {
+    let password = read_password()?;
+    let db = open_db(config).await?;
+    let person = persons::service::create(
+        &db,
+        config,
+        persons::service::NewPerson {
+            name,
+            email,
+            password: &password,
+            role,
+            admin,
+            approved: true,
+        },
+    )
+    .await?;
+    println!(
+        "created {} <{}> as {}{}: @{}@{}",
+        person.name,
+        person.email,
+        person.role,
+        if person.admin { ", administrator" } else { "" },
+        person.name,
+        config.instance.domain
+    );
+    Ok(())
+}
+
+async fn list_users(config: &Config) -> anyhow::Result<()> {
+    let db = open_db(config).await?;
+    let people = persons::service::list(&db).await?;
+    println!(
+        "{:<30} {:<32} {:<13} {:<6} {:<9} created",
+        "name", "email", "role", "admin", "status"
+    );
+    for p in people {
+        println!(
+            "{:<30} {:<32} {:<13} {:<6} {:<9} {}",
+            p.name,
+            p.email,
+            p.role,
+            if p.admin { "yes" } else { "no" },
+            if p.disabled_at.is_some() {
+                "disabled"
+            } else {
+                "active"
+            },
+            p.created_at.format("%Y-%m-%d %H:%M")
+        );
+    }
+    Ok(())
 }
 
 async fn group(command: GroupCommand, config: &Config) -> anyhow::Result<()> {
