@@ -24,6 +24,38 @@ use crate::http::extract::{ApiForm, ApiQuery, flexible_bool};
 use crate::state::AppState;
 use crate::statuses::views::{self, time};
 
+/// Reports, and the administrators' routes under `/api/knooppunt/v1/admin`.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, post};
+    axum::Router::new()
+        .route("/api/v1/reports", post(create))
+        // Mastodon.py posts reports with a trailing slash.
+        .route("/api/v1/reports/", post(create))
+        .route("/api/knooppunt/v1/admin/reports", get(reports))
+        .route("/api/knooppunt/v1/admin/reports/{id}", get(report))
+        .route(
+            "/api/knooppunt/v1/admin/reports/{id}/resolve",
+            post(resolve),
+        )
+        .route("/api/knooppunt/v1/admin/reports/{id}/reopen", post(reopen))
+        .route(
+            "/api/knooppunt/v1/admin/reports/{id}/forward",
+            post(forward),
+        )
+        .route("/api/knooppunt/v1/admin/accounts/{id}/action", post(act))
+        .route(
+            "/api/knooppunt/v1/admin/domain_blocks",
+            get(domain_blocks).post(block),
+        )
+        .route("/api/knooppunt/v1/admin/domain_blocks/export", get(export))
+        .route("/api/knooppunt/v1/admin/domain_blocks/import", post(import))
+        .route(
+            "/api/knooppunt/v1/admin/domain_blocks/{domain}",
+            delete(unblock),
+        )
+        .route("/api/knooppunt/v1/admin/audit_log", get(audit_log))
+}
+
 /// An administrator acting with `scope`.
 fn admin<'a>(auth: &'a Auth, scope: &str) -> Result<&'a Person, AppError> {
     let person = auth.person(scope)?;
