@@ -80,59 +80,72 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
         ));
     }
     if existing.is_none() {
-        // Remote follows wait for the other server's Accept.
-        let accepted = target.local && !target.locked && policy.as_deref() != Some("approval");
-        let follow_id = format!(
-            "{}#follows/{}",
-            person.actor.ap_id,
-            crate::secrets::random_token()?
-        );
-        let txn = db.begin_write().await?;
-        follow::ActiveModel {
-            follower_id: Set(me),
-            target_id: Set(target.id),
-            accepted: Set(accepted),
+        start_following(state, person, &target, policy.as_deref()).await?;
+    }
+    Ok(target)
+}
+
+/// A new follow of `target` (and membership, for a local group with join
+/// `policy`), with its notification and its `Follow`.
+async fn start_following(
+    state: &AppState,
+    person: &Person,
+    target: &Actor,
+    policy: Option<&str>,
+) -> Result<(), AppError> {
+    let me = person.actor.id;
+    // Remote follows wait for the other server's Accept.
+    let accepted = target.local && !target.locked && policy != Some("approval");
+    let follow_id = format!(
+        "{}#follows/{}",
+        person.actor.ap_id,
+        crate::secrets::random_token()?
+    );
+    let txn = state.db.begin_write().await?;
+    follow::ActiveModel {
+        follower_id: Set(me),
+        target_id: Set(target.id),
+        accepted: Set(accepted),
+        created_at: Set(Utc::now()),
+        ap_id: Set(Some(follow_id.clone())),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| AppError::from_db_conflict(e, "already following".into()))?;
+    if target.local {
+        let kind = if accepted { "follow" } else { "follow_request" };
+        notify(&txn, target.id, kind, me, None).await?;
+    }
+    if policy.is_some() {
+        crate::actors::graph::membership::ActiveModel {
+            group_id: Set(target.id),
+            member_id: Set(me),
+            role: Set("member".into()),
+            state: Set(if accepted {
+                "active".into()
+            } else {
+                "pending".into()
+            }),
             created_at: Set(Utc::now()),
-            ap_id: Set(Some(follow_id.clone())),
             ..Default::default()
         }
         .insert(&txn)
         .await
-        .map_err(|e| AppError::from_db_conflict(e, "already following".into()))?;
-        if target.local {
-            let kind = if accepted { "follow" } else { "follow_request" };
-            notify(&txn, target.id, kind, me, None).await?;
-        }
-        if policy.is_some() {
-            crate::actors::graph::membership::ActiveModel {
-                group_id: Set(target.id),
-                member_id: Set(me),
-                role: Set("member".into()),
-                state: Set(if accepted {
-                    "active".into()
-                } else {
-                    "pending".into()
-                }),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .map_err(|e| AppError::from_db_conflict(e, "already a member".into()))?;
-        }
-        crate::follows::federate::followed(
-            &txn,
-            &state.config,
-            &person.actor,
-            &target,
-            &follow_id,
-            false,
-        )
-        .await?;
-        txn.commit().await?;
-        state.federation.outbox_bell.notify_one();
+        .map_err(|e| AppError::from_db_conflict(e, "already a member".into()))?;
     }
-    Ok(target)
+    crate::follows::federate::followed(
+        &txn,
+        &state.config,
+        &person.actor,
+        target,
+        &follow_id,
+        false,
+    )
+    .await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(())
 }
 
 pub async fn unfollow(
