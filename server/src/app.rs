@@ -322,7 +322,7 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
         .merge(crate::mastodon::search::routes())
         .merge(crate::persons::api::routes(upload_limit))
         .merge(crate::follows::api::routes())
-        .merge(status_routes())
+        .merge(crate::statuses::api::routes())
         .merge(crate::notifications::api::routes())
         .merge(crate::media::api::routes(upload_limit))
         .merge(crate::moderation::api::routes())
@@ -333,42 +333,6 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
             "/api/knooppunt/v1/openapi.json",
             get(crate::openapi::document),
         )
-}
-
-/// Statuses, timelines and polls.
-fn status_routes() -> Router<AppState> {
-    use crate::statuses::api as statuses;
-    Router::new()
-        .route("/api/v1/statuses", post(statuses::create))
-        .route(
-            "/api/v1/statuses/{id}",
-            get(statuses::show)
-                .put(statuses::update)
-                .delete(statuses::delete),
-        )
-        .route("/api/v1/statuses/{id}/context", get(statuses::context))
-        .route("/api/v1/statuses/{id}/history", get(statuses::history))
-        .route("/api/v1/statuses/{id}/source", get(statuses::source))
-        .route("/api/v1/statuses/{id}/favourite", post(statuses::favourite))
-        .route(
-            "/api/v1/statuses/{id}/unfavourite",
-            post(statuses::unfavourite),
-        )
-        .route("/api/v1/statuses/{id}/reblog", post(statuses::reblog))
-        .route("/api/v1/statuses/{id}/unreblog", post(statuses::unreblog))
-        .route(
-            "/api/v1/statuses/{id}/favourited_by",
-            get(statuses::favourited_by),
-        )
-        .route(
-            "/api/v1/statuses/{id}/reblogged_by",
-            get(statuses::reblogged_by),
-        )
-        .route("/api/v1/timelines/home", get(statuses::home))
-        .route("/api/v1/timelines/public", get(statuses::public))
-        .route("/api/v1/timelines/tag/{tag}", get(statuses::tag))
-        .route("/api/v1/polls/{id}", get(statuses::show_poll))
-        .route("/api/v1/polls/{id}/votes", post(statuses::vote))
 }
 
 /// Browser apps (Elk, Phanpy) call the API from other origins with bearer tokens.

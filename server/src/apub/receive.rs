@@ -12,8 +12,7 @@ use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::{block, follow};
 use crate::error::AppError;
 use crate::federation::remote;
-use crate::groups::entity::{group, membership};
-use crate::notifications::notify;
+use crate::groups::entity::membership;
 use crate::state::AppState;
 use crate::statuses::entity::{favourite, status};
 use crate::statuses::federate as notes;
@@ -196,12 +195,14 @@ async fn local_by_ap_id(state: &AppState, ap_id: &str) -> Result<Option<Actor>, 
 }
 
 /// Follow of a local person or group: accepted at once, or left pending for
-/// locked accounts and approval groups; invite-only groups refuse.
+/// locked accounts and approval groups (the same rule as a follow from
+/// here); invite-only groups and blockers refuse.
 async fn receive_follow(
     state: &AppState,
     sender: &Actor,
     activity: &vocab::Follow,
 ) -> Result<StatusCode, AppError> {
+    use crate::follows::federate::answered_follow;
     let follow_id = activity.id.as_str();
     let target = local_by_ap_id(state, &activity.object)
         .await?
@@ -217,103 +218,41 @@ async fn receive_follow(
         .one(&state.db)
         .await?
         .is_some();
-    let policy = if target.kind == "group" {
-        group::Entity::find_by_id(target.id)
-            .one(&state.db)
-            .await?
-            .map(|g| g.join_policy)
-    } else {
-        None
-    };
+    let policy = crate::follows::service::join_policy(&state.db, &target).await?;
     let txn = state.db.begin_write().await?;
-    if blocked || policy.as_deref() == Some("invite") {
-        crate::follows::federate::answered_follow(
-            &txn,
-            &state.config,
-            &target,
-            sender,
-            follow_id,
-            false,
-        )
-        .await?;
-        txn.commit().await?;
-        return Ok(StatusCode::ACCEPTED);
-    }
-    let accepted = !target.locked && policy.as_deref() != Some("approval");
-    let existing = follow::Entity::find()
-        .filter(follow::Column::FollowerId.eq(sender.id))
-        .filter(follow::Column::TargetId.eq(target.id))
-        .one(&txn)
-        .await?;
-    match existing {
-        Some(f) => {
-            // A repeated Follow (e.g. after an unseen Accept): answer again with the new id.
-            let already = f.accepted;
-            let mut active: follow::ActiveModel = f.into();
-            active.ap_id = Set(Some(follow_id.to_string()));
-            active.update(&txn).await?;
-            if already {
-                crate::follows::federate::answered_follow(
-                    &txn,
-                    &state.config,
-                    &target,
-                    sender,
-                    follow_id,
-                    true,
-                )
-                .await?;
-            }
-        }
-        None => {
-            let inserted = follow::ActiveModel {
-                follower_id: Set(sender.id),
-                target_id: Set(target.id),
-                accepted: Set(accepted),
-                created_at: Set(Utc::now()),
-                ap_id: Set(Some(follow_id.to_string())),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await;
-            if crate::db::already_there(inserted)? {
-                return Ok(StatusCode::ACCEPTED);
-            }
-            if target.kind == "group" {
-                membership::ActiveModel {
-                    group_id: Set(target.id),
-                    member_id: Set(sender.id),
-                    role: Set("member".into()),
-                    state: Set(if accepted {
-                        "active".into()
-                    } else {
-                        "pending".into()
-                    }),
-                    created_at: Set(Utc::now()),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-            }
-            notify(
-                &txn,
-                target.id,
-                if accepted { "follow" } else { "follow_request" },
-                sender.id,
-                None,
-            )
+    let config = &state.config;
+    let accept = if blocked || policy.as_deref() == Some("invite") {
+        Some(false)
+    } else {
+        let existing = follow::Entity::find()
+            .filter(follow::Column::FollowerId.eq(sender.id))
+            .filter(follow::Column::TargetId.eq(target.id))
+            .one(&txn)
             .await?;
-            if accepted {
-                crate::follows::federate::answered_follow(
+        match existing {
+            // A repeated Follow (e.g. after an unseen Accept): answer again with the new id.
+            Some(f) => {
+                let already = f.accepted;
+                let mut active: follow::ActiveModel = f.into();
+                active.ap_id = Set(Some(follow_id.to_string()));
+                active.update(&txn).await?;
+                already.then_some(true)
+            }
+            None => {
+                let added = crate::follows::service::add_follow(
                     &txn,
-                    &state.config,
-                    &target,
                     sender,
+                    &target,
                     follow_id,
-                    true,
+                    policy.as_deref(),
                 )
                 .await?;
+                added.filter(|accepted| *accepted)
             }
         }
+    };
+    if let Some(accept) = accept {
+        answered_follow(&txn, config, &target, sender, follow_id, accept).await?;
     }
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
