@@ -93,7 +93,7 @@ impl Instance {
         fill_search_index(&db).await?;
         let mut instance = Self::with_db(db, config).await?;
         instance.sqlite_owner = owner;
-        crate::moderation::service::load_blocks(&instance.state)
+        crate::moderation::blocks::load_blocks(&instance.state)
             .await
             .map_err(|e| StartError::Federation(format!("domain blocks: {e}")))?;
         instance
@@ -248,7 +248,7 @@ async fn keep_tidy(state: AppState) {
             tracing::error!(error = %e, "announcing ended polls");
         }
         if ticks % 6 == 1
-            && let Err(e) = crate::moderation::service::load_blocks(&state).await
+            && let Err(e) = crate::moderation::blocks::load_blocks(&state).await
         {
             tracing::warn!(error = %e, "reading the domain blocks");
         }
@@ -315,327 +315,26 @@ fn federation_routes() -> Router<AppState> {
         )
 }
 
-/// The Mastodon client API, OAuth endpoints for apps, and discovery documents.
+/// The Mastodon client API, OAuth endpoints for apps, and discovery
+/// documents: each domain's routes, from its `api.rs`.
 fn api_routes(upload_limit: usize) -> Router<AppState> {
-    use crate::auth::oauth::api as oauth;
-    use crate::follows::api as follows;
-    use crate::mastodon::instance;
-    use crate::notifications::api as notifications;
-    use crate::persons::api as accounts;
-    use crate::statuses::api as statuses;
-    let upload =
-        axum::routing::post(crate::media::api::upload).layer(DefaultBodyLimit::max(upload_limit));
     Router::new()
-        .route(
-            "/.well-known/oauth-authorization-server",
-            get(oauth::metadata),
-        )
-        .route("/.well-known/nodeinfo", get(instance::nodeinfo_links))
-        .route("/nodeinfo/{version}", get(instance::nodeinfo))
-        .route("/oauth/token", post(oauth::token))
-        .route("/oauth/revoke", post(oauth::revoke))
-        .route("/api/v1/apps", post(oauth::create_app))
-        .route("/api/v1/apps/verify_credentials", get(oauth::verify_app))
-        .route("/api/v1/instance", get(instance::v1))
-        .route("/api/v1/instance/", get(instance::v1))
-        .route("/api/v2/instance", get(instance::v2))
-        .route("/api/v2/instance/", get(instance::v2))
-        .route(
-            "/api/v1/accounts/verify_credentials",
-            get(accounts::verify_credentials),
-        )
-        .route(
-            "/api/v1/accounts/update_credentials",
-            axum::routing::patch(accounts::update_credentials)
-                .layer(DefaultBodyLimit::max(upload_limit * 2)),
-        )
-        .route("/api/v1/accounts/lookup", get(accounts::lookup))
-        .route("/api/v1/accounts/search", get(accounts::search))
-        .route(
-            "/api/v1/accounts/relationships",
-            get(follows::relationships),
-        )
-        .route("/api/v1/accounts/{id}", get(accounts::show))
-        .route("/api/v1/accounts/{id}/statuses", get(accounts::statuses))
-        .route("/api/v1/accounts/{id}/followers", get(follows::followers))
-        .route("/api/v1/accounts/{id}/following", get(follows::following))
-        .route("/api/v1/accounts/{id}/follow", post(follows::follow))
-        .route("/api/v1/accounts/{id}/unfollow", post(follows::unfollow))
-        .route("/api/v1/accounts/{id}/block", post(follows::block))
-        .route("/api/v1/accounts/{id}/unblock", post(follows::unblock))
-        .route("/api/v1/accounts/{id}/mute", post(follows::mute))
-        .route("/api/v1/accounts/{id}/unmute", post(follows::unmute))
-        .route("/api/v1/blocks", get(follows::blocks))
-        .route("/api/v1/mutes", get(follows::mutes))
-        .route("/api/v1/follow_requests", get(instance::follow_requests))
-        .route(
-            "/api/v1/follow_requests/{id}/authorize",
-            post(follows::authorize),
-        )
-        .route("/api/v1/follow_requests/{id}/reject", post(follows::reject))
-        .route("/api/v1/statuses", post(statuses::create))
-        .route(
-            "/api/v1/statuses/{id}",
-            get(statuses::show)
-                .put(statuses::update)
-                .delete(statuses::delete),
-        )
-        .route("/api/v1/statuses/{id}/context", get(statuses::context))
-        .route("/api/v1/statuses/{id}/history", get(statuses::history))
-        .route("/api/v1/statuses/{id}/source", get(statuses::source))
-        .route("/api/v1/statuses/{id}/favourite", post(statuses::favourite))
-        .route(
-            "/api/v1/statuses/{id}/unfavourite",
-            post(statuses::unfavourite),
-        )
-        .route("/api/v1/statuses/{id}/reblog", post(statuses::reblog))
-        .route("/api/v1/statuses/{id}/unreblog", post(statuses::unreblog))
-        .route(
-            "/api/v1/statuses/{id}/favourited_by",
-            get(statuses::favourited_by),
-        )
-        .route(
-            "/api/v1/statuses/{id}/reblogged_by",
-            get(statuses::reblogged_by),
-        )
-        .route("/api/v1/timelines/home", get(statuses::home))
-        .route("/api/v1/timelines/public", get(statuses::public))
-        .route("/api/v1/timelines/tag/{tag}", get(statuses::tag))
-        .route("/api/v1/polls/{id}", get(statuses::show_poll))
-        .route("/api/v1/polls/{id}/votes", post(statuses::vote))
-        .route("/api/v1/notifications", get(notifications::list))
-        .route("/api/v1/notifications/clear", post(notifications::clear))
-        .route(
-            "/api/v1/notifications/dismiss",
-            post(notifications::dismiss_legacy),
-        )
-        .route("/api/v1/notifications/{id}", get(notifications::show))
-        .route(
-            "/api/v1/notifications/{id}/dismiss",
-            post(notifications::dismiss),
-        )
-        .route("/api/v2/media", upload.clone())
-        .route("/api/v1/media", upload)
-        .route(
-            "/api/v1/media/{id}",
-            get(crate::media::api::show).put(crate::media::api::update),
-        )
-        .route("/api/v2/search", get(crate::mastodon::search::search))
-        .route(
-            "/api/knooppunt/v1/admin/federation",
-            get(instance::federation_status),
-        )
-        .route("/api/v1/reports", post(crate::moderation::api::create))
-        // Mastodon.py posts reports with a trailing slash.
-        .route("/api/v1/reports/", post(crate::moderation::api::create))
-        .route(
-            "/api/knooppunt/v1/admin/reports",
-            get(crate::moderation::api::reports),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/reports/{id}",
-            get(crate::moderation::api::report),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/reports/{id}/resolve",
-            post(crate::moderation::api::resolve),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/reports/{id}/reopen",
-            post(crate::moderation::api::reopen),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/reports/{id}/forward",
-            post(crate::moderation::api::forward),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/accounts/{id}/action",
-            post(crate::moderation::api::act),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/domain_blocks",
-            get(crate::moderation::api::domain_blocks).post(crate::moderation::api::block),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/domain_blocks/export",
-            get(crate::moderation::api::export),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/domain_blocks/import",
-            post(crate::moderation::api::import),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/domain_blocks/{domain}",
-            axum::routing::delete(crate::moderation::api::unblock),
-        )
-        .route(
-            "/api/knooppunt/v1/admin/audit_log",
-            get(crate::moderation::api::audit_log),
-        )
-        .route(
-            "/api/knooppunt/v1/groups/{name}/moderators",
-            post(crate::groups::api::add_moderator),
-        )
-        .route(
-            "/api/knooppunt/v1/groups/{name}/moderators/{account_id}",
-            axum::routing::delete(crate::groups::api::remove_moderator),
-        )
-        .route(
-            "/api/knooppunt/v1/groups/{name}/requests",
-            get(crate::groups::api::requests),
-        )
-        .route(
-            "/api/knooppunt/v1/groups/{name}/requests/{account_id}/approve",
-            post(crate::groups::api::approve),
-        )
-        .route(
-            "/api/knooppunt/v1/groups/{name}/requests/{account_id}/reject",
-            post(crate::groups::api::reject),
-        )
+        .merge(crate::auth::oauth::api::routes())
+        .merge(crate::mastodon::instance::routes())
+        .merge(crate::mastodon::search::routes())
+        .merge(crate::persons::api::routes(upload_limit))
+        .merge(crate::follows::api::routes())
+        .merge(crate::statuses::api::routes())
+        .merge(crate::notifications::api::routes())
+        .merge(crate::media::api::routes(upload_limit))
+        .merge(crate::moderation::api::routes())
+        .merge(crate::groups::api::routes())
+        .merge(crate::events::api::routes())
+        .merge(crate::plans::api::routes())
         .route(
             "/api/knooppunt/v1/openapi.json",
             get(crate::openapi::document),
         )
-        .route(
-            "/api/knooppunt/v1/events",
-            get(crate::events::api::list).post(crate::events::api::create),
-        )
-        .route(
-            "/api/knooppunt/v1/events/search",
-            get(crate::events::search::search),
-        )
-        .route(
-            "/api/knooppunt/v1/events/{id}",
-            get(crate::events::api::show).patch(crate::events::api::update),
-        )
-        .route(
-            "/api/knooppunt/v1/events/{id}/cancel",
-            post(crate::events::api::cancel),
-        )
-        .route(
-            "/api/knooppunt/v1/events/{id}/join",
-            post(crate::events::api::join),
-        )
-        .route(
-            "/api/knooppunt/v1/events/{id}/leave",
-            post(crate::events::api::leave),
-        )
-        .route(
-            "/api/knooppunt/v1/events/{id}/participants",
-            get(crate::events::api::participants),
-        )
-        .route(
-            "/api/knooppunt/v1/events/{id}/event.ics",
-            get(crate::events::api::event_ics),
-        )
-        .route(
-            "/api/knooppunt/v1/calendars/neighbourhood.ics",
-            get(crate::events::api::neighbourhood_ics),
-        )
-        .route(
-            "/api/knooppunt/v1/calendars/groups/{name}/calendar.ics",
-            get(crate::events::api::group_ics),
-        )
-        .route(
-            "/api/knooppunt/v1/plans",
-            get(crate::plans::api::list).post(crate::plans::api::create),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/search",
-            get(crate::plans::search::search),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}",
-            get(crate::plans::api::show).patch(crate::plans::api::update),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/transition",
-            post(crate::plans::api::transition),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/progress",
-            post(crate::plans::api::progress),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/history",
-            get(crate::plans::api::history),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/support",
-            post(crate::plans::api::support).delete(crate::plans::api::unsupport),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/owners",
-            post(crate::plans::api::add_owner),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/editors",
-            get(crate::plans::api::editors).post(crate::plans::api::name_editor),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/editors/{group}/{account_id}",
-            axum::routing::delete(crate::plans::api::remove_editor),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/invitations",
-            get(crate::plans::api::plan_invitations),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/advice",
-            get(crate::plans::api::advice).post(crate::plans::api::request_advice),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/polls",
-            post(crate::plans::api::create_poll),
-        )
-        .route(
-            "/api/knooppunt/v1/advice_requests",
-            get(crate::plans::api::advice_requests),
-        )
-        .route(
-            "/api/knooppunt/v1/advice_requests/{id}/answer",
-            post(crate::plans::api::answer_advice),
-        )
-        .route(
-            "/api/knooppunt/v1/plan_invitations",
-            get(crate::plans::api::invitations),
-        )
-        .route(
-            "/api/knooppunt/v1/plan_invitations/{id}/accept",
-            post(crate::plans::api::accept_invitation),
-        )
-        .route(
-            "/api/knooppunt/v1/plan_invitations/{id}/reject",
-            post(crate::plans::api::reject_invitation),
-        )
-        .route(
-            "/api/knooppunt/v1/plans/{id}/arguments",
-            get(crate::plans::api::arguments).post(crate::plans::api::argue),
-        )
-        .route("/api/v1/favourites", get(instance::favourites))
-        .route(
-            "/api/v1/markers",
-            get(instance::markers).post(instance::save_markers),
-        )
-        .route("/api/v1/preferences", get(instance::preferences))
-        .route("/api/v1/announcements", get(instance::empty_list))
-        .route("/api/v1/custom_emojis", get(instance::empty_list))
-        .route("/api/v1/filters", get(instance::empty_list))
-        .route("/api/v2/filters", get(instance::empty_list))
-        .route("/api/v1/lists", get(instance::empty_list))
-        .route("/api/v1/bookmarks", get(instance::empty_list))
-        .route("/api/v1/conversations", get(instance::empty_list))
-        .route("/api/v1/scheduled_statuses", get(instance::empty_list))
-        .route("/api/v1/followed_tags", get(instance::empty_list))
-        .route("/api/v1/endorsements", get(instance::empty_list))
-        .route("/api/v1/domain_blocks", get(instance::empty_list))
-        .route("/api/v1/featured_tags", get(instance::empty_list))
-        .route("/api/v1/trends", get(instance::empty_list))
-        .route("/api/v1/trends/tags", get(instance::empty_list))
-        .route("/api/v1/trends/statuses", get(instance::empty_list))
-        .route("/api/v1/trends/links", get(instance::empty_list))
-        .route("/api/v1/instance/peers", get(instance::empty_list))
-        .route("/api/v1/instance/rules", get(instance::empty_list))
 }
 
 /// Browser apps (Elk, Phanpy) call the API from other origins with bearer tokens.

@@ -14,7 +14,8 @@ use crate::config::Config;
 use crate::db;
 use crate::groups::{self, JoinPolicy};
 use crate::instance::service::bootstrap;
-use crate::moderation::service::{self as moderation, Moderator, Severity};
+use crate::moderation::blocks::{self, Severity};
+use crate::moderation::service::{self as moderation, Moderator};
 use crate::persons::{self, Role};
 
 #[derive(Debug, Parser)]
@@ -231,10 +232,10 @@ async fn domain(command: DomainCommand, config: &Config) -> anyhow::Result<()> {
             severity,
             reason,
         } => {
-            let b = moderation::block_domain(
+            let b = blocks::block_domain(
                 state,
                 &Moderator::Operator,
-                moderation::NewBlock {
+                blocks::NewBlock {
                     domain,
                     severity,
                     public_comment: reason,
@@ -245,7 +246,7 @@ async fn domain(command: DomainCommand, config: &Config) -> anyhow::Result<()> {
             println!("blocked {} ({})", b.domain, b.severity);
         }
         DomainCommand::Unblock { domain, reason } => {
-            moderation::unblock_domain(state, &Moderator::Operator, &domain, &reason).await?;
+            blocks::unblock_domain(state, &Moderator::Operator, &domain, &reason).await?;
             println!("unblocked {domain}");
         }
         DomainCommand::List => {
@@ -253,7 +254,7 @@ async fn domain(command: DomainCommand, config: &Config) -> anyhow::Result<()> {
                 "{:<40} {:<8} {:<16} reason",
                 "domain", "severity", "blocked"
             );
-            for b in moderation::domain_blocks(&state.db).await? {
+            for b in blocks::domain_blocks(&state.db).await? {
                 println!(
                     "{:<40} {:<8} {:<16} {}",
                     b.domain,
@@ -266,13 +267,13 @@ async fn domain(command: DomainCommand, config: &Config) -> anyhow::Result<()> {
         DomainCommand::Import { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let n = moderation::import(state, &Moderator::Operator, &text).await?;
+            let n = blocks::import(state, &Moderator::Operator, &text).await?;
             println!("imported {n} domain blocks from {}", file.display());
         }
         DomainCommand::Export => {
             print!(
                 "{}",
-                moderation::export_csv(&moderation::domain_blocks(&state.db).await?)?
+                blocks::export_csv(&blocks::domain_blocks(&state.db).await?)?
             );
         }
     }
@@ -331,57 +332,8 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
             email,
             role,
             admin,
-        } => {
-            let password = read_password()?;
-            let db = open_db(config).await?;
-            let person = persons::service::create(
-                &db,
-                config,
-                persons::service::NewPerson {
-                    name: &name,
-                    email: &email,
-                    password: &password,
-                    role,
-                    admin,
-                    approved: true,
-                },
-            )
-            .await?;
-            println!(
-                "created {} <{}> as {}{}: @{}@{}",
-                person.name,
-                person.email,
-                person.role,
-                if person.admin { ", administrator" } else { "" },
-                person.name,
-                config.instance.domain
-            );
-            Ok(())
-        }
-        UserCommand::List => {
-            let db = open_db(config).await?;
-            let people = persons::service::list(&db).await?;
-            println!(
-                "{:<30} {:<32} {:<13} {:<6} {:<9} created",
-                "name", "email", "role", "admin", "status"
-            );
-            for p in people {
-                println!(
-                    "{:<30} {:<32} {:<13} {:<6} {:<9} {}",
-                    p.name,
-                    p.email,
-                    p.role,
-                    if p.admin { "yes" } else { "no" },
-                    if p.disabled_at.is_some() {
-                        "disabled"
-                    } else {
-                        "active"
-                    },
-                    p.created_at.format("%Y-%m-%d %H:%M")
-                );
-            }
-            Ok(())
-        }
+        } => create_user(config, &name, &email, role, admin).await,
+        UserCommand::List => list_users(config).await,
         UserCommand::Delete { name, yes } => {
             if !yes {
                 anyhow::bail!("deleting {name} cannot be undone: add --yes to confirm");
@@ -423,6 +375,66 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `user create`: the password is read from the terminal or standard input.
+async fn create_user(
+    config: &Config,
+    name: &str,
+    email: &str,
+    role: Role,
+    admin: bool,
+) -> anyhow::Result<()> {
+    let password = read_password()?;
+    let db = open_db(config).await?;
+    let person = persons::service::create(
+        &db,
+        config,
+        persons::service::NewPerson {
+            name,
+            email,
+            password: &password,
+            role,
+            admin,
+            approved: true,
+        },
+    )
+    .await?;
+    println!(
+        "created {} <{}> as {}{}: @{}@{}",
+        person.name,
+        person.email,
+        person.role,
+        if person.admin { ", administrator" } else { "" },
+        person.name,
+        config.instance.domain
+    );
+    Ok(())
+}
+
+async fn list_users(config: &Config) -> anyhow::Result<()> {
+    let db = open_db(config).await?;
+    let people = persons::service::list(&db).await?;
+    println!(
+        "{:<30} {:<32} {:<13} {:<6} {:<9} created",
+        "name", "email", "role", "admin", "status"
+    );
+    for p in people {
+        println!(
+            "{:<30} {:<32} {:<13} {:<6} {:<9} {}",
+            p.name,
+            p.email,
+            p.role,
+            if p.admin { "yes" } else { "no" },
+            if p.disabled_at.is_some() {
+                "disabled"
+            } else {
+                "active"
+            },
+            p.created_at.format("%Y-%m-%d %H:%M")
+        );
+    }
+    Ok(())
 }
 
 async fn group(command: GroupCommand, config: &Config) -> anyhow::Result<()> {

@@ -20,6 +20,7 @@ mod inbox;
 mod instances;
 mod lists;
 mod mastodon_py;
+mod media_posts;
 mod moderation;
 mod openapi;
 mod plans;

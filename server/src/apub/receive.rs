@@ -12,10 +12,8 @@ use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::{block, follow};
 use crate::error::AppError;
 use crate::federation::remote;
-use crate::groups::entity::{group, membership};
-use crate::notifications::notify;
+use crate::groups::entity::membership;
 use crate::state::AppState;
-use crate::statuses::changes::{self, StatusChange};
 use crate::statuses::entity::{favourite, status};
 use crate::statuses::federate as notes;
 use knooppunt_federation::vocab;
@@ -101,8 +99,12 @@ impl vocab::Inbox for Receiving<'_> {
         self.answer(sender, false).await
     }
 
-    async fn receive_undo(&self, sender: &Actor, _: vocab::Undo) -> Result<StatusCode, AppError> {
-        receive_undo(self.state, sender, self.object()).await
+    async fn receive_undo(
+        &self,
+        sender: &Actor,
+        undo: vocab::Undo,
+    ) -> Result<StatusCode, AppError> {
+        receive_undo(self.state, sender, &undo.object).await
     }
 
     async fn receive_create(
@@ -125,10 +127,9 @@ impl vocab::Inbox for Receiving<'_> {
     async fn receive_delete(
         &self,
         sender: &Actor,
-        d: vocab::Delete,
+        delete: vocab::Delete,
     ) -> Result<StatusCode, AppError> {
-        let _ = d;
-        receive_delete(self.state, sender, self.object()).await
+        receive_delete(self.state, sender, delete.object_id()).await
     }
 
     async fn receive_like(
@@ -142,9 +143,9 @@ impl vocab::Inbox for Receiving<'_> {
     async fn receive_announce(
         &self,
         sender: &Actor,
-        _: vocab::Announce,
+        announce: vocab::Announce,
     ) -> Result<StatusCode, AppError> {
-        receive_announce(self.state, sender, self.raw).await
+        receive_announce(self.state, sender, &announce).await
     }
 
     async fn receive_block(
@@ -194,12 +195,14 @@ async fn local_by_ap_id(state: &AppState, ap_id: &str) -> Result<Option<Actor>, 
 }
 
 /// Follow of a local person or group: accepted at once, or left pending for
-/// locked accounts and approval groups; invite-only groups refuse.
+/// locked accounts and approval groups (the same rule as a follow from
+/// here); invite-only groups and blockers refuse.
 async fn receive_follow(
     state: &AppState,
     sender: &Actor,
     activity: &vocab::Follow,
 ) -> Result<StatusCode, AppError> {
+    use crate::follows::federate::answered_follow;
     let follow_id = activity.id.as_str();
     let target = local_by_ap_id(state, &activity.object)
         .await?
@@ -215,103 +218,41 @@ async fn receive_follow(
         .one(&state.db)
         .await?
         .is_some();
-    let policy = if target.kind == "group" {
-        group::Entity::find_by_id(target.id)
-            .one(&state.db)
-            .await?
-            .map(|g| g.join_policy)
-    } else {
-        None
-    };
+    let policy = crate::follows::service::join_policy(&state.db, &target).await?;
     let txn = state.db.begin_write().await?;
-    if blocked || policy.as_deref() == Some("invite") {
-        crate::follows::federate::answered_follow(
-            &txn,
-            &state.config,
-            &target,
-            sender,
-            follow_id,
-            false,
-        )
-        .await?;
-        txn.commit().await?;
-        return Ok(StatusCode::ACCEPTED);
-    }
-    let accepted = !target.locked && policy.as_deref() != Some("approval");
-    let existing = follow::Entity::find()
-        .filter(follow::Column::FollowerId.eq(sender.id))
-        .filter(follow::Column::TargetId.eq(target.id))
-        .one(&txn)
-        .await?;
-    match existing {
-        Some(f) => {
-            // A repeated Follow (e.g. after an unseen Accept): answer again with the new id.
-            let already = f.accepted;
-            let mut active: follow::ActiveModel = f.into();
-            active.ap_id = Set(Some(follow_id.to_string()));
-            active.update(&txn).await?;
-            if already {
-                crate::follows::federate::answered_follow(
-                    &txn,
-                    &state.config,
-                    &target,
-                    sender,
-                    follow_id,
-                    true,
-                )
-                .await?;
-            }
-        }
-        None => {
-            let inserted = follow::ActiveModel {
-                follower_id: Set(sender.id),
-                target_id: Set(target.id),
-                accepted: Set(accepted),
-                created_at: Set(Utc::now()),
-                ap_id: Set(Some(follow_id.to_string())),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await;
-            if crate::db::already_there(inserted)? {
-                return Ok(StatusCode::ACCEPTED);
-            }
-            if target.kind == "group" {
-                membership::ActiveModel {
-                    group_id: Set(target.id),
-                    member_id: Set(sender.id),
-                    role: Set("member".into()),
-                    state: Set(if accepted {
-                        "active".into()
-                    } else {
-                        "pending".into()
-                    }),
-                    created_at: Set(Utc::now()),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-            }
-            notify(
-                &txn,
-                target.id,
-                if accepted { "follow" } else { "follow_request" },
-                sender.id,
-                None,
-            )
+    let config = &state.config;
+    let accept = if blocked || policy.as_deref() == Some("invite") {
+        Some(false)
+    } else {
+        let existing = follow::Entity::find()
+            .filter(follow::Column::FollowerId.eq(sender.id))
+            .filter(follow::Column::TargetId.eq(target.id))
+            .one(&txn)
             .await?;
-            if accepted {
-                crate::follows::federate::answered_follow(
+        match existing {
+            // A repeated Follow (e.g. after an unseen Accept): answer again with the new id.
+            Some(f) => {
+                let already = f.accepted;
+                let mut active: follow::ActiveModel = f.into();
+                active.ap_id = Set(Some(follow_id.to_string()));
+                active.update(&txn).await?;
+                already.then_some(true)
+            }
+            None => {
+                let added = crate::follows::service::add_follow(
                     &txn,
-                    &state.config,
-                    &target,
                     sender,
+                    &target,
                     follow_id,
-                    true,
+                    policy.as_deref(),
                 )
                 .await?;
+                added.filter(|accepted| *accepted)
             }
         }
+    };
+    if let Some(accept) = accept {
+        answered_follow(&txn, config, &target, sender, follow_id, accept).await?;
     }
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
@@ -359,85 +300,111 @@ fn local_follow_id(state: &AppState, id: &str) -> bool {
     vocab::host_of(id).as_deref() == Some(state.config.instance.domain.as_str())
 }
 
+/// Undo of a follow, like or boost; the dispatcher has checked that the
+/// undone activity is the sender's own.
 async fn receive_undo(
     state: &AppState,
     sender: &Actor,
-    object: Option<&Value>,
+    undone: &vocab::Undone,
 ) -> Result<StatusCode, AppError> {
-    let Some(inner) = object else {
-        return Err(AppError::BadRequest("Undo without object".into()));
-    };
     // The undone activity may be given by id only: then we match by what we stored.
-    let inner_id = vocab::id_of(Some(inner)).unwrap_or_default();
-    let inner_kind = vocab::type_of(inner).map(str::to_string);
-    if vocab::id_of(inner.get("actor")).is_some_and(|a| a != sender.ap_id) {
-        return Err(AppError::Forbidden(
-            "one can only undo one's own activities".into(),
-        ));
-    }
-    match inner_kind.as_deref() {
-        Some("Follow") | None => {
-            let mut query = follow::Entity::find().filter(follow::Column::FollowerId.eq(sender.id));
-            if let Some(target) = vocab::id_of(inner.get("object"))
-                && let Some(t) = local_by_ap_id(state, &target).await?
-            {
-                query = query.filter(follow::Column::TargetId.eq(t.id));
-            } else {
-                query = query.filter(follow::Column::ApId.eq(inner_id.as_str()));
-            }
-            if let Some(f) = query.one(&state.db).await? {
-                let txn = state.db.begin_write().await?;
-                follow::Entity::delete_by_id(f.id).exec(&txn).await?;
-                membership::Entity::delete_many()
-                    .filter(membership::Column::GroupId.eq(f.target_id))
-                    .filter(membership::Column::MemberId.eq(sender.id))
-                    .exec(&txn)
-                    .await?;
-                txn.commit().await?;
-            } else if inner_kind.is_none() {
-                undo_like_or_announce(state, sender, &inner_id).await?;
+    let inner_id = undone.id().unwrap_or_default();
+    match undone {
+        vocab::Undone::Follow(f) => {
+            let target = local_by_ap_id(state, &f.object).await?;
+            undo_follow(state, sender, target.as_ref(), inner_id).await?;
+        }
+        vocab::Undone::Id(_) => {
+            if !undo_follow(state, sender, None, inner_id).await? {
+                undo_like_or_announce(state, sender, inner_id).await?;
             }
         }
-        Some("Like") | Some("Announce") => undo_like_or_announce(state, sender, &inner_id).await?,
-        _ => {}
+        vocab::Undone::Like(_) | vocab::Undone::Announce(_) => {
+            undo_like_or_announce(state, sender, inner_id).await?
+        }
+        vocab::Undone::Other(r) if r.kind.is_none() => {
+            if !undo_follow(state, sender, None, inner_id).await? {
+                undo_like_or_announce(state, sender, inner_id).await?;
+            }
+        }
+        vocab::Undone::Other(r) if matches!(r.kind.as_deref(), Some("Like" | "Announce")) => {
+            undo_like_or_announce(state, sender, inner_id).await?
+        }
+        vocab::Undone::Other(r) if r.kind.as_deref() == Some("Follow") => {
+            let target = match &r.object {
+                Some(object) => local_by_ap_id(state, object).await?,
+                None => None,
+            };
+            undo_follow(state, sender, target.as_ref(), inner_id).await?;
+        }
+        vocab::Undone::Block(_) | vocab::Undone::Other(_) => {}
     }
     Ok(StatusCode::ACCEPTED)
 }
 
+/// Ends the sender's follow of `target` (or the follow with id `follow_id`),
+/// and with it a membership. Returns whether there was one.
+async fn undo_follow(
+    state: &AppState,
+    sender: &Actor,
+    target: Option<&Actor>,
+    follow_id: &str,
+) -> Result<bool, AppError> {
+    let query = follow::Entity::find().filter(follow::Column::FollowerId.eq(sender.id));
+    let query = match target {
+        Some(t) => query.filter(follow::Column::TargetId.eq(t.id)),
+        None => query.filter(follow::Column::ApId.eq(follow_id)),
+    };
+    let Some(f) = query.one(&state.db).await? else {
+        return Ok(false);
+    };
+    let txn = state.db.begin_write().await?;
+    follow::Entity::delete_by_id(f.id).exec(&txn).await?;
+    membership::Entity::delete_many()
+        .filter(membership::Column::GroupId.eq(f.target_id))
+        .filter(membership::Column::MemberId.eq(sender.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Takes back the sender's like or boost with id `inner_id`, through the
+/// same rules as the client API.
 async fn undo_like_or_announce(
     state: &AppState,
     sender: &Actor,
     inner_id: &str,
 ) -> Result<(), AppError> {
+    use crate::statuses::service::{remove_boost, remove_favourite};
     let liked = favourite::Entity::find()
         .filter(favourite::Column::ActorId.eq(sender.id))
         .filter(favourite::Column::ApId.eq(inner_id))
         .all(&state.db)
         .await?;
-    if !liked.is_empty() {
-        let txn = state.db.begin_write().await?;
-        for f in &liked {
-            favourite::Entity::delete_by_id(f.id).exec(&txn).await?;
-            let author_id = status::Entity::find_by_id(f.status_id)
-                .one(&txn)
-                .await?
-                .map_or(0, |s| s.actor_id);
-            let change = StatusChange::Unfavourited {
-                status_id: f.status_id,
-                author_id,
-                by: sender.id,
-            };
-            changes::raise(&txn, &state.config, change).await?;
-        }
-        txn.commit().await?;
-        state.federation.outbox_bell.notify_one();
-    }
-    status::Entity::delete_many()
+    let boosts = status::Entity::find()
         .filter(status::Column::ActorId.eq(sender.id))
         .filter(status::Column::ApId.eq(inner_id))
         .filter(status::Column::ReblogOfId.is_not_null())
-        .exec(&state.db)
+        .all(&state.db)
         .await?;
+    if liked.is_empty() && boosts.is_empty() {
+        return Ok(());
+    }
+    let txn = state.db.begin_write().await?;
+    for f in &liked {
+        if let Some(target) = status::Entity::find_by_id(f.status_id).one(&txn).await? {
+            remove_favourite(&txn, &state.config, f, &target).await?;
+        }
+    }
+    for boost in &boosts {
+        let original = boost.reblog_of_id.unwrap_or_default();
+        if let Some(original) = status::Entity::find_by_id(original).one(&txn).await? {
+            remove_boost(&txn, &state.config, boost, &original).await?;
+        }
+    }
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
     Ok(())
 }
 
@@ -486,7 +453,7 @@ async fn receive_object(
         return Ok(StatusCode::ACCEPTED);
     }
     match object_kind {
-        "Note" | "Question" | "Article" | "Page" | "Event" => {
+        "Note" | "Question" | "Article" | "Page" | "Event" | "Image" | "Audio" | "Video" => {
             let s = notes::store_remote(state, &object, sender, 3).await?;
             if kind == "Create" {
                 redistribute_to_groups(state, sender, activity, &object, &s).await?;
@@ -619,10 +586,11 @@ async fn redistribute_to_groups(
 async fn receive_delete(
     state: &AppState,
     sender: &Actor,
-    object: Option<&Value>,
+    target: &str,
 ) -> Result<StatusCode, AppError> {
-    let target =
-        vocab::id_of(object).ok_or_else(|| AppError::BadRequest("Delete without object".into()))?;
+    if target.is_empty() {
+        return Err(AppError::BadRequest("Delete without object".into()));
+    }
     if target == sender.ap_id {
         // The account is gone: its statuses, follows and likes go with it.
         state.federation.signers.invalidate(&sender.ap_id).await;
@@ -632,7 +600,7 @@ async fn receive_delete(
         return Ok(StatusCode::ACCEPTED);
     }
     if let Some(s) = status::Entity::find()
-        .filter(status::Column::ApId.eq(target.as_str()))
+        .filter(status::Column::ApId.eq(target))
         .one(&state.db)
         .await?
     {
@@ -642,11 +610,7 @@ async fn receive_delete(
             ));
         }
         let txn = state.db.begin_write().await?;
-        status::Entity::delete_by_id(s.id).exec(&txn).await?;
-        let deleted = StatusChange::Deleted {
-            in_reply_to: s.in_reply_to_id,
-        };
-        changes::raise(&txn, &state.config, deleted).await?;
+        crate::statuses::service::remove_status(&txn, &state.config, &s).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -672,32 +636,8 @@ async fn receive_like(
             "the status is not visible to the sender".into(),
         ));
     }
-    let exists = favourite::Entity::find()
-        .filter(favourite::Column::ActorId.eq(sender.id))
-        .filter(favourite::Column::StatusId.eq(s.id))
-        .one(&state.db)
-        .await?
-        .is_some();
-    if !exists {
-        let txn = state.db.begin_write().await?;
-        let inserted = favourite::ActiveModel {
-            actor_id: Set(sender.id),
-            status_id: Set(s.id),
-            created_at: Set(Utc::now()),
-            ap_id: Set(Some(like_id.to_string())),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await;
-        if crate::db::already_there(inserted)? {
-            return Ok(StatusCode::ACCEPTED);
-        }
-        let change = StatusChange::Favourited {
-            status_id: s.id,
-            author_id: s.actor_id,
-            by: sender.id,
-        };
-        changes::raise(&txn, &state.config, change).await?;
+    let txn = state.db.begin_write().await?;
+    if crate::statuses::service::add_favourite(&txn, &state.config, sender.id, &s, like_id).await? {
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -705,35 +645,18 @@ async fn receive_like(
 }
 
 /// Announce of a status (ours or fetched): stored as the sender's boost. An
-/// Announce wrapping a Create (FEP-1b12 groups) stores the inner note too.
+/// Announce wrapping a Create (FEP-1b12 groups) names the inner note; an
+/// embedded copy is never trusted: the note is fetched from its own server.
 async fn receive_announce(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    announce: &vocab::Announce,
 ) -> Result<StatusCode, AppError> {
-    let announce_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let object = activity
-        .get("object")
+    let note_id = announce
+        .object
+        .object_id()
         .ok_or_else(|| AppError::BadRequest("Announce without object".into()))?;
-    let original = match vocab::type_of(object) {
-        Some("Create") => {
-            let inner = object
-                .get("object")
-                .ok_or_else(|| AppError::BadRequest("Create without object".into()))?;
-            let note_id = vocab::id_of(Some(inner))
-                .ok_or_else(|| AppError::BadRequest("note without id".into()))?;
-            // Never trust an embedded copy: fetch the note from its own server.
-            notes::fetch_note(state, &note_id, 3).await?
-        }
-        _ => {
-            let note_id = vocab::id_of(Some(object))
-                .ok_or_else(|| AppError::BadRequest("Announce without object".into()))?;
-            notes::fetch_note(state, &note_id, 3).await?
-        }
-    };
+    let original = notes::fetch_note(state, note_id, 3).await?;
     // Only public posts are boosted: a followers-only or direct one would
     // reach people its author did not address.
     if !matches!(original.visibility.as_str(), "public" | "unlisted")
@@ -743,37 +666,18 @@ async fn receive_announce(
             "only public statuses the sender may see can be announced".into(),
         ));
     }
-    let exists = status::Entity::find()
-        .filter(status::Column::ActorId.eq(sender.id))
-        .filter(status::Column::ReblogOfId.eq(original.id))
-        .one(&state.db)
-        .await?
-        .is_some();
-    if !exists {
-        let txn = state.db.begin_write().await?;
-        let inserted = status::ActiveModel {
-            ap_id: Set(announce_id.to_string()),
-            actor_id: Set(sender.id),
-            reblog_of_id: Set(Some(original.id)),
-            content: Set(String::new()),
-            spoiler_text: Set(String::new()),
-            sensitive: Set(false),
-            visibility: Set("public".into()),
-            local: Set(false),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await;
-        if crate::db::already_there(inserted)? {
-            return Ok(StatusCode::ACCEPTED);
-        }
-        let change = StatusChange::Reblogged {
-            status_id: original.id,
-            author_id: original.actor_id,
-            by: sender.id,
-        };
-        changes::raise(&txn, &state.config, change).await?;
+    let txn = state.db.begin_write().await?;
+    let visibility = crate::statuses::Visibility::Public;
+    let added = crate::statuses::service::add_boost(
+        &txn,
+        &state.config,
+        sender,
+        &original,
+        &announce.id,
+        visibility,
+    )
+    .await?;
+    if added.is_some() {
         txn.commit().await?;
     }
     Ok(StatusCode::ACCEPTED)

@@ -59,7 +59,8 @@ pub async fn check_login(
     // them gets no more tries than one after another would.
     let now = Utc::now();
     let mut mine = Vec::with_capacity(2);
-    for k in [crate::guard::address_key(client), key.clone()] {
+    let address = crate::guard::address_key(client);
+    for k in [address.clone(), key.clone()] {
         let row = login_attempt::ActiveModel {
             key: Set(k),
             created_at: Set(now),
@@ -69,51 +70,9 @@ pub async fn check_login(
         .await?;
         mine.push(row);
     }
-    let forget_mine = async |mine: &[login_attempt::Model]| -> Result<(), AppError> {
-        login_attempt::Entity::delete_many()
-            .filter(login_attempt::Column::Id.is_in(mine.iter().map(|m| m.id).collect::<Vec<_>>()))
-            .exec(db)
-            .await?;
-        Ok(())
-    };
-    let since = now - Duration::minutes(ATTEMPT_WINDOW_MINUTES);
-    let earlier = |key: &str| {
-        login_attempt::Entity::find()
-            .filter(login_attempt::Column::Key.eq(key.to_string()))
-            .filter(login_attempt::Column::CreatedAt.gt(since))
-            .filter(
-                login_attempt::Column::Id.is_not_in(mine.iter().map(|m| m.id).collect::<Vec<_>>()),
-            )
-            .order_by_desc(login_attempt::Column::CreatedAt)
-    };
-    let from_address = earlier(&mine[0].key).count(db).await?;
-    if from_address >= u64::from(config.api.max_failed_logins_per_address) {
-        forget_mine(&mine).await?;
-        return Err(AppError::RateLimited {
-            message: "too many failed logins from this address; try again in 15 minutes".into(),
-            retry_after: u64::try_from(ATTEMPT_WINDOW_MINUTES * 60).unwrap_or(900),
-        });
-    }
-    let failures = earlier(&key).all(db).await?;
-    let over = u32::try_from(failures.len())
-        .unwrap_or(u32::MAX)
-        .saturating_sub(config.api.max_failed_logins);
-    if failures.len() >= config.api.max_failed_logins as usize
-        && let Some(last) = failures.first()
-    {
-        // 1 s, doubling, at most five minutes (2^9 s is past it).
-        let delay = (1i64 << over.min(9)).min(MAX_ACCOUNT_DELAY_SECS);
-        let ready = last.created_at + Duration::seconds(delay);
-        if now < ready {
-            forget_mine(&mine).await?;
-            let wait = (((ready - now).num_milliseconds() + 999) / 1000).max(1);
-            return Err(AppError::RateLimited {
-                message: format!(
-                    "too many failed logins for this account; try again in {wait} seconds"
-                ),
-                retry_after: u64::try_from(wait).unwrap_or(1),
-            });
-        }
+    if let Some(refusal) = held_back(db, config, &mine, &address, &key, now).await? {
+        forget(db, &mine).await?;
+        return Err(refusal);
     }
 
     let hash = found
@@ -125,7 +84,7 @@ pub async fn check_login(
     let slot = match state.guards.password_slot().await {
         Ok(slot) => slot,
         Err(busy) => {
-            forget_mine(&mine).await?;
+            forget(db, &mine).await?;
             return Err(busy);
         }
     };
@@ -138,26 +97,91 @@ pub async fn check_login(
         Some(person) if matches => {
             // Not a failure after all: this attempt and the account's
             // earlier failures are forgotten.
-            forget_mine(&mine).await?;
+            forget(db, &mine).await?;
             login_attempt::Entity::delete_many()
                 .filter(login_attempt::Column::Key.eq(key.as_str()))
                 .exec(db)
                 .await?;
-            if person.account.disabled_at.is_some() {
-                return Err(AppError::Forbidden("this account is disabled".into()));
-            }
-            if person.actor.suspended_at.is_some() {
-                return Err(AppError::Forbidden("this account is suspended".into()));
-            }
-            if !person.account.approved {
-                return Err(AppError::Forbidden(
-                    "this account is waiting for approval".into(),
-                ));
-            }
+            check_may_sign_in(&person)?;
             Ok(person)
         }
         _ => Err(AppError::Unauthorized("wrong name or password".into())),
     }
+}
+
+/// Why this attempt (its records `mine`) is refused before any check, if
+/// it is: too many failures from its `address`, or from the account `key`
+/// too recently.
+async fn held_back(
+    db: &DatabaseConnection,
+    config: &Config,
+    mine: &[login_attempt::Model],
+    address: &str,
+    key: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<AppError>, AppError> {
+    let since = now - Duration::minutes(ATTEMPT_WINDOW_MINUTES);
+    let mine_ids: Vec<i64> = mine.iter().map(|m| m.id).collect();
+    let earlier = |key: &str| {
+        login_attempt::Entity::find()
+            .filter(login_attempt::Column::Key.eq(key.to_string()))
+            .filter(login_attempt::Column::CreatedAt.gt(since))
+            .filter(login_attempt::Column::Id.is_not_in(mine_ids.clone()))
+            .order_by_desc(login_attempt::Column::CreatedAt)
+    };
+    let from_address = earlier(address).count(db).await?;
+    if from_address >= u64::from(config.api.max_failed_logins_per_address) {
+        return Ok(Some(AppError::RateLimited {
+            message: "too many failed logins from this address; try again in 15 minutes".into(),
+            retry_after: u64::try_from(ATTEMPT_WINDOW_MINUTES * 60).unwrap_or(900),
+        }));
+    }
+    let failures = earlier(key).all(db).await?;
+    let over = u32::try_from(failures.len())
+        .unwrap_or(u32::MAX)
+        .saturating_sub(config.api.max_failed_logins);
+    if failures.len() >= config.api.max_failed_logins as usize
+        && let Some(last) = failures.first()
+    {
+        // 1 s, doubling, at most five minutes (2^9 s is past it).
+        let delay = (1i64 << over.min(9)).min(MAX_ACCOUNT_DELAY_SECS);
+        let ready = last.created_at + Duration::seconds(delay);
+        if now < ready {
+            let wait = (((ready - now).num_milliseconds() + 999) / 1000).max(1);
+            return Ok(Some(AppError::RateLimited {
+                message: format!(
+                    "too many failed logins for this account; try again in {wait} seconds"
+                ),
+                retry_after: u64::try_from(wait).unwrap_or(1),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Deletes this attempt's records: it was not a failure, or not tried.
+async fn forget(db: &DatabaseConnection, mine: &[login_attempt::Model]) -> Result<(), AppError> {
+    login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::Id.is_in(mine.iter().map(|m| m.id).collect::<Vec<_>>()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A person with the right password may still not sign in.
+fn check_may_sign_in(person: &Person) -> Result<(), AppError> {
+    if person.account.disabled_at.is_some() {
+        return Err(AppError::Forbidden("this account is disabled".into()));
+    }
+    if person.actor.suspended_at.is_some() {
+        return Err(AppError::Forbidden("this account is suspended".into()));
+    }
+    if !person.account.approved {
+        return Err(AppError::Forbidden(
+            "this account is waiting for approval".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Deletes what has expired: failed-login records past their window, web

@@ -24,6 +24,34 @@ use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::statuses::views::{self, time};
 
+/// `/api/knooppunt/v1/events` and the calendars.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/knooppunt/v1/events", get(list).post(create))
+        .route(
+            "/api/knooppunt/v1/events/search",
+            get(super::search::search),
+        )
+        .route("/api/knooppunt/v1/events/{id}", get(show).patch(update))
+        .route("/api/knooppunt/v1/events/{id}/cancel", post(cancel))
+        .route("/api/knooppunt/v1/events/{id}/join", post(join))
+        .route("/api/knooppunt/v1/events/{id}/leave", post(leave))
+        .route(
+            "/api/knooppunt/v1/events/{id}/participants",
+            get(participants),
+        )
+        .route("/api/knooppunt/v1/events/{id}/event.ics", get(event_ics))
+        .route(
+            "/api/knooppunt/v1/calendars/neighbourhood.ics",
+            get(neighbourhood_ics),
+        )
+        .route(
+            "/api/knooppunt/v1/calendars/groups/{name}/calendar.ics",
+            get(group_ics),
+        )
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Location {
     pub name: Option<String>,

@@ -16,6 +16,25 @@ use crate::http::pagination::{self, Page};
 use crate::state::AppState;
 use crate::statuses::api::account_page;
 
+/// Follows, blocks and mutes between accounts, and follow requests.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/accounts/relationships", get(relationships))
+        .route("/api/v1/accounts/{id}/followers", get(followers))
+        .route("/api/v1/accounts/{id}/following", get(following))
+        .route("/api/v1/accounts/{id}/follow", post(follow))
+        .route("/api/v1/accounts/{id}/unfollow", post(unfollow))
+        .route("/api/v1/accounts/{id}/block", post(block))
+        .route("/api/v1/accounts/{id}/unblock", post(unblock))
+        .route("/api/v1/accounts/{id}/mute", post(mute))
+        .route("/api/v1/accounts/{id}/unmute", post(unmute))
+        .route("/api/v1/blocks", get(blocks))
+        .route("/api/v1/mutes", get(mutes))
+        .route("/api/v1/follow_requests/{id}/authorize", post(authorize))
+        .route("/api/v1/follow_requests/{id}/reject", post(reject))
+}
+
 async fn relationship(state: &AppState, me: i64, target: i64) -> Result<Json<Value>, AppError> {
     let mut list = service::relationships(&state.db, me, &[target]).await?;
     Ok(Json(list.pop().unwrap_or(Value::Null)))

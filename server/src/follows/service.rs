@@ -65,74 +65,120 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
         .filter(follow::Column::TargetId.eq(target.id))
         .one(db)
         .await?;
-    // Joining a local group follows its join policy.
-    let policy = if target.local && target.kind == "group" {
-        crate::actors::graph::group::Entity::find_by_id(target.id)
-            .one(db)
-            .await?
-            .map(|g| g.join_policy)
-    } else {
-        None
-    };
+    let policy = join_policy(db, &target).await?;
     if policy.as_deref() == Some("invite") {
         return Err(AppError::Forbidden(
             "this group takes members by invitation only".into(),
         ));
     }
     if existing.is_none() {
-        // Remote follows wait for the other server's Accept.
-        let accepted = target.local && !target.locked && policy.as_deref() != Some("approval");
-        let follow_id = format!(
-            "{}#follows/{}",
-            person.actor.ap_id,
-            crate::secrets::random_token()?
-        );
-        let txn = db.begin_write().await?;
-        follow::ActiveModel {
-            follower_id: Set(me),
-            target_id: Set(target.id),
-            accepted: Set(accepted),
-            created_at: Set(Utc::now()),
-            ap_id: Set(Some(follow_id.clone())),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| AppError::from_db_conflict(e, "already following".into()))?;
-        if target.local {
-            let kind = if accepted { "follow" } else { "follow_request" };
-            notify(&txn, target.id, kind, me, None).await?;
-        }
-        if policy.is_some() {
-            crate::actors::graph::membership::ActiveModel {
-                group_id: Set(target.id),
-                member_id: Set(me),
-                role: Set("member".into()),
-                state: Set(if accepted {
-                    "active".into()
-                } else {
-                    "pending".into()
-                }),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .map_err(|e| AppError::from_db_conflict(e, "already a member".into()))?;
-        }
-        crate::follows::federate::followed(
-            &txn,
-            &state.config,
-            &person.actor,
-            &target,
-            &follow_id,
-            false,
-        )
-        .await?;
-        txn.commit().await?;
-        state.federation.outbox_bell.notify_one();
+        start_following(state, person, &target, policy.as_deref()).await?;
     }
     Ok(target)
+}
+
+/// How a local group takes members (`open`, `approval`, `invite`); `None`
+/// for anyone else. Joining a local group follows its join policy.
+pub async fn join_policy(
+    db: &impl ConnectionTrait,
+    target: &Actor,
+) -> Result<Option<String>, AppError> {
+    if !(target.local && target.kind == "group") {
+        return Ok(None);
+    }
+    Ok(crate::actors::graph::group::Entity::find_by_id(target.id)
+        .one(db)
+        .await?
+        .map(|g| g.join_policy))
+}
+
+/// Whether a new follow of `target` is accepted at once: a local target that
+/// is not locked, and not a group that approves its members. Remote follows
+/// wait for the other server's Accept.
+pub fn accepted_at_once(target: &Actor, policy: Option<&str>) -> bool {
+    target.local && !target.locked && policy != Some("approval")
+}
+
+/// A new follow of `target` by `follower` (local or remote, the rule is one):
+/// the row, a membership when the target is a local group, and the
+/// target's notification. `None` when the follow was there already.
+pub async fn add_follow(
+    txn: &sea_orm::DatabaseTransaction,
+    follower: &Actor,
+    target: &Actor,
+    follow_id: &str,
+    policy: Option<&str>,
+) -> Result<Option<bool>, AppError> {
+    let accepted = accepted_at_once(target, policy);
+    let inserted = follow::Entity::insert(follow::ActiveModel {
+        follower_id: Set(follower.id),
+        target_id: Set(target.id),
+        accepted: Set(accepted),
+        created_at: Set(Utc::now()),
+        ap_id: Set(Some(follow_id.to_string())),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([follow::Column::FollowerId, follow::Column::TargetId])
+    .exec_without_returning(txn)
+    .await?;
+    if !matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0) {
+        return Ok(None);
+    }
+    if target.local {
+        let kind = if accepted { "follow" } else { "follow_request" };
+        notify(txn, target.id, kind, follower.id, None).await?;
+    }
+    if policy.is_some() {
+        crate::actors::graph::membership::ActiveModel {
+            group_id: Set(target.id),
+            member_id: Set(follower.id),
+            role: Set("member".into()),
+            state: Set(if accepted {
+                "active".into()
+            } else {
+                "pending".into()
+            }),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(|e| AppError::from_db_conflict(e, "already a member".into()))?;
+    }
+    Ok(Some(accepted))
+}
+
+/// A new follow of `target` by a person here, with its `Follow`.
+async fn start_following(
+    state: &AppState,
+    person: &Person,
+    target: &Actor,
+    policy: Option<&str>,
+) -> Result<(), AppError> {
+    let follow_id = format!(
+        "{}#follows/{}",
+        person.actor.ap_id,
+        crate::secrets::random_token()?
+    );
+    let txn = state.db.begin_write().await?;
+    if add_follow(&txn, &person.actor, target, &follow_id, policy)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::Conflict("already following".into()));
+    }
+    crate::follows::federate::followed(
+        &txn,
+        &state.config,
+        &person.actor,
+        target,
+        &follow_id,
+        false,
+    )
+    .await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(())
 }
 
 pub async fn unfollow(

@@ -10,6 +10,29 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::statuses::views;
 
+/// A group's moderators and its membership requests.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, post};
+    axum::Router::new()
+        .route(
+            "/api/knooppunt/v1/groups/{name}/moderators",
+            post(add_moderator),
+        )
+        .route(
+            "/api/knooppunt/v1/groups/{name}/moderators/{account_id}",
+            delete(remove_moderator),
+        )
+        .route("/api/knooppunt/v1/groups/{name}/requests", get(requests))
+        .route(
+            "/api/knooppunt/v1/groups/{name}/requests/{account_id}/approve",
+            post(approve),
+        )
+        .route(
+            "/api/knooppunt/v1/groups/{name}/requests/{account_id}/reject",
+            post(reject),
+        )
+}
+
 /// `GET /api/knooppunt/v1/groups/:name/requests`: accounts waiting to join.
 pub async fn requests(
     State(state): State<AppState>,

@@ -24,6 +24,47 @@ use crate::statuses::service::{
 };
 use crate::statuses::views;
 
+/// Discovery documents, the instance, and the Mastodon endpoints apps
+/// expect of every server (most of them empty lists here).
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    let empty = [
+        "/api/v1/announcements",
+        "/api/v1/custom_emojis",
+        "/api/v1/filters",
+        "/api/v2/filters",
+        "/api/v1/lists",
+        "/api/v1/bookmarks",
+        "/api/v1/conversations",
+        "/api/v1/scheduled_statuses",
+        "/api/v1/followed_tags",
+        "/api/v1/endorsements",
+        "/api/v1/domain_blocks",
+        "/api/v1/featured_tags",
+        "/api/v1/trends",
+        "/api/v1/trends/tags",
+        "/api/v1/trends/statuses",
+        "/api/v1/trends/links",
+        "/api/v1/instance/peers",
+        "/api/v1/instance/rules",
+    ];
+    let router = axum::Router::new()
+        .route("/.well-known/nodeinfo", get(nodeinfo_links))
+        .route("/nodeinfo/{version}", get(nodeinfo))
+        .route("/api/v1/instance", get(v1))
+        .route("/api/v1/instance/", get(v1))
+        .route("/api/v2/instance", get(v2))
+        .route("/api/v2/instance/", get(v2))
+        .route("/api/v1/follow_requests", get(follow_requests))
+        .route("/api/knooppunt/v1/admin/federation", get(federation_status))
+        .route("/api/v1/favourites", get(favourites))
+        .route("/api/v1/markers", get(markers).post(save_markers))
+        .route("/api/v1/preferences", get(preferences));
+    empty
+        .into_iter()
+        .fold(router, |r, path| r.route(path, get(empty_list)))
+}
+
 /// Mastodon API level we implement; clients gate features on it.
 pub const MASTODON_VERSION: &str = "4.3.0";
 

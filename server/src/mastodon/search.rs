@@ -19,6 +19,11 @@ use crate::state::AppState;
 use crate::statuses::entity::{status, tag};
 use crate::statuses::views;
 
+/// `/api/v2/search`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/api/v2/search", axum::routing::get(search))
+}
+
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {
     #[serde(default)]

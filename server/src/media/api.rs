@@ -14,6 +14,17 @@ use crate::http::extract::{ApiForm, WithUploads};
 use crate::media::views::media_json;
 use crate::state::AppState;
 
+/// Uploads (at most `upload_limit` bytes) and their descriptions.
+pub fn routes(upload_limit: usize) -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    let upload = post(upload).layer(DefaultBodyLimit::max(upload_limit));
+    axum::Router::new()
+        .route("/api/v2/media", upload.clone())
+        .route("/api/v1/media", upload)
+        .route("/api/v1/media/{id}", get(show).put(update))
+}
+
 #[derive(Deserialize, Default)]
 pub struct MediaForm {
     description: Option<String>,

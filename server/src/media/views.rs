@@ -15,6 +15,17 @@ pub fn media_url(config: &Config, m: &Media) -> String {
     }
 }
 
+/// Mastodon's attachment type for a media type.
+fn kind_of(content_type: &str) -> &'static str {
+    match content_type.split('/').next().unwrap_or_default() {
+        _ if content_type.starts_with("image/gif") => "gifv",
+        "image" => "image",
+        "video" => "video",
+        "audio" => "audio",
+        _ => "unknown",
+    }
+}
+
 pub fn media_json(config: &Config, m: &Media) -> Value {
     let url = media_url(config, m);
     let meta = match (m.width, m.height) {
@@ -29,7 +40,7 @@ pub fn media_json(config: &Config, m: &Media) -> Value {
     };
     json!({
         "id": m.id.to_string(),
-        "type": if m.content_type.starts_with("image/gif") { "gifv" } else { "image" },
+        "type": kind_of(&m.content_type),
         "url": url,
         "preview_url": url,
         "remote_url": m.remote_url,

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::blocks::{self, NewBlock, Severity};
 use super::entity::report;
-use super::service::{self, AccountAction, Moderator, NewBlock, NewReport, Severity};
+use super::service::{self, AccountAction, Moderator, NewReport};
 use crate::audit::entity as audit;
 use crate::auth::extract::Auth;
 use crate::auth::service::Person;
@@ -22,6 +23,38 @@ use crate::http::ApiError;
 use crate::http::extract::{ApiForm, ApiQuery, flexible_bool};
 use crate::state::AppState;
 use crate::statuses::views::{self, time};
+
+/// Reports, and the administrators' routes under `/api/knooppunt/v1/admin`.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, post};
+    axum::Router::new()
+        .route("/api/v1/reports", post(create))
+        // Mastodon.py posts reports with a trailing slash.
+        .route("/api/v1/reports/", post(create))
+        .route("/api/knooppunt/v1/admin/reports", get(reports))
+        .route("/api/knooppunt/v1/admin/reports/{id}", get(report))
+        .route(
+            "/api/knooppunt/v1/admin/reports/{id}/resolve",
+            post(resolve),
+        )
+        .route("/api/knooppunt/v1/admin/reports/{id}/reopen", post(reopen))
+        .route(
+            "/api/knooppunt/v1/admin/reports/{id}/forward",
+            post(forward),
+        )
+        .route("/api/knooppunt/v1/admin/accounts/{id}/action", post(act))
+        .route(
+            "/api/knooppunt/v1/admin/domain_blocks",
+            get(domain_blocks).post(block),
+        )
+        .route("/api/knooppunt/v1/admin/domain_blocks/export", get(export))
+        .route("/api/knooppunt/v1/admin/domain_blocks/import", post(import))
+        .route(
+            "/api/knooppunt/v1/admin/domain_blocks/{domain}",
+            delete(unblock),
+        )
+        .route("/api/knooppunt/v1/admin/audit_log", get(audit_log))
+}
 
 /// An administrator acting with `scope`.
 fn admin<'a>(auth: &'a Auth, scope: &str) -> Result<&'a Person, AppError> {
@@ -308,7 +341,7 @@ pub async fn domain_blocks(
 ) -> Result<Json<Vec<DomainBlockView>>, AppError> {
     admin(&auth, "admin:read")?;
     Ok(Json(
-        service::domain_blocks(&state.db)
+        blocks::domain_blocks(&state.db)
             .await?
             .into_iter()
             .map(DomainBlockView::from)
@@ -347,7 +380,7 @@ pub async fn block(
         Some(s) => Severity::parse(s)
             .ok_or_else(|| AppError::invalid("severity", "must be silence, suspend or noop"))?,
     };
-    let b = service::block_domain(
+    let b = blocks::block_domain(
         &state,
         &Moderator::Admin(person),
         NewBlock {
@@ -372,7 +405,7 @@ pub async fn unblock(
     Path(domain): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let person = admin(&auth, "admin:write")?;
-    service::unblock_domain(&state, &Moderator::Admin(person), &domain, "").await?;
+    blocks::unblock_domain(&state, &Moderator::Admin(person), &domain, "").await?;
     Ok(Json(serde_json::json!({})))
 }
 
@@ -380,7 +413,7 @@ pub async fn unblock(
 /// `GET /api/knooppunt/v1/admin/domain_blocks/export`: Mastodon's CSV.
 pub async fn export(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
     admin(&auth, "admin:read")?;
-    let csv = service::export_csv(&service::domain_blocks(&state.db).await?)?;
+    let csv = blocks::export_csv(&blocks::domain_blocks(&state.db).await?)?;
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response())
 }
 
@@ -398,7 +431,7 @@ pub async fn import(
     body: String,
 ) -> Result<(StatusCode, Json<Imported>), AppError> {
     let person = admin(&auth, "admin:write")?;
-    let imported = service::import(&state, &Moderator::Admin(person), &body).await?;
+    let imported = blocks::import(&state, &Moderator::Admin(person), &body).await?;
     Ok((StatusCode::OK, Json(Imported { imported })))
 }
 

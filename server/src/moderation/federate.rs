@@ -73,50 +73,15 @@ pub async fn receive_flag(
         .get("id")
         .and_then(Value::as_str)
         .ok_or_else(|| AppError::BadRequest("Flag without id".into()))?;
-    if super::service::rejects_reports(db, &sender.host).await? {
+    if super::blocks::rejects_reports(db, &sender.host).await? {
         tracing::info!(host = %sender.host, "a report from a domain whose reports are refused");
         return Ok(StatusCode::ACCEPTED);
     }
-    let named: Vec<String> = vocab::ids(activity.get("object"))
-        .into_iter()
-        .take(100)
-        .filter(|id| vocab::host_of(id).as_deref() == Some(state.config.instance.domain.as_str()))
-        .collect();
-    let actors = actor::Entity::find()
-        .filter(actor::Column::ApId.is_in(named.clone()))
-        .filter(actor::Column::Local.eq(true))
-        .all(db)
-        .await?;
-    let statuses = status::Entity::find()
-        .filter(status::Column::ApId.is_in(named.clone()))
-        .filter(status::Column::Local.eq(true))
-        .all(db)
-        .await?;
-    // The account reported: the first one named, else the author of the
-    // first status named.
-    let target_id = named
-        .iter()
-        .find_map(|id| actors.iter().find(|a| a.ap_id == *id).map(|a| a.id))
-        .or_else(|| {
-            named
-                .iter()
-                .find_map(|id| statuses.iter().find(|s| s.ap_id == *id).map(|s| s.actor_id))
-        });
-    let Some(target_id) = target_id else {
+    let Some((target_id, status_ids)) = flagged(state, activity).await? else {
         tracing::info!(flag_id, "a report naming nothing of ours");
         return Ok(StatusCode::ACCEPTED);
     };
-    let comment: String = ammonia::Builder::empty()
-        .clean(
-            activity
-                .get("content")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        )
-        .to_string()
-        .chars()
-        .take(5_000)
-        .collect();
+    let comment = comment_of(activity);
     let txn = crate::db::BeginWrite::begin_write(db).await?;
     let inserted = report::ActiveModel {
         reporter_id: Set(sender.id),
@@ -136,16 +101,61 @@ pub async fn receive_flag(
     let Some(r) = crate::db::inserted(inserted)? else {
         return Ok(StatusCode::ACCEPTED);
     };
-    super::service::attach_statuses(
-        &txn,
-        r.id,
-        statuses
-            .iter()
-            .filter(|s| s.actor_id == target_id)
-            .map(|s| s.id),
-    )
-    .await?;
+    super::service::attach_statuses(&txn, r.id, status_ids).await?;
     txn.commit().await?;
     tracing::info!(report_id = r.id, host = %sender.host, "a report arrived from another instance");
     Ok(StatusCode::ACCEPTED)
+}
+
+/// The account a `Flag` reports, the first one of ours it names, else the
+/// author of the first status of ours it names; with the statuses of that
+/// account it names. `None` when it names nothing of ours.
+async fn flagged(state: &AppState, activity: &Value) -> Result<Option<(i64, Vec<i64>)>, AppError> {
+    let db = &state.db;
+    let named: Vec<String> = vocab::ids(activity.get("object"))
+        .into_iter()
+        .take(100)
+        .filter(|id| vocab::host_of(id).as_deref() == Some(state.config.instance.domain.as_str()))
+        .collect();
+    let actors = actor::Entity::find()
+        .filter(actor::Column::ApId.is_in(named.clone()))
+        .filter(actor::Column::Local.eq(true))
+        .all(db)
+        .await?;
+    let statuses = status::Entity::find()
+        .filter(status::Column::ApId.is_in(named.clone()))
+        .filter(status::Column::Local.eq(true))
+        .all(db)
+        .await?;
+    let target_id = named
+        .iter()
+        .find_map(|id| actors.iter().find(|a| a.ap_id == *id).map(|a| a.id))
+        .or_else(|| {
+            named
+                .iter()
+                .find_map(|id| statuses.iter().find(|s| s.ap_id == *id).map(|s| s.actor_id))
+        });
+    Ok(target_id.map(|target_id| {
+        let of_target = statuses
+            .iter()
+            .filter(|s| s.actor_id == target_id)
+            .map(|s| s.id)
+            .collect();
+        (target_id, of_target)
+    }))
+}
+
+/// The report's text: the `Flag`'s content without markup.
+fn comment_of(activity: &Value) -> String {
+    ammonia::Builder::empty()
+        .clean(
+            activity
+                .get("content")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        )
+        .to_string()
+        .chars()
+        .take(5_000)
+        .collect()
 }

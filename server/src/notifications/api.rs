@@ -19,6 +19,17 @@ use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::statuses::views;
 
+/// `/api/v1/notifications`.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/notifications", get(list))
+        .route("/api/v1/notifications/clear", post(clear))
+        .route("/api/v1/notifications/dismiss", post(dismiss_legacy))
+        .route("/api/v1/notifications/{id}", get(show))
+        .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
+}
+
 async fn render(state: &AppState, me: i64, list: &[Notification]) -> Result<Vec<Value>, AppError> {
     let actor_ids: Vec<i64> = list.iter().map(|n| n.from_actor_id).collect();
     let actors = actor::Entity::find()

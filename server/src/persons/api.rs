@@ -18,6 +18,26 @@ use crate::state::AppState;
 use crate::statuses::views;
 use crate::text;
 
+/// Accounts: the signed-in person's own, and looking others up.
+/// `upload_limit` bounds a request's avatar and header images together.
+pub fn routes(upload_limit: usize) -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, patch};
+    axum::Router::new()
+        .route(
+            "/api/v1/accounts/verify_credentials",
+            get(verify_credentials),
+        )
+        .route(
+            "/api/v1/accounts/update_credentials",
+            patch(update_credentials).layer(DefaultBodyLimit::max(upload_limit * 2)),
+        )
+        .route("/api/v1/accounts/lookup", get(lookup))
+        .route("/api/v1/accounts/search", get(search))
+        .route("/api/v1/accounts/{id}", get(show))
+        .route("/api/v1/accounts/{id}/statuses", get(statuses))
+}
+
 async fn own_account(state: &AppState, a: &actor::Model) -> Result<Value, AppError> {
     let mut value = views::account(&state.db, &state.config, a).await?;
     value["source"] = json!({

@@ -23,6 +23,58 @@ use crate::http::extract::{ApiForm, ApiQuery};
 use crate::http::pagination::{Page, with_link};
 use crate::state::AppState;
 
+/// `/api/knooppunt/v1/plans`, advice requests and plan invitations.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, post};
+    axum::Router::new()
+        .route("/api/knooppunt/v1/plans", get(list).post(create))
+        .route("/api/knooppunt/v1/plans/search", get(super::search::search))
+        .route("/api/knooppunt/v1/plans/{id}", get(show).patch(update))
+        .route("/api/knooppunt/v1/plans/{id}/transition", post(transition))
+        .route("/api/knooppunt/v1/plans/{id}/progress", post(progress))
+        .route("/api/knooppunt/v1/plans/{id}/history", get(history))
+        .route(
+            "/api/knooppunt/v1/plans/{id}/support",
+            post(support).delete(unsupport),
+        )
+        .route("/api/knooppunt/v1/plans/{id}/owners", post(add_owner))
+        .route(
+            "/api/knooppunt/v1/plans/{id}/editors",
+            get(editors).post(name_editor),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/editors/{group}/{account_id}",
+            delete(remove_editor),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/invitations",
+            get(plan_invitations),
+        )
+        .route(
+            "/api/knooppunt/v1/plans/{id}/advice",
+            get(advice).post(request_advice),
+        )
+        .route("/api/knooppunt/v1/plans/{id}/polls", post(create_poll))
+        .route(
+            "/api/knooppunt/v1/plans/{id}/arguments",
+            get(arguments).post(argue),
+        )
+        .route("/api/knooppunt/v1/advice_requests", get(advice_requests))
+        .route(
+            "/api/knooppunt/v1/advice_requests/{id}/answer",
+            post(answer_advice),
+        )
+        .route("/api/knooppunt/v1/plan_invitations", get(invitations))
+        .route(
+            "/api/knooppunt/v1/plan_invitations/{id}/accept",
+            post(accept_invitation),
+        )
+        .route(
+            "/api/knooppunt/v1/plan_invitations/{id}/reject",
+            post(reject_invitation),
+        )
+}
+
 /// Money as the API writes it: whole cents and a currency.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Money {

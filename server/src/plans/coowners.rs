@@ -48,55 +48,8 @@ pub async fn invite(
     p: plan::Model,
     target: &Actor,
 ) -> Result<invitation::Model, AppError> {
-    if !p.local {
-        return Err(AppError::Forbidden(
-            "this plan lives on another instance: invite from there".into(),
-        ));
-    }
-    // Adding owners is for the plan's own people and the moderators of its
-    // groups: an editor edits for a group, and cannot make itself (or
-    // anyone) an owner in its own right.
-    let inviter = service::acting_owner(state, person, &p)
-        .await?
-        .filter(|a| a.id == person.actor.id || a.kind == "group")
-        .ok_or_else(|| AppError::Forbidden("only the plan's owners may invite co-owners".into()))?;
-    if inviter.kind == "group"
-        && !crate::groups::service::may_moderate(&state.db, inviter.id, person.actor.id).await?
-    {
-        return Err(AppError::Forbidden(
-            "only the moderators of an owning group invite co-owners for it".into(),
-        ));
-    }
-    if target.id == person.actor.id {
-        return Err(AppError::invalid(
-            "account_id",
-            "you cannot invite yourself",
-        ));
-    }
-    if !matches!(target.kind.as_str(), "person" | "group") {
-        return Err(AppError::invalid(
-            "account_id",
-            "only people and groups can own a plan",
-        ));
-    }
-    if service::owners(&state.db, p.id)
-        .await?
-        .iter()
-        .any(|o| o.id == target.id)
-    {
-        return Err(AppError::Conflict("already an owner of this plan".into()));
-    }
-    let waiting = invitation::Entity::find()
-        .filter(invitation::Column::PlanId.eq(p.id))
-        .filter(invitation::Column::ActorId.eq(target.id))
-        .filter(invitation::Column::State.eq("pending"))
-        .count(&state.db)
-        .await?;
-    if waiting > 0 {
-        return Err(AppError::Conflict(
-            "already invited; the invitation awaits an answer".into(),
-        ));
-    }
+    let inviter = inviter(state, person, &p).await?;
+    check_invitable(state, person, &p, target).await?;
     let s = plan_post(state, &p).await?;
     let txn = state.db.begin_write().await?;
     if target.local {
@@ -137,6 +90,72 @@ pub async fn invite(
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(inv)
+}
+
+/// The owner in whose name `person` invites: the person, or an owning
+/// group they moderate. Only the plan's home invites.
+async fn inviter(state: &AppState, person: &Person, p: &plan::Model) -> Result<Actor, AppError> {
+    if !p.local {
+        return Err(AppError::Forbidden(
+            "this plan lives on another instance: invite from there".into(),
+        ));
+    }
+    // Adding owners is for the plan's own people and the moderators of its
+    // groups: an editor edits for a group, and cannot make itself (or
+    // anyone) an owner in its own right.
+    let inviter = service::acting_owner(state, person, p)
+        .await?
+        .filter(|a| a.id == person.actor.id || a.kind == "group")
+        .ok_or_else(|| AppError::Forbidden("only the plan's owners may invite co-owners".into()))?;
+    if inviter.kind == "group"
+        && !crate::groups::service::may_moderate(&state.db, inviter.id, person.actor.id).await?
+    {
+        return Err(AppError::Forbidden(
+            "only the moderators of an owning group invite co-owners for it".into(),
+        ));
+    }
+    Ok(inviter)
+}
+
+/// `target` may be invited: someone else, a person or group, not yet an
+/// owner nor invited.
+async fn check_invitable(
+    state: &AppState,
+    person: &Person,
+    p: &plan::Model,
+    target: &Actor,
+) -> Result<(), AppError> {
+    if target.id == person.actor.id {
+        return Err(AppError::invalid(
+            "account_id",
+            "you cannot invite yourself",
+        ));
+    }
+    if !matches!(target.kind.as_str(), "person" | "group") {
+        return Err(AppError::invalid(
+            "account_id",
+            "only people and groups can own a plan",
+        ));
+    }
+    if service::owners(&state.db, p.id)
+        .await?
+        .iter()
+        .any(|o| o.id == target.id)
+    {
+        return Err(AppError::Conflict("already an owner of this plan".into()));
+    }
+    let waiting = invitation::Entity::find()
+        .filter(invitation::Column::PlanId.eq(p.id))
+        .filter(invitation::Column::ActorId.eq(target.id))
+        .filter(invitation::Column::State.eq("pending"))
+        .count(&state.db)
+        .await?;
+    if waiting > 0 {
+        return Err(AppError::Conflict(
+            "already invited; the invitation awaits an answer".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A pending invitation of `target`, here, to co-own the plan of post `post`.
@@ -272,20 +291,7 @@ pub async fn answer(
     accept: bool,
 ) -> Result<invitation::Model, AppError> {
     let not_found = || AppError::NotFound("no such invitation".into());
-    let id: i64 = id.parse().map_err(|_| not_found())?;
-    let inv = invitation::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(not_found)?;
-    if !may_answer(state, person, &inv).await? {
-        return Err(not_found());
-    }
-    if inv.state != "pending" {
-        return Err(AppError::Conflict(format!(
-            "this invitation was already {}",
-            inv.state
-        )));
-    }
+    let inv = answerable(state, person, id).await?;
     let invitee = actor::Entity::find_by_id(inv.actor_id)
         .one(&state.db)
         .await?
@@ -304,8 +310,44 @@ pub async fn answer(
         state.federation.outbox_bell.notify_one();
         return Ok(inv);
     }
+    answer_home(state, inv, &invitee, &p, accept).await
+}
+
+/// The pending invitation `id`, if `person` may answer it.
+async fn answerable(
+    state: &AppState,
+    person: &Person,
+    id: &str,
+) -> Result<invitation::Model, AppError> {
+    let not_found = || AppError::NotFound("no such invitation".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let inv = invitation::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?;
+    if !may_answer(state, person, &inv).await? {
+        return Err(not_found());
+    }
+    if inv.state != "pending" {
+        return Err(AppError::Conflict(format!(
+            "this invitation was already {}",
+            inv.state
+        )));
+    }
+    Ok(inv)
+}
+
+/// Answers an invitation to a plan elsewhere: `Accept` or `Reject` to the
+/// inviter, whose home adds the owner.
+async fn answer_home(
+    state: &AppState,
+    inv: invitation::Model,
+    invitee: &Actor,
+    p: &plan::Model,
+    accept: bool,
+) -> Result<invitation::Model, AppError> {
     let inviter = crate::federation::remote::actor(state, &inv.inviter_ap_id).await?;
-    let post = plan_post(state, &p).await?;
+    let post = plan_post(state, p).await?;
     let answer = json!({
         "@context": vocab::AS_CONTEXT,
         "id": format!("{}#answers/{}", invitee.ap_id, crate::secrets::random_token()?),
@@ -340,7 +382,7 @@ pub async fn answer(
     enqueue(
         &txn,
         &state.config,
-        &invitee,
+        invitee,
         &answer,
         false,
         [crate::federation::fanout::inbox_of(&inviter)],

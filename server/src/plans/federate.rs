@@ -128,79 +128,130 @@ fn cents(v: Option<&Value>) -> Option<i64> {
         .filter(|c| *c >= 0)
 }
 
+/// What a remote plan's `Page` says, checked and cleaned.
+struct PlanCopy {
+    state: State,
+    title: String,
+    summary: String,
+    content: String,
+    address: Option<String>,
+    geometry: Option<String>,
+    cost_estimate: Option<i64>,
+    requested_budget: Option<i64>,
+    currency: String,
+    supports: i64,
+    pro: i64,
+    contra: i64,
+    comments: i64,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+}
+
+impl PlanCopy {
+    /// `None` for a Page without a known `state`: a plain article, not a plan.
+    fn read(object: &Value) -> Option<PlanCopy> {
+        let state = object
+            .get("state")
+            .and_then(Value::as_str)
+            .and_then(State::parse)?;
+        let location = object.get("location");
+        let geometry = location
+            .and_then(|l| l.get("geometry"))
+            .filter(|g| check_geometry(g).is_ok())
+            .map(Value::to_string);
+        let address = location
+            .and_then(|l| l.get("address").or_else(|| l.get("name")))
+            .and_then(Value::as_str)
+            .map(|a| {
+                ammonia::Builder::empty()
+                    .clean(a)
+                    .to_string()
+                    .chars()
+                    .take(500)
+                    .collect()
+            });
+        let currency = object
+            .get("requestedBudget")
+            .or_else(|| object.get("costEstimate"))
+            .and_then(|m| m.get("currency"))
+            .and_then(Value::as_str)
+            .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
+            .unwrap_or("EUR")
+            .to_string();
+        let count = |v: Option<&Value>| v.and_then(Value::as_i64).filter(|n| *n >= 0).unwrap_or(0);
+        let args = object.get("argumentsCount");
+        let updated = parse_time(object.get("updated")).unwrap_or_else(Utc::now);
+        Some(PlanCopy {
+            state,
+            title: text(object, "name", 200),
+            summary: text(object, "summary", 1_000),
+            content: sanitize_html(
+                object
+                    .get("content")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            ),
+            address,
+            geometry,
+            cost_estimate: cents(object.get("costEstimate")),
+            requested_budget: cents(object.get("requestedBudget")),
+            currency,
+            supports: count(object.get("likes").and_then(|l| l.get("totalItems"))),
+            pro: count(args.and_then(|a| a.get("pro"))),
+            contra: count(args.and_then(|a| a.get("contra"))),
+            comments: count(args.and_then(|a| a.get("comments"))),
+            created: parse_time(object.get("published")).unwrap_or(updated),
+            updated,
+        })
+    }
+
+    /// The copy's row, new or over the one we had.
+    fn onto(self, row: plan::ActiveModel) -> plan::ActiveModel {
+        let mut active = row;
+        active.title = Set(self.title);
+        active.summary = Set(self.summary);
+        active.content = Set(self.content);
+        active.source = Set(None);
+        active.area_address = Set(self.address);
+        active.area_geometry = Set(self.geometry);
+        active.cost_estimate_cents = Set(self.cost_estimate);
+        active.requested_budget_cents = Set(self.requested_budget);
+        active.currency = Set(self.currency);
+        active.state = Set(self.state.as_str().into());
+        active.updated_at = Set(self.updated);
+        active.supports_count = Set(self.supports);
+        active.pro_count = Set(self.pro);
+        active.contra_count = Set(self.contra);
+        active.comments_count = Set(self.comments);
+        active
+    }
+}
+
 /// Mirrors a remote plan from its `Page` (sent by the author, already stored
 /// as post `s`). A Page without a known `state` is a plain article, not a plan.
 pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Result<(), AppError> {
-    let Some(plan_state) = object
-        .get("state")
-        .and_then(Value::as_str)
-        .and_then(State::parse)
-    else {
+    let Some(copy) = PlanCopy::read(object).filter(|_| !s.local) else {
         return Ok(());
     };
-    if s.local {
-        return Ok(());
-    }
-    let geometry = object
-        .get("location")
-        .and_then(|l| l.get("geometry"))
-        .filter(|g| check_geometry(g).is_ok())
-        .map(Value::to_string);
-    let address = object
-        .get("location")
-        .and_then(|l| l.get("address").or_else(|| l.get("name")))
-        .and_then(Value::as_str)
-        .map(|a| {
-            ammonia::Builder::empty()
-                .clean(a)
-                .to_string()
-                .chars()
-                .take(500)
-                .collect()
-        });
-    let currency = object
-        .get("requestedBudget")
-        .or_else(|| object.get("costEstimate"))
-        .and_then(|m| m.get("currency"))
-        .and_then(Value::as_str)
-        .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
-        .unwrap_or("EUR")
-        .to_string();
-    // Owners we know or can fetch, side by side and capped; one that cannot
-    // be fetched now is left out until the next Update.
-    let owner_ids: Vec<String> = knooppunt_federation::vocab::ids(object.get("attributedTo"))
-        .into_iter()
-        .take(50)
-        .collect();
-    let named = crate::federation::remote::actors_named(state, &owner_ids, 50).await;
-    let owners: Vec<Actor> = owner_ids
-        .iter()
-        .filter_map(|id| named.get(id).cloned())
-        .collect();
-    let updated = parse_time(object.get("updated")).unwrap_or_else(Utc::now);
-    let created = parse_time(object.get("published")).unwrap_or(updated);
+    let (created, updated) = (copy.created, copy.updated);
+    let owners = owners_named(state, object).await;
     let known = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(s.id))
         .one(&state.db)
         .await?;
-    let advice = super::advice::resolve(
-        state,
-        &s.ap_id,
-        known.as_ref(),
-        object
-            .get("advice")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default(),
-    )
-    .await;
+    let advice_sent = object
+        .get("advice")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let advice = super::advice::resolve(state, &s.ap_id, known.as_ref(), advice_sent).await;
 
     let txn = state.db.begin_write().await?;
     let existing = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(s.id))
         .one(&txn)
         .await?;
-    let mut active = match existing {
+    let row = match existing {
         // An older Update arriving late does not undo a newer one.
         Some(p) if p.updated_at > updated => {
             txn.commit().await?;
@@ -211,82 +262,72 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
             status_id: Set(s.id),
             local: Set(false),
             created_at: Set(created),
-            supports_count: Set(0),
-            pro_count: Set(0),
-            contra_count: Set(0),
-            comments_count: Set(0),
             ..Default::default()
         },
     };
-    active.title = Set(text(object, "name", 200));
-    active.summary = Set(text(object, "summary", 1_000));
-    active.content = Set(sanitize_html(
-        object
-            .get("content")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
-    ));
-    active.source = Set(None);
-    active.area_address = Set(address);
-    active.area_geometry = Set(geometry);
-    active.cost_estimate_cents = Set(cents(object.get("costEstimate")));
-    active.requested_budget_cents = Set(cents(object.get("requestedBudget")));
-    active.currency = Set(currency);
-    active.state = Set(plan_state.as_str().into());
-    active.updated_at = Set(updated);
-    let count = |v: Option<&Value>| v.and_then(Value::as_i64).filter(|n| *n >= 0).unwrap_or(0);
-    active.supports_count = Set(count(object.get("likes").and_then(|l| l.get("totalItems"))));
-    let args = object.get("argumentsCount");
-    active.pro_count = Set(count(args.and_then(|a| a.get("pro"))));
-    active.contra_count = Set(count(args.and_then(|a| a.get("contra"))));
-    active.comments_count = Set(count(args.and_then(|a| a.get("comments"))));
-    let p = sea_orm::TryIntoModel::try_into_model(active.save(&txn).await?)?;
-    let plan_id = p.id;
+    let p = sea_orm::TryIntoModel::try_into_model(copy.onto(row).save(&txn).await?)?;
     super::search::index(&txn, &p, s.actor_id).await?;
+    let domain = &state.config.instance.domain;
+    let consented = replace_owners(&txn, p.id, &owners, updated).await?;
+    super::advice::mirror(&txn, p.id, &advice, domain).await?;
+    mirror_history(&txn, p.id, object, updated, domain, &consented).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The owners a Page names that we know or can fetch, side by side and
+/// capped; one that cannot be fetched now is left out until the next Update.
+async fn owners_named(state: &AppState, object: &Value) -> Vec<Actor> {
+    let owner_ids: Vec<String> = knooppunt_federation::vocab::ids(object.get("attributedTo"))
+        .into_iter()
+        .take(50)
+        .collect();
+    let named = crate::federation::remote::actors_named(state, &owner_ids, 50).await;
+    owner_ids
+        .iter()
+        .filter_map(|id| named.get(id).cloned())
+        .collect()
+}
+
+/// Replaces a copy's owners with those its home names. An actor here is an
+/// owner only if it accepted an invitation here. Returns the ids of the
+/// local owners who did.
+async fn replace_owners(
+    txn: &impl ConnectionTrait,
+    plan_id: i64,
+    owners: &[Actor],
+    updated: DateTime<Utc>,
+) -> Result<Vec<String>, AppError> {
     owner::Entity::delete_many()
         .filter(owner::Column::PlanId.eq(plan_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    // The home's word for its owners; an actor here is an owner only if it
-    // accepted an invitation here.
     let consented: Vec<i64> = invitation::Entity::find()
         .filter(invitation::Column::PlanId.eq(plan_id))
         .filter(invitation::Column::State.eq("accepted"))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|i| i.actor_id)
         .collect();
-    for o in owners
+    let owning = owners
         .iter()
-        .filter(|o| !o.local || consented.contains(&o.id))
-    {
+        .filter(|o| !o.local || consented.contains(&o.id));
+    for o in owning {
         owner::ActiveModel {
             plan_id: Set(plan_id),
             actor_id: Set(o.id),
             added_at: Set(updated),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    super::advice::mirror(&txn, plan_id, &advice, &state.config.instance.domain).await?;
-    let consented_ids: Vec<String> = owners
+    Ok(owners
         .iter()
         .filter(|o| o.local && consented.contains(&o.id))
         .map(|o| o.ap_id.clone())
-        .collect();
-    mirror_history(
-        &txn,
-        plan_id,
-        object,
-        updated,
-        &state.config.instance.domain,
-        &consented_ids,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+        .collect())
 }
 
 /// Replaces a copy's history with what its home states. An entry naming an
@@ -321,19 +362,53 @@ async fn mirror_history(
         .map(Vec::as_slice)
         .unwrap_or_default();
     for h in entries.iter().take(1_000) {
-        let Some(actor) = h
-            .get("actor")
-            .and_then(Value::as_str)
-            .filter(|a| a.len() <= 2048)
-        else {
+        let Some(entry) = HistoryEntry::read(h, updated) else {
             continue;
         };
+        if !entry.stands(plan_id, local_domain, consented, &mut unmatched) {
+            continue;
+        }
+        history::ActiveModel {
+            plan_id: Set(plan_id),
+            actor_ap_id: Set(entry.actor),
+            action: Set(entry.action),
+            from_state: Set(entry.from_state),
+            to_state: Set(entry.to_state),
+            note: Set(entry.note),
+            fields: Set(json!(entry.fields).to_string()),
+            at: Set(entry.at),
+            source: Set(Source::Home.as_str().to_string()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One entry of a copy's history, as its home states it.
+struct HistoryEntry {
+    actor: String,
+    action: String,
+    from_state: Option<String>,
+    to_state: Option<String>,
+    note: String,
+    fields: Vec<String>,
+    at: DateTime<Utc>,
+}
+
+impl HistoryEntry {
+    fn read(h: &Value, updated: DateTime<Utc>) -> Option<HistoryEntry> {
+        let actor = h
+            .get("actor")
+            .and_then(Value::as_str)
+            .filter(|a| a.len() <= 2048)?;
         let action = h.get("action").and_then(Value::as_str).unwrap_or_default();
         if !matches!(
             action,
             "created" | "edited" | "state" | "progress" | "owner_added"
         ) {
-            continue;
+            return None;
         }
         let state_of = |k: &str| {
             h.get(k)
@@ -341,32 +416,7 @@ async fn mirror_history(
                 .and_then(State::parse)
                 .map(|s| s.as_str().to_string())
         };
-        let to_state = state_of("toState");
-        let note = text(h, "note", 10_000);
-        // A new owner named in the note who is one of ours must have
-        // accepted here, whoever the home says added it.
-        if action == "owner_added"
-            && knooppunt_federation::vocab::host_of(&note).as_deref() == Some(local_domain)
-            && !consented.contains(&note)
-        {
-            tracing::info!(plan_id, owner = %note, "a copy's home names a local owner that did not accept here; entry left out");
-            continue;
-        }
-        if knooppunt_federation::vocab::host_of(actor).as_deref() == Some(local_domain) {
-            let evidence = unmatched.iter().position(|(a, act, to)| {
-                a == actor && act == action && (action != "state" || *to == to_state)
-            });
-            match evidence {
-                Some(i) => {
-                    unmatched.remove(i);
-                }
-                None => {
-                    tracing::info!(plan_id, actor = %actor, action, "a copy's home names a local actor that did not act here; entry left out");
-                    continue;
-                }
-            }
-        }
-        let fields: Vec<String> = h
+        let fields = h
             .get("fields")
             .and_then(Value::as_array)
             .map(|f| {
@@ -377,22 +427,52 @@ async fn mirror_history(
                     .collect()
             })
             .unwrap_or_default();
-        history::ActiveModel {
-            plan_id: Set(plan_id),
-            actor_ap_id: Set(actor.to_string()),
-            action: Set(action.to_string()),
-            from_state: Set(state_of("fromState")),
-            to_state: Set(to_state),
-            note: Set(note),
-            fields: Set(json!(fields).to_string()),
-            at: Set(parse_time(h.get("published")).unwrap_or(updated)),
-            source: Set(Source::Home.as_str().to_string()),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        Some(HistoryEntry {
+            actor: actor.to_string(),
+            action: action.to_string(),
+            from_state: state_of("fromState"),
+            to_state: state_of("toState"),
+            note: text(h, "note", 10_000),
+            fields,
+            at: parse_time(h.get("published")).unwrap_or(updated),
+        })
     }
-    Ok(())
+
+    /// Whether the entry may stand: a new owner of ours named in the note
+    /// must have accepted here, and an actor of ours must have sent such a
+    /// change from here (each piece of evidence is used once).
+    fn stands(
+        &self,
+        plan_id: i64,
+        local_domain: &str,
+        consented: &[String],
+        unmatched: &mut Vec<(String, String, Option<String>)>,
+    ) -> bool {
+        let ours =
+            |id: &str| knooppunt_federation::vocab::host_of(id).as_deref() == Some(local_domain);
+        if self.action == "owner_added" && ours(&self.note) && !consented.contains(&self.note) {
+            tracing::info!(plan_id, owner = %self.note, "a copy's home names a local owner that did not accept here; entry left out");
+            return false;
+        }
+        if !ours(&self.actor) {
+            return true;
+        }
+        let evidence = unmatched.iter().position(|(a, act, to)| {
+            *a == self.actor
+                && *act == self.action
+                && (self.action != "state" || *to == self.to_state)
+        });
+        match evidence {
+            Some(i) => {
+                unmatched.remove(i);
+                true
+            }
+            None => {
+                tracing::info!(plan_id, actor = %self.actor, action = %self.action, "a copy's home names a local actor that did not act here; entry left out");
+                false
+            }
+        }
+    }
 }
 
 /// Public replies to a plan's post: arguments pro, contra, and comments,

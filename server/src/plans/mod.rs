@@ -4,9 +4,10 @@
 //!
 //! - `state.rs`: the states and who may take each step.
 //! - `service.rs`: starting, editing, moving and reporting on plans.
+//! - `fields.rs`: the fields owners write, and their checks.
 //! - `federation.rs`: the `Page` a plan federates as, and remote plans.
 //! - `updates.rs`: Updates for changed counts, at most one per plan per interval.
-//! - `advice.rs`: expert advice asked of any actor, and its answer.
+//! - `advice/`: expert advice asked of any actor, and its answer.
 //! - `coowners.rs`: co-owners here and elsewhere (invitations, edits sent home).
 //! - `editors.rs`: members a group's moderators name to edit its plans.
 //! - `search.rs`: what of a plan is found, and `/plans/search`.
@@ -20,6 +21,7 @@ pub mod coowners;
 pub mod editors;
 pub mod entity;
 pub mod federate;
+pub mod fields;
 pub mod search;
 pub mod service;
 pub mod state;

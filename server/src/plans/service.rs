@@ -19,25 +19,8 @@ use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::text::{escape, sanitize_html};
 
-const MAX_TITLE: usize = 200;
-const MAX_SUMMARY: usize = 1_000;
-const MAX_CONTENT: usize = 100_000;
-const MAX_THEMES: usize = 20;
-
-/// The fields of a plan that its owners write. `None` leaves a field as it is
-/// when editing.
-#[derive(Debug, Default, Clone)]
-pub struct Fields {
-    pub title: Option<String>,
-    pub summary: Option<String>,
-    pub content: Option<String>,
-    pub themes: Option<Vec<String>>,
-    pub area_address: Option<Option<String>>,
-    pub area_geometry: Option<Option<Value>>,
-    pub cost_estimate_cents: Option<Option<i64>>,
-    pub requested_budget_cents: Option<Option<i64>>,
-    pub currency: Option<String>,
-}
+pub use super::fields::{Fields, check_fields, check_geometry, clean_themes};
+use super::fields::{MAX_CONTENT, check_text};
 
 impl From<Refusal> for AppError {
     fn from(r: Refusal) -> AppError {
@@ -47,124 +30,6 @@ impl From<Refusal> for AppError {
             Refusal::NeedsNote(_) => AppError::invalid("note", r.to_string()),
         }
     }
-}
-
-fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), AppError> {
-    let n = value.chars().count();
-    if n > max {
-        return Err(AppError::invalid(
-            field,
-            format!("is too long ({n} characters, at most {max})"),
-        ));
-    }
-    Ok(())
-}
-
-/// Themes as hashtag names: lowercase, letters, digits and `_`.
-pub fn clean_themes(themes: &[String]) -> Result<Vec<String>, AppError> {
-    if themes.len() > MAX_THEMES {
-        return Err(AppError::invalid(
-            "themes",
-            format!("at most {MAX_THEMES} themes"),
-        ));
-    }
-    let mut out: Vec<String> = Vec::new();
-    for t in themes {
-        let name = t.trim().trim_start_matches('#').to_lowercase();
-        if name.is_empty()
-            || name.chars().count() > 100
-            || !name.chars().all(|c| c.is_alphanumeric() || c == '_')
-        {
-            return Err(AppError::invalid(
-                "themes",
-                format!("{t:?} is not a theme (letters, digits and _ only)"),
-            ));
-        }
-        if !out.contains(&name) {
-            out.push(name);
-        }
-    }
-    Ok(out)
-}
-
-/// A GeoJSON Point or Polygon with numeric coordinates in range.
-pub fn check_geometry(g: &Value) -> Result<(), AppError> {
-    let bad = |why: &str| AppError::invalid("area.geometry", why.to_string());
-    let position = |p: &Value| -> bool {
-        matches!(p.as_array().map(Vec::as_slice), Some([lon, lat, ..])
-            if lon.as_f64().is_some_and(|x| (-180.0..=180.0).contains(&x))
-            && lat.as_f64().is_some_and(|y| (-90.0..=90.0).contains(&y)))
-    };
-    match g.get("type").and_then(Value::as_str) {
-        Some("Point") => {
-            if !g.get("coordinates").is_some_and(position) {
-                return Err(bad("a Point needs [longitude, latitude]"));
-            }
-        }
-        Some("Polygon") => {
-            let rings = g
-                .get("coordinates")
-                .and_then(Value::as_array)
-                .ok_or_else(|| bad("a Polygon needs rings of positions"))?;
-            if rings.is_empty() || rings.len() > 100 {
-                return Err(bad("a Polygon needs 1 to 100 rings"));
-            }
-            for ring in rings {
-                let points = ring
-                    .as_array()
-                    .ok_or_else(|| bad("a ring is a list of positions"))?;
-                if points.len() < 4 || points.len() > 10_000 || !points.iter().all(position) {
-                    return Err(bad(
-                        "a ring needs 4 to 10000 [longitude, latitude] positions",
-                    ));
-                }
-                if points.first() != points.last() {
-                    return Err(bad("a ring must end where it starts"));
-                }
-            }
-        }
-        _ => return Err(bad("only GeoJSON Point and Polygon are supported")),
-    }
-    Ok(())
-}
-
-fn check_money(field: &'static str, cents: Option<i64>) -> Result<(), AppError> {
-    if cents.is_some_and(|c| c < 0) {
-        return Err(AppError::invalid(field, "cannot be negative"));
-    }
-    Ok(())
-}
-
-pub fn check_fields(f: &Fields) -> Result<(), AppError> {
-    if let Some(t) = &f.title {
-        if t.trim().is_empty() {
-            return Err(AppError::invalid("title", "can't be blank"));
-        }
-        check_text("title", t, MAX_TITLE)?;
-    }
-    if let Some(s) = &f.summary {
-        check_text("summary", s, MAX_SUMMARY)?;
-    }
-    if let Some(c) = &f.content {
-        check_text("content", c, MAX_CONTENT)?;
-    }
-    if let Some(Some(a)) = &f.area_address {
-        check_text("area.address", a, 500)?;
-    }
-    if let Some(Some(g)) = &f.area_geometry {
-        check_geometry(g)?;
-    }
-    check_money("cost_estimate", f.cost_estimate_cents.flatten())?;
-    check_money("requested_budget", f.requested_budget_cents.flatten())?;
-    if let Some(c) = &f.currency
-        && (c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()))
-    {
-        return Err(AppError::invalid(
-            "currency",
-            "must be an ISO 4217 code such as EUR",
-        ));
-    }
-    Ok(())
 }
 
 /// The readable post of a plan, for apps that show only posts: title,
@@ -203,62 +68,15 @@ pub async fn create(
     }
     check_fields(&fields)?;
     let themes = clean_themes(fields.themes.as_deref().unwrap_or_default())?;
-    // A moderator speaks for the group: it owns the plan at once. A member
-    // proposes it to the group: its moderators accept (or not) the
-    // invitation. Following a group gives no say in it.
     let group = match group {
-        Some(name) => {
-            let g = crate::actors::store::find_local(db, config, name)
-                .await?
-                .filter(|a| a.kind == "group")
-                .ok_or_else(|| {
-                    AppError::NotFound(format!("there is no group named {name:?} here"))
-                })?;
-            let moderates = crate::groups::service::may_moderate(db, g.id, person.actor.id).await?;
-            if !moderates
-                && !crate::groups::service::is_active_member(db, g.id, person.actor.id).await?
-            {
-                return Err(AppError::Forbidden(
-                    "only members of a group may start a plan for it".into(),
-                ));
-            }
-            Some((g, moderates))
-        }
+        Some(name) => Some(group_of_new_plan(state, person, name).await?),
         None => None,
     };
-    let summary = fields.summary.clone().unwrap_or_default();
-    let source = fields.content.clone().unwrap_or_default();
     let now = Utc::now();
 
     let txn = db.begin_write().await?;
     let s = crate::statuses::service::new_public_post(&txn, person.actor.id, now).await?;
-    let p = plan::ActiveModel {
-        status_id: Set(s.id),
-        title: Set(title.trim().to_string()),
-        summary: Set(summary.trim().to_string()),
-        content: Set(sanitize_html(&source)),
-        source: Set(Some(source)),
-        area_address: Set(fields.area_address.clone().flatten()),
-        area_geometry: Set(fields
-            .area_geometry
-            .clone()
-            .flatten()
-            .map(|g| g.to_string())),
-        cost_estimate_cents: Set(fields.cost_estimate_cents.flatten()),
-        requested_budget_cents: Set(fields.requested_budget_cents.flatten()),
-        currency: Set(fields.currency.clone().unwrap_or_else(|| "EUR".into())),
-        state: Set(State::Idea.as_str().into()),
-        local: Set(true),
-        supports_count: Set(0),
-        pro_count: Set(0),
-        contra_count: Set(0),
-        comments_count: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let p = insert_plan(&txn, s.id, &fields, now).await?;
     // The plan's post: its id under the author, its link to the plan's page.
     let url = html_url(config, p.id);
     let mut active: status::ActiveModel = s.into();
@@ -298,6 +116,68 @@ pub async fn create(
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(p)
+}
+
+/// The local group `name` a new plan is started for, and whether `person`
+/// moderates it. A moderator speaks for the group: it owns the plan at
+/// once. A member proposes it to the group: its moderators accept (or not)
+/// the invitation. Following a group gives no say in it.
+async fn group_of_new_plan(
+    state: &AppState,
+    person: &Person,
+    name: &str,
+) -> Result<(Actor, bool), AppError> {
+    let (db, config) = (&state.db, state.config.as_ref());
+    let g = crate::actors::store::find_local(db, config, name)
+        .await?
+        .filter(|a| a.kind == "group")
+        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))?;
+    let moderates = crate::groups::service::may_moderate(db, g.id, person.actor.id).await?;
+    if !moderates && !crate::groups::service::is_active_member(db, g.id, person.actor.id).await? {
+        return Err(AppError::Forbidden(
+            "only members of a group may start a plan for it".into(),
+        ));
+    }
+    Ok((g, moderates))
+}
+
+/// The row of a new plan, an idea here, whose post is `status_id`.
+async fn insert_plan(
+    txn: &impl ConnectionTrait,
+    status_id: i64,
+    fields: &Fields,
+    now: chrono::DateTime<Utc>,
+) -> Result<plan::Model, AppError> {
+    let title = fields.title.clone().unwrap_or_default();
+    let summary = fields.summary.clone().unwrap_or_default();
+    let source = fields.content.clone().unwrap_or_default();
+    Ok(plan::ActiveModel {
+        status_id: Set(status_id),
+        title: Set(title.trim().to_string()),
+        summary: Set(summary.trim().to_string()),
+        content: Set(sanitize_html(&source)),
+        source: Set(Some(source)),
+        area_address: Set(fields.area_address.clone().flatten()),
+        area_geometry: Set(fields
+            .area_geometry
+            .clone()
+            .flatten()
+            .map(|g| g.to_string())),
+        cost_estimate_cents: Set(fields.cost_estimate_cents.flatten()),
+        requested_budget_cents: Set(fields.requested_budget_cents.flatten()),
+        currency: Set(fields.currency.clone().unwrap_or_else(|| "EUR".into())),
+        state: Set(State::Idea.as_str().into()),
+        local: Set(true),
+        supports_count: Set(0),
+        pro_count: Set(0),
+        contra_count: Set(0),
+        comments_count: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
 }
 
 /// Where a history entry comes from.
@@ -580,8 +460,35 @@ pub async fn apply_edit(
         Some(t) => Some(clean_themes(t)?),
         None => None,
     };
-    let mut changed: Vec<&str> = Vec::new();
     let mut active: plan::ActiveModel = p.clone().into();
+    let mut changed = set_changed(&p, &fields, &mut active);
+    if themes.is_some() {
+        changed.push("themes");
+    }
+    if changed.is_empty() {
+        return Ok(p);
+    }
+    active.updated_at = Set(Utc::now());
+    save(
+        state,
+        active,
+        Entry {
+            fields: &changed,
+            ..Entry::local(who, "edited")
+        },
+        themes,
+    )
+    .await
+}
+
+/// Sets on `active` the fields of the edit that differ from `p`; the names
+/// of what changed, for the history.
+fn set_changed(
+    p: &plan::Model,
+    fields: &Fields,
+    active: &mut plan::ActiveModel,
+) -> Vec<&'static str> {
+    let mut changed: Vec<&'static str> = Vec::new();
     if let Some(t) = &fields.title
         && t.trim() != p.title
     {
@@ -634,23 +541,7 @@ pub async fn apply_edit(
         active.currency = Set(c.clone());
         changed.push("currency");
     }
-    if themes.is_some() {
-        changed.push("themes");
-    }
-    if changed.is_empty() {
-        return Ok(p);
-    }
-    active.updated_at = Set(Utc::now());
-    save(
-        state,
-        active,
-        Entry {
-            fields: &changed,
-            ..Entry::local(who, "edited")
-        },
-        themes,
-    )
-    .await
+    changed
 }
 
 /// Inboxes of the plan's owners on other instances: they keep their copy.

@@ -1,9 +1,11 @@
 //! Client API handlers for statuses, timelines and polls.
 
 use axum::Json;
+use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use axum::routing::{get, post};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -469,4 +471,28 @@ pub async fn vote(
         .cloned()
         .map(Json)
         .ok_or_else(|| AppError::NotFound("Record not found".into()))
+}
+
+/// Statuses, timelines and polls.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/statuses", post(create))
+        .route(
+            "/api/v1/statuses/{id}",
+            get(show).put(update).delete(delete),
+        )
+        .route("/api/v1/statuses/{id}/context", get(context))
+        .route("/api/v1/statuses/{id}/history", get(history))
+        .route("/api/v1/statuses/{id}/source", get(source))
+        .route("/api/v1/statuses/{id}/favourite", post(favourite))
+        .route("/api/v1/statuses/{id}/unfavourite", post(unfavourite))
+        .route("/api/v1/statuses/{id}/reblog", post(reblog))
+        .route("/api/v1/statuses/{id}/unreblog", post(unreblog))
+        .route("/api/v1/statuses/{id}/favourited_by", get(favourited_by))
+        .route("/api/v1/statuses/{id}/reblogged_by", get(reblogged_by))
+        .route("/api/v1/timelines/home", get(home))
+        .route("/api/v1/timelines/public", get(public))
+        .route("/api/v1/timelines/tag/{tag}", get(tag))
+        .route("/api/v1/polls/{id}", get(show_poll))
+        .route("/api/v1/polls/{id}/votes", post(vote))
 }

@@ -12,16 +12,19 @@ use sea_orm::{
 
 use super::Visibility;
 use super::changes::{self, StatusChange};
-use super::entity::{
-    edit, favourite, idempotency_key, mention, poll, poll_vote, status, status_tag, tag,
-};
-use super::store::{can_see, find_visible};
+use super::entity::{edit, favourite, idempotency_key, mention, poll, status, status_tag, tag};
+use super::store::find_visible;
 use crate::actors::entity as actor;
 use crate::auth::service::Person;
 use crate::error::AppError;
 use crate::media::entity as media;
 use crate::state::AppState;
 use crate::text::{self, MentionRef, MentionTarget};
+
+mod polls;
+mod shared;
+pub use polls::{notify_ended_polls, vote};
+pub use shared::{add_boost, add_favourite, remove_boost, remove_favourite, remove_status};
 
 /// Longest status text, in characters.
 pub const MAX_CHARS: usize = 5000;
@@ -227,16 +230,13 @@ pub async fn create(
     idempotency: Option<&str>,
 ) -> Result<status::Model, AppError> {
     let (db, config) = (&state.db, state.config.as_ref());
+    let me = person.actor.id;
     if let Some(key) = idempotency
-        && let Some(done) = idempotency_key::Entity::find_by_id((person.actor.id, key.to_string()))
-            .one(db)
-            .await?
-        && let Some(existing) = status::Entity::find_by_id(done.status_id).one(db).await?
+        && let Some(existing) = posted_with_key(db, me, key).await?
     {
         return Ok(existing);
     }
     validate(&draft)?;
-    let me = person.actor.id;
     let parent = match &draft.in_reply_to_id {
         Some(id) => Some(find_visible(db, Some(me), id).await?),
         None => None,
@@ -248,35 +248,8 @@ pub async fn create(
     let txn = db.begin_write().await?;
     let attachments = own_media(&txn, person, &draft.media_ids, None).await?;
     let now = Utc::now();
-    let placeholder = format!("urn:knooppunt:pending:{}", crate::secrets::random_token()?);
-    let inserted = status::ActiveModel {
-        ap_id: Set(placeholder),
-        url: Set(None),
-        actor_id: Set(me),
-        in_reply_to_id: Set(parent.as_ref().map(|p| p.id)),
-        in_reply_to_actor_id: Set(parent.as_ref().map(|p| p.actor_id)),
-        reblog_of_id: Set(None),
-        content: Set(content),
-        source: Set(Some(draft.text.clone())),
-        spoiler_text: Set(draft.spoiler_text.clone()),
-        sensitive: Set(draft.sensitive || !draft.spoiler_text.is_empty()),
-        visibility: Set(draft.visibility.as_str().to_string()),
-        language: Set(draft.language.clone()),
-        local: Set(true),
-        created_at: Set(now),
-        edited_at: Set(None),
-        stance: Set(draft.stance.clone()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    // The id is known only after the insert; ids are `…/users/NAME/statuses/ID`.
-    let ap_id = format!("{}/statuses/{}", person.actor.ap_id, inserted.id);
-    let mut active: status::ActiveModel = inserted.into();
-    active.ap_id = Set(ap_id);
-    let saved = active.update(&txn).await?;
+    let saved = insert_status(&txn, person, &draft, parent.as_ref(), content, now).await?;
     super::search::index(&txn, &saved).await?;
-
     for actor_id in &mentioned {
         mention::ActiveModel {
             status_id: Set(saved.id),
@@ -292,23 +265,9 @@ pub async fn create(
         changes::raise(&txn, config, change).await?;
     }
     attach_tags(&txn, saved.id, &tags).await?;
-    for m in attachments {
-        let mut am: media::ActiveModel = m.into();
-        am.status_id = Set(Some(saved.id));
-        am.update(&txn).await?;
-    }
+    attach_media(&txn, saved.id, attachments).await?;
     if let Some(p) = draft.poll {
-        poll::ActiveModel {
-            status_id: Set(saved.id),
-            options: Set(
-                serde_json::to_string(&p.options).map_err(|e| AppError::Internal(e.to_string()))?
-            ),
-            multiple: Set(p.multiple),
-            expires_at: Set(Some(now + Duration::seconds(p.expires_in))),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        insert_poll(&txn, saved.id, p, now).await?;
     }
     if let Some(key) = idempotency {
         idempotency_key::ActiveModel {
@@ -329,6 +288,93 @@ pub async fn create(
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(saved)
+}
+
+/// The status `me` posted earlier with idempotency key `key`, if any.
+async fn posted_with_key(
+    db: &impl ConnectionTrait,
+    me: i64,
+    key: &str,
+) -> Result<Option<status::Model>, AppError> {
+    let Some(done) = idempotency_key::Entity::find_by_id((me, key.to_string()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(status::Entity::find_by_id(done.status_id).one(db).await?)
+}
+
+/// The new status's row, with its id under its author.
+async fn insert_status(
+    txn: &impl ConnectionTrait,
+    person: &Person,
+    draft: &Draft,
+    parent: Option<&status::Model>,
+    content: String,
+    now: chrono::DateTime<Utc>,
+) -> Result<status::Model, AppError> {
+    let placeholder = format!("urn:knooppunt:pending:{}", crate::secrets::random_token()?);
+    let inserted = status::ActiveModel {
+        ap_id: Set(placeholder),
+        url: Set(None),
+        actor_id: Set(person.actor.id),
+        in_reply_to_id: Set(parent.map(|p| p.id)),
+        in_reply_to_actor_id: Set(parent.map(|p| p.actor_id)),
+        reblog_of_id: Set(None),
+        content: Set(content),
+        source: Set(Some(draft.text.clone())),
+        spoiler_text: Set(draft.spoiler_text.clone()),
+        sensitive: Set(draft.sensitive || !draft.spoiler_text.is_empty()),
+        visibility: Set(draft.visibility.as_str().to_string()),
+        language: Set(draft.language.clone()),
+        local: Set(true),
+        created_at: Set(now),
+        edited_at: Set(None),
+        stance: Set(draft.stance.clone()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    // The id is known only after the insert; ids are `…/users/NAME/statuses/ID`.
+    let ap_id = format!("{}/statuses/{}", person.actor.ap_id, inserted.id);
+    let mut active: status::ActiveModel = inserted.into();
+    active.ap_id = Set(ap_id);
+    Ok(active.update(txn).await?)
+}
+
+async fn insert_poll(
+    txn: &impl ConnectionTrait,
+    status_id: i64,
+    p: NewPoll,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    poll::ActiveModel {
+        status_id: Set(status_id),
+        options: Set(
+            serde_json::to_string(&p.options).map_err(|e| AppError::Internal(e.to_string()))?
+        ),
+        multiple: Set(p.multiple),
+        expires_at: Set(Some(now + Duration::seconds(p.expires_in))),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Attaches media (checked to be the author's) to a status.
+async fn attach_media(
+    txn: &impl ConnectionTrait,
+    status_id: i64,
+    attachments: Vec<media::Model>,
+) -> Result<(), AppError> {
+    for m in attachments {
+        let mut am: media::ActiveModel = m.into();
+        am.status_id = Set(Some(status_id));
+        am.update(txn).await?;
+    }
+    Ok(())
 }
 
 fn owned(person: &Person, s: &status::Model) -> Result<(), AppError> {
@@ -362,16 +408,7 @@ pub async fn edit(
 
     let txn = db.begin_write().await?;
     let attachments = own_media(&txn, person, &draft.media_ids, Some(s.id)).await?;
-    edit::ActiveModel {
-        status_id: Set(s.id),
-        content: Set(s.content.clone()),
-        spoiler_text: Set(s.spoiler_text.clone()),
-        sensitive: Set(s.sensitive),
-        created_at: Set(s.edited_at.unwrap_or(s.created_at)),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    keep_version(&txn, &s).await?;
     let status_id = s.id;
     let mut active: status::ActiveModel = s.into();
     active.content = Set(content);
@@ -384,24 +421,61 @@ pub async fn edit(
     active.edited_at = Set(Some(Utc::now()));
     let saved = active.update(&txn).await?;
     super::search::index(&txn, &saved).await?;
-
-    mention::Entity::delete_many()
-        .filter(mention::Column::StatusId.eq(status_id))
-        .exec(&txn)
-        .await?;
-    for actor_id in &mentioned {
-        mention::ActiveModel {
-            status_id: Set(status_id),
-            actor_id: Set(*actor_id),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    replace_mentions(&txn, status_id, &mentioned).await?;
     status_tag::Entity::delete_many()
         .filter(status_tag::Column::StatusId.eq(status_id))
         .exec(&txn)
         .await?;
     attach_tags(&txn, status_id, &tags).await?;
+    replace_media(&txn, status_id, attachments).await?;
+    crate::statuses::federate::publish::status_updated(&txn, config, &saved).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(saved)
+}
+
+/// The status as it was, into its history.
+async fn keep_version(txn: &impl ConnectionTrait, s: &status::Model) -> Result<(), AppError> {
+    edit::ActiveModel {
+        status_id: Set(s.id),
+        content: Set(s.content.clone()),
+        spoiler_text: Set(s.spoiler_text.clone()),
+        sensitive: Set(s.sensitive),
+        created_at: Set(s.edited_at.unwrap_or(s.created_at)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The status mentions `mentioned` now, and no one else.
+async fn replace_mentions(
+    txn: &impl ConnectionTrait,
+    status_id: i64,
+    mentioned: &[i64],
+) -> Result<(), AppError> {
+    mention::Entity::delete_many()
+        .filter(mention::Column::StatusId.eq(status_id))
+        .exec(txn)
+        .await?;
+    for actor_id in mentioned {
+        mention::ActiveModel {
+            status_id: Set(status_id),
+            actor_id: Set(*actor_id),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The status has `attachments` now: others it had are detached.
+async fn replace_media(
+    txn: &impl ConnectionTrait,
+    status_id: i64,
+    attachments: Vec<media::Model>,
+) -> Result<(), AppError> {
     let keep: Vec<i64> = attachments.iter().map(|m| m.id).collect();
     media::Entity::update_many()
         .col_expr(
@@ -410,17 +484,9 @@ pub async fn edit(
         )
         .filter(media::Column::StatusId.eq(status_id))
         .filter(media::Column::Id.is_not_in(keep))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    for m in attachments {
-        let mut am: media::ActiveModel = m.into();
-        am.status_id = Set(Some(status_id));
-        am.update(&txn).await?;
-    }
-    crate::statuses::federate::publish::status_updated(&txn, config, &saved).await?;
-    txn.commit().await?;
-    state.federation.outbox_bell.notify_one();
-    Ok(saved)
+    attach_media(txn, status_id, attachments).await
 }
 
 fn draft_ref(d: &Draft) -> Draft {
@@ -449,11 +515,7 @@ pub async fn delete(
     if s.reblog_of_id.is_none() {
         crate::statuses::federate::publish::status_deleted(&txn, &state.config, &s).await?;
     }
-    status::Entity::delete_by_id(s.id).exec(&txn).await?;
-    let deleted = StatusChange::Deleted {
-        in_reply_to: s.in_reply_to_id,
-    };
-    changes::raise(&txn, &state.config, deleted).await?;
+    remove_status(&txn, &state.config, &s).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(s)
@@ -487,31 +549,17 @@ pub async fn favourite(
             person.actor.ap_id,
             crate::secrets::random_token()?
         );
-        favourite::ActiveModel {
-            actor_id: Set(me),
-            status_id: Set(target.id),
-            created_at: Set(Utc::now()),
-            ap_id: Set(Some(like_id.clone())),
-            ..Default::default()
+        if add_favourite(&txn, &state.config, me, &target, &like_id).await? {
+            crate::statuses::federate::publish::liked(
+                &txn,
+                &state.config,
+                &person.actor,
+                &target,
+                &like_id,
+                false,
+            )
+            .await?;
         }
-        .insert(&txn)
-        .await
-        .map_err(|e| AppError::from_db_conflict(e, "already favourited".into()))?;
-        crate::statuses::federate::publish::liked(
-            &txn,
-            &state.config,
-            &person.actor,
-            &target,
-            &like_id,
-            false,
-        )
-        .await?;
-        let change = StatusChange::Favourited {
-            status_id: target.id,
-            author_id: target.actor_id,
-            by: me,
-        };
-        changes::raise(&txn, &state.config, change).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -531,7 +579,7 @@ pub async fn unfavourite(
         .await?;
     if let Some(fav) = existing {
         let txn = state.db.begin_write().await?;
-        favourite::Entity::delete_by_id(fav.id).exec(&txn).await?;
+        remove_favourite(&txn, &state.config, &fav, &s).await?;
         if let Some(like_id) = &fav.ap_id {
             crate::statuses::federate::publish::liked(
                 &txn,
@@ -543,12 +591,6 @@ pub async fn unfavourite(
             )
             .await?;
         }
-        let change = StatusChange::Unfavourited {
-            status_id: s.id,
-            author_id: s.actor_id,
-            by: person.actor.id,
-        };
-        changes::raise(&txn, &state.config, change).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
@@ -584,31 +626,22 @@ pub async fn reblog(
     }
     let txn = db.begin_write().await?;
     let placeholder = format!("urn:knooppunt:pending:{}", crate::secrets::random_token()?);
-    let inserted = status::ActiveModel {
-        ap_id: Set(placeholder),
-        actor_id: Set(me),
-        reblog_of_id: Set(Some(original.id)),
-        content: Set(String::new()),
-        spoiler_text: Set(String::new()),
-        sensitive: Set(false),
-        visibility: Set(visibility.as_str().to_string()),
-        local: Set(true),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| AppError::from_db_conflict(e, "already boosted".into()))?;
+    let added = add_boost(
+        &txn,
+        &state.config,
+        &person.actor,
+        &original,
+        &placeholder,
+        visibility,
+    )
+    .await?;
+    let Some(inserted) = added else {
+        return Err(AppError::Conflict("already boosted".into()));
+    };
     let ap_id = format!("{}/statuses/{}/activity", person.actor.ap_id, inserted.id);
     let mut active: status::ActiveModel = inserted.into();
     active.ap_id = Set(ap_id);
     let saved = active.update(&txn).await?;
-    let change = StatusChange::Reblogged {
-        status_id: original.id,
-        author_id: original.actor_id,
-        by: me,
-    };
-    changes::raise(&txn, &state.config, change).await?;
     crate::statuses::federate::publish::announced(
         &txn,
         &state.config,
@@ -650,151 +683,11 @@ pub async fn unreblog(
             true,
         )
         .await?;
-        status::Entity::delete_by_id(boost.id).exec(&txn).await?;
-        let change = StatusChange::Unreblogged {
-            status_id: original.id,
-            author_id: original.actor_id,
-            by: me,
-        };
-        changes::raise(&txn, &state.config, change).await?;
+        remove_boost(&txn, &state.config, &boost, &original).await?;
         txn.commit().await?;
         state.federation.outbox_bell.notify_one();
     }
     Ok(original)
-}
-
-/// Votes in a poll: once, before it closes, with valid choices.
-pub async fn vote(
-    state: &AppState,
-    person: &Person,
-    poll_id: &str,
-    choices: &[u64],
-) -> Result<poll::Model, AppError> {
-    let db = &state.db;
-    let me = person.actor.id;
-    let not_found = || AppError::NotFound("Record not found".into());
-    let id: i64 = poll_id.parse().map_err(|_| not_found())?;
-    let p = poll::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(not_found)?;
-    let s = status::Entity::find_by_id(p.status_id)
-        .one(db)
-        .await?
-        .ok_or_else(not_found)?;
-    if !can_see(db, Some(me), &s).await? {
-        return Err(not_found());
-    }
-    if p.expires_at.is_some_and(|e| e <= Utc::now()) {
-        return Err(AppError::invalid("poll", "the poll has ended"));
-    }
-    let options: Vec<String> = serde_json::from_str(&p.options).unwrap_or_default();
-    let mut choices: Vec<u64> = choices.to_vec();
-    choices.sort_unstable();
-    choices.dedup();
-    if choices.is_empty()
-        || choices
-            .iter()
-            .any(|c| usize::try_from(*c).map_or(true, |c| c >= options.len()))
-    {
-        return Err(AppError::invalid(
-            "choices",
-            "choose one of the poll's options",
-        ));
-    }
-    if !p.multiple && choices.len() > 1 {
-        return Err(AppError::invalid("choices", "this poll allows one choice"));
-    }
-    let already = poll_vote::Entity::find()
-        .filter(poll_vote::Column::PollId.eq(p.id))
-        .filter(poll_vote::Column::ActorId.eq(me))
-        .one(db)
-        .await?
-        .is_some();
-    if already {
-        return Err(AppError::invalid("poll", "you have already voted"));
-    }
-    let txn = db.begin_write().await?;
-    let author = actor::Entity::find_by_id(s.actor_id).one(&txn).await?;
-    for c in choices {
-        if let Some(author) = author.as_ref().filter(|a| !a.local)
-            && let Some(option) = options.get(usize::try_from(c).unwrap_or(usize::MAX))
-        {
-            crate::statuses::federate::publish::voted(
-                &txn,
-                &state.config,
-                &person.actor,
-                author,
-                &s,
-                option,
-            )
-            .await?;
-        }
-        poll_vote::ActiveModel {
-            poll_id: Set(p.id),
-            actor_id: Set(me),
-            choice: Set(i32::try_from(c).unwrap_or(0)),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| AppError::from_db_conflict(e, "you have already voted".into()))?;
-    }
-    txn.commit().await?;
-    state.federation.outbox_bell.notify_one();
-    Ok(p)
-}
-
-/// Tells the author and local voters of each poll that has ended; run by the
-/// background worker. Returns how many polls were handled.
-pub async fn notify_ended_polls(state: &AppState) -> Result<usize, AppError> {
-    use sea_orm::QuerySelect;
-    let ended = poll::Entity::find()
-        .filter(poll::Column::ExpiresAt.lte(Utc::now()))
-        .filter(poll::Column::EndedNotifiedAt.is_null())
-        .limit(100)
-        .all(&state.db)
-        .await?;
-    let mut count = 0;
-    for p in ended {
-        let Some(s) = status::Entity::find_by_id(p.status_id)
-            .one(&state.db)
-            .await?
-        else {
-            continue;
-        };
-        let voters: Vec<i64> = poll_vote::Entity::find()
-            .filter(poll_vote::Column::PollId.eq(p.id))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|v| v.actor_id)
-            .collect();
-        let txn = state.db.begin_write().await?;
-        // Claim the poll first: with several workers only one tells the voters.
-        let claimed = poll::Entity::update_many()
-            .col_expr(
-                poll::Column::EndedNotifiedAt,
-                sea_orm::sea_query::Expr::value(Some(Utc::now())),
-            )
-            .filter(poll::Column::Id.eq(p.id))
-            .filter(poll::Column::EndedNotifiedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected != 1 {
-            continue;
-        }
-        let ended = StatusChange::PollEnded {
-            status_id: s.id,
-            author_id: s.actor_id,
-            voters,
-        };
-        changes::raise(&txn, &state.config, ended).await?;
-        txn.commit().await?;
-        count += 1;
-    }
-    Ok(count)
 }
 
 /// Earlier versions of a status, oldest first, followed by the current one.

@@ -276,137 +276,142 @@ pub async fn statuses(
     if list.is_empty() {
         return Ok(vec![]);
     }
-    let original_ids: Vec<i64> = list.iter().filter_map(|s| s.reblog_of_id).collect();
-    let originals: Vec<status::Model> = if original_ids.is_empty() {
-        vec![]
-    } else {
-        status::Entity::find()
-            .filter(status::Column::Id.is_in(original_ids))
-            .all(db)
-            .await?
-    };
+    let originals = originals_of(db, list).await?;
     let all: Vec<&status::Model> = list.iter().chain(originals.iter()).collect();
-    let ids: Vec<i64> = all.iter().map(|s| s.id).collect();
-
-    let mentions = if ids.is_empty() {
-        vec![]
-    } else {
-        mention::Entity::find()
-            .filter(mention::Column::StatusId.is_in(ids.clone()))
-            .all(db)
-            .await?
-    };
-    let mut actor_ids: HashSet<i64> = all.iter().map(|s| s.actor_id).collect();
-    actor_ids.extend(mentions.iter().map(|m| m.actor_id));
-    let actors: Vec<Actor> = crate::actors::store::by_ids(db, actor_ids)
-        .await?
-        .into_values()
-        .collect();
-    let author_ids: HashSet<i64> = all.iter().map(|s| s.actor_id).collect();
-    let authors: Vec<Actor> = actors
+    let related = Related::load(db, config, &all, viewer).await?;
+    let originals_by_id: HashMap<i64, &status::Model> =
+        originals.iter().map(|s| (s.id, s)).collect();
+    Ok(list
         .iter()
-        .filter(|a| author_ids.contains(&a.id))
-        .cloned()
-        .collect();
-    let author_json: HashMap<i64, Value> = authors
-        .iter()
-        .map(|a| a.id)
-        .zip(accounts(db, config, &authors).await?)
-        .collect();
-    let actor_by_id: HashMap<i64, &Actor> = actors.iter().map(|a| (a.id, a)).collect();
+        .map(|s| {
+            let mut value = related.render(config, s, viewer);
+            if let Some(original) = s.reblog_of_id.and_then(|id| originals_by_id.get(&id)) {
+                value["reblog"] = related.render(config, original, viewer);
+                value["content"] = json!("");
+            }
+            value
+        })
+        .collect())
+}
 
-    let media_rows = media::Entity::find()
-        .filter(media::Column::StatusId.is_in(ids.clone()))
+/// The statuses that those of `list` that are reblogs reblogged.
+async fn originals_of(
+    db: &impl ConnectionTrait,
+    list: &[status::Model],
+) -> Result<Vec<status::Model>, AppError> {
+    let original_ids: Vec<i64> = list.iter().filter_map(|s| s.reblog_of_id).collect();
+    if original_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(status::Entity::find()
+        .filter(status::Column::Id.is_in(original_ids))
         .all(db)
-        .await?;
-    let links = status_tag::Entity::find()
-        .filter(status_tag::Column::StatusId.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    let tag_names: HashMap<i64, String> = if links.is_empty() {
-        HashMap::new()
-    } else {
-        tag::Entity::find()
-            .filter(tag::Column::Id.is_in(links.iter().map(|l| l.tag_id).collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| (t.id, t.name))
-            .collect()
-    };
-    let tag_rows: Vec<(i64, String)> = links
-        .iter()
-        .filter_map(|l| tag_names.get(&l.tag_id).map(|n| (l.status_id, n.clone())))
-        .collect();
-    let poll_rows = poll::Entity::find()
-        .filter(poll::Column::StatusId.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    let poll_json = polls(db, &poll_rows, viewer).await?;
+        .await?)
+}
 
-    let replies =
-        count_by::<status::Entity, _>(db, status::Column::InReplyToId, &ids, None).await?;
-    let reblogs = count_by::<status::Entity, _>(
-        db,
-        status::Column::ReblogOfId,
-        &ids,
-        Some(boosts_by_people()),
-    )
-    .await?;
-    let favourites =
-        count_by::<favourite::Entity, _>(db, favourite::Column::StatusId, &ids, None).await?;
-    let (faved, reblogged): (HashSet<i64>, HashSet<i64>) = match viewer {
-        Some(me) => (
-            favourite::Entity::find()
-                .select_only()
-                .column(favourite::Column::StatusId)
-                .filter(favourite::Column::ActorId.eq(me))
-                .filter(favourite::Column::StatusId.is_in(ids.clone()))
-                .into_tuple::<i64>()
+/// What a list of statuses is rendered with, each relation read in one
+/// statement for the whole list.
+struct Related {
+    mentions: Vec<mention::Model>,
+    /// Authors and the actors mentioned.
+    actors: HashMap<i64, Actor>,
+    /// Authors as Mastodon accounts.
+    accounts: HashMap<i64, Value>,
+    media: Vec<Media>,
+    /// (status id, tag name)
+    tags: Vec<(i64, String)>,
+    polls: HashMap<i64, Value>,
+    replies: HashMap<i64, i64>,
+    reblogs: HashMap<i64, i64>,
+    favourites: HashMap<i64, i64>,
+    /// Of the statuses, those the viewer favourited and reblogged.
+    faved: HashSet<i64>,
+    reblogged: HashSet<i64>,
+}
+
+impl Related {
+    async fn load(
+        db: &impl ConnectionTrait,
+        config: &Config,
+        all: &[&status::Model],
+        viewer: Option<i64>,
+    ) -> Result<Related, AppError> {
+        let ids: Vec<i64> = all.iter().map(|s| s.id).collect();
+        let mentions = if ids.is_empty() {
+            vec![]
+        } else {
+            mention::Entity::find()
+                .filter(mention::Column::StatusId.is_in(ids.clone()))
                 .all(db)
                 .await?
-                .into_iter()
-                .collect(),
-            status::Entity::find()
-                .select_only()
-                .column(status::Column::ReblogOfId)
-                .filter(status::Column::ActorId.eq(me))
-                .filter(status::Column::ReblogOfId.is_in(ids.clone()))
-                .into_tuple::<Option<i64>>()
-                .all(db)
-                .await?
-                .into_iter()
-                .flatten()
-                .collect(),
-        ),
-        None => (HashSet::new(), HashSet::new()),
-    };
+        };
+        let (actors, accounts) = people_of(db, config, all, &mentions).await?;
+        let media = media::Entity::find()
+            .filter(media::Column::StatusId.is_in(ids.clone()))
+            .all(db)
+            .await?;
+        let tags = tags_of(db, &ids).await?;
+        let poll_rows = poll::Entity::find()
+            .filter(poll::Column::StatusId.is_in(ids.clone()))
+            .all(db)
+            .await?;
+        let polls = polls(db, &poll_rows, viewer).await?;
+        let replies =
+            count_by::<status::Entity, _>(db, status::Column::InReplyToId, &ids, None).await?;
+        let boosts = Some(boosts_by_people());
+        let reblogs =
+            count_by::<status::Entity, _>(db, status::Column::ReblogOfId, &ids, boosts).await?;
+        let favourites =
+            count_by::<favourite::Entity, _>(db, favourite::Column::StatusId, &ids, None).await?;
+        let (faved, reblogged) = match viewer {
+            Some(me) => viewer_marks(db, me, &ids).await?,
+            None => (HashSet::new(), HashSet::new()),
+        };
+        Ok(Related {
+            mentions,
+            actors,
+            accounts,
+            media,
+            tags,
+            polls,
+            replies,
+            reblogs,
+            favourites,
+            faved,
+            reblogged,
+        })
+    }
 
-    let base = config.base_url();
-    let render = |s: &status::Model| -> Value {
-        let tags: Vec<Value> = tag_rows
+    /// One status as Mastodon's `Status`, its `reblog` left null.
+    fn render(&self, config: &Config, s: &status::Model, viewer: Option<i64>) -> Value {
+        let base = config.base_url();
+        let tags: Vec<Value> = self
+            .tags
             .iter()
             .filter(|(id, _)| *id == s.id)
             .map(|(_, name)| json!({ "name": name, "url": format!("{base}/tags/{name}") }))
             .collect();
-        let mention_json: Vec<Value> = mentions
+        let mention_json: Vec<Value> = self
+            .mentions
             .iter()
             .filter(|m| m.status_id == s.id)
-            .filter_map(|m| actor_by_id.get(&m.actor_id))
+            .filter_map(|m| self.actors.get(&m.actor_id))
             .map(|a| json!({ "id": a.id.to_string(), "username": a.username, "acct": acct(a), "url": a.url.clone().unwrap_or_else(|| a.ap_id.clone()) }))
             .collect();
-        let attachments: Vec<Value> = media_rows
+        let attachments: Vec<Value> = self
+            .media
             .iter()
             .filter(|m| m.status_id == Some(s.id))
             .map(|m| media_json(config, m))
             .collect();
+        let count = |counts: &HashMap<i64, i64>| counts.get(&s.id).copied().unwrap_or(0);
         json!({
             "id": s.id.to_string(),
             "uri": s.ap_id,
             "url": s.url.clone().unwrap_or_else(|| s.ap_id.clone()),
             "created_at": time(&s.created_at),
             "edited_at": s.edited_at.as_ref().map(time),
-            "account": author_json.get(&s.actor_id).cloned().unwrap_or(Value::Null),
+            "account": self.accounts.get(&s.actor_id).cloned().unwrap_or(Value::Null),
             "content": s.content,
             "text": Value::Null,
             "visibility": s.visibility,
@@ -421,33 +426,98 @@ pub async fn statuses(
             "tags": tags,
             "emojis": [],
             "card": Value::Null,
-            "poll": poll_json.get(&s.id).cloned().unwrap_or(Value::Null),
+            "poll": self.polls.get(&s.id).cloned().unwrap_or(Value::Null),
             "application": Value::Null,
-            "replies_count": replies.get(&s.id).copied().unwrap_or(0),
-            "reblogs_count": reblogs.get(&s.id).copied().unwrap_or(0),
-            "favourites_count": favourites.get(&s.id).copied().unwrap_or(0),
+            "replies_count": count(&self.replies),
+            "reblogs_count": count(&self.reblogs),
+            "favourites_count": count(&self.favourites),
             "quotes_count": 0,
-            "favourited": viewer.map(|_| faved.contains(&s.id)),
-            "reblogged": viewer.map(|_| reblogged.contains(&s.id)),
+            "favourited": viewer.map(|_| self.faved.contains(&s.id)),
+            "reblogged": viewer.map(|_| self.reblogged.contains(&s.id)),
             "muted": viewer.map(|_| false),
             "bookmarked": viewer.map(|_| false),
             "pinned": viewer.map(|_| false),
             "filtered": [],
         })
-    };
-    let originals_by_id: HashMap<i64, &status::Model> =
-        originals.iter().map(|s| (s.id, s)).collect();
-    Ok(list
+    }
+}
+
+/// The authors of `all` and the actors `mentions` name, by id; and the
+/// authors rendered as accounts.
+async fn people_of(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    all: &[&status::Model],
+    mentions: &[mention::Model],
+) -> Result<(HashMap<i64, Actor>, HashMap<i64, Value>), AppError> {
+    let mut actor_ids: HashSet<i64> = all.iter().map(|s| s.actor_id).collect();
+    actor_ids.extend(mentions.iter().map(|m| m.actor_id));
+    let actors = crate::actors::store::by_ids(db, actor_ids).await?;
+    let author_ids: HashSet<i64> = all.iter().map(|s| s.actor_id).collect();
+    let authors: Vec<Actor> = actors
+        .values()
+        .filter(|a| author_ids.contains(&a.id))
+        .cloned()
+        .collect();
+    let accounts: HashMap<i64, Value> = authors
         .iter()
-        .map(|s| {
-            let mut value = render(s);
-            if let Some(original) = s.reblog_of_id.and_then(|id| originals_by_id.get(&id)) {
-                value["reblog"] = render(original);
-                value["content"] = json!("");
-            }
-            value
-        })
+        .map(|a| a.id)
+        .zip(accounts(db, config, &authors).await?)
+        .collect();
+    Ok((actors, accounts))
+}
+
+/// (status id, tag name) of the statuses `ids`.
+async fn tags_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
+    let links = status_tag::Entity::find()
+        .filter(status_tag::Column::StatusId.is_in(ids.to_vec()))
+        .all(db)
+        .await?;
+    let tag_names: HashMap<i64, String> = if links.is_empty() {
+        HashMap::new()
+    } else {
+        tag::Entity::find()
+            .filter(tag::Column::Id.is_in(links.iter().map(|l| l.tag_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect()
+    };
+    Ok(links
+        .iter()
+        .filter_map(|l| tag_names.get(&l.tag_id).map(|n| (l.status_id, n.clone())))
         .collect())
+}
+
+/// Of the statuses `ids`, those viewer `me` favourited and those it reblogged.
+async fn viewer_marks(
+    db: &impl ConnectionTrait,
+    me: i64,
+    ids: &[i64],
+) -> Result<(HashSet<i64>, HashSet<i64>), AppError> {
+    let faved = favourite::Entity::find()
+        .select_only()
+        .column(favourite::Column::StatusId)
+        .filter(favourite::Column::ActorId.eq(me))
+        .filter(favourite::Column::StatusId.is_in(ids.to_vec()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let reblogged = status::Entity::find()
+        .select_only()
+        .column(status::Column::ReblogOfId)
+        .filter(status::Column::ActorId.eq(me))
+        .filter(status::Column::ReblogOfId.is_in(ids.to_vec()))
+        .into_tuple::<Option<i64>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok((faved, reblogged))
 }
 
 pub async fn status(

@@ -13,6 +13,17 @@ use crate::error::AppError;
 use crate::http::extract::ApiForm;
 use crate::state::AppState;
 
+/// OAuth for apps: discovery, tokens and app registration.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/.well-known/oauth-authorization-server", get(metadata))
+        .route("/oauth/token", post(token))
+        .route("/oauth/revoke", post(revoke))
+        .route("/api/v1/apps", post(create_app))
+        .route("/api/v1/apps/verify_credentials", get(verify_app))
+}
+
 /// Accepts `redirect_uris` as one string or a list.
 #[derive(Deserialize)]
 #[serde(untagged)]

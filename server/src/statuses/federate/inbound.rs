@@ -18,7 +18,7 @@ use crate::media::entity as media;
 use crate::state::AppState;
 use crate::statuses::changes::{self, StatusChange};
 use crate::statuses::entity::{edit, mention, poll, status, status_tag};
-use crate::text::{escape, sanitize_html};
+use crate::text::sanitize_html;
 use knooppunt_federation::vocab;
 
 /// Told of a remote object once it is stored as a status (after commit).
@@ -31,8 +31,6 @@ pub static STORED: Hooks<StoredHook> = Hooks::new();
 /// A note names a handful of people and tags; thousands are an attack on
 /// the database.
 const MAX_TAGS: usize = 64;
-/// Attachments kept per post, as Mastodon.
-const MAX_ATTACHMENTS: usize = 8;
 
 /// Stores a remote post by `author`, or updates it if known, then tells the
 /// domains above. Reply parents unknown here are fetched, up to `depth`
@@ -99,64 +97,47 @@ struct RemotePost {
     visibility: &'static str,
     published: DateTime<Utc>,
     url: Option<String>,
-    question: bool,
+    attachments: Vec<vocab::MediaFile>,
+    poll: Option<vocab::Poll>,
 }
 
 impl RemotePost {
+    /// Reads any post-like object through the typed vocabulary: `Note`,
+    /// `Question`, `Article`, `Page`, `Event`, and `Image`, `Audio` and
+    /// `Video` (Pixelfed, PeerTube, Funkwhale), whose files become the
+    /// status's attachments as Mastodon shows them.
     fn read(object: &Value, author: &Actor) -> Result<RemotePost, AppError> {
-        let kind = vocab::type_of(object).unwrap_or_default();
-        if !matches!(kind, "Note" | "Question" | "Article" | "Page" | "Event") {
+        let parsed = vocab::Object::parse(object)?;
+        let (Some(fields), Some(post)) = (parsed.fields(), parsed.as_post()) else {
+            let kind = vocab::type_of(object).unwrap_or_default();
             return Err(AppError::BadRequest(format!("cannot store a {kind}")));
+        };
+        if fields.id.is_empty() {
+            return Err(AppError::BadRequest("object without id".into()));
         }
-        let ap_id = object
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| AppError::BadRequest("object without id".into()))?;
-        if vocab::host_of(ap_id) != Some(author.host.clone()) {
+        if vocab::host_of(&fields.id) != Some(author.host.clone()) {
             return Err(AppError::BadRequest(
                 "the object is not on its author's host".into(),
             ));
         }
-        if vocab::id_of(object.get("attributedTo")).as_deref() != Some(author.ap_id.as_str())
-            && !vocab::ids(object.get("attributedTo")).contains(&author.ap_id)
-        {
+        if !fields.is_by(&author.ap_id) {
             return Err(AppError::BadRequest(
                 "the object is attributed to someone else".into(),
             ));
         }
-        let titled = matches!(kind, "Article" | "Page" | "Event");
-        let (content, spoiler) = if titled {
-            (titled_content(object, ap_id), String::new())
-        } else {
-            let raw = object
-                .get("content")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            (sanitize_html(raw), plain(text(object, "summary")))
-        };
-        let sensitive = object
-            .get("sensitive")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-            || !spoiler.is_empty();
+        let spoiler = post.spoiler_text.as_deref().map(plain).unwrap_or_default();
         Ok(RemotePost {
-            ap_id: ap_id.to_string(),
-            content,
+            ap_id: fields.id.clone(),
+            content: sanitize_html(&post.text),
+            sensitive: post.sensitive || !spoiler.is_empty(),
             spoiler,
-            sensitive,
-            visibility: visibility_of(object, author),
-            published: parse_time(object.get("published")).unwrap_or_else(Utc::now),
-            url: attachment_url(object.get("url")).filter(|u| u.starts_with("http")),
-            question: kind == "Question",
+            visibility: fields.visibility(author.followers_url.as_deref()).as_str(),
+            published: fields.published.unwrap_or_else(Utc::now),
+            url: post.url,
+            attachments: post.attachments,
+            poll: post.poll,
         })
     }
-}
-
-fn text<'a>(object: &'a Value, field: &str) -> &'a str {
-    object
-        .get(field)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
 }
 
 /// Text with every tag removed.
@@ -164,57 +145,11 @@ fn plain(s: &str) -> String {
     ammonia::Builder::empty().clean(s).to_string()
 }
 
-/// Articles, Pages and Events: a readable post with the title, the summary
-/// and a link, as Mastodon shows them.
-fn titled_content(object: &Value, ap_id: &str) -> String {
-    let url = attachment_url(object.get("url")).unwrap_or_else(|| ap_id.to_string());
-    let summary = object
-        .get("summary")
-        .and_then(Value::as_str)
-        .map(|s| format!("<p>{}</p>", escape(s)))
-        .unwrap_or_default();
-    sanitize_html(&format!(
-        "<p><strong>{}</strong></p>{summary}<p><a href=\"{}\">{}</a></p>",
-        escape(text(object, "name")),
-        escape(&url),
-        escape(&url)
-    ))
-}
-
 fn parse_time(value: Option<&Value>) -> Option<DateTime<Utc>> {
     value
         .and_then(Value::as_str)
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc))
-}
-
-/// The visibility a remote object's addressing amounts to.
-fn visibility_of(object: &Value, author: &Actor) -> &'static str {
-    let to = vocab::ids(object.get("to"));
-    let cc = vocab::ids(object.get("cc"));
-    if to.iter().any(|a| vocab::is_public(a)) {
-        "public"
-    } else if cc.iter().any(|a| vocab::is_public(a)) {
-        "unlisted"
-    } else if author
-        .followers_url
-        .as_ref()
-        .is_some_and(|f| to.contains(f) || cc.contains(f))
-    {
-        "private"
-    } else {
-        "direct"
-    }
-}
-
-/// URL of an attachment: a string, a Link object, or a list of those.
-fn attachment_url(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(o) => o.get("href").and_then(Value::as_str).map(str::to_string),
-        Value::Array(items) => items.iter().find_map(|i| attachment_url(Some(i))),
-        _ => None,
-    }
 }
 
 /// The status a post replies to: known here, or fetched (`depth` levels up).
@@ -350,7 +285,7 @@ async fn insert(
     parent: Option<&status::Model>,
     object: &Value,
 ) -> Result<status::Model, AppError> {
-    let (published, question) = (post.published, post.question);
+    let (published, attachments, poll) = (post.published, post.attachments, post.poll);
     let saved = status::ActiveModel {
         ap_id: Set(post.ap_id),
         url: Set(post.url),
@@ -376,9 +311,9 @@ async fn insert(
     }
     .insert(db)
     .await?;
-    insert_attachments(db, author, &saved, object).await?;
-    if question {
-        insert_poll(db, saved.id, object).await?;
+    insert_attachments(db, author, &saved, &attachments).await?;
+    if let Some(poll) = poll {
+        insert_poll(db, saved.id, &poll).await?;
     }
     Ok(saved)
 }
@@ -388,36 +323,25 @@ async fn insert_attachments(
     db: &impl ConnectionTrait,
     author: &Actor,
     saved: &status::Model,
-    object: &Value,
+    files: &[vocab::MediaFile],
 ) -> Result<(), AppError> {
-    let Some(Value::Array(items)) = object.get("attachment") else {
-        return Ok(());
-    };
-    for (i, a) in items.iter().take(MAX_ATTACHMENTS).enumerate() {
-        let Some(url) = attachment_url(a.get("url"))
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-        else {
+    for (i, file) in files.iter().take(vocab::MAX_ATTACHMENTS).enumerate() {
+        if !(file.url.starts_with("https://") || file.url.starts_with("http://")) {
             continue;
-        };
-        let dimension = |field: &str| {
-            a.get(field)
-                .and_then(Value::as_i64)
-                .and_then(|n| i32::try_from(n).ok())
-        };
-        let media_type = a
-            .get("mediaType")
-            .and_then(Value::as_str)
-            .unwrap_or("image/jpeg");
+        }
+        let dimension = |n: Option<i64>| n.and_then(|n| i32::try_from(n).ok());
+        let media_type = file.media_type.as_deref().unwrap_or("image/jpeg");
+        let description = plain(file.description.as_deref().unwrap_or_default());
         media::ActiveModel {
             actor_id: Set(author.id),
             status_id: Set(Some(saved.id)),
             file_name: Set(None),
             content_type: Set(media_type.chars().take(100).collect()),
             size: Set(0),
-            width: Set(dimension("width")),
-            height: Set(dimension("height")),
-            description: Set(plain(text(a, "name")).chars().take(1500).collect()),
-            remote_url: Set(Some(url)),
+            width: Set(dimension(file.width)),
+            height: Set(dimension(file.height)),
+            description: Set(description.chars().take(1500).collect()),
+            remote_url: Set(Some(file.url.clone())),
             // Keeps the attachments' order.
             created_at: Set(
                 saved.created_at + chrono::Duration::milliseconds(i64::try_from(i).unwrap_or(0))
@@ -434,20 +358,12 @@ async fn insert_attachments(
 async fn insert_poll(
     db: &impl ConnectionTrait,
     status_id: i64,
-    object: &Value,
+    poll: &vocab::Poll,
 ) -> Result<(), AppError> {
-    let (choices, multiple) = match (object.get("oneOf"), object.get("anyOf")) {
-        (Some(Value::Array(c)), _) => (c, false),
-        (_, Some(Value::Array(c))) => (c, true),
-        _ => return Ok(()),
-    };
-    let names: Vec<String> = choices
+    let names: Vec<String> = poll
+        .options
         .iter()
-        .filter_map(|c| {
-            c.get("name")
-                .and_then(Value::as_str)
-                .map(|n| n.chars().take(200).collect())
-        })
+        .map(|n| n.chars().take(200).collect())
         .collect();
     if names.len() < 2 {
         return Ok(());
@@ -455,8 +371,8 @@ async fn insert_poll(
     poll::ActiveModel {
         status_id: Set(status_id),
         options: Set(serde_json::to_string(&names).map_err(|e| AppError::Internal(e.to_string()))?),
-        multiple: Set(multiple),
-        expires_at: Set(parse_time(object.get("endTime"))),
+        multiple: Set(poll.multiple),
+        expires_at: Set(poll.end_time),
         ..Default::default()
     }
     .insert(db)

@@ -1,0 +1,315 @@
+//! Advice as ActivityPub: the `Note`s of requests and answers, the `advice`
+//! list of a plan's `Page`, and requests and answers received.
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+use super::{MAX_TEXT, VERDICTS, answer_url, plain, store};
+use crate::actors::entity::Model as Actor;
+use crate::db::BeginWrite;
+use crate::error::AppError;
+use crate::http::time;
+use crate::plans::entity::{advice, plan};
+use crate::plans::service::owners;
+use crate::plans::updates;
+use crate::state::AppState;
+use crate::statuses::entity::status;
+use crate::text::escape;
+use knooppunt_federation::vocab;
+
+/// The `advice` list of a plan's `Page`: verdicts only once verified.
+pub async fn page_entries(db: &impl ConnectionTrait, plan_id: i64) -> Result<Vec<Value>, AppError> {
+    Ok(store::of_plan(db, plan_id)
+        .await?
+        .iter()
+        .map(|(r, a)| {
+            let given = r.verified && r.verdict.is_some();
+            json!({
+                "id": r.request_ap_id,
+                "type": "Advice",
+                "advisor": a.ap_id,
+                "requester": r.requester_ap_id,
+                "question": r.question,
+                "advice": if given { r.verdict.clone() } else { None },
+                "adviceReasons": if given { r.reasons.as_str() } else { "" },
+                "answer": if given { r.answer_ap_id.clone() } else { None },
+                "published": time(&r.created_at),
+                "answered": if given { r.answered_at.as_ref().map(time) } else { None },
+            })
+        })
+        .collect())
+}
+
+/// The advisor's answer as a `Note`, served by the advisor's own instance
+/// so that any instance can check a verdict a plan's home reports.
+pub async fn answer_note(state: &AppState, id: &str) -> Result<Value, AppError> {
+    let not_found = || AppError::NotFound("no such advice".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let r = store::by_id(&state.db, id).await?.ok_or_else(not_found)?;
+    let advisor = store::advisor_of(&state.db, &r)
+        .await?
+        .filter(|a| a.local)
+        .ok_or_else(not_found)?;
+    let (Some(verdict), Some(answer_id), Some(at)) = (&r.verdict, &r.answer_ap_id, &r.answered_at)
+    else {
+        return Err(not_found());
+    };
+    if *answer_id != answer_url(&state.config, r.id) {
+        return Err(not_found());
+    }
+    let p = store::plan_of(&state.db, &r).await?.ok_or_else(not_found)?;
+    let post = store::post_of(&state.db, &p).await?;
+    Ok(answer_object(
+        &advisor,
+        &r,
+        &post.ap_id,
+        verdict,
+        answer_id,
+        at,
+    ))
+}
+
+/// The answer as a `Note`; `context` names the plan, so that the answer
+/// cannot be listed under another plan's advice.
+pub(super) fn answer_object(
+    advisor: &Actor,
+    r: &advice::Model,
+    plan_uri: &str,
+    verdict: &str,
+    answer_id: &str,
+    at: &chrono::DateTime<Utc>,
+) -> Value {
+    let label = match verdict {
+        "positive" => "positief / positive",
+        "conditions" => "onder voorwaarden / with conditions",
+        _ => "negatief / negative",
+    };
+    json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": answer_id,
+        "type": "Note",
+        "attributedTo": advisor.ap_id,
+        "inReplyTo": r.request_ap_id,
+        "context": plan_uri,
+        "published": time(at),
+        "content": format!("<p>Advies {}: {}</p>", label, escape(&r.reasons)),
+        "advice": verdict,
+        "adviceReasons": r.reasons,
+    })
+}
+
+/// The `Create` that sends the answer `note` to the one who asked.
+pub(super) fn answer_create(
+    mut note: Value,
+    advisor: &Actor,
+    requester: &Actor,
+    answer_id: &str,
+) -> Value {
+    note["to"] = json!([requester.ap_id]);
+    note["cc"] = json!([]);
+    if let Some(o) = note.as_object_mut() {
+        o.remove("@context");
+    }
+    json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": format!("{answer_id}/activity"),
+        "type": "Create",
+        "actor": advisor.ap_id,
+        "to": [requester.ap_id],
+        "object": note,
+    })
+}
+
+/// The `Create` of the request `row` on plan `p`, a direct message to the
+/// advisor for software without our terms.
+pub(super) fn request_create(
+    requester: &Actor,
+    advisor: &Actor,
+    p: &plan::Model,
+    post: &status::Model,
+    row: &advice::Model,
+) -> Value {
+    let request_id = &row.request_ap_id;
+    let mention = format!("@{}@{}", advisor.username, advisor.host);
+    let note = json!({
+        "id": request_id,
+        "type": "Note",
+        "attributedTo": requester.ap_id,
+        "to": [advisor.ap_id],
+        "cc": [],
+        "inReplyTo": post.ap_id,
+        "published": time(&row.created_at),
+        "content": format!(
+            "<p><span class=\"h-card\"><a href=\"{}\" class=\"u-url mention\">{}</a></span> Advies gevraagd over / advice asked on <a href=\"{}\">{}</a>: {}</p>",
+            escape(&advisor.ap_id),
+            escape(&mention),
+            escape(post.url.as_deref().unwrap_or(&post.ap_id)),
+            escape(&p.title),
+            escape(&row.question)
+        ),
+        "tag": [{ "type": "Mention", "href": advisor.ap_id, "name": mention }],
+        "adviceRequest": post.ap_id,
+        "adviceQuestion": row.question,
+    });
+    json!({
+        "@context": vocab::AS_CONTEXT,
+        "id": format!("{request_id}/activity"),
+        "type": "Create",
+        "actor": requester.ap_id,
+        "to": [advisor.ap_id],
+        "object": note,
+    })
+}
+
+/// A `Note` that is an advice request for someone here, or an answer to one
+/// of our requests. `None` when it is neither (an ordinary note).
+pub async fn receive(
+    state: &AppState,
+    sender: &Actor,
+    note: &Value,
+) -> Result<Option<StatusCode>, AppError> {
+    if let Some(plan_id) = note.get("adviceRequest").and_then(Value::as_str) {
+        return receive_request(state, sender, note, plan_id)
+            .await
+            .map(Some);
+    }
+    if let Some(verdict) = note.get("advice").and_then(Value::as_str) {
+        return receive_answer(state, sender, note, verdict).await;
+    }
+    Ok(None)
+}
+
+async fn receive_request(
+    state: &AppState,
+    sender: &Actor,
+    note: &Value,
+    plan_id: &str,
+) -> Result<StatusCode, AppError> {
+    let request_id = request_id_of(state, sender, note, plan_id)?;
+    let advisor = store::first_local(&state.db, &vocab::ids(note.get("to")))
+        .await?
+        .ok_or_else(|| AppError::NotFound("the advice is not asked of anyone here".into()))?;
+    let p = plan_asked_on(state, sender, plan_id).await?;
+    let inserted = store::insert_request(
+        &state.db,
+        p.id,
+        advisor.id,
+        &sender.ap_id,
+        request_id,
+        question_of(note),
+    )
+    .await;
+    // A repeated request is acknowledged like the first.
+    crate::db::already_there(inserted)?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// The request's id, once it and the plan it is asked on are where a
+/// request from `sender` may name them.
+fn request_id_of<'a>(
+    state: &AppState,
+    sender: &Actor,
+    note: &'a Value,
+    plan_id: &str,
+) -> Result<&'a str, AppError> {
+    let request_id = note
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| AppError::BadRequest("advice request without id".into()))?;
+    // Ids are the sender's to mint: another server's ids cannot be claimed.
+    if vocab::host_of(request_id).as_deref() != Some(sender.host.as_str()) {
+        return Err(AppError::BadRequest(
+            "the advice request's id is not on the sender's host".into(),
+        ));
+    }
+    // Asked only on a plan of the sender's own instance or of this one.
+    let plan_host = vocab::host_of(plan_id)
+        .ok_or_else(|| AppError::BadRequest("the plan is not a URL".into()))?;
+    if plan_host != sender.host && plan_host != state.config.instance.domain {
+        return Err(AppError::Forbidden(
+            "advice is asked on a plan of the asker's own instance".into(),
+        ));
+    }
+    Ok(request_id)
+}
+
+/// The plan `plan_id` names, fetched if need be, if `sender` owns it.
+async fn plan_asked_on(
+    state: &AppState,
+    sender: &Actor,
+    plan_id: &str,
+) -> Result<plan::Model, AppError> {
+    let post = crate::statuses::federate::fetch_note(state, plan_id, 0).await?;
+    let p = store::plan_of_post(&state.db, post.id)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("advice can only be asked on a plan".into()))?;
+    if !owners(&state.db, p.id)
+        .await?
+        .iter()
+        .any(|o| o.id == sender.id)
+    {
+        return Err(AppError::Forbidden(
+            "only the plan's owners may ask for advice on it".into(),
+        ));
+    }
+    Ok(p)
+}
+
+/// `adviceQuestion`, or else the note's text.
+fn question_of(note: &Value) -> String {
+    note.get("adviceQuestion")
+        .and_then(Value::as_str)
+        .map(|q| plain(q, MAX_TEXT))
+        .unwrap_or_else(|| {
+            plain(
+                note.get("content")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                MAX_TEXT,
+            )
+        })
+}
+
+async fn receive_answer(
+    state: &AppState,
+    sender: &Actor,
+    note: &Value,
+    verdict: &str,
+) -> Result<Option<StatusCode>, AppError> {
+    let Some(request_id) = vocab::id_of(note.get("inReplyTo")) else {
+        return Ok(None);
+    };
+    let Some(r) = store::by_request(&state.db, &request_id).await? else {
+        return Ok(None);
+    };
+    // Signed by the advisor who was asked, and written by it.
+    if r.advisor_id != sender.id
+        || vocab::id_of(note.get("attributedTo")).is_some_and(|a| a != sender.ap_id)
+    {
+        return Err(AppError::Forbidden(
+            "only the advisor asked can answer".into(),
+        ));
+    }
+    if !VERDICTS.contains(&verdict) {
+        return Err(AppError::BadRequest(format!(
+            "{verdict:?} is not an advice (positive, conditions, negative)"
+        )));
+    }
+    let Some(p) = store::plan_of(&state.db, &r).await? else {
+        return Ok(Some(StatusCode::ACCEPTED));
+    };
+    let reasons = note
+        .get("adviceReasons")
+        .and_then(Value::as_str)
+        .map(|t| plain(t, MAX_TEXT))
+        .unwrap_or_default();
+    let answer_id = note.get("id").and_then(Value::as_str).map(str::to_string);
+    let txn = state.db.begin_write().await?;
+    store::record_answer(&txn, r, verdict, reasons, answer_id, Utc::now()).await?;
+    updates::changed_now(&txn, &state.config, p.status_id).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(Some(StatusCode::ACCEPTED))
+}
