@@ -99,47 +99,122 @@ pub async fn receive<A: App>(
     body: &[u8],
 ) -> Result<StatusCode, A::Error> {
     let _arrival = state.federation().backlog.arrival();
-    if json_depth(body) > MAX_DEPTH {
-        return Err(EngineError::BadRequest("JSON nested too deeply".into()).into());
-    }
-    let activity: Value = serde_json::from_slice(body)
-        .map_err(|e| EngineError::BadRequest(format!("not JSON: {e}")))?;
-    check_strings(&activity)?;
-    let kind = vocab::type_of(&activity)
-        .ok_or_else(|| EngineError::BadRequest("activity without type".into()))?
-        .to_string();
-    let id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| EngineError::BadRequest("activity without id".into()))?
-        .to_string();
-    let actor_id = vocab::id_of(activity.get("actor"))
-        .ok_or_else(|| EngineError::BadRequest("activity without actor".into()))?;
-    let actor_host = vocab::host_of(&actor_id)
-        .ok_or_else(|| EngineError::BadRequest("actor is not a URL".into()))?;
+    let arrived = Arrived::read(body)?;
+    admit(state, &arrived.actor_host, body.len())?;
+    let signer = verified_signer(state, client, method, uri, headers, body, &arrived).await?;
+    state.federation().inbox_limiter.count(&arrived.actor_host);
 
-    // A suspended domain, and a server over its share, are refused before
-    // any signature work.
-    if state.federation().client.is_blocked(&actor_host) {
+    // Written down before it is processed (a crash in between leaves it to be
+    // processed at the next start); one already processed is acknowledged.
+    // The journal also revives the sender's host if we thought it down.
+    let Arrived {
+        activity,
+        kind,
+        id,
+        actor_id,
+        actor_host,
+    } = arrived;
+    let recorded = state
+        .federation()
+        .journal
+        .record(journal::Entry {
+            ap_id: id.clone(),
+            actor_ap_id: actor_id,
+            host: actor_host,
+            body: String::from_utf8_lossy(body).into_owned(),
+        })
+        .await?;
+    if recorded == journal::Recorded::Processed {
+        return Ok(StatusCode::ACCEPTED);
+    }
+    let Some(_slot) = state.federation().backlog.inline_slot() else {
+        state.federation().backlog.defer(Deferred {
+            sender: signer,
+            id,
+            kind,
+            activity,
+            bytes: body.len(),
+        });
+        return Ok(StatusCode::ACCEPTED);
+    };
+    process(state, &signer, &id, &kind, &activity).await
+}
+
+/// An inbound activity's body, read and its common fields found.
+struct Arrived {
+    activity: Value,
+    kind: String,
+    id: String,
+    actor_id: String,
+    actor_host: String,
+}
+
+impl Arrived {
+    fn read(body: &[u8]) -> Result<Arrived, EngineError> {
+        if json_depth(body) > MAX_DEPTH {
+            return Err(EngineError::BadRequest("JSON nested too deeply".into()));
+        }
+        let activity: Value = serde_json::from_slice(body)
+            .map_err(|e| EngineError::BadRequest(format!("not JSON: {e}")))?;
+        check_strings(&activity)?;
+        let missing = |what: &str| EngineError::BadRequest(format!("activity without {what}"));
+        let kind = vocab::type_of(&activity)
+            .ok_or_else(|| missing("type"))?
+            .to_string();
+        let id = activity
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing("id"))?
+            .to_string();
+        let actor_id = vocab::id_of(activity.get("actor")).ok_or_else(|| missing("actor"))?;
+        let actor_host = vocab::host_of(&actor_id)
+            .ok_or_else(|| EngineError::BadRequest("actor is not a URL".into()))?;
+        Ok(Arrived {
+            activity,
+            kind,
+            id,
+            actor_id,
+            actor_host,
+        })
+    }
+}
+
+/// A suspended domain, and a server over its share, are refused before any
+/// signature work; so is anything while too much waits to be processed.
+fn admit<A: App>(state: &A, actor_host: &str, bytes: usize) -> Result<(), EngineError> {
+    if state.federation().client.is_blocked(actor_host) {
         return Err(EngineError::Forbidden(format!(
             "activities from {actor_host} are not accepted here"
-        ))
-        .into());
+        )));
     }
-    if let Err(wait) = state.federation().inbox_limiter.check(&actor_host) {
+    if let Err(wait) = state.federation().inbox_limiter.check(actor_host) {
         return Err(EngineError::RateLimited {
             message: format!("too many activities from {actor_host}"),
             retry_after: wait,
-        }
-        .into());
+        });
     }
-    if !state.federation().backlog.has_room(body.len()) {
+    if !state.federation().backlog.has_room(bytes) {
         return Err(EngineError::RateLimited {
             message: "too many activities are waiting to be processed".into(),
             retry_after: 30,
-        }
-        .into());
+        });
     }
+    Ok(())
+}
+
+/// The actor whose key signed the request, once the signature verified and
+/// the actor may send this activity: the activity's own actor, remote, not
+/// suspended, with the activity's id on its host.
+async fn verified_signer<A: App>(
+    state: &A,
+    client: &str,
+    method: &Method,
+    uri: &http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    arrived: &Arrived,
+) -> Result<A::Sender, A::Error> {
+    let actor_host = &arrived.actor_host;
     // Signature over the request, with the key of the actor named by keyId.
     let lowered: BTreeMap<String, String> = headers
         .iter()
@@ -167,89 +242,75 @@ pub async fn receive<A: App>(
         ))
         .into());
     }
-    if vocab::host_of(&pending.key_id) != Some(actor_host.clone()) {
+    if vocab::host_of(&pending.key_id).as_ref() != Some(actor_host) {
         return Err(
             EngineError::Unauthorized("the signing key is not on the actor's host".into()).into(),
         );
     }
-    let mut signer = signer_of(state, &pending.key_id, &actor_host, client).await?;
+    let mut signer = signer_of(state, &pending.key_id, actor_host, client).await?;
     if pending.verify(signer.public_key_pem()).is_err() {
-        // The key may have been rotated: fetch it once more, but not again
-        // within a minute (a forger could otherwise make us fetch the named
-        // actor on every request; Mastodon retries a 401). Meanwhile the
-        // stored key is read again: a request that raced the refetch
-        // verifies with what it stored.
-        let refetch = state
-            .federation()
-            .refetched_keys
-            .entry(pending.key_id.clone())
-            .or_insert(())
-            .await
-            .is_fresh();
-        signer = if refetch {
-            // Not the fetch that just gave the key that failed.
-            state
-                .federation()
-                .signer_fetches
-                .invalidate(key_owner_url(&pending.key_id))
-                .await;
-            fetch_signer_limited(state, &pending.key_id, &actor_host, client).await?
-        } else {
-            state.known_signer(&pending.key_id).await?.unwrap_or(signer)
-        };
+        signer = signer_again(state, &pending.key_id, actor_host, client, signer).await?;
         pending
             .verify(signer.public_key_pem())
             .map_err(unauthorized)?;
     }
-    if signer.ap_id() != actor_id {
+    may_send(&signer, arrived)?;
+    Ok(signer)
+}
+
+/// The key may have been rotated: it is fetched once more, but not again
+/// within a minute (a forger could otherwise make us fetch the named actor
+/// on every request; Mastodon retries a 401). Meanwhile the stored key is
+/// read again: a request that raced the refetch verifies with what it stored.
+async fn signer_again<A: App>(
+    state: &A,
+    key_id: &str,
+    actor_host: &str,
+    client: &str,
+    signer: A::Sender,
+) -> Result<A::Sender, A::Error> {
+    let refetch = state
+        .federation()
+        .refetched_keys
+        .entry(key_id.to_string())
+        .or_insert(())
+        .await
+        .is_fresh();
+    if !refetch {
+        return Ok(state.known_signer(key_id).await?.unwrap_or(signer));
+    }
+    // Not the fetch that just gave the key that failed.
+    state
+        .federation()
+        .signer_fetches
+        .invalidate(key_owner_url(key_id))
+        .await;
+    fetch_signer_limited(state, key_id, actor_host, client).await
+}
+
+/// Whether the verified signer may send this activity.
+fn may_send<S: Sender>(signer: &S, arrived: &Arrived) -> Result<(), EngineError> {
+    if signer.ap_id() != arrived.actor_id {
         return Err(EngineError::Unauthorized(
             "the signing key does not belong to the activity's actor".into(),
-        )
-        .into());
+        ));
     }
     if signer.is_local() {
         return Err(EngineError::BadRequest(
             "activities of local actors are not received from outside".into(),
-        )
-        .into());
+        ));
     }
     if signer.is_hidden() {
-        return Err(EngineError::Forbidden("this account is suspended here".into()).into());
+        return Err(EngineError::Forbidden(
+            "this account is suspended here".into(),
+        ));
     }
-    if vocab::host_of(&id) != Some(actor_host.clone()) {
-        return Err(
-            EngineError::BadRequest("the activity id is not on the actor's host".into()).into(),
-        );
+    if vocab::host_of(&arrived.id).as_ref() != Some(&arrived.actor_host) {
+        return Err(EngineError::BadRequest(
+            "the activity id is not on the actor's host".into(),
+        ));
     }
-    state.federation().inbox_limiter.count(&actor_host);
-
-    // Written down before it is processed (a crash in between leaves it to be
-    // processed at the next start); one already processed is acknowledged.
-    // The journal also revives the sender's host if we thought it down.
-    let recorded = state
-        .federation()
-        .journal
-        .record(journal::Entry {
-            ap_id: id.clone(),
-            actor_ap_id: actor_id.clone(),
-            host: actor_host,
-            body: String::from_utf8_lossy(body).into_owned(),
-        })
-        .await?;
-    if recorded == journal::Recorded::Processed {
-        return Ok(StatusCode::ACCEPTED);
-    }
-    let Some(_slot) = state.federation().backlog.inline_slot() else {
-        state.federation().backlog.defer(Deferred {
-            sender: signer,
-            id,
-            kind,
-            activity,
-            bytes: body.len(),
-        });
-        return Ok(StatusCode::ACCEPTED);
-    };
-    process(state, &signer, &id, &kind, &activity).await
+    Ok(())
 }
 
 /// The actor URL of a signature's `keyId` (`ACTOR#main-key` → `ACTOR`).
