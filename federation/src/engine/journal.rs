@@ -46,8 +46,11 @@ pub struct Entry {
     pub body: String,
 }
 
+/// Where a recorded entry's answer goes.
+type Reply = oneshot::Sender<Result<Recorded, String>>;
+
 enum Message {
-    Record(Entry, oneshot::Sender<Result<Recorded, String>>),
+    Record(Entry, Reply),
     Processed(String),
     /// Write the waiting processed marks now, then answer.
     Flush(oneshot::Sender<()>),
@@ -142,17 +145,7 @@ async fn run(
         let stopping = received == Some(0);
         let due = received.is_none() || stopping || !flushed.is_empty();
         if !processed.is_empty() && (due || processed.len() >= MAX_BATCH) {
-            let started = std::time::Instant::now();
-            let count = processed.len();
-            let marked = mark_processed(&db, std::mem::take(&mut processed)).await;
-            tracing::debug!(
-                count,
-                micros = started.elapsed().as_micros(),
-                "processed marks written"
-            );
-            if let Err(e) = marked {
-                tracing::warn!(error = %e, "could not mark journalled activities processed; they will be processed again at start");
-            }
+            write_marks(&db, std::mem::take(&mut processed)).await;
             mark_at = None;
         } else if !processed.is_empty() && mark_at.is_none() {
             mark_at = Some(tokio::time::Instant::now() + MARK_DELAY);
@@ -163,31 +156,55 @@ async fn run(
         if stopping {
             return;
         }
-        if records.is_empty() {
-            continue;
+        if !records.is_empty() {
+            write_records(&db, records, &mut seen_up, &outbox_bell).await;
         }
-        let entries: Vec<&Entry> = records.iter().map(|(e, _)| e).collect();
-        let started = std::time::Instant::now();
-        let written = write(&db, &entries, &mut seen_up).await;
-        tracing::debug!(
-            entries = entries.len(),
-            micros = started.elapsed().as_micros(),
-            "journal group written"
-        );
-        match written {
-            Ok((answers, revived)) => {
-                if revived > 0 {
-                    outbox_bell.notify_one();
-                }
-                for ((_, reply), answer) in records.into_iter().zip(answers) {
-                    reply.send(Ok(answer)).ok();
-                }
+    }
+}
+
+/// The processed marks waiting, in one statement.
+async fn write_marks(db: &DatabaseConnection, processed: Vec<String>) {
+    let started = std::time::Instant::now();
+    let count = processed.len();
+    let marked = mark_processed(db, processed).await;
+    tracing::debug!(
+        count,
+        micros = started.elapsed().as_micros(),
+        "processed marks written"
+    );
+    if let Err(e) = marked {
+        tracing::warn!(error = %e, "could not mark journalled activities processed; they will be processed again at start");
+    }
+}
+
+/// One group of received activities written, and each sender answered.
+async fn write_records(
+    db: &DatabaseConnection,
+    records: Vec<(Entry, Reply)>,
+    seen_up: &mut SeenUp,
+    outbox_bell: &Notify,
+) {
+    let entries: Vec<&Entry> = records.iter().map(|(e, _)| e).collect();
+    let started = std::time::Instant::now();
+    let written = write(db, &entries, seen_up).await;
+    tracing::debug!(
+        entries = entries.len(),
+        micros = started.elapsed().as_micros(),
+        "journal group written"
+    );
+    match written {
+        Ok((answers, revived)) => {
+            if revived > 0 {
+                outbox_bell.notify_one();
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "could not write the inbound journal");
-                for (_, reply) in records {
-                    reply.send(Err(e.to_string())).ok();
-                }
+            for ((_, reply), answer) in records.into_iter().zip(answers) {
+                reply.send(Ok(answer)).ok();
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not write the inbound journal");
+            for (_, reply) in records {
+                reply.send(Err(e.to_string())).ok();
             }
         }
     }
@@ -259,14 +276,24 @@ async fn write(
         })
         .collect();
 
-    // A server that talks to us is alive: resume deliveries to it.
+    let revived = revive_senders(db, entries, seen_up).await?;
+    Ok((answers, revived))
+}
+
+/// A server that talks to us is alive: deliveries to it resume. Returns how
+/// many were made due.
+async fn revive_senders(
+    db: &DatabaseConnection,
+    entries: &[&Entry],
+    seen_up: &mut SeenUp,
+) -> Result<u64, EngineError> {
     let hosts: HashSet<&str> = entries
         .iter()
         .map(|e| e.host.as_str())
         .filter(|h| !seen_up.recently(h))
         .collect();
     if hosts.is_empty() {
-        return Ok((answers, 0));
+        return Ok(0);
     }
     let down: Vec<String> = instance::Entity::find()
         .select_only()
@@ -289,7 +316,7 @@ async fn write(
         }
         txn.commit().await?;
     }
-    Ok((answers, revived))
+    Ok(revived)
 }
 
 /// Senders' hosts found up lately: a burst from one server checks its
