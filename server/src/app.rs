@@ -76,8 +76,8 @@ pub fn wire() {
     use crate::statuses::federate::{inbound::STORED, note::RENDER};
     RENDER.register("plans", crate::plans::federate::render_hook);
     RENDER.register("events", crate::events::federate::render_hook);
-    STORED.register("plans", crate::plans::federate::stored_hook);
-    STORED.register("events", crate::events::federate::stored_hook);
+    STORED.register("Page", crate::plans::federate::stored_hook);
+    STORED.register("Event", crate::events::federate::stored_hook);
 }
 
 impl Instance {

@@ -44,6 +44,16 @@ impl<H: Copy + 'static> Hooks<H> {
         }
     }
 
+    /// The hook registered under `name`, if any.
+    pub fn get(&self, name: &str) -> Option<H> {
+        let find =
+            |list: &Vec<(&'static str, H)>| list.iter().find(|(n, _)| *n == name).map(|(_, h)| *h);
+        match self.list.read() {
+            Ok(list) => find(&list),
+            Err(poisoned) => find(&poisoned.into_inner()),
+        }
+    }
+
     /// Every registered hook, in registration order.
     pub fn all(&self) -> Vec<H> {
         match self.list.read() {

@@ -29,3 +29,4 @@ mod reads;
 mod search;
 mod serve;
 mod sign_in;
+mod undo;

@@ -319,16 +319,11 @@ pub fn render_hook<'a>(
     Box::pin(extend_event(db, config, s, object))
 }
 
-/// [`mirror`] as a hook on every stored remote post; only a `Event` concerns us.
+/// [`mirror`] as the keeper of stored remote `Event`s.
 pub fn stored_hook<'a>(
     state: &'a AppState,
     object: &'a Value,
     s: &'a status::Model,
 ) -> crate::hooks::HookFuture<'a> {
-    Box::pin(async move {
-        if vocab::type_of(object) != Some("Event") {
-            return Ok(());
-        }
-        mirror(state, object, s).await
-    })
+    Box::pin(mirror(state, object, s))
 }

@@ -509,16 +509,11 @@ pub fn render_hook<'a>(
     Box::pin(extend_page(db, config, s, object))
 }
 
-/// [`mirror`] as a hook on every stored remote post; only a `Page` concerns us.
+/// [`mirror`] as the keeper of stored remote `Page`s.
 pub fn stored_hook<'a>(
     state: &'a AppState,
     object: &'a Value,
     s: &'a status::Model,
 ) -> crate::hooks::HookFuture<'a> {
-    Box::pin(async move {
-        if knooppunt_federation::vocab::type_of(object) != Some("Page") {
-            return Ok(());
-        }
-        mirror(state, object, s).await
-    })
+    Box::pin(mirror(state, object, s))
 }

@@ -24,8 +24,8 @@ use knooppunt_federation::vocab;
 /// Told of a remote object once it is stored as a status (after commit).
 pub type StoredHook = for<'a> fn(&'a AppState, &'a Value, &'a status::Model) -> HookFuture<'a>;
 
-/// The domains that keep their own copy of remote posts (registered in
-/// `app::wire`).
+/// The domain that keeps its own copy of a remote post, registered in
+/// `app::wire` under the object type it keeps (`Page`, `Event`).
 pub static STORED: Hooks<StoredHook> = Hooks::new();
 
 /// A note names a handful of people and tags; thousands are an attack on
@@ -82,8 +82,8 @@ pub async fn store_remote(
     };
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
-    for told in STORED.all() {
-        told(state, object, &saved).await?;
+    if let Some(keep) = vocab::type_of(object).and_then(|kind| STORED.get(kind)) {
+        keep(state, object, &saved).await?;
     }
     Ok(saved)
 }
