@@ -200,16 +200,6 @@ impl Db for WriteTxn {
     }
 }
 
-impl Db for sea_orm::DatabaseExecutor<'_> {
-    fn executor(&self) -> sea_orm::DatabaseExecutor<'_> {
-        match self {
-            sea_orm::DatabaseExecutor::Connection(c) => (*c).into(),
-            sea_orm::DatabaseExecutor::Transaction(t) => (*t).into(),
-            sea_orm::DatabaseExecutor::OwnedTransaction(t) => t.into(),
-        }
-    }
-}
-
 /// Whether an insert hit a unique constraint: the row is there already (a
 /// duplicate delivery, a concurrent twin). Other errors pass through.
 pub fn already_there<T>(inserted: Result<T, DbErr>) -> Result<bool, crate::error::AppError> {

@@ -162,6 +162,17 @@ pub fn to_html(
 
 /// Allow-list sanitising for HTML from other servers or other clients:
 /// formatting, links (http/https only) and the microformat classes Mastodon uses.
+/// Text from markup sent by others (names, summaries, report comments):
+/// every tag removed, at most `max_chars` characters.
+pub fn plain(html: &str, max_chars: usize) -> String {
+    ammonia::Builder::empty()
+        .clean(html)
+        .to_string()
+        .chars()
+        .take(max_chars)
+        .collect()
+}
+
 pub fn sanitize_html(html: &str) -> String {
     ammonia::Builder::default()
         .tags(

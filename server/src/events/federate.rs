@@ -75,14 +75,7 @@ fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
 
 fn plain(v: Option<&Value>, max: usize) -> Option<String> {
     v.and_then(Value::as_str)
-        .map(|t| {
-            ammonia::Builder::empty()
-                .clean(t)
-                .to_string()
-                .chars()
-                .take(max)
-                .collect()
-        })
+        .map(|t| crate::text::plain(t, max))
         .filter(|t: &String| !t.is_empty())
 }
 

@@ -129,12 +129,7 @@ pub async fn fetch_signer(state: &AppState, key_id: &str) -> Result<Actor, AppEr
 
 /// Plain text from a remote display name (no markup in names).
 fn plain(text: &str) -> String {
-    ammonia::Builder::empty()
-        .clean(text)
-        .to_string()
-        .chars()
-        .take(200)
-        .collect()
+    crate::text::plain(text, 200)
 }
 
 /// Stores (or refreshes) a remote actor from its checked document.

@@ -147,15 +147,6 @@ async fn flagged(state: &AppState, activity: &Value) -> Result<Option<(i64, Vec<
 
 /// The report's text: the `Flag`'s content without markup.
 fn comment_of(activity: &Value) -> String {
-    ammonia::Builder::empty()
-        .clean(
-            activity
-                .get("content")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-        )
-        .to_string()
-        .chars()
-        .take(5_000)
-        .collect()
+    let content = activity.get("content").and_then(Value::as_str);
+    crate::text::plain(content.unwrap_or_default(), 5_000)
 }

@@ -114,12 +114,7 @@ fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
 
 fn text(object: &Value, key: &str, max: usize) -> String {
     let raw = object.get(key).and_then(Value::as_str).unwrap_or_default();
-    ammonia::Builder::empty()
-        .clean(raw)
-        .to_string()
-        .chars()
-        .take(max)
-        .collect()
+    crate::text::plain(raw, max)
 }
 
 fn cents(v: Option<&Value>) -> Option<i64> {
@@ -162,14 +157,7 @@ impl PlanCopy {
         let address = location
             .and_then(|l| l.get("address").or_else(|| l.get("name")))
             .and_then(Value::as_str)
-            .map(|a| {
-                ammonia::Builder::empty()
-                    .clean(a)
-                    .to_string()
-                    .chars()
-                    .take(500)
-                    .collect()
-            });
+            .map(|a| crate::text::plain(a, 500));
         let currency = object
             .get("requestedBudget")
             .or_else(|| object.get("costEstimate"))

@@ -40,12 +40,7 @@ const MAX_TEXT: usize = 5_000;
 
 /// `text` without markup, at most `max` characters.
 fn plain(text: &str, max: usize) -> String {
-    ammonia::Builder::empty()
-        .clean(text)
-        .to_string()
-        .chars()
-        .take(max)
-        .collect()
+    crate::text::plain(text, max)
 }
 
 fn check_text(field: &str, text: &str) -> Result<(), AppError> {

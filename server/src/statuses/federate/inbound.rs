@@ -18,7 +18,7 @@ use crate::media::entity as media;
 use crate::state::AppState;
 use crate::statuses::changes::{self, StatusChange};
 use crate::statuses::entity::{edit, mention, poll, status, status_tag};
-use crate::text::sanitize_html;
+use crate::text::{plain, sanitize_html};
 use knooppunt_federation::vocab;
 
 /// Told of a remote object once it is stored as a status (after commit).
@@ -125,7 +125,11 @@ impl RemotePost {
                 "the object is attributed to someone else".into(),
             ));
         }
-        let spoiler = post.spoiler_text.as_deref().map(plain).unwrap_or_default();
+        let spoiler = post
+            .spoiler_text
+            .as_deref()
+            .map(|t| plain(t, usize::MAX))
+            .unwrap_or_default();
         Ok(RemotePost {
             ap_id: fields.id.clone(),
             content: sanitize_html(&post.text),
@@ -138,11 +142,6 @@ impl RemotePost {
             poll: post.poll,
         })
     }
-}
-
-/// Text with every tag removed.
-fn plain(s: &str) -> String {
-    ammonia::Builder::empty().clean(s).to_string()
 }
 
 fn parse_time(value: Option<&Value>) -> Option<DateTime<Utc>> {
@@ -331,7 +330,7 @@ async fn insert_attachments(
         }
         let dimension = |n: Option<i64>| n.and_then(|n| i32::try_from(n).ok());
         let media_type = file.media_type.as_deref().unwrap_or("image/jpeg");
-        let description = plain(file.description.as_deref().unwrap_or_default());
+        let description = plain(file.description.as_deref().unwrap_or_default(), 1500);
         media::ActiveModel {
             actor_id: Set(author.id),
             status_id: Set(Some(saved.id)),
@@ -340,7 +339,7 @@ async fn insert_attachments(
             size: Set(0),
             width: Set(dimension(file.width)),
             height: Set(dimension(file.height)),
-            description: Set(description.chars().take(1500).collect()),
+            description: Set(description),
             remote_url: Set(Some(file.url.clone())),
             // Keeps the attachments' order.
             created_at: Set(
