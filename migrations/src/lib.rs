@@ -18,6 +18,7 @@ mod m20261207_000012_plan_governance;
 mod m20261207_000013_moderation;
 mod m20261214_000014_search;
 mod m20261214_000015_plan_updates_due;
+mod m20261221_000016_actor_stats;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_moderation::Migration),
             Box::new(m20261214_000014_search::Migration),
             Box::new(m20261214_000015_plan_updates_due::Migration),
+            Box::new(m20261221_000016_actor_stats::Migration),
         ]
     }
 }

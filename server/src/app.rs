@@ -235,9 +235,10 @@ impl Instance {
     }
 }
 
-/// While the server runs: tells of ended polls every five seconds, reads the
-/// domain blocks again every 30 s (another process sharing the database may
-/// have changed them), and prunes expired records every five minutes.
+/// While the server runs: tells of ended polls and folds account counts
+/// every five seconds, reads the domain blocks again every 30 s (another
+/// process sharing the database may have changed them), and prunes expired
+/// records every five minutes.
 async fn keep_tidy(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
     let mut ticks: u64 = 0;
@@ -247,6 +248,7 @@ async fn keep_tidy(state: AppState) {
         if let Err(e) = crate::statuses::service::notify_ended_polls(&state).await {
             tracing::error!(error = %e, "announcing ended polls");
         }
+        fold_actor_stats(&state).await;
         if ticks % 6 == 1
             && let Err(e) = crate::moderation::blocks::load_blocks(&state).await
         {
@@ -259,6 +261,21 @@ async fn keep_tidy(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::debug!(records = n, "expired records pruned"),
             Err(e) => tracing::warn!(error = %e, "pruning expired records"),
+        }
+    }
+}
+
+/// Folds the counters' deltas, a few batches a tick (a big backlog after an
+/// upgrade or an import is folded over the following ticks).
+async fn fold_actor_stats(state: &AppState) {
+    for _ in 0..10 {
+        match crate::actors::stats::fold(&state.db).await {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                tracing::warn!(error = %e, "folding account counts");
+                break;
+            }
         }
     }
 }

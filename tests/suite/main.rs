@@ -9,6 +9,7 @@ mod cli;
 mod client_api;
 mod config;
 mod corpus;
+mod counts;
 mod database;
 mod discovery;
 mod durability;

@@ -5,6 +5,7 @@ pub mod entity;
 pub mod graph;
 pub mod hidden;
 pub mod search;
+pub mod stats;
 pub mod store;
 
 pub use crate::names::{Username, UsernameError};

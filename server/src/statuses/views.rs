@@ -11,7 +11,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use serde_json::{Value, json};
 
 use crate::actors::entity::{self as actor, Model as Actor};
-use crate::actors::graph::follow;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::media::entity::{self as media, Model as Media};
@@ -66,47 +65,6 @@ pub fn boosts_by_people() -> sea_orm::Condition {
     sea_orm::Condition::all().add(status::Column::ActorId.not_in_subquery(groups))
 }
 
-/// Followers, followed accounts and statuses of each actor, in one statement
-/// per [`crate::db::IN_GROUP`] actors.
-async fn account_counts(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> Result<HashMap<i64, [i64; 3]>, AppError> {
-    use sea_orm::sea_query::Query;
-    let this_actor = (actor::Entity, actor::Column::Id);
-    let follows = |side: follow::Column| {
-        Query::select()
-            .expr(Expr::col((follow::Entity, follow::Column::Id)).count())
-            .from(follow::Entity)
-            .and_where(Expr::col((follow::Entity, follow::Column::Accepted)).eq(true))
-            .and_where(Expr::col((follow::Entity, side)).equals(this_actor))
-            .to_owned()
-    };
-    let statuses = Query::select()
-        .expr(Expr::col((status::Entity, status::Column::Id)).count())
-        .from(status::Entity)
-        .and_where(Expr::col((status::Entity, status::Column::ActorId)).equals(this_actor))
-        .to_owned();
-    let mut counts = HashMap::new();
-    for group in crate::db::id_groups(ids.iter().copied()) {
-        let rows: Vec<(i64, i64, i64, i64)> = actor::Entity::find()
-            .select_only()
-            .column(actor::Column::Id)
-            .column_as(Expr::from(follows(follow::Column::TargetId)), "followers")
-            .column_as(Expr::from(follows(follow::Column::FollowerId)), "following")
-            .column_as(Expr::from(statuses.clone()), "statuses")
-            .filter(actor::Column::Id.is_in(group))
-            .into_tuple()
-            .all(db)
-            .await?;
-        counts.extend(
-            rows.into_iter()
-                .map(|(id, followers, following, statuses)| (id, [followers, following, statuses])),
-        );
-    }
-    Ok(counts)
-}
-
 /// Renders each of `actors` once, by id.
 pub async fn accounts_by_id<'a>(
     db: &impl ConnectionTrait,
@@ -133,8 +91,8 @@ pub async fn accounts(
     actors: &[Actor],
 ) -> Result<Vec<Value>, AppError> {
     let ids: Vec<i64> = actors.iter().map(|a| a.id).collect();
-    let counts = account_counts(db, &ids).await?;
-    let count = |id: i64, which: usize| counts.get(&id).map_or(0, |c| c[which]);
+    let counts = crate::actors::stats::counts(db, ids).await?;
+    let count = |id: i64| counts.get(&id).copied().unwrap_or_default();
     let media_ids: Vec<i64> = actors
         .iter()
         .flat_map(|a| [a.avatar_media_id, a.header_media_id])
@@ -178,9 +136,9 @@ pub async fn accounts(
                 "avatar_static": avatar,
                 "header": header,
                 "header_static": header,
-                "followers_count": count(a.id, 0),
-                "following_count": count(a.id, 1),
-                "statuses_count": count(a.id, 2),
+                "followers_count": count(a.id).followers,
+                "following_count": count(a.id).following,
+                "statuses_count": count(a.id).statuses,
                 "last_status_at": Value::Null,
                 "emojis": [],
                 "fields": [],
