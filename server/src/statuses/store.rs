@@ -2,7 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{
+    Expr, ExprTrait, Func, IntoIden, Order, Query, QueryStatementBuilder, SelectStatement,
+    SimpleExpr, UnionType,
+};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::entity::{mention, status, status_tag, tag};
@@ -176,18 +179,105 @@ fn moderated(
     } else {
         hidden_actors()
     };
+    query
+        .filter(status::Column::ActorId.not_in_subquery(authors))
+        .filter(no_hidden_boosts(status::Entity))
+}
+
+/// Not a boost of a hidden account's status (`table` names the statuses).
+fn no_hidden_boosts(table: impl IntoIden + Clone) -> Condition {
     let hidden_statuses = Query::select()
         .column(status::Column::Id)
         .from(status::Entity)
-        .and_where(status::Column::ActorId.in_subquery(hidden_actors()))
+        .and_where(status::Column::ActorId.in_subquery(crate::actors::hidden::hidden_actors()))
         .to_owned();
-    query
-        .filter(status::Column::ActorId.not_in_subquery(authors))
-        .filter(
-            Condition::any()
-                .add(status::Column::ReblogOfId.is_null())
-                .add(status::Column::ReblogOfId.not_in_subquery(hidden_statuses)),
-        )
+    let reblog_of = Expr::col((table, status::Column::ReblogOfId));
+    Condition::any()
+        .add(reblog_of.clone().is_null())
+        .add(reblog_of.not_in_subquery(hidden_statuses))
+}
+
+/// Not a direct message, unless `me` wrote it or is mentioned in it.
+fn direct_only_to(table: impl IntoIden + Clone, me: i64) -> Condition {
+    let mentioned_in = Query::select()
+        .column(mention::Column::StatusId)
+        .from(mention::Entity)
+        .and_where(mention::Column::ActorId.eq(me))
+        .to_owned();
+    let col = |c: status::Column| Expr::col((table.clone(), c));
+    Condition::any()
+        .add(col(status::Column::Visibility).ne("direct"))
+        .add(col(status::Column::ActorId).eq(me))
+        .add(col(status::Column::Id).in_subquery(mentioned_in))
+}
+
+/// Whose statuses `me`'s home shows: `me`, and the accounts `me` follows
+/// (accepted) that are not blocked, muted or hidden.
+fn home_authors(me: i64) -> SelectStatement {
+    use crate::actors::hidden::hidden_actors;
+    let blocked = Query::select()
+        .column(block::Column::TargetId)
+        .from(block::Entity)
+        .and_where(block::Column::ActorId.eq(me))
+        .to_owned();
+    let muted = Query::select()
+        .column(mute::Column::TargetId)
+        .from(mute::Entity)
+        .and_where(mute::Column::ActorId.eq(me))
+        .to_owned();
+    let mut me_too = Query::select();
+    me_too.expr_as(Expr::val(me), HOME_AUTHOR);
+    Query::select()
+        .expr_as(Expr::col(follow::Column::TargetId), HOME_AUTHOR)
+        .from(follow::Entity)
+        .and_where(follow::Column::FollowerId.eq(me))
+        .and_where(follow::Column::Accepted.eq(true))
+        .and_where(follow::Column::TargetId.not_in_subquery(blocked))
+        .and_where(follow::Column::TargetId.not_in_subquery(muted))
+        .and_where(follow::Column::TargetId.not_in_subquery(hidden_actors()))
+        .union(UnionType::Distinct, me_too)
+        .to_owned()
+}
+
+const HOME_AUTHOR: &str = "author";
+
+/// A lower bound of a home page's ids, so that the database reads a few
+/// rows per followed account through the (actor_id, id) index instead of
+/// every status of every followed account, or the whole table by id.
+///
+/// For each home author, its `limit`-th newest status that the home shows
+/// (below `max_id`); the bound is the newest of these. That author alone
+/// has `limit` statuses at or above it, so the page lies above it; and no
+/// author has more than `limit` there, so little is read. Authors with
+/// fewer statuses give none (NULL), and without any the bound is 0.
+fn home_lower_bound(me: i64, max_id: Option<i64>, limit: u64) -> SimpleExpr {
+    let s = "home_status";
+    let col = |c: status::Column| Expr::col((s, c));
+    let mut nth_newest = Query::select();
+    nth_newest
+        .column((s, status::Column::Id))
+        .from_as(status::Entity, s)
+        .and_where(col(status::Column::ActorId).equals(("home_authors", HOME_AUTHOR)))
+        .cond_where(direct_only_to(s, me))
+        .cond_where(no_hidden_boosts(s))
+        .order_by((s, status::Column::Id), Order::Desc)
+        .limit(1)
+        .offset(limit.saturating_sub(1));
+    if let Some(max) = max_id {
+        nth_newest.and_where(col(status::Column::Id).lt(max));
+    }
+    let bound = Query::select()
+        .expr(Func::max(SimpleExpr::SubQuery(
+            None,
+            Box::new(nth_newest.into_sub_query_statement()),
+        )))
+        .from_subquery(home_authors(me), "home_authors")
+        .to_owned();
+    Func::coalesce([
+        SimpleExpr::SubQuery(None, Box::new(bound.into_sub_query_statement())),
+        Expr::val(0).into(),
+    ])
+    .into()
 }
 
 /// Home: the viewer's own statuses and boosts, and those of accounts they follow
@@ -197,30 +287,16 @@ pub async fn home(
     me: i64,
     page: &Page,
 ) -> Result<Vec<status::Model>, AppError> {
-    let followed = Query::select()
-        .column(follow::Column::TargetId)
-        .from(follow::Entity)
-        .and_where(follow::Column::FollowerId.eq(me))
-        .and_where(follow::Column::Accepted.eq(true))
-        .to_owned();
-    let mentioned_in = Query::select()
-        .column(mention::Column::StatusId)
-        .from(mention::Entity)
-        .and_where(mention::Column::ActorId.eq(me))
-        .to_owned();
-    let query = status::Entity::find()
-        .filter(
-            Condition::any()
-                .add(status::Column::ActorId.eq(me))
-                .add(status::Column::ActorId.in_subquery(followed)),
-        )
-        .filter(
-            Condition::any()
-                .add(status::Column::Visibility.ne("direct"))
-                .add(status::Column::ActorId.eq(me))
-                .add(status::Column::Id.in_subquery(mentioned_in)),
-        );
-    let query = moderated(without(query, me), false);
+    let mut query = status::Entity::find()
+        .filter(status::Column::ActorId.in_subquery(home_authors(me)))
+        .filter(direct_only_to(status::Entity, me));
+    // Newest first (not paging up from `min_id`): read above the bound.
+    if page.min_id.is_none() {
+        let max_id = page.max_id.as_deref().and_then(|id| id.parse().ok());
+        let bound = home_lower_bound(me, max_id, page.limit());
+        query = query.filter(Expr::col((status::Entity, status::Column::Id)).gte(bound));
+    }
+    let query = moderated(query, false);
     Ok(pagination::fetch(db, page, query, status::Column::Id).await?)
 }
 
