@@ -2,7 +2,7 @@
 //! participation by `Join`/`Leave`, answered with `Accept`/`Reject`.
 
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
@@ -67,38 +67,31 @@ pub async fn extend_event(
     Ok(())
 }
 
-fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
-    v.and_then(Value::as_str)
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&Utc))
-}
-
-fn plain(v: Option<&Value>, max: usize) -> Option<String> {
-    v.and_then(Value::as_str)
-        .map(|t| crate::text::plain(t, max))
+fn plain(v: Option<&str>, max: usize) -> Option<String> {
+    v.map(|t| crate::text::plain(t, max))
         .filter(|t: &String| !t.is_empty())
 }
 
 /// Mirrors a remote `Event` (sent or served by its organiser, already stored
 /// as post `s`).
-pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Result<(), AppError> {
+pub async fn mirror(
+    state: &AppState,
+    object: &vocab::Event,
+    s: &status::Model,
+) -> Result<(), AppError> {
     if s.local {
         return Ok(());
     }
-    let Some(starts_at) = parse_time(object.get("startTime")) else {
+    let Some(starts_at) = object.start_time else {
         return Err(AppError::BadRequest("an Event needs a startTime".into()));
     };
-    let updated = parse_time(object.get("updated")).unwrap_or_else(Utc::now);
-    let location = object.get("location");
-    let coordinate = |k: &str, range: std::ops::RangeInclusive<f64>| {
-        location
-            .and_then(|l| l.get(k))
-            .and_then(Value::as_f64)
-            .filter(|x| range.contains(x))
-    };
+    let updated = object.post.updated.unwrap_or_else(Utc::now);
+    let location = object.location.as_ref();
+    let coordinate =
+        |x: Option<f64>, range: std::ops::RangeInclusive<f64>| x.filter(|x| range.contains(x));
     let timezone = object
-        .get("timezone")
-        .and_then(Value::as_str)
+        .timezone
+        .as_deref()
         .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
         .unwrap_or("UTC")
         .to_string();
@@ -121,37 +114,30 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
             ..Default::default()
         },
     };
-    a.name = Set(plain(object.get("name"), 200).unwrap_or_else(|| "?".into()));
+    a.name = Set(plain(object.post.name.as_deref(), 200).unwrap_or_else(|| "?".into()));
     a.description = Set(sanitize_html(
-        object
-            .get("content")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
+        object.post.content.as_deref().unwrap_or_default(),
     ));
     a.starts_at = Set(starts_at);
-    a.ends_at = Set(parse_time(object.get("endTime")).filter(|e| *e >= starts_at));
+    a.ends_at = Set(object.end_time.filter(|e| *e >= starts_at));
     a.timezone = Set(timezone);
-    a.location_name = Set(plain(location.and_then(|l| l.get("name")), 500));
+    a.location_name = Set(plain(location.and_then(|l| l.name.as_deref()), 500));
     a.location_address = Set(plain(
-        location
-            .and_then(|l| l.get("address"))
-            .filter(|v| v.is_string()),
+        location.and_then(|l| match &l.address {
+            Some(vocab::Address::Text(t)) => Some(t.as_str()),
+            _ => None,
+        }),
         500,
     ));
-    a.latitude = Set(coordinate("latitude", -90.0..=90.0));
-    a.longitude = Set(coordinate("longitude", -180.0..=180.0));
-    a.capacity = Set(object
-        .get("maximumAttendeeCapacity")
-        .and_then(Value::as_i64)
-        .and_then(|c| i32::try_from(c).ok())
-        .filter(|c| *c > 0));
-    a.cancelled = Set(object.get("ical:status").and_then(Value::as_str) == Some("CANCELLED"));
-    a.plan_ap_id = Set(plain(object.get("plan"), 2048));
-    a.participant_count = Set(object
-        .get("participantCount")
-        .and_then(Value::as_i64)
-        .filter(|n| *n >= 0)
-        .unwrap_or(0));
+    a.latitude = Set(coordinate(location.and_then(|l| l.latitude), -90.0..=90.0));
+    a.longitude = Set(coordinate(
+        location.and_then(|l| l.longitude),
+        -180.0..=180.0,
+    ));
+    a.capacity = Set(object.capacity().and_then(|c| i32::try_from(c).ok()));
+    a.cancelled = Set(object.cancelled());
+    a.plan_ap_id = Set(plain(object.plan.as_deref(), 2048));
+    a.participant_count = Set(object.participant_count.filter(|n| *n >= 0).unwrap_or(0));
     a.updated_at = Set(updated);
     let e = sea_orm::TryIntoModel::try_into_model(a.save(&txn).await?)?;
     super::search::index(&txn, &e).await?;
@@ -161,13 +147,10 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
 
 async fn local_event(
     state: &AppState,
-    object: Option<&Value>,
+    id: &str,
 ) -> Result<Option<(event::Model, status::Model)>, AppError> {
-    let Some(id) = vocab::id_of(object) else {
-        return Ok(None);
-    };
     let Some(s) = status::Entity::find()
-        .filter(status::Column::ApId.eq(id.as_str()))
+        .filter(status::Column::ApId.eq(id))
         .filter(status::Column::Local.eq(true))
         .one(&state.db)
         .await?
@@ -185,14 +168,10 @@ async fn local_event(
 pub async fn receive_join(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    join: &vocab::Join,
 ) -> Result<StatusCode, AppError> {
-    let join_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let Some((e, s)) = local_event(state, activity.get("object")).await? else {
+    let join_id = join.id.clone();
+    let Some((e, s)) = local_event(state, &join.object).await? else {
         return Err(AppError::NotFound("no such event here".into()));
     };
     let organizer = crate::statuses::service::actor_of(&state.db, e.organizer_id).await?;
@@ -251,9 +230,9 @@ pub async fn receive_join(
 pub async fn receive_leave(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    leave: &vocab::Leave,
 ) -> Result<StatusCode, AppError> {
-    let Some((e, _)) = local_event(state, activity.get("object")).await? else {
+    let Some((e, _)) = local_event(state, &leave.object).await? else {
         return Ok(StatusCode::ACCEPTED);
     };
     let txn = state.db.begin_write().await?;
@@ -275,14 +254,14 @@ pub async fn receive_leave(
 pub async fn receive_join_answer(
     state: &AppState,
     sender: &Actor,
-    object: Option<&Value>,
+    answered: &vocab::Answered,
     accepted: bool,
 ) -> Result<Option<StatusCode>, AppError> {
-    let Some(join_id) = vocab::id_of(object) else {
+    let Some(join_id) = answered.id() else {
         return Ok(None);
     };
     let Some(p) = participant::Entity::find()
-        .filter(participant::Column::ApId.eq(join_id.as_str()))
+        .filter(participant::Column::ApId.eq(join_id))
         .one(&state.db)
         .await?
     else {
@@ -315,8 +294,13 @@ pub fn render_hook<'a>(
 /// [`mirror`] as the keeper of stored remote `Event`s.
 pub fn stored_hook<'a>(
     state: &'a AppState,
-    object: &'a Value,
+    object: &'a vocab::Object,
     s: &'a status::Model,
 ) -> crate::hooks::HookFuture<'a> {
-    Box::pin(mirror(state, object, s))
+    Box::pin(async move {
+        match object {
+            vocab::Object::Event(e) => mirror(state, e, s).await,
+            _ => Ok(()),
+        }
+    })
 }

@@ -206,24 +206,16 @@ pub async fn sent(
 pub async fn receive_invite(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    invite: &vocab::Invite,
 ) -> Result<StatusCode, AppError> {
-    let invite_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| AppError::BadRequest("Invite without id".into()))?;
-    let target_id = vocab::id_of(activity.get("target"))
-        .ok_or_else(|| AppError::BadRequest("Invite without target".into()))?;
-    let plan_id = vocab::id_of(activity.get("object"))
-        .ok_or_else(|| AppError::BadRequest("Invite without object".into()))?;
     let target = actor::Entity::find()
-        .filter(actor::Column::ApId.eq(target_id.as_str()))
+        .filter(actor::Column::ApId.eq(invite.target.as_str()))
         .filter(actor::Column::Local.eq(true))
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::NotFound("the invited actor is not here".into()))?;
     // The plan as its home serves it (never an embedded copy).
-    let post = crate::statuses::federate::fetch_note(state, &plan_id, 0).await?;
+    let post = crate::statuses::federate::fetch_note(state, &invite.object, 0).await?;
     let p = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(post.id))
         .one(&state.db)
@@ -249,7 +241,7 @@ pub async fn receive_invite(
         plan_id: Set(p.id),
         actor_id: Set(target.id),
         inviter_ap_id: Set(sender.ap_id.clone()),
-        ap_id: Set(invite_id.to_string()),
+        ap_id: Set(invite.id.clone()),
         state: Set("pending".into()),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -408,14 +400,14 @@ async fn mark(
 pub async fn receive_answer(
     state: &AppState,
     sender: &Actor,
-    object: Option<&Value>,
+    answered: &vocab::Answered,
     accepted: bool,
 ) -> Result<Option<StatusCode>, AppError> {
-    let Some(invite_id) = vocab::id_of(object) else {
+    let Some(invite_id) = answered.id() else {
         return Ok(None);
     };
     let Some(inv) = invitation::Entity::find()
-        .filter(invitation::Column::ApId.eq(invite_id.as_str()))
+        .filter(invitation::Column::ApId.eq(invite_id))
         .one(&state.db)
         .await?
     else {
@@ -565,13 +557,10 @@ async fn send_home(
 pub async fn receive_edit(
     state: &AppState,
     sender: &Actor,
-    object: &Value,
+    page: &vocab::Page,
 ) -> Result<Option<StatusCode>, AppError> {
-    let Some(id) = object.get("id").and_then(Value::as_str) else {
-        return Ok(None);
-    };
     let Some(post) = status::Entity::find()
-        .filter(status::Column::ApId.eq(id))
+        .filter(status::Column::ApId.eq(page.post.id.as_str()))
         .filter(status::Column::Local.eq(true))
         .one(&state.db)
         .await?
@@ -596,13 +585,13 @@ pub async fn receive_edit(
     }
     // A step: checked with the standing of an owner elsewhere (deciders are
     // people of this instance).
-    if let Some(to) = object.get("state").and_then(Value::as_str) {
+    if let Some(to) = &page.state {
         let to = super::state::State::parse(to)
             .ok_or_else(|| AppError::BadRequest(format!("{to:?} is not a plan state")))?;
         let from = super::state::State::parse(&p.state).unwrap_or(super::state::State::Idea);
-        let note: String = object
-            .get("stateNote")
-            .and_then(Value::as_str)
+        let note: String = page
+            .state_note
+            .as_deref()
             .unwrap_or_default()
             .chars()
             .take(10_000)
@@ -615,50 +604,48 @@ pub async fn receive_edit(
         service::apply_transition(state, &sender.ap_id, p, from, to, &note).await?;
         return Ok(Some(StatusCode::ACCEPTED));
     }
-    let fields = fields_of(object)?;
+    let fields = fields_of(page)?;
     check_fields(&fields)?;
     service::apply_edit(state, &sender.ap_id, p, fields).await?;
     Ok(Some(StatusCode::ACCEPTED))
 }
 
-/// The fields present in a co-owner's partial `Page`.
-fn fields_of(object: &Value) -> Result<Fields, AppError> {
-    let text = |k: &str| object.get(k).and_then(Value::as_str).map(str::to_string);
-    let money = |k: &str| {
-        object
-            .get(k)
-            .map(|m| m.get("amount").and_then(Value::as_i64))
-    };
-    let themes = match object.get("tag") {
-        Some(Value::Array(tags)) => Some(clean_themes(
+/// The fields present in a co-owner's partial `Page`: an absent field is
+/// left alone, a `null` one cleared.
+fn fields_of(page: &vocab::Page) -> Result<Fields, AppError> {
+    let post = &page.post;
+    let themes = match &post.tag {
+        Some(tags) => Some(clean_themes(
             &tags
                 .iter()
-                .filter(|t| vocab::type_of(t) == Some("Hashtag"))
-                .filter_map(|t| t.get("name").and_then(Value::as_str))
-                .map(str::to_string)
+                .filter_map(|t| match t {
+                    vocab::Tag::Hashtag(h) => h.name.clone(),
+                    _ => None,
+                })
                 .collect::<Vec<_>>(),
         )?),
-        _ => None,
+        None => None,
     };
-    let location = object.get("location");
+    let location = page.location.as_ref().map(Option::as_ref);
+    let money = |m: &Option<Option<vocab::MonetaryAmount>>| {
+        m.as_ref().map(|m| m.as_ref().and_then(|m| m.amount))
+    };
     Ok(Fields {
-        title: text("name"),
-        summary: text("summary"),
-        content: text("content"),
+        title: post.name.clone(),
+        summary: post.summary.clone(),
+        content: post.content.clone(),
         themes,
-        area_address: location
-            .map(|l| l.get("address").and_then(Value::as_str).map(str::to_string)),
-        area_geometry: location.map(|l| l.get("geometry").filter(|g| !g.is_null()).cloned()),
-        cost_estimate_cents: money("costEstimate"),
-        requested_budget_cents: money("requestedBudget"),
-        currency: ["requestedBudget", "costEstimate"]
-            .iter()
-            .find_map(|k| {
-                object
-                    .get(*k)
-                    .and_then(|m| m.get("currency"))
-                    .and_then(Value::as_str)
+        area_address: location.map(|l| {
+            l.and_then(|l| match &l.address {
+                Some(vocab::Address::Text(a)) => Some(a.clone()),
+                _ => None,
             })
-            .map(str::to_string),
+        }),
+        area_geometry: location.map(|l| l.and_then(|l| l.geometry.clone())),
+        cost_estimate_cents: money(&page.cost_estimate),
+        requested_budget_cents: money(&page.requested_budget),
+        currency: [&page.requested_budget, &page.cost_estimate]
+            .into_iter()
+            .find_map(|m| m.as_ref()?.as_ref()?.currency.clone()),
     })
 }

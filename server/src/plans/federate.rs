@@ -21,6 +21,7 @@ use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::{favourite, status};
 use crate::text::sanitize_html;
+use knooppunt_federation::vocab;
 
 fn money(cents: Option<i64>, currency: &str) -> Value {
     match cents {
@@ -106,21 +107,8 @@ pub async fn extend_page(
     Ok(())
 }
 
-fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
-    v.and_then(Value::as_str)
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&Utc))
-}
-
-fn text(object: &Value, key: &str, max: usize) -> String {
-    let raw = object.get(key).and_then(Value::as_str).unwrap_or_default();
-    crate::text::plain(raw, max)
-}
-
-fn cents(v: Option<&Value>) -> Option<i64> {
-    v.and_then(|m| m.get("amount"))
-        .and_then(Value::as_i64)
-        .filter(|c| *c >= 0)
+fn text(raw: Option<&str>, max: usize) -> String {
+    crate::text::plain(raw.unwrap_or_default(), max)
 }
 
 /// What a remote plan's `Page` says, checked and cleaned.
@@ -144,51 +132,51 @@ struct PlanCopy {
 
 impl PlanCopy {
     /// `None` for a Page without a known `state`: a plain article, not a plan.
-    fn read(object: &Value) -> Option<PlanCopy> {
-        let state = object
-            .get("state")
-            .and_then(Value::as_str)
-            .and_then(State::parse)?;
-        let location = object.get("location");
+    fn read(page: &vocab::Page) -> Option<PlanCopy> {
+        let state = page.state.as_deref().and_then(State::parse)?;
+        let location = page.place();
         let geometry = location
-            .and_then(|l| l.get("geometry"))
+            .and_then(|l| l.geometry.as_ref())
             .filter(|g| check_geometry(g).is_ok())
             .map(Value::to_string);
         let address = location
-            .and_then(|l| l.get("address").or_else(|| l.get("name")))
-            .and_then(Value::as_str)
+            .and_then(|l| match &l.address {
+                Some(vocab::Address::Text(a)) => Some(a.as_str()),
+                Some(vocab::Address::Postal(_)) => None,
+                None => l.name.as_deref(),
+            })
             .map(|a| crate::text::plain(a, 500));
-        let currency = object
-            .get("requestedBudget")
-            .or_else(|| object.get("costEstimate"))
-            .and_then(|m| m.get("currency"))
-            .and_then(Value::as_str)
-            .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
+        let cents = |m: &Option<Option<vocab::MonetaryAmount>>| {
+            m.as_ref().and_then(Option::as_ref).and_then(|m| m.cents())
+        };
+        // The currency of the budget if one was sent, else of the estimate.
+        let priced = match &page.requested_budget {
+            Some(budget) => budget.as_ref(),
+            None => page.cost_estimate.as_ref().and_then(Option::as_ref),
+        };
+        let currency = priced
+            .and_then(vocab::MonetaryAmount::currency_code)
             .unwrap_or("EUR")
             .to_string();
-        let count = |v: Option<&Value>| v.and_then(Value::as_i64).filter(|n| *n >= 0).unwrap_or(0);
-        let args = object.get("argumentsCount");
-        let updated = parse_time(object.get("updated")).unwrap_or_else(Utc::now);
+        let count = |n: Option<i64>| n.filter(|n| *n >= 0).unwrap_or(0);
+        let args = page.arguments_count.clone().unwrap_or_default();
+        let post = &page.post;
+        let updated = post.updated.unwrap_or_else(Utc::now);
         Some(PlanCopy {
             state,
-            title: text(object, "name", 200),
-            summary: text(object, "summary", 1_000),
-            content: sanitize_html(
-                object
-                    .get("content")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-            ),
+            title: text(post.name.as_deref(), 200),
+            summary: text(post.summary.as_deref(), 1_000),
+            content: sanitize_html(post.content.as_deref().unwrap_or_default()),
             address,
             geometry,
-            cost_estimate: cents(object.get("costEstimate")),
-            requested_budget: cents(object.get("requestedBudget")),
+            cost_estimate: cents(&page.cost_estimate),
+            requested_budget: cents(&page.requested_budget),
             currency,
-            supports: count(object.get("likes").and_then(|l| l.get("totalItems"))),
-            pro: count(args.and_then(|a| a.get("pro"))),
-            contra: count(args.and_then(|a| a.get("contra"))),
-            comments: count(args.and_then(|a| a.get("comments"))),
-            created: parse_time(object.get("published")).unwrap_or(updated),
+            supports: count(page.likes.as_ref().and_then(|l| l.total_items)),
+            pro: count(args.pro),
+            contra: count(args.contra),
+            comments: count(args.comments),
+            created: post.published.unwrap_or(updated),
             updated,
         })
     }
@@ -217,21 +205,21 @@ impl PlanCopy {
 
 /// Mirrors a remote plan from its `Page` (sent by the author, already stored
 /// as post `s`). A Page without a known `state` is a plain article, not a plan.
-pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Result<(), AppError> {
+pub async fn mirror(
+    state: &AppState,
+    object: &vocab::Page,
+    s: &status::Model,
+) -> Result<(), AppError> {
     let Some(copy) = PlanCopy::read(object).filter(|_| !s.local) else {
         return Ok(());
     };
     let (created, updated) = (copy.created, copy.updated);
-    let owners = owners_named(state, object).await;
+    let owners = owners_named(state, &object.post.attributed_to).await;
     let known = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(s.id))
         .one(&state.db)
         .await?;
-    let advice_sent = object
-        .get("advice")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+    let advice_sent = object.advice.as_deref().unwrap_or_default();
     let advice = super::advice::resolve(state, &s.ap_id, known.as_ref(), advice_sent).await;
 
     let txn = state.db.begin_write().await?;
@@ -258,18 +246,16 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
     let domain = &state.config.instance.domain;
     let consented = replace_owners(&txn, p.id, &owners, updated).await?;
     super::advice::mirror(&txn, p.id, &advice, domain).await?;
-    mirror_history(&txn, p.id, object, updated, domain, &consented).await?;
+    let stated = object.history.as_deref().unwrap_or_default();
+    mirror_history(&txn, p.id, stated, updated, domain, &consented).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// The owners a Page names that we know or can fetch, side by side and
 /// capped; one that cannot be fetched now is left out until the next Update.
-async fn owners_named(state: &AppState, object: &Value) -> Vec<Actor> {
-    let owner_ids: Vec<String> = knooppunt_federation::vocab::ids(object.get("attributedTo"))
-        .into_iter()
-        .take(50)
-        .collect();
+async fn owners_named(state: &AppState, attributed_to: &[String]) -> Vec<Actor> {
+    let owner_ids: Vec<String> = attributed_to.iter().take(50).cloned().collect();
     let named = crate::federation::remote::actors_named(state, &owner_ids, 50).await;
     owner_ids
         .iter()
@@ -325,7 +311,7 @@ async fn replace_owners(
 async fn mirror_history(
     txn: &impl ConnectionTrait,
     plan_id: i64,
-    object: &Value,
+    entries: &[vocab::PlanChange],
     updated: DateTime<Utc>,
     local_domain: &str,
     consented: &[String],
@@ -344,11 +330,6 @@ async fn mirror_history(
         .into_iter()
         .map(|h| (h.actor_ap_id, h.action, h.to_state))
         .collect();
-    let entries = object
-        .get("history")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
     for h in entries.iter().take(1_000) {
         let Some(entry) = HistoryEntry::read(h, updated) else {
             continue;
@@ -386,43 +367,34 @@ struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    fn read(h: &Value, updated: DateTime<Utc>) -> Option<HistoryEntry> {
-        let actor = h
-            .get("actor")
-            .and_then(Value::as_str)
-            .filter(|a| a.len() <= 2048)?;
-        let action = h.get("action").and_then(Value::as_str).unwrap_or_default();
+    fn read(h: &vocab::PlanChange, updated: DateTime<Utc>) -> Option<HistoryEntry> {
+        let actor = h.actor.as_deref().filter(|a| a.len() <= 2048)?;
+        let action = h.action.as_deref().unwrap_or_default();
         if !matches!(
             action,
             "created" | "edited" | "state" | "progress" | "owner_added"
         ) {
             return None;
         }
-        let state_of = |k: &str| {
-            h.get(k)
-                .and_then(Value::as_str)
+        let state_of = |s: &Option<String>| {
+            s.as_deref()
                 .and_then(State::parse)
                 .map(|s| s.as_str().to_string())
         };
         let fields = h
-            .get("fields")
-            .and_then(Value::as_array)
-            .map(|f| {
-                f.iter()
-                    .filter_map(Value::as_str)
-                    .take(20)
-                    .map(|s| s.chars().take(40).collect())
-                    .collect()
-            })
-            .unwrap_or_default();
+            .fields
+            .iter()
+            .take(20)
+            .map(|s| s.chars().take(40).collect())
+            .collect();
         Some(HistoryEntry {
             actor: actor.to_string(),
             action: action.to_string(),
-            from_state: state_of("fromState"),
-            to_state: state_of("toState"),
-            note: text(h, "note", 10_000),
+            from_state: state_of(&h.from_state),
+            to_state: state_of(&h.to_state),
+            note: text(h.note.as_deref(), 10_000),
             fields,
-            at: parse_time(h.get("published")).unwrap_or(updated),
+            at: h.published.unwrap_or(updated),
         })
     }
 
@@ -436,8 +408,7 @@ impl HistoryEntry {
         consented: &[String],
         unmatched: &mut Vec<(String, String, Option<String>)>,
     ) -> bool {
-        let ours =
-            |id: &str| knooppunt_federation::vocab::host_of(id).as_deref() == Some(local_domain);
+        let ours = |id: &str| vocab::host_of(id).as_deref() == Some(local_domain);
         if self.action == "owner_added" && ours(&self.note) && !consented.contains(&self.note) {
             tracing::info!(plan_id, owner = %self.note, "a copy's home names a local owner that did not accept here; entry left out");
             return false;
@@ -500,8 +471,13 @@ pub fn render_hook<'a>(
 /// [`mirror`] as the keeper of stored remote `Page`s.
 pub fn stored_hook<'a>(
     state: &'a AppState,
-    object: &'a Value,
+    object: &'a vocab::Object,
     s: &'a status::Model,
 ) -> crate::hooks::HookFuture<'a> {
-    Box::pin(mirror(state, object, s))
+    Box::pin(async move {
+        match object {
+            vocab::Object::Page(page) => mirror(state, page, s).await,
+            _ => Ok(()),
+        }
+    })
 }

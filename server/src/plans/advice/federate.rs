@@ -168,14 +168,14 @@ pub(super) fn request_create(
 pub async fn receive(
     state: &AppState,
     sender: &Actor,
-    note: &Value,
+    note: &vocab::Note,
 ) -> Result<Option<StatusCode>, AppError> {
-    if let Some(plan_id) = note.get("adviceRequest").and_then(Value::as_str) {
+    if let Some(plan_id) = note.advice_request.as_deref() {
         return receive_request(state, sender, note, plan_id)
             .await
             .map(Some);
     }
-    if let Some(verdict) = note.get("advice").and_then(Value::as_str) {
+    if let Some(verdict) = note.advice.as_deref() {
         return receive_answer(state, sender, note, verdict).await;
     }
     Ok(None)
@@ -184,11 +184,11 @@ pub async fn receive(
 async fn receive_request(
     state: &AppState,
     sender: &Actor,
-    note: &Value,
+    note: &vocab::Note,
     plan_id: &str,
 ) -> Result<StatusCode, AppError> {
     let request_id = request_id_of(state, sender, note, plan_id)?;
-    let advisor = store::first_local(&state.db, &vocab::ids(note.get("to")))
+    let advisor = store::first_local(&state.db, &note.post.to)
         .await?
         .ok_or_else(|| AppError::NotFound("the advice is not asked of anyone here".into()))?;
     let p = plan_asked_on(state, sender, plan_id).await?;
@@ -211,13 +211,10 @@ async fn receive_request(
 fn request_id_of<'a>(
     state: &AppState,
     sender: &Actor,
-    note: &'a Value,
+    note: &'a vocab::Note,
     plan_id: &str,
 ) -> Result<&'a str, AppError> {
-    let request_id = note
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| AppError::BadRequest("advice request without id".into()))?;
+    let request_id = note.post.id.as_str();
     // Ids are the sender's to mint: another server's ids cannot be claimed.
     if vocab::host_of(request_id).as_deref() != Some(sender.host.as_str()) {
         return Err(AppError::BadRequest(
@@ -258,36 +255,31 @@ async fn plan_asked_on(
 }
 
 /// `adviceQuestion`, or else the note's text.
-fn question_of(note: &Value) -> String {
-    note.get("adviceQuestion")
-        .and_then(Value::as_str)
-        .map(|q| plain(q, MAX_TEXT))
-        .unwrap_or_else(|| {
-            plain(
-                note.get("content")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-                MAX_TEXT,
-            )
-        })
+fn question_of(note: &vocab::Note) -> String {
+    let question = note.advice_question.as_deref();
+    plain(
+        question
+            .or(note.post.content.as_deref())
+            .unwrap_or_default(),
+        MAX_TEXT,
+    )
 }
 
 async fn receive_answer(
     state: &AppState,
     sender: &Actor,
-    note: &Value,
+    note: &vocab::Note,
     verdict: &str,
 ) -> Result<Option<StatusCode>, AppError> {
-    let Some(request_id) = vocab::id_of(note.get("inReplyTo")) else {
+    let Some(request_id) = note.post.in_reply_to.as_deref() else {
         return Ok(None);
     };
-    let Some(r) = store::by_request(&state.db, &request_id).await? else {
+    let Some(r) = store::by_request(&state.db, request_id).await? else {
         return Ok(None);
     };
     // Signed by the advisor who was asked, and written by it.
-    if r.advisor_id != sender.id
-        || vocab::id_of(note.get("attributedTo")).is_some_and(|a| a != sender.ap_id)
-    {
+    let authors = &note.post.attributed_to;
+    if r.advisor_id != sender.id || (!authors.is_empty() && !note.post.is_by(&sender.ap_id)) {
         return Err(AppError::Forbidden(
             "only the advisor asked can answer".into(),
         ));
@@ -301,11 +293,11 @@ async fn receive_answer(
         return Ok(Some(StatusCode::ACCEPTED));
     };
     let reasons = note
-        .get("adviceReasons")
-        .and_then(Value::as_str)
+        .advice_reasons
+        .as_deref()
         .map(|t| plain(t, MAX_TEXT))
         .unwrap_or_default();
-    let answer_id = note.get("id").and_then(Value::as_str).map(str::to_string);
+    let answer_id = Some(note.post.id.clone());
     let txn = state.db.begin_write().await?;
     store::record_answer(&txn, r, verdict, reasons, answer_id, Utc::now()).await?;
     updates::changed_now(&txn, &state.config, p.status_id).await?;
