@@ -6,7 +6,6 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
-use serde_json::{Value, json};
 
 use super::entity::{event, participant};
 use super::service;
@@ -15,7 +14,6 @@ use crate::config::Config;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::outbox::enqueue;
-use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::text::sanitize_html;
@@ -26,7 +24,7 @@ pub async fn extend_event(
     db: &impl ConnectionTrait,
     config: &Config,
     s: &status::Model,
-    object: &mut Value,
+    object: &mut vocab::Object,
 ) -> Result<(), AppError> {
     let Some(e) = event::Entity::find()
         .filter(event::Column::StatusId.eq(s.id))
@@ -35,35 +33,43 @@ pub async fn extend_event(
     else {
         return Ok(());
     };
+    let Some(fields) = object.fields() else {
+        return Ok(());
+    };
     let count = service::accepted_count(db, e.id).await?;
-    object["type"] = json!("Event");
-    object["name"] = json!(e.name);
-    object["content"] = json!(e.description);
-    object["url"] = json!(service::html_url(config, e.id));
-    object["startTime"] = json!(time(&e.starts_at));
-    object["endTime"] = json!(e.ends_at.as_ref().map(time));
-    object["timezone"] = json!(e.timezone);
-    object["updated"] = json!(time(&e.updated_at));
-    if e.location_name.is_some() || e.location_address.is_some() || e.latitude.is_some() {
-        object["location"] = json!({
-            "type": "Place",
-            "name": e.location_name.clone().or_else(|| e.location_address.clone()),
-            "address": e.location_address,
-            "latitude": e.latitude,
-            "longitude": e.longitude,
-        });
-    }
-    object["maximumAttendeeCapacity"] = json!(e.capacity);
-    object["participantCount"] = json!(count);
-    object["joinMode"] = json!("free");
-    object["ical:status"] = json!(if e.cancelled {
+    let mut post = fields.clone();
+    post.name = Some(e.name.clone());
+    post.content = Some(e.description.clone());
+    post.url = vocab::Links::one(&service::html_url(config, e.id));
+    post.updated = Some(e.updated_at);
+    let has_place =
+        e.location_name.is_some() || e.location_address.is_some() || e.latitude.is_some();
+    let location = has_place.then(|| vocab::Place {
+        name: e
+            .location_name
+            .clone()
+            .or_else(|| e.location_address.clone()),
+        address: e.location_address.clone().map(vocab::Address::Text),
+        latitude: e.latitude,
+        longitude: e.longitude,
+        ..vocab::Place::default()
+    });
+    let status = if e.cancelled {
         "CANCELLED"
     } else {
         "CONFIRMED"
+    };
+    *object = vocab::Object::Event(vocab::Event {
+        end_time: e.ends_at,
+        timezone: Some(e.timezone.clone()),
+        location,
+        maximum_attendee_capacity: e.capacity.map(i64::from),
+        participant_count: Some(i64::try_from(count).unwrap_or(i64::MAX)),
+        join_mode: Some("free".into()),
+        status: Some(status.into()),
+        plan: e.plan_ap_id.clone(),
+        ..vocab::Event::new(post, e.starts_at)
     });
-    if let Some(plan) = &e.plan_ap_id {
-        object["plan"] = json!(plan);
-    }
     Ok(())
 }
 
@@ -204,14 +210,18 @@ pub async fn receive_join(
         .await?;
         service::changed(&txn, config, &e).await?;
     }
-    let kind = if accept { "Accept" } else { "Reject" };
-    let answer = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": format!("{}#{}/{}", organizer.ap_id, kind.to_lowercase(), crate::secrets::random_token()?),
-        "type": kind,
-        "actor": organizer.ap_id,
-        "object": { "id": join_id, "type": "Join", "actor": sender.ap_id, "object": s.ap_id },
-    });
+    let kind = if accept { "accept" } else { "reject" };
+    let id = format!(
+        "{}#{kind}/{}",
+        organizer.ap_id,
+        crate::secrets::random_token()?
+    );
+    let join = vocab::Join::new(&join_id, &sender.ap_id, &s.ap_id);
+    let answer = if accept {
+        vocab::with_as_context(&vocab::Accept::new(&id, &organizer.ap_id, join))?
+    } else {
+        vocab::with_as_context(&vocab::Reject::new(&id, &organizer.ap_id, join))?
+    };
     enqueue(
         &txn,
         config,
@@ -286,7 +296,7 @@ pub fn render_hook<'a>(
     db: &'a sea_orm::DatabaseExecutor<'a>,
     config: &'a Config,
     s: &'a status::Model,
-    object: &'a mut Value,
+    object: &'a mut vocab::Object,
 ) -> crate::hooks::HookFuture<'a> {
     Box::pin(extend_event(db, config, s, object))
 }

@@ -8,7 +8,6 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
-use serde_json::json;
 
 use super::entity::report;
 use crate::actors::entity::{self as actor, Model as Actor};
@@ -41,14 +40,8 @@ pub async fn send_flag(
                 .map(|s| s.ap_id.clone()),
         )
         .collect();
-    let flag = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": flag_id,
-        "type": "Flag",
-        "actor": instance.ap_id,
-        "object": objects,
-        "content": r.comment,
-    });
+    let flag = vocab::Flag::new(flag_id, &instance.ap_id, objects, &r.comment);
+    let flag = vocab::with_as_context(&flag)?;
     crate::federation::outbox::enqueue(
         db,
         config,

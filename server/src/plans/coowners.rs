@@ -20,7 +20,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
-use serde_json::{Value, json};
 
 use super::entity::{invitation, plan};
 use super::service::{self, Fields, check_fields, clean_themes};
@@ -58,15 +57,8 @@ pub async fn invite(
         return Ok(inv);
     }
     let invite_id = format!("{}#invites/{}", s.ap_id, crate::secrets::random_token()?);
-    let activity = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": invite_id,
-        "type": "Invite",
-        "actor": inviter.ap_id,
-        "object": s.ap_id,
-        "target": target.ap_id,
-        "to": [target.ap_id],
-    });
+    let invite = vocab::Invite::new(&invite_id, &inviter.ap_id, &s.ap_id, &target.ap_id);
+    let activity = vocab::with_as_context(&invite)?;
     let inv = invitation::ActiveModel {
         plan_id: Set(p.id),
         actor_id: Set(target.id),
@@ -340,20 +332,23 @@ async fn answer_home(
 ) -> Result<invitation::Model, AppError> {
     let inviter = crate::federation::remote::actor(state, &inv.inviter_ap_id).await?;
     let post = plan_post(state, p).await?;
-    let answer = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": format!("{}#answers/{}", invitee.ap_id, crate::secrets::random_token()?),
-        "type": if accept { "Accept" } else { "Reject" },
-        "actor": invitee.ap_id,
-        "to": [inviter.ap_id],
-        "object": {
-            "id": inv.ap_id,
-            "type": "Invite",
-            "actor": inv.inviter_ap_id,
-            "object": post.ap_id,
-            "target": invitee.ap_id,
-        },
-    });
+    let id = format!(
+        "{}#answers/{}",
+        invitee.ap_id,
+        crate::secrets::random_token()?
+    );
+    let invite = vocab::Invite {
+        to: vec![],
+        ..vocab::Invite::new(&inv.ap_id, &inv.inviter_ap_id, &post.ap_id, &invitee.ap_id)
+    };
+    let to = vec![inviter.ap_id.clone()];
+    let answer = if accept {
+        let accept = vocab::Accept::new(&id, &invitee.ap_id, invite);
+        vocab::with_as_context(&vocab::Accept { to, ..accept })?
+    } else {
+        let reject = vocab::Reject::new(&id, &invitee.ap_id, invite);
+        vocab::with_as_context(&vocab::Reject { to, ..reject })?
+    };
     let txn = state.db.begin_write().await?;
     let plan_id = p.id;
     let inv = mark(&txn, inv, accept).await?;
@@ -444,7 +439,11 @@ pub async fn send_step_home(
     to: super::state::State,
     note: &str,
 ) -> Result<(), AppError> {
-    let object = json!({ "state": to.as_str(), "stateNote": note });
+    let object = vocab::Page {
+        state: Some(to.as_str().to_string()),
+        state_note: Some(note.to_string()),
+        ..partial_page()
+    };
     let from = super::state::State::parse(&p.state);
     let evidence = service::Entry {
         from,
@@ -464,46 +463,37 @@ pub async fn send_edit_home(
     fields: &Fields,
     themes: Option<Vec<String>>,
 ) -> Result<(), AppError> {
-    let mut object = json!({});
-    if let Some(t) = &fields.title {
-        object["name"] = json!(t.trim());
-    }
-    if let Some(s) = &fields.summary {
-        object["summary"] = json!(s.trim());
-    }
-    if let Some(c) = &fields.content {
-        object["content"] = json!(c);
-    }
-    if let Some(themes) = themes {
-        object["tag"] = json!(
-            themes
-                .iter()
-                .map(|t| json!({ "type": "Hashtag", "name": format!("#{t}") }))
-                .collect::<Vec<_>>()
-        );
-    }
+    let mut object = partial_page();
+    object.post.name = fields.title.as_ref().map(|t| t.trim().to_string());
+    object.post.summary = fields.summary.as_ref().map(|s| s.trim().to_string());
+    object.post.content = fields.content.clone();
+    object.post.tag = themes.map(|themes| {
+        themes
+            .iter()
+            .map(|t| vocab::Tag::hashtag(t, None))
+            .collect()
+    });
     if fields.area_address.is_some() || fields.area_geometry.is_some() {
-        object["location"] = json!({
-            "type": "Place",
-            "address": fields.area_address.clone().flatten(),
-            "geometry": fields.area_geometry.clone().flatten(),
-        });
+        object.location = Some(Some(vocab::Place {
+            address: fields
+                .area_address
+                .clone()
+                .flatten()
+                .map(vocab::Address::Text),
+            geometry: fields.area_geometry.clone().flatten(),
+            ..vocab::Place::default()
+        }));
     }
     let currency = fields
         .currency
         .clone()
         .unwrap_or_else(|| p.currency.clone());
-    for (key, value) in [
-        ("costEstimate", fields.cost_estimate_cents),
-        ("requestedBudget", fields.requested_budget_cents),
-    ] {
-        if let Some(v) = value {
-            object[key] = match v {
-                Some(c) => json!({ "type": "MonetaryAmount", "amount": c, "currency": currency }),
-                None => Value::Null,
-            };
-        }
-    }
+    // Absent is left alone, `null` cleared.
+    let money = |cents: Option<Option<i64>>| {
+        cents.map(|c| c.map(|c| vocab::MonetaryAmount::new(c, &currency)))
+    };
+    object.cost_estimate = money(fields.cost_estimate_cents);
+    object.requested_budget = money(fields.requested_budget_cents);
     let evidence = service::Entry {
         source: service::Source::Sent,
         ..service::Entry::local(&acting.ap_id, "edited")
@@ -518,7 +508,7 @@ async fn send_home(
     state: &AppState,
     acting: &Actor,
     p: &plan::Model,
-    mut object: Value,
+    mut object: vocab::Page,
     evidence: service::Entry<'_>,
 ) -> Result<(), AppError> {
     let post = plan_post(state, p).await?;
@@ -526,16 +516,17 @@ async fn send_home(
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::Internal("a plan without its author".into()))?;
-    object["id"] = json!(post.ap_id);
-    object["type"] = json!("Page");
-    let update = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": format!("{}#plan-edits/{}", acting.ap_id, crate::secrets::random_token()?),
-        "type": "Update",
-        "actor": acting.ap_id,
-        "to": [author.ap_id],
-        "object": object,
-    });
+    object.post.id = post.ap_id.clone();
+    let id = format!(
+        "{}#plan-edits/{}",
+        acting.ap_id,
+        crate::secrets::random_token()?
+    );
+    let update = vocab::Update {
+        to: vec![author.ap_id.clone()],
+        ..vocab::Update::new(&id, &acting.ap_id, object)
+    };
+    let update = vocab::with_as_context(&update)?;
     let txn = state.db.begin_write().await?;
     service::append_history(&txn, p.id, evidence).await?;
     enqueue(
@@ -550,6 +541,12 @@ async fn send_home(
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(())
+}
+
+/// A `Page` with only the fields a co-owner's change sets; `send_home`
+/// gives it the plan's id.
+fn partial_page() -> vocab::Page {
+    vocab::Page::new(vocab::PageKind::Page, vocab::PostFields::default())
 }
 
 /// An `Update{Page}` of one of our plans from a co-owner elsewhere. Returns

@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::entity::{history, invitation, owner, plan};
 use super::service::{self, Source, check_geometry};
@@ -17,17 +17,14 @@ use crate::actors::entity::Model as Actor;
 use crate::config::Config;
 use crate::db::BeginWrite;
 use crate::error::AppError;
-use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::{favourite, status};
 use crate::text::sanitize_html;
 use knooppunt_federation::vocab;
 
-fn money(cents: Option<i64>, currency: &str) -> Value {
-    match cents {
-        Some(c) => json!({ "type": "MonetaryAmount", "amount": c, "currency": currency }),
-        None => Value::Null,
-    }
+fn money(cents: Option<i64>, currency: &str) -> Option<Option<vocab::MonetaryAmount>> {
+    // Sent as `null` when there is none: a copy then clears its own.
+    Some(cents.map(|c| vocab::MonetaryAmount::new(c, currency)))
 }
 
 /// Turns the post of a plan into its `Page`; leaves other posts alone.
@@ -35,7 +32,7 @@ pub async fn extend_page(
     db: &impl ConnectionTrait,
     config: &Config,
     s: &status::Model,
-    object: &mut Value,
+    object: &mut vocab::Object,
 ) -> Result<(), AppError> {
     let Some(p) = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(s.id))
@@ -44,67 +41,87 @@ pub async fn extend_page(
     else {
         return Ok(());
     };
+    let Some(fields) = object.fields() else {
+        return Ok(());
+    };
+    let mut post = fields.clone();
     let owners = service::owners(db, p.id).await?;
-    let mut attributed: Vec<String> = owners.iter().map(|o| o.ap_id.clone()).collect();
-    if attributed.is_empty() {
-        attributed.push(
-            object["attributedTo"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-        );
+    if !owners.is_empty() {
+        post.attributed_to = owners.iter().map(|o| o.ap_id.clone()).collect();
     }
-    let history = service::history_of(db, p.id).await?;
+    post.name = Some(p.title.clone());
+    post.summary = Some(p.summary.clone());
+    post.content = Some(p.content.clone());
+    post.url = vocab::Links::one(&service::html_url(config, p.id));
+    post.updated = Some(p.updated_at);
     let supports = favourite::Entity::find()
         .filter(favourite::Column::StatusId.eq(s.id))
         .count(db)
         .await?;
-    object["type"] = json!("Page");
-    object["name"] = json!(p.title);
-    object["summary"] = json!(p.summary);
-    object["content"] = json!(p.content);
-    object["url"] = json!(service::html_url(config, p.id));
-    object["attributedTo"] = json!(attributed);
-    object["updated"] = json!(time(&p.updated_at));
-    if p.area_address.is_some() || p.area_geometry.is_some() {
-        let geometry: Option<Value> = p
-            .area_geometry
-            .as_deref()
-            .and_then(|g| serde_json::from_str(g).ok());
-        let mut place =
-            json!({ "type": "Place", "name": p.area_address, "address": p.area_address });
-        if let Some(g) = &geometry {
-            if g["type"] == "Point" {
-                place["longitude"] = g["coordinates"][0].clone();
-                place["latitude"] = g["coordinates"][1].clone();
-            }
-            place["geometry"] = g.clone();
-        }
-        object["location"] = place;
-    }
-    object["state"] = json!(p.state);
-    object["costEstimate"] = money(p.cost_estimate_cents, &p.currency);
-    object["requestedBudget"] = money(p.requested_budget_cents, &p.currency);
-    object["likes"] = json!({ "type": "Collection", "totalItems": supports });
     let (pro, contra, comments) = argument_counts(db, s.id).await?;
-    object["argumentsCount"] = json!({ "pro": pro, "contra": contra, "comments": comments });
-    object["advice"] = json!(super::advice::page_entries(db, p.id).await?);
-    object["history"] = json!(
-        history
-            .iter()
-            .map(|h| json!({
-                "type": "PlanChange",
-                "actor": h.actor_ap_id,
-                "action": h.action,
-                "fromState": h.from_state,
-                "toState": h.to_state,
-                "note": h.note,
-                "fields": serde_json::from_str::<Value>(&h.fields).unwrap_or(json!([])),
-                "published": time(&h.at),
-            }))
-            .collect::<Vec<_>>()
-    );
+    let count = |n: u64| Some(i64::try_from(n).unwrap_or(i64::MAX));
+    *object = vocab::Object::Page(vocab::Page {
+        location: area(&p).map(Some),
+        state: Some(p.state.clone()),
+        cost_estimate: money(p.cost_estimate_cents, &p.currency),
+        requested_budget: money(p.requested_budget_cents, &p.currency),
+        likes: Some(vocab::Collection::counter(supports)),
+        arguments_count: Some(vocab::ArgumentsCount {
+            pro: count(pro),
+            contra: count(contra),
+            comments: count(comments),
+        }),
+        advice: Some(super::advice::page_entries(db, p.id).await?),
+        history: Some(history_of(db, p.id).await?),
+        ..vocab::Page::new(vocab::PageKind::Page, post)
+    });
     Ok(())
+}
+
+/// The plan's area as a `Place`: its address, and its GeoJSON (a point
+/// also as latitude and longitude).
+fn area(p: &plan::Model) -> Option<vocab::Place> {
+    if p.area_address.is_none() && p.area_geometry.is_none() {
+        return None;
+    }
+    let geometry: Option<Value> = p
+        .area_geometry
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok());
+    let point = geometry
+        .as_ref()
+        .filter(|g| g["type"] == "Point")
+        .map(|g| (g["coordinates"][1].as_f64(), g["coordinates"][0].as_f64()));
+    let (latitude, longitude) = point.unwrap_or_default();
+    Some(vocab::Place {
+        name: p.area_address.clone(),
+        address: p.area_address.clone().map(vocab::Address::Text),
+        latitude,
+        longitude,
+        geometry,
+        ..vocab::Place::default()
+    })
+}
+
+/// The plan's history as its `PlanChange`s.
+async fn history_of(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+) -> Result<Vec<vocab::PlanChange>, AppError> {
+    Ok(service::history_of(db, plan_id)
+        .await?
+        .into_iter()
+        .map(|h| vocab::PlanChange {
+            kind: "PlanChange".into(),
+            actor: Some(h.actor_ap_id),
+            action: Some(h.action),
+            from_state: h.from_state,
+            to_state: h.to_state,
+            note: Some(h.note),
+            fields: serde_json::from_str(&h.fields).unwrap_or_default(),
+            published: Some(h.at),
+        })
+        .collect())
 }
 
 fn text(raw: Option<&str>, max: usize) -> String {
@@ -344,7 +361,8 @@ async fn mirror_history(
             from_state: Set(entry.from_state),
             to_state: Set(entry.to_state),
             note: Set(entry.note),
-            fields: Set(json!(entry.fields).to_string()),
+            fields: Set(serde_json::to_string(&entry.fields)
+                .map_err(|e| AppError::Internal(e.to_string()))?),
             at: Set(entry.at),
             source: Set(Source::Home.as_str().to_string()),
             ..Default::default()
@@ -463,7 +481,7 @@ pub fn render_hook<'a>(
     db: &'a sea_orm::DatabaseExecutor<'a>,
     config: &'a Config,
     s: &'a status::Model,
-    object: &'a mut Value,
+    object: &'a mut vocab::Object,
 ) -> crate::hooks::HookFuture<'a> {
     Box::pin(extend_page(db, config, s, object))
 }
