@@ -463,16 +463,16 @@ async fn receive_object(
             remote::store_actor(state, a).await?;
             Ok(StatusCode::ACCEPTED)
         }
-        post => match (post.fields(), create) {
-            (Some(fields), create) => {
+        post => {
+            // Only post-like objects become statuses; others are ignored.
+            if let Some(fields) = post.fields() {
                 let s = notes::store_remote(state, post, sender, 3).await?;
                 if let Some(create) = create {
                     redistribute_to_groups(state, sender, create, fields, &s).await?;
                 }
-                Ok(StatusCode::ACCEPTED)
             }
-            (None, _) => Ok(StatusCode::ACCEPTED),
-        },
+            Ok(StatusCode::ACCEPTED)
+        }
     }
 }
 

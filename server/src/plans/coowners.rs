@@ -463,6 +463,21 @@ pub async fn send_edit_home(
     fields: &Fields,
     themes: Option<Vec<String>>,
 ) -> Result<(), AppError> {
+    let currency = fields
+        .currency
+        .clone()
+        .unwrap_or_else(|| p.currency.clone());
+    let object = edit_page(fields, themes, &currency);
+    let evidence = service::Entry {
+        source: service::Source::Sent,
+        ..service::Entry::local(&acting.ap_id, "edited")
+    };
+    send_home(state, acting, p, object, evidence).await
+}
+
+/// The partial `Page` of a co-owner's edit: only the fields it changes;
+/// [`fields_of`] reads them back at the plan's home.
+fn edit_page(fields: &Fields, themes: Option<Vec<String>>, currency: &str) -> vocab::Page {
     let mut object = partial_page();
     object.post.name = fields.title.as_ref().map(|t| t.trim().to_string());
     object.post.summary = fields.summary.as_ref().map(|s| s.trim().to_string());
@@ -484,21 +499,13 @@ pub async fn send_edit_home(
             ..vocab::Place::default()
         }));
     }
-    let currency = fields
-        .currency
-        .clone()
-        .unwrap_or_else(|| p.currency.clone());
     // Absent is left alone, `null` cleared.
     let money = |cents: Option<Option<i64>>| {
-        cents.map(|c| c.map(|c| vocab::MonetaryAmount::new(c, &currency)))
+        cents.map(|c| c.map(|c| vocab::MonetaryAmount::new(c, currency)))
     };
     object.cost_estimate = money(fields.cost_estimate_cents);
     object.requested_budget = money(fields.requested_budget_cents);
-    let evidence = service::Entry {
-        source: service::Source::Sent,
-        ..service::Entry::local(&acting.ap_id, "edited")
-    };
-    send_home(state, acting, p, object, evidence).await
+    object
 }
 
 /// Sends a co-owner's change (the fields in `object`) to the plan's home,
@@ -645,4 +652,76 @@ fn fields_of(page: &vocab::Page) -> Result<Fields, AppError> {
             .into_iter()
             .find_map(|m| m.as_ref()?.as_ref()?.currency.clone()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    /// What the home reads of an edit, after it went over the wire.
+    fn sent_and_read(fields: &Fields, themes: Option<Vec<String>>) -> Fields {
+        let mut page = edit_page(fields, themes, "EUR");
+        page.post.id = "https://a.example/users/x/statuses/1".into();
+        let update = vocab::Update::new(
+            "https://b.example/users/y#e/1",
+            "https://b.example/users/y",
+            page,
+        );
+        let wire = vocab::with_as_context(&update).unwrap();
+        let Ok(vocab::InboxActivity::Update(update)) = vocab::InboxActivity::parse(&wire) else {
+            panic!("not an Update: {wire}");
+        };
+        let Some(vocab::Object::Page(page)) = update.embedded() else {
+            panic!("not a Page: {wire}");
+        };
+        fields_of(page).unwrap()
+    }
+
+    #[test]
+    fn an_edit_reads_back_as_sent_absent_left_alone_null_cleared() {
+        let edit = Fields {
+            title: Some("Bankje".into()),
+            content: Some("<p>Hier</p>".into()),
+            area_address: Some(Some("Bergweg 1".into())),
+            area_geometry: Some(Some(json!({"type": "Point", "coordinates": [4.5, 51.9]}))),
+            cost_estimate_cents: Some(Some(12_500)),
+            requested_budget_cents: Some(None),
+            ..Fields::default()
+        };
+        let read = sent_and_read(&edit, Some(vec!["groen".into()]));
+        let expected = Fields {
+            themes: Some(vec!["groen".into()]),
+            currency: Some("EUR".into()),
+            ..edit
+        };
+        assert_eq!(format!("{read:?}"), format!("{expected:?}"));
+        let nothing = sent_and_read(&Fields::default(), None);
+        assert_eq!(format!("{nothing:?}"), format!("{:?}", Fields::default()));
+    }
+
+    #[test]
+    fn an_edit_with_nulls_as_older_instances_send_it() {
+        let page: vocab::Page = serde_json::from_value(json!({
+            "id": "https://a.example/users/x/statuses/1", "type": "Page",
+            "summary": "Kort", "tag": [{"type": "Hashtag", "name": "#Groen"}],
+            "location": {"type": "Place", "address": null, "geometry": null},
+            "costEstimate": null,
+            "requestedBudget": {"type": "MonetaryAmount", "amount": 300, "currency": "USD"},
+        }))
+        .unwrap();
+        let read = fields_of(&page).unwrap();
+        let expected = Fields {
+            summary: Some("Kort".into()),
+            themes: Some(vec!["groen".into()]),
+            area_address: Some(None),
+            area_geometry: Some(None),
+            cost_estimate_cents: Some(None),
+            requested_budget_cents: Some(Some(300)),
+            currency: Some("USD".into()),
+            ..Fields::default()
+        };
+        assert_eq!(format!("{read:?}"), format!("{expected:?}"));
+    }
 }
