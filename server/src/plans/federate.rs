@@ -499,3 +499,75 @@ pub fn stored_hook<'a>(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    fn page(v: Value) -> vocab::Page {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_copy_reads_the_page_its_home_sends() {
+        let sent = json!({
+            "id": "https://a.example/users/x/statuses/1", "type": "Page", "state": "proposal",
+            "name": "Bankje", "summary": "Kort", "content": "<p>Hier</p>",
+            "published": "2026-11-01T10:00:00.000Z", "updated": "2026-11-02T10:00:00.000Z",
+            "location": {"type": "Place", "name": "Bergweg 1", "address": "Bergweg 1",
+                "geometry": {"type": "Point", "coordinates": [4.5, 51.9]}},
+            "costEstimate": {"type": "MonetaryAmount", "amount": 1250, "currency": "EUR"},
+            "requestedBudget": null,
+            "likes": {"type": "Collection", "totalItems": 3},
+            "argumentsCount": {"pro": 2, "contra": "1", "comments": -4},
+        });
+        let copy = PlanCopy::read(&page(sent.clone())).unwrap();
+        assert_eq!(copy.state, State::Proposal);
+        assert_eq!(
+            (copy.title.as_str(), copy.summary.as_str()),
+            ("Bankje", "Kort")
+        );
+        assert_eq!(copy.address.as_deref(), Some("Bergweg 1"));
+        assert!(copy.geometry.unwrap().contains("Point"));
+        assert_eq!(
+            (copy.cost_estimate, copy.requested_budget),
+            (Some(1250), None)
+        );
+        assert_eq!(
+            (copy.supports, copy.pro, copy.contra, copy.comments),
+            (3, 2, 1, 0)
+        );
+        assert!(copy.created < copy.updated);
+        // A place without an address is read by its name; an article is no plan.
+        let mut named = sent.clone();
+        named["location"] = json!({"type": "Place", "name": "Plein"});
+        assert_eq!(
+            PlanCopy::read(&page(named)).unwrap().address.as_deref(),
+            Some("Plein")
+        );
+        let mut article = sent;
+        article["state"] = json!("bedacht");
+        assert!(PlanCopy::read(&page(article)).is_none());
+    }
+
+    #[test]
+    fn history_entries_of_unknown_actions_are_left_out() {
+        let at = Utc::now();
+        let change = |action: &str| -> vocab::PlanChange {
+            serde_json::from_value(
+                json!({"type": "PlanChange", "actor": "https://a.example/users/x",
+                "action": action, "toState": "proposal", "fromState": "nonsense",
+                "fields": ["title", 5], "note": "<b>ok</b>"}),
+            )
+            .unwrap()
+        };
+        let entry = HistoryEntry::read(&change("state"), at).unwrap();
+        assert_eq!(entry.to_state.as_deref(), Some("proposal"));
+        assert_eq!(entry.from_state, None);
+        assert_eq!(entry.fields, ["title"]);
+        assert_eq!((entry.note.as_str(), entry.at), ("ok", at));
+        assert!(HistoryEntry::read(&change("hacked"), at).is_none());
+    }
+}
