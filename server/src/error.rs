@@ -144,7 +144,12 @@ impl From<knooppunt_federation::keys::KeyError> for AppError {
 /// A known activity type that is malformed: the sender's mistake.
 impl From<knooppunt_federation::vocab::VocabError> for AppError {
     fn from(error: knooppunt_federation::vocab::VocabError) -> Self {
-        AppError::BadRequest(format!("activity refused: {error}"))
+        use knooppunt_federation::vocab::VocabError;
+        match error {
+            // Ours to send, not the sender's mistake.
+            VocabError::Serialize(_) => AppError::Internal(error.to_string()),
+            _ => AppError::BadRequest(format!("activity refused: {error}")),
+        }
     }
 }
 

@@ -236,6 +236,14 @@ impl Actor {
     /// and inbox and key on the actor's host.
     pub fn parse(value: &Value) -> Result<Actor, String> {
         let doc: Actor = Actor::deserialize(value).map_err(|e| format!("not an actor: {e}"))?;
+        doc.check()?;
+        Ok(doc)
+    }
+
+    /// The checks of [`Actor::parse`], for an actor read as part of another
+    /// document (an `Update` of the actor).
+    pub fn check(&self) -> Result<(), String> {
+        let doc = self;
         let host = host_of(&doc.id).ok_or("actor id is not a URL")?;
         if doc.public_key.owner != doc.id {
             return Err("the actor's key belongs to someone else".into());
@@ -254,7 +262,7 @@ impl Actor {
                 return Err(format!("{url} is not on the actor's host {host}"));
             }
         }
-        Ok(doc)
+        Ok(())
     }
 
     pub fn shared_inbox(&self) -> Option<&str> {
@@ -297,9 +305,14 @@ mod tests {
         let mut bad = ok.clone();
         bad["publicKey"]["owner"] = json!("https://a.example/u/y");
         assert!(ActorDocument::parse(&bad).is_err());
-        let mut bad = ok;
+        let mut bad = ok.clone();
         bad["type"] = json!("Note");
         assert!(ActorDocument::parse(&bad).is_err());
+        // Read leniently as part of an Update, then checked.
+        let mut elsewhere: Actor = serde_json::from_value(ok).unwrap();
+        assert!(elsewhere.check().is_ok());
+        elsewhere.inbox = "https://evil.example/inbox".into();
+        assert!(elsewhere.check().is_err());
     }
 
     #[test]

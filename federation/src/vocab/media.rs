@@ -17,6 +17,14 @@ pub enum MediaKind {
 }
 
 impl MediaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaKind::Image => "Image",
+            MediaKind::Audio => "Audio",
+            MediaKind::Video => "Video",
+        }
+    }
+
     fn prefix(self) -> &'static str {
         match self {
             MediaKind::Image => "image/",

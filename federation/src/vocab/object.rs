@@ -10,7 +10,7 @@ use super::event::Event;
 use super::json::type_of;
 use super::media::Media;
 use super::note::Note;
-use super::page::Page;
+use super::page::{Page, PageKind};
 use super::post::{Post, PostFields};
 use super::question::Question;
 use super::tombstone::Tombstone;
@@ -69,6 +69,23 @@ impl Object {
             Object::Actor(a) => Some(&a.id),
             Object::Tombstone(t) => Some(&t.id),
             other => other.fields().map(|f| f.id.as_str()),
+        }
+    }
+
+    /// The type as sent: `Page` or `Article`, `Image` or `Video`, ...
+    pub fn kind(&self) -> &str {
+        match self {
+            Object::Note(_) => "Note",
+            Object::Question(_) => "Question",
+            Object::Page(p) => match p.kind {
+                PageKind::Page => "Page",
+                PageKind::Article => "Article",
+            },
+            Object::Event(_) => "Event",
+            Object::Media(m) => m.kind.as_str(),
+            Object::Actor(a) => a.kind.as_str(),
+            Object::Tombstone(_) => "Tombstone",
+            Object::Other(r) => r.kind.as_deref().unwrap_or_default(),
         }
     }
 
@@ -137,5 +154,26 @@ impl From<Event> for Object {
 impl From<Actor> for Object {
     fn from(a: Actor) -> Self {
         Object::Actor(Box::new(a))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_kind_is_the_type_as_sent() {
+        let kind = |v: Value| Object::parse(&v).unwrap().kind().to_string();
+        let id = "https://a.example/o/1";
+        assert_eq!(kind(json!({"id": id, "type": "Article"})), "Article");
+        assert_eq!(kind(json!({"id": id, "type": "Page"})), "Page");
+        assert_eq!(kind(json!({"id": id, "type": "Video"})), "Video");
+        assert_eq!(kind(json!({"id": id, "type": ["Event", "x"]})), "Event");
+        assert_eq!(
+            kind(json!({"id": id, "type": "ChatMessage"})),
+            "ChatMessage"
+        );
     }
 }

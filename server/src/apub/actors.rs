@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::follow;
@@ -22,7 +22,7 @@ use knooppunt_federation::vocab;
 /// The URL of our JSON-LD term map.
 pub use crate::federation::context_url;
 
-pub use crate::persons::federate::document;
+pub use crate::persons::federate::{actor_document, document};
 
 async fn local(state: &AppState, kind: ActorKind, name: &str) -> Result<Actor, AppError> {
     actor_store::find_local(&state.db, &state.config, name)
@@ -50,19 +50,19 @@ async fn actor_response(
     a: &Actor,
 ) -> Result<Response, AppError> {
     if a.deleted_at.is_some() {
-        let tombstone =
-            json!({ "@context": vocab::AS_CONTEXT, "id": a.ap_id, "type": "Tombstone" });
+        let tombstone = vocab::with_as_context(&vocab::Tombstone::new(&a.ap_id))?;
         return Ok((axum::http::StatusCode::GONE, ap_json(tombstone)).into_response());
     }
     if wants_activity_json(headers) {
-        let mut doc = document(state, a).await?;
+        let mut doc = actor_document(state, a).await?;
         // Its key still verifies what it sent; its profile is not shown.
         if a.suspended_at.is_some() {
-            doc["suspended"] = json!(true);
-            doc["name"] = json!("");
-            doc["summary"] = json!("");
+            doc.suspended = Some(true);
+            doc.name = Some(String::new());
+            doc.summary = Some(String::new());
         }
-        Ok(ap_json(doc))
+        let context = vocab::context(&context_url(&state.config));
+        Ok(ap_json(vocab::with_context(&doc, context)?))
     } else if a.suspended_at.is_some() {
         Err(AppError::NotFound("this account is suspended".into()))
     } else {
@@ -130,34 +130,19 @@ fn collection(
     total: u64,
     page: Option<(Vec<Value>, Option<i64>)>,
     max_id: Option<i64>,
-) -> Value {
-    match page {
-        None => json!({
-            "@context": vocab::AS_CONTEXT,
-            "id": id,
-            "type": "OrderedCollection",
-            "totalItems": total,
-            "first": format!("{id}?page=true"),
-        }),
+) -> Result<Value, AppError> {
+    let collection = match page {
+        None => vocab::Collection::ordered(id, total, Some(&format!("{id}?page=true"))),
         Some((items, next)) => {
             let page_id = match max_id {
                 Some(m) => format!("{id}?page=true&max_id={m}"),
                 None => format!("{id}?page=true"),
             };
-            let mut value = json!({
-                "@context": vocab::AS_CONTEXT,
-                "id": page_id,
-                "type": "OrderedCollectionPage",
-                "partOf": id,
-                "totalItems": total,
-                "orderedItems": items,
-            });
-            if let Some(n) = next {
-                value["next"] = json!(format!("{id}?page=true&max_id={n}"));
-            }
-            value
+            let next = next.map(|n| format!("{id}?page=true&max_id={n}"));
+            vocab::Collection::page(&page_id, id, total, items, next)
         }
-    }
+    };
+    Ok(vocab::with_as_context(&collection)?)
 }
 
 /// `GET /{users|groups}/:name/followers` and `/following`: counts and members, newest first.
@@ -178,7 +163,7 @@ pub async fn follow_collection(
     let total = base.clone().count(&state.db).await?;
     let id = format!("{}{}", state.config.base_url(), uri.path());
     if q.page.is_none() {
-        return Ok(ap_json(collection(&id, total, None, None)));
+        return Ok(ap_json(collection(&id, total, None, None)?));
     }
     let mut query = base.order_by_desc(follow::Column::Id).limit(PAGE_SIZE);
     if let Some(max) = q.max_id {
@@ -201,7 +186,12 @@ pub async fn follow_collection(
         .await?;
     let items: Vec<Value> = ids
         .iter()
-        .filter_map(|i| actors.iter().find(|a| a.id == *i).map(|a| json!(a.ap_id)))
+        .filter_map(|i| {
+            actors
+                .iter()
+                .find(|a| a.id == *i)
+                .map(|a| Value::String(a.ap_id.clone()))
+        })
         .collect();
     let next = (rows.len() as u64 == PAGE_SIZE)
         .then(|| rows.last().map(|r| r.id))
@@ -211,7 +201,7 @@ pub async fn follow_collection(
         total,
         Some((items, next)),
         q.max_id,
-    )))
+    )?))
 }
 
 /// `GET /{users|groups}/:name/outbox`: the actor's public activities.
@@ -224,7 +214,7 @@ pub async fn outbox(
     let total = outbox::public_count(&state.db, a.id).await?;
     let id = format!("{}{}", state.config.base_url(), uri.path());
     if q.page.is_none() {
-        return Ok(ap_json(collection(&id, total, None, None)));
+        return Ok(ap_json(collection(&id, total, None, None)?));
     }
     let rows = outbox::public_page(&state.db, a.id, q.max_id, PAGE_SIZE).await?;
     let items: Vec<Value> = rows
@@ -239,7 +229,7 @@ pub async fn outbox(
         total,
         Some((items, next)),
         q.max_id,
-    )))
+    )?))
 }
 
 /// `GET /{users|groups}/:name/featured`: nothing is pinned yet.
@@ -249,56 +239,13 @@ pub async fn featured(
 ) -> Result<Response, AppError> {
     owner(&state, uri.path()).await?;
     let id = format!("{}{}", state.config.base_url(), uri.path());
-    Ok(ap_json(json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": id,
-        "type": "OrderedCollection",
-        "totalItems": 0,
-        "orderedItems": [],
-    })))
+    let empty = vocab::Collection::ordered_inline(&id, vec![]);
+    Ok(ap_json(vocab::with_as_context(&empty)?))
 }
 
 /// `GET /ns/knooppunt`: the JSON-LD term map of our extension vocabulary.
 pub async fn context_document(State(state): State<AppState>) -> Response {
-    let ns = format!("{}/ns/knooppunt#", state.config.base_url());
-    let body = json!({
-        "@context": {
-            "knooppunt": ns,
-            "role": "knooppunt:role",
-            "stance": "knooppunt:stance",
-            "Plan": "knooppunt:Plan",
-            "state": "knooppunt:state",
-            "requestedBudget": "knooppunt:requestedBudget",
-            "costEstimate": "knooppunt:costEstimate",
-            "history": "knooppunt:history",
-            "PlanChange": "knooppunt:PlanChange",
-            "action": "knooppunt:action",
-            "fromState": "knooppunt:fromState",
-            "toState": "knooppunt:toState",
-            "note": "knooppunt:note",
-            "fields": "knooppunt:fields",
-            "geometry": "knooppunt:geometry",
-            "argumentsCount": "knooppunt:argumentsCount",
-            "advice": "knooppunt:advice",
-            "adviceReasons": "knooppunt:adviceReasons",
-            "adviceRequest": "knooppunt:adviceRequest",
-            "adviceQuestion": "knooppunt:adviceQuestion",
-            "Advice": "knooppunt:Advice",
-            "plan": "knooppunt:plan",
-            "stateNote": "knooppunt:stateNote",
-            "timezone": "knooppunt:timezone",
-            "maximumAttendeeCapacity": "https://schema.org/maximumAttendeeCapacity",
-            "participantCount": "knooppunt:participantCount",
-            "joinMode": "knooppunt:joinMode",
-            "ical": "http://www.w3.org/2002/12/cal/ical#",
-            "pro": "knooppunt:pro",
-            "contra": "knooppunt:contra",
-            "comments": "knooppunt:comments",
-            "MonetaryAmount": "https://schema.org/MonetaryAmount",
-            "amount": "https://schema.org/value",
-            "currency": "https://schema.org/currency",
-        }
-    });
+    let body = vocab::extension_context(&context_url(&state.config));
     (
         [
             (axum::http::header::CONTENT_TYPE, "application/ld+json"),

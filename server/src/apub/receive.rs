@@ -25,44 +25,35 @@ pub async fn dispatch(
     sender: &Actor,
     activity: &Value,
 ) -> Result<StatusCode, AppError> {
-    vocab::dispatch(
-        &Receiving {
-            state,
-            raw: activity,
-        },
-        sender,
-        activity,
-    )
-    .await
+    vocab::dispatch(&Receiving { state }, sender, activity).await
 }
 
-/// One activity being received: the application state and the activity as
-/// sent. Handlers not yet reading the typed fields read `raw`.
+/// One activity being received: the application state its handlers need.
 struct Receiving<'a> {
     state: &'a AppState,
-    raw: &'a Value,
 }
 
 impl Receiving<'_> {
-    fn object(&self) -> Option<&Value> {
-        self.raw.get("object")
-    }
-
     /// An Accept or Reject: of a co-ownership invitation, of a request to
     /// join an event, or of a follow.
-    async fn answer(&self, sender: &Actor, accepted: bool) -> Result<StatusCode, AppError> {
-        let (state, object) = (self.state, self.object());
+    async fn answer(
+        &self,
+        sender: &Actor,
+        answered: &vocab::Answered,
+        accepted: bool,
+    ) -> Result<StatusCode, AppError> {
+        let state = self.state;
         if let Some(status) =
-            crate::plans::coowners::receive_answer(state, sender, object, accepted).await?
+            crate::plans::coowners::receive_answer(state, sender, answered, accepted).await?
         {
             return Ok(status);
         }
         if let Some(status) =
-            crate::events::federate::receive_join_answer(state, sender, object, accepted).await?
+            crate::events::federate::receive_join_answer(state, sender, answered, accepted).await?
         {
             return Ok(status);
         }
-        receive_answer(state, sender, object, accepted).await
+        receive_answer(state, sender, answered, accepted).await
     }
 }
 
@@ -86,17 +77,17 @@ impl vocab::Inbox for Receiving<'_> {
     async fn receive_accept(
         &self,
         sender: &Actor,
-        _: vocab::Accept,
+        accept: vocab::Accept,
     ) -> Result<StatusCode, AppError> {
-        self.answer(sender, true).await
+        self.answer(sender, &accept.object, true).await
     }
 
     async fn receive_reject(
         &self,
         sender: &Actor,
-        _: vocab::Reject,
+        reject: vocab::Reject,
     ) -> Result<StatusCode, AppError> {
-        self.answer(sender, false).await
+        self.answer(sender, &reject.object, false).await
     }
 
     async fn receive_undo(
@@ -110,18 +101,18 @@ impl vocab::Inbox for Receiving<'_> {
     async fn receive_create(
         &self,
         sender: &Actor,
-        _: vocab::Create,
+        create: vocab::Create,
         raw: &Value,
     ) -> Result<StatusCode, AppError> {
-        receive_object(self.state, sender, "Create", raw).await
+        receive_object(self.state, sender, create.object, Some(raw)).await
     }
 
     async fn receive_update(
         &self,
         sender: &Actor,
-        _: vocab::Update,
+        update: vocab::Update,
     ) -> Result<StatusCode, AppError> {
-        receive_object(self.state, sender, "Update", self.raw).await
+        receive_object(self.state, sender, update.object, None).await
     }
 
     async fn receive_delete(
@@ -156,24 +147,36 @@ impl vocab::Inbox for Receiving<'_> {
         receive_block(self.state, sender, &block).await
     }
 
-    async fn receive_flag(&self, sender: &Actor, _: vocab::Flag) -> Result<StatusCode, AppError> {
-        crate::moderation::federate::receive_flag(self.state, sender, self.raw).await
+    async fn receive_flag(
+        &self,
+        sender: &Actor,
+        flag: vocab::Flag,
+    ) -> Result<StatusCode, AppError> {
+        crate::moderation::federate::receive_flag(self.state, sender, &flag).await
     }
 
     async fn receive_invite(
         &self,
         sender: &Actor,
-        _: vocab::Invite,
+        invite: vocab::Invite,
     ) -> Result<StatusCode, AppError> {
-        crate::plans::coowners::receive_invite(self.state, sender, self.raw).await
+        crate::plans::coowners::receive_invite(self.state, sender, &invite).await
     }
 
-    async fn receive_join(&self, sender: &Actor, _: vocab::Join) -> Result<StatusCode, AppError> {
-        crate::events::federate::receive_join(self.state, sender, self.raw).await
+    async fn receive_join(
+        &self,
+        sender: &Actor,
+        join: vocab::Join,
+    ) -> Result<StatusCode, AppError> {
+        crate::events::federate::receive_join(self.state, sender, &join).await
     }
 
-    async fn receive_leave(&self, sender: &Actor, _: vocab::Leave) -> Result<StatusCode, AppError> {
-        crate::events::federate::receive_leave(self.state, sender, self.raw).await
+    async fn receive_leave(
+        &self,
+        sender: &Actor,
+        leave: vocab::Leave,
+    ) -> Result<StatusCode, AppError> {
+        crate::events::federate::receive_leave(self.state, sender, &leave).await
     }
 
     /// Types we do not handle are accepted and ignored.
@@ -263,16 +266,12 @@ async fn receive_follow(
 async fn receive_answer(
     state: &AppState,
     sender: &Actor,
-    object: Option<&Value>,
+    answered: &vocab::Answered,
     accepted: bool,
 ) -> Result<StatusCode, AppError> {
-    let follow_ap_id = vocab::id_of(object);
-    let inner_actor = object.and_then(|o| vocab::id_of(o.get("actor")));
     let mut query = follow::Entity::find().filter(follow::Column::TargetId.eq(sender.id));
-    query = match (&follow_ap_id, &inner_actor) {
-        (Some(fid), _) if local_follow_id(state, fid) => {
-            query.filter(follow::Column::ApId.eq(fid.as_str()))
-        }
+    query = match (answered.id(), answered.actor()) {
+        (Some(fid), _) if local_follow_id(state, fid) => query.filter(follow::Column::ApId.eq(fid)),
         (_, Some(follower)) => match local_by_ap_id(state, follower).await? {
             Some(a) => query.filter(follow::Column::FollowerId.eq(a.id)),
             None => return Ok(StatusCode::ACCEPTED),
@@ -409,31 +408,32 @@ async fn undo_like_or_announce(
 }
 
 /// Create and Update of notes, and Update of the sender's own actor.
+/// `create` is the `Create` as sent (`None` for an `Update`).
 async fn receive_object(
     state: &AppState,
     sender: &Actor,
-    kind: &str,
-    activity: &Value,
+    object: vocab::IdOrObject<vocab::Object>,
+    create: Option<&Value>,
 ) -> Result<StatusCode, AppError> {
-    let object = match activity.get("object") {
-        Some(inline @ Value::Object(_)) => inline.clone(),
-        Some(Value::String(id)) => {
+    let object = match object {
+        vocab::IdOrObject::Object(inline) => inline,
+        vocab::IdOrObject::Id(id) => {
             // Only an id: fetch it, and the fetched object's id must be that URL.
-            if vocab::host_of(id) != Some(sender.host.clone()) {
+            if vocab::host_of(&id) != Some(sender.host.clone()) {
                 return Err(AppError::BadRequest(
                     "the object is not on the actor's host".into(),
                 ));
             }
-            remote::fetch_object(state, id).await?
+            vocab::Object::parse(&remote::fetch_object(state, &id).await?)?
         }
-        _ => return Err(AppError::BadRequest(format!("{kind} without object"))),
     };
-    let object_id = object.get("id").and_then(Value::as_str).unwrap_or_default();
+    let object_id = object.id().unwrap_or_default();
     // A co-owner elsewhere changes one of our plans.
-    if kind == "Update"
-        && vocab::type_of(&object) == Some("Page")
+    if create.is_none()
+        && let vocab::Object::Page(page) = &object
+        && page.kind == vocab::PageKind::Page
         && vocab::host_of(object_id).as_deref() == Some(state.config.instance.domain.as_str())
-        && let Some(status) = crate::plans::coowners::receive_edit(state, sender, &object).await?
+        && let Some(status) = crate::plans::coowners::receive_edit(state, sender, page).await?
     {
         return Ok(status);
     }
@@ -442,56 +442,53 @@ async fn receive_object(
             "the object is not on the actor's host".into(),
         ));
     }
-    let object_kind = vocab::type_of(&object).unwrap_or_default();
-    if kind == "Create"
-        && object_kind == "Note"
-        && let Some(status) = crate::plans::advice::receive(state, sender, &object).await?
+    if create.is_some()
+        && let vocab::Object::Note(note) = &object
     {
-        return Ok(status);
-    }
-    if kind == "Create" && object_kind == "Note" && receive_vote(state, sender, &object).await? {
-        return Ok(StatusCode::ACCEPTED);
-    }
-    match object_kind {
-        "Note" | "Question" | "Article" | "Page" | "Event" | "Image" | "Audio" | "Video" => {
-            let s = notes::store_remote(state, &object, sender, 3).await?;
-            if kind == "Create" {
-                redistribute_to_groups(state, sender, activity, &object, &s).await?;
-            }
-            Ok(StatusCode::ACCEPTED)
+        if let Some(status) = crate::plans::advice::receive(state, sender, note).await? {
+            return Ok(status);
         }
-        "Person" | "Group" | "Application" | "Service" | "Organization" if kind == "Update" => {
-            if object_id != sender.ap_id {
+        if receive_vote(state, sender, note).await? {
+            return Ok(StatusCode::ACCEPTED);
+        }
+    }
+    match &object {
+        vocab::Object::Actor(a) if create.is_none() => {
+            if a.id != sender.ap_id {
                 return Err(AppError::Forbidden(
                     "an actor can only update itself".into(),
                 ));
             }
-            remote::upsert_actor(state, &object).await?;
+            a.check().map_err(AppError::BadRequest)?;
+            remote::store_actor(state, a).await?;
             Ok(StatusCode::ACCEPTED)
         }
-        _ => Ok(StatusCode::ACCEPTED),
+        post => {
+            // Only post-like objects become statuses; others are ignored.
+            if let Some(fields) = post.fields() {
+                let s = notes::store_remote(state, post, sender, 3).await?;
+                if let Some(create) = create {
+                    redistribute_to_groups(state, sender, create, fields, &s).await?;
+                }
+            }
+            Ok(StatusCode::ACCEPTED)
+        }
     }
 }
 
 /// A remote vote in one of our polls: a Note with a `name` (the option) in
 /// reply to the Question. Returns false when the note is not a vote.
-async fn receive_vote(state: &AppState, sender: &Actor, object: &Value) -> Result<bool, AppError> {
+async fn receive_vote(
+    state: &AppState,
+    sender: &Actor,
+    note: &vocab::Note,
+) -> Result<bool, AppError> {
     use crate::statuses::entity::{poll, poll_vote};
-    let (Some(name), Some(parent)) = (
-        object.get("name").and_then(Value::as_str),
-        vocab::id_of(object.get("inReplyTo")),
-    ) else {
+    let (Some(name), Some(parent)) = (note.vote_choice(), note.post.in_reply_to.as_deref()) else {
         return Ok(false);
     };
-    if object
-        .get("content")
-        .and_then(Value::as_str)
-        .is_some_and(|c| !c.trim().is_empty())
-    {
-        return Ok(false);
-    }
     let Some(question) = status::Entity::find()
-        .filter(status::Column::ApId.eq(parent.as_str()))
+        .filter(status::Column::ApId.eq(parent))
         .filter(status::Column::Local.eq(true))
         .one(&state.db)
         .await?
@@ -547,24 +544,21 @@ async fn redistribute_to_groups(
     state: &AppState,
     sender: &Actor,
     create: &Value,
-    object: &Value,
+    object: &vocab::PostFields,
     s: &status::Model,
 ) -> Result<(), AppError> {
     if !matches!(s.visibility.as_str(), "public" | "unlisted") {
         return Ok(());
     }
-    let mut addressed: Vec<String> = vocab::ids(object.get("to"));
-    addressed.extend(vocab::ids(object.get("cc")));
-    addressed.extend(vocab::ids(object.get("audience")));
-    if let Some(tags) = object.get("tag").and_then(Value::as_array) {
-        addressed.extend(
-            tags.iter()
-                .filter(|t| vocab::type_of(t) == Some("Mention"))
-                .filter_map(|t| t.get("href").and_then(Value::as_str).map(str::to_string)),
-        );
-    }
+    let addressed = object
+        .to
+        .iter()
+        .chain(&object.cc)
+        .chain(&object.audience)
+        .map(String::as_str)
+        .chain(object.mentions());
     for ap_id in addressed {
-        let Some(g) = local_by_ap_id(state, &ap_id)
+        let Some(g) = local_by_ap_id(state, ap_id)
             .await?
             .filter(|a| a.kind == "group")
         else {

@@ -2,11 +2,10 @@
 //! participation by `Join`/`Leave`, answered with `Accept`/`Reject`.
 
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
-use serde_json::{Value, json};
 
 use super::entity::{event, participant};
 use super::service;
@@ -15,7 +14,6 @@ use crate::config::Config;
 use crate::db::BeginWrite;
 use crate::error::AppError;
 use crate::federation::outbox::enqueue;
-use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::text::sanitize_html;
@@ -26,7 +24,7 @@ pub async fn extend_event(
     db: &impl ConnectionTrait,
     config: &Config,
     s: &status::Model,
-    object: &mut Value,
+    object: &mut vocab::Object,
 ) -> Result<(), AppError> {
     let Some(e) = event::Entity::find()
         .filter(event::Column::StatusId.eq(s.id))
@@ -35,70 +33,71 @@ pub async fn extend_event(
     else {
         return Ok(());
     };
+    let Some(fields) = object.fields() else {
+        return Ok(());
+    };
     let count = service::accepted_count(db, e.id).await?;
-    object["type"] = json!("Event");
-    object["name"] = json!(e.name);
-    object["content"] = json!(e.description);
-    object["url"] = json!(service::html_url(config, e.id));
-    object["startTime"] = json!(time(&e.starts_at));
-    object["endTime"] = json!(e.ends_at.as_ref().map(time));
-    object["timezone"] = json!(e.timezone);
-    object["updated"] = json!(time(&e.updated_at));
-    if e.location_name.is_some() || e.location_address.is_some() || e.latitude.is_some() {
-        object["location"] = json!({
-            "type": "Place",
-            "name": e.location_name.clone().or_else(|| e.location_address.clone()),
-            "address": e.location_address,
-            "latitude": e.latitude,
-            "longitude": e.longitude,
-        });
-    }
-    object["maximumAttendeeCapacity"] = json!(e.capacity);
-    object["participantCount"] = json!(count);
-    object["joinMode"] = json!("free");
-    object["ical:status"] = json!(if e.cancelled {
+    let mut post = fields.clone();
+    post.name = Some(e.name.clone());
+    post.content = Some(e.description.clone());
+    post.url = vocab::Links::one(&service::html_url(config, e.id));
+    post.updated = Some(e.updated_at);
+    let has_place =
+        e.location_name.is_some() || e.location_address.is_some() || e.latitude.is_some();
+    let location = has_place.then(|| vocab::Place {
+        name: e
+            .location_name
+            .clone()
+            .or_else(|| e.location_address.clone()),
+        address: e.location_address.clone().map(vocab::Address::Text),
+        latitude: e.latitude,
+        longitude: e.longitude,
+        ..vocab::Place::default()
+    });
+    let status = if e.cancelled {
         "CANCELLED"
     } else {
         "CONFIRMED"
+    };
+    *object = vocab::Object::Event(vocab::Event {
+        end_time: e.ends_at,
+        timezone: Some(e.timezone.clone()),
+        location,
+        maximum_attendee_capacity: e.capacity.map(i64::from),
+        participant_count: Some(i64::try_from(count).unwrap_or(i64::MAX)),
+        join_mode: Some("free".into()),
+        status: Some(status.into()),
+        plan: e.plan_ap_id.clone(),
+        ..vocab::Event::new(post, e.starts_at)
     });
-    if let Some(plan) = &e.plan_ap_id {
-        object["plan"] = json!(plan);
-    }
     Ok(())
 }
 
-fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
-    v.and_then(Value::as_str)
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&Utc))
-}
-
-fn plain(v: Option<&Value>, max: usize) -> Option<String> {
-    v.and_then(Value::as_str)
-        .map(|t| crate::text::plain(t, max))
+fn plain(v: Option<&str>, max: usize) -> Option<String> {
+    v.map(|t| crate::text::plain(t, max))
         .filter(|t: &String| !t.is_empty())
 }
 
 /// Mirrors a remote `Event` (sent or served by its organiser, already stored
 /// as post `s`).
-pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Result<(), AppError> {
+pub async fn mirror(
+    state: &AppState,
+    object: &vocab::Event,
+    s: &status::Model,
+) -> Result<(), AppError> {
     if s.local {
         return Ok(());
     }
-    let Some(starts_at) = parse_time(object.get("startTime")) else {
+    let Some(starts_at) = object.start_time else {
         return Err(AppError::BadRequest("an Event needs a startTime".into()));
     };
-    let updated = parse_time(object.get("updated")).unwrap_or_else(Utc::now);
-    let location = object.get("location");
-    let coordinate = |k: &str, range: std::ops::RangeInclusive<f64>| {
-        location
-            .and_then(|l| l.get(k))
-            .and_then(Value::as_f64)
-            .filter(|x| range.contains(x))
-    };
+    let updated = object.post.updated.unwrap_or_else(Utc::now);
+    let location = object.location.as_ref();
+    let coordinate =
+        |x: Option<f64>, range: std::ops::RangeInclusive<f64>| x.filter(|x| range.contains(x));
     let timezone = object
-        .get("timezone")
-        .and_then(Value::as_str)
+        .timezone
+        .as_deref()
         .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
         .unwrap_or("UTC")
         .to_string();
@@ -121,37 +120,30 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
             ..Default::default()
         },
     };
-    a.name = Set(plain(object.get("name"), 200).unwrap_or_else(|| "?".into()));
+    a.name = Set(plain(object.post.name.as_deref(), 200).unwrap_or_else(|| "?".into()));
     a.description = Set(sanitize_html(
-        object
-            .get("content")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
+        object.post.content.as_deref().unwrap_or_default(),
     ));
     a.starts_at = Set(starts_at);
-    a.ends_at = Set(parse_time(object.get("endTime")).filter(|e| *e >= starts_at));
+    a.ends_at = Set(object.end_time.filter(|e| *e >= starts_at));
     a.timezone = Set(timezone);
-    a.location_name = Set(plain(location.and_then(|l| l.get("name")), 500));
+    a.location_name = Set(plain(location.and_then(|l| l.name.as_deref()), 500));
     a.location_address = Set(plain(
-        location
-            .and_then(|l| l.get("address"))
-            .filter(|v| v.is_string()),
+        location.and_then(|l| match &l.address {
+            Some(vocab::Address::Text(t)) => Some(t.as_str()),
+            _ => None,
+        }),
         500,
     ));
-    a.latitude = Set(coordinate("latitude", -90.0..=90.0));
-    a.longitude = Set(coordinate("longitude", -180.0..=180.0));
-    a.capacity = Set(object
-        .get("maximumAttendeeCapacity")
-        .and_then(Value::as_i64)
-        .and_then(|c| i32::try_from(c).ok())
-        .filter(|c| *c > 0));
-    a.cancelled = Set(object.get("ical:status").and_then(Value::as_str) == Some("CANCELLED"));
-    a.plan_ap_id = Set(plain(object.get("plan"), 2048));
-    a.participant_count = Set(object
-        .get("participantCount")
-        .and_then(Value::as_i64)
-        .filter(|n| *n >= 0)
-        .unwrap_or(0));
+    a.latitude = Set(coordinate(location.and_then(|l| l.latitude), -90.0..=90.0));
+    a.longitude = Set(coordinate(
+        location.and_then(|l| l.longitude),
+        -180.0..=180.0,
+    ));
+    a.capacity = Set(object.capacity().and_then(|c| i32::try_from(c).ok()));
+    a.cancelled = Set(object.cancelled());
+    a.plan_ap_id = Set(plain(object.plan.as_deref(), 2048));
+    a.participant_count = Set(object.participant_count.filter(|n| *n >= 0).unwrap_or(0));
     a.updated_at = Set(updated);
     let e = sea_orm::TryIntoModel::try_into_model(a.save(&txn).await?)?;
     super::search::index(&txn, &e).await?;
@@ -161,13 +153,10 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
 
 async fn local_event(
     state: &AppState,
-    object: Option<&Value>,
+    id: &str,
 ) -> Result<Option<(event::Model, status::Model)>, AppError> {
-    let Some(id) = vocab::id_of(object) else {
-        return Ok(None);
-    };
     let Some(s) = status::Entity::find()
-        .filter(status::Column::ApId.eq(id.as_str()))
+        .filter(status::Column::ApId.eq(id))
         .filter(status::Column::Local.eq(true))
         .one(&state.db)
         .await?
@@ -185,14 +174,10 @@ async fn local_event(
 pub async fn receive_join(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    join: &vocab::Join,
 ) -> Result<StatusCode, AppError> {
-    let join_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let Some((e, s)) = local_event(state, activity.get("object")).await? else {
+    let join_id = join.id.clone();
+    let Some((e, s)) = local_event(state, &join.object).await? else {
         return Err(AppError::NotFound("no such event here".into()));
     };
     let organizer = crate::statuses::service::actor_of(&state.db, e.organizer_id).await?;
@@ -225,14 +210,18 @@ pub async fn receive_join(
         .await?;
         service::changed(&txn, config, &e).await?;
     }
-    let kind = if accept { "Accept" } else { "Reject" };
-    let answer = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": format!("{}#{}/{}", organizer.ap_id, kind.to_lowercase(), crate::secrets::random_token()?),
-        "type": kind,
-        "actor": organizer.ap_id,
-        "object": { "id": join_id, "type": "Join", "actor": sender.ap_id, "object": s.ap_id },
-    });
+    let kind = if accept { "accept" } else { "reject" };
+    let id = format!(
+        "{}#{kind}/{}",
+        organizer.ap_id,
+        crate::secrets::random_token()?
+    );
+    let join = vocab::Join::new(&join_id, &sender.ap_id, &s.ap_id);
+    let answer = if accept {
+        vocab::with_as_context(&vocab::Accept::new(&id, &organizer.ap_id, join))?
+    } else {
+        vocab::with_as_context(&vocab::Reject::new(&id, &organizer.ap_id, join))?
+    };
     enqueue(
         &txn,
         config,
@@ -251,9 +240,9 @@ pub async fn receive_join(
 pub async fn receive_leave(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    leave: &vocab::Leave,
 ) -> Result<StatusCode, AppError> {
-    let Some((e, _)) = local_event(state, activity.get("object")).await? else {
+    let Some((e, _)) = local_event(state, &leave.object).await? else {
         return Ok(StatusCode::ACCEPTED);
     };
     let txn = state.db.begin_write().await?;
@@ -275,14 +264,14 @@ pub async fn receive_leave(
 pub async fn receive_join_answer(
     state: &AppState,
     sender: &Actor,
-    object: Option<&Value>,
+    answered: &vocab::Answered,
     accepted: bool,
 ) -> Result<Option<StatusCode>, AppError> {
-    let Some(join_id) = vocab::id_of(object) else {
+    let Some(join_id) = answered.id() else {
         return Ok(None);
     };
     let Some(p) = participant::Entity::find()
-        .filter(participant::Column::ApId.eq(join_id.as_str()))
+        .filter(participant::Column::ApId.eq(join_id))
         .one(&state.db)
         .await?
     else {
@@ -307,7 +296,7 @@ pub fn render_hook<'a>(
     db: &'a sea_orm::DatabaseExecutor<'a>,
     config: &'a Config,
     s: &'a status::Model,
-    object: &'a mut Value,
+    object: &'a mut vocab::Object,
 ) -> crate::hooks::HookFuture<'a> {
     Box::pin(extend_event(db, config, s, object))
 }
@@ -315,8 +304,13 @@ pub fn render_hook<'a>(
 /// [`mirror`] as the keeper of stored remote `Event`s.
 pub fn stored_hook<'a>(
     state: &'a AppState,
-    object: &'a Value,
+    object: &'a vocab::Object,
     s: &'a status::Model,
 ) -> crate::hooks::HookFuture<'a> {
-    Box::pin(mirror(state, object, s))
+    Box::pin(async move {
+        match object {
+            vocab::Object::Event(e) => mirror(state, e, s).await,
+            _ => Ok(()),
+        }
+    })
 }

@@ -6,7 +6,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter,
 };
-use serde_json::json;
 
 use super::entity::{event, participant};
 use crate::actors::entity::{self as actor, Model as Actor};
@@ -332,14 +331,12 @@ pub async fn cancel(
     save(state, a).await
 }
 
-fn join_activity(joiner: &Actor, e_ap_id: &str, id: &str) -> serde_json::Value {
-    json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": id,
-        "type": "Join",
-        "actor": joiner.ap_id,
-        "object": e_ap_id,
-    })
+fn join_activity(joiner: &Actor, e_ap_id: &str, id: &str) -> Result<serde_json::Value, AppError> {
+    Ok(vocab::with_as_context(&vocab::Join::new(
+        id,
+        &joiner.ap_id,
+        e_ap_id,
+    ))?)
 }
 
 /// `person` takes part: at once here (capacity permitting), or by `Join`
@@ -408,7 +405,7 @@ pub async fn join(
             &txn,
             config,
             &person.actor,
-            &join_activity(&person.actor, &s.ap_id, &join_id),
+            &join_activity(&person.actor, &s.ap_id, &join_id)?,
             false,
             [crate::federation::fanout::inbox_of(&organizer)],
         )
@@ -459,13 +456,13 @@ pub async fn leave(state: &AppState, person: &Person, e: &event::Model) -> Resul
         let s = status::Entity::find_by_id(e.status_id).one(&txn).await?;
         let organizer = actor::Entity::find_by_id(e.organizer_id).one(&txn).await?;
         if let (Some(s), Some(organizer)) = (s, organizer) {
-            let leave = json!({
-                "@context": vocab::AS_CONTEXT,
-                "id": format!("{}#leaves/{}", person.actor.ap_id, crate::secrets::random_token()?),
-                "type": "Leave",
-                "actor": person.actor.ap_id,
-                "object": s.ap_id,
-            });
+            let id = format!(
+                "{}#leaves/{}",
+                person.actor.ap_id,
+                crate::secrets::random_token()?
+            );
+            let leave = vocab::Leave::new(&id, &person.actor.ap_id, &s.ap_id);
+            let leave = vocab::with_as_context(&leave)?;
             enqueue(
                 &txn,
                 config,

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::actors::entity::{self as actor, Model as Actor};
@@ -114,15 +115,13 @@ pub async fn fetch_signer(state: &AppState, key_id: &str) -> Result<Actor, AppEr
         .await
         .map_err(fetch_error)?;
     // Some servers give the key its own document, with an owner.
-    if value.get("publicKeyPem").is_some()
-        && let Some(owner) = value.get("owner").and_then(Value::as_str)
-    {
-        if vocab::host_of(owner) != vocab::host_of(key_id) {
+    if let Ok(key) = vocab::PublicKey::deserialize(&value) {
+        if vocab::host_of(&key.owner) != vocab::host_of(key_id) {
             return Err(AppError::Unauthorized(
                 "the key's owner is on another host".into(),
             ));
         }
-        return refetch_actor(state, owner).await;
+        return refetch_actor(state, &key.owner).await;
     }
     upsert_actor(state, &value).await
 }
@@ -135,6 +134,12 @@ fn plain(text: &str) -> String {
 /// Stores (or refreshes) a remote actor from its checked document.
 pub async fn upsert_actor(state: &AppState, value: &Value) -> Result<Actor, AppError> {
     let doc = ActorDocument::parse(value).map_err(AppError::BadRequest)?;
+    store_actor(state, &doc).await
+}
+
+/// Stores (or refreshes) a remote actor from a document that passed
+/// [`ActorDocument::check`].
+pub async fn store_actor(state: &AppState, doc: &ActorDocument) -> Result<Actor, AppError> {
     let host = vocab::host_of(&doc.id)
         .ok_or_else(|| AppError::BadRequest("actor id is not a URL".into()))?;
     if host == state.config.instance.domain {
@@ -158,7 +163,7 @@ pub async fn upsert_actor(state: &AppState, value: &Value) -> Result<Actor, AppE
         }
         Some(a) => {
             let mut active: actor::ActiveModel = a.into();
-            apply_document(&mut active, &doc, now);
+            apply_document(&mut active, doc, now);
             active.update(&txn).await?
         }
         None => {
@@ -172,7 +177,7 @@ pub async fn upsert_actor(state: &AppState, value: &Value) -> Result<Actor, AppE
                 created_at: Set(now),
                 ..Default::default()
             };
-            apply_document(&mut model, &doc, now);
+            apply_document(&mut model, doc, now);
             match actor::Entity::insert(model).exec_with_returning(&txn).await {
                 Ok(a) => a,
                 // Another request stored (and indexed) it meanwhile.

@@ -8,7 +8,6 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
-use serde_json::{Value, json};
 
 use super::entity::report;
 use crate::actors::entity::{self as actor, Model as Actor};
@@ -41,14 +40,8 @@ pub async fn send_flag(
                 .map(|s| s.ap_id.clone()),
         )
         .collect();
-    let flag = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": flag_id,
-        "type": "Flag",
-        "actor": instance.ap_id,
-        "object": objects,
-        "content": r.comment,
-    });
+    let flag = vocab::Flag::new(flag_id, &instance.ap_id, objects, &r.comment);
+    let flag = vocab::with_as_context(&flag)?;
     crate::federation::outbox::enqueue(
         db,
         config,
@@ -66,22 +59,20 @@ pub async fn send_flag(
 pub async fn receive_flag(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    flag: &vocab::Flag,
 ) -> Result<StatusCode, AppError> {
     let db = &state.db;
-    let flag_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| AppError::BadRequest("Flag without id".into()))?;
+    let flag_id = flag.id.as_str();
     if super::blocks::rejects_reports(db, &sender.host).await? {
         tracing::info!(host = %sender.host, "a report from a domain whose reports are refused");
         return Ok(StatusCode::ACCEPTED);
     }
-    let Some((target_id, status_ids)) = flagged(state, activity).await? else {
+    let Some((target_id, status_ids)) = flagged(state, &flag.object).await? else {
         tracing::info!(flag_id, "a report naming nothing of ours");
         return Ok(StatusCode::ACCEPTED);
     };
-    let comment = comment_of(activity);
+    // The report's text: the `Flag`'s content without markup.
+    let comment = crate::text::plain(flag.content.as_deref().unwrap_or_default(), 5_000);
     let txn = crate::db::BeginWrite::begin_write(db).await?;
     let inserted = report::ActiveModel {
         reporter_id: Set(sender.id),
@@ -110,12 +101,16 @@ pub async fn receive_flag(
 /// The account a `Flag` reports, the first one of ours it names, else the
 /// author of the first status of ours it names; with the statuses of that
 /// account it names. `None` when it names nothing of ours.
-async fn flagged(state: &AppState, activity: &Value) -> Result<Option<(i64, Vec<i64>)>, AppError> {
+async fn flagged(
+    state: &AppState,
+    objects: &[String],
+) -> Result<Option<(i64, Vec<i64>)>, AppError> {
     let db = &state.db;
-    let named: Vec<String> = vocab::ids(activity.get("object"))
-        .into_iter()
+    let named: Vec<String> = objects
+        .iter()
         .take(100)
         .filter(|id| vocab::host_of(id).as_deref() == Some(state.config.instance.domain.as_str()))
+        .cloned()
         .collect();
     let actors = actor::Entity::find()
         .filter(actor::Column::ApId.is_in(named.clone()))
@@ -143,10 +138,4 @@ async fn flagged(state: &AppState, activity: &Value) -> Result<Option<(i64, Vec<
             .collect();
         (target_id, of_target)
     }))
-}
-
-/// The report's text: the `Flag`'s content without markup.
-fn comment_of(activity: &Value) -> String {
-    let content = activity.get("content").and_then(Value::as_str);
-    crate::text::plain(content.unwrap_or_default(), 5_000)
 }

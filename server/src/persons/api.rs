@@ -132,7 +132,7 @@ pub async fn update_credentials(
     let txn = state.db.begin_write().await?;
     let updated = active.update(&txn).await?;
     crate::actors::search::index(&txn, &updated).await?;
-    let document = super::federate::document(&state, &updated).await?;
+    let document = super::federate::actor_document(&state, &updated).await?;
     super::federate::profile_updated(&txn, &state.config, &updated, document).await?;
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();

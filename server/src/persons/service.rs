@@ -224,14 +224,12 @@ pub async fn delete_actor_in(
     let to = crate::federation::fanout::Recipients::new()
         .followers_of(actor.id)
         .actors_in(followed);
-    let activity = serde_json::json!({
-        "@context": knooppunt_federation::vocab::AS_CONTEXT,
-        "id": format!("{}#delete", actor.ap_id),
-        "type": "Delete",
-        "actor": actor.ap_id,
-        "to": [knooppunt_federation::vocab::PUBLIC],
-        "object": actor.ap_id,
-    });
+    use knooppunt_federation::vocab;
+    let delete = vocab::Delete {
+        to: vec![vocab::PUBLIC.to_string()],
+        ..vocab::Delete::account(&format!("{}#delete", actor.ap_id), &actor.ap_id)
+    };
+    let activity = vocab::with_as_context(&delete)?;
     crate::federation::outbox::enqueue_to(txn, config, &actor, &activity, false, to).await?;
     crate::statuses::entity::status::Entity::delete_many()
         .filter(crate::statuses::entity::status::Column::ActorId.eq(actor.id))

@@ -20,7 +20,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
-use serde_json::{Value, json};
 
 use super::entity::{invitation, plan};
 use super::service::{self, Fields, check_fields, clean_themes};
@@ -58,15 +57,8 @@ pub async fn invite(
         return Ok(inv);
     }
     let invite_id = format!("{}#invites/{}", s.ap_id, crate::secrets::random_token()?);
-    let activity = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": invite_id,
-        "type": "Invite",
-        "actor": inviter.ap_id,
-        "object": s.ap_id,
-        "target": target.ap_id,
-        "to": [target.ap_id],
-    });
+    let invite = vocab::Invite::new(&invite_id, &inviter.ap_id, &s.ap_id, &target.ap_id);
+    let activity = vocab::with_as_context(&invite)?;
     let inv = invitation::ActiveModel {
         plan_id: Set(p.id),
         actor_id: Set(target.id),
@@ -206,24 +198,16 @@ pub async fn sent(
 pub async fn receive_invite(
     state: &AppState,
     sender: &Actor,
-    activity: &Value,
+    invite: &vocab::Invite,
 ) -> Result<StatusCode, AppError> {
-    let invite_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| AppError::BadRequest("Invite without id".into()))?;
-    let target_id = vocab::id_of(activity.get("target"))
-        .ok_or_else(|| AppError::BadRequest("Invite without target".into()))?;
-    let plan_id = vocab::id_of(activity.get("object"))
-        .ok_or_else(|| AppError::BadRequest("Invite without object".into()))?;
     let target = actor::Entity::find()
-        .filter(actor::Column::ApId.eq(target_id.as_str()))
+        .filter(actor::Column::ApId.eq(invite.target.as_str()))
         .filter(actor::Column::Local.eq(true))
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::NotFound("the invited actor is not here".into()))?;
     // The plan as its home serves it (never an embedded copy).
-    let post = crate::statuses::federate::fetch_note(state, &plan_id, 0).await?;
+    let post = crate::statuses::federate::fetch_note(state, &invite.object, 0).await?;
     let p = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(post.id))
         .one(&state.db)
@@ -249,7 +233,7 @@ pub async fn receive_invite(
         plan_id: Set(p.id),
         actor_id: Set(target.id),
         inviter_ap_id: Set(sender.ap_id.clone()),
-        ap_id: Set(invite_id.to_string()),
+        ap_id: Set(invite.id.clone()),
         state: Set("pending".into()),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -348,20 +332,23 @@ async fn answer_home(
 ) -> Result<invitation::Model, AppError> {
     let inviter = crate::federation::remote::actor(state, &inv.inviter_ap_id).await?;
     let post = plan_post(state, p).await?;
-    let answer = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": format!("{}#answers/{}", invitee.ap_id, crate::secrets::random_token()?),
-        "type": if accept { "Accept" } else { "Reject" },
-        "actor": invitee.ap_id,
-        "to": [inviter.ap_id],
-        "object": {
-            "id": inv.ap_id,
-            "type": "Invite",
-            "actor": inv.inviter_ap_id,
-            "object": post.ap_id,
-            "target": invitee.ap_id,
-        },
-    });
+    let id = format!(
+        "{}#answers/{}",
+        invitee.ap_id,
+        crate::secrets::random_token()?
+    );
+    let invite = vocab::Invite {
+        to: vec![],
+        ..vocab::Invite::new(&inv.ap_id, &inv.inviter_ap_id, &post.ap_id, &invitee.ap_id)
+    };
+    let to = vec![inviter.ap_id.clone()];
+    let answer = if accept {
+        let accept = vocab::Accept::new(&id, &invitee.ap_id, invite);
+        vocab::with_as_context(&vocab::Accept { to, ..accept })?
+    } else {
+        let reject = vocab::Reject::new(&id, &invitee.ap_id, invite);
+        vocab::with_as_context(&vocab::Reject { to, ..reject })?
+    };
     let txn = state.db.begin_write().await?;
     let plan_id = p.id;
     let inv = mark(&txn, inv, accept).await?;
@@ -408,14 +395,14 @@ async fn mark(
 pub async fn receive_answer(
     state: &AppState,
     sender: &Actor,
-    object: Option<&Value>,
+    answered: &vocab::Answered,
     accepted: bool,
 ) -> Result<Option<StatusCode>, AppError> {
-    let Some(invite_id) = vocab::id_of(object) else {
+    let Some(invite_id) = answered.id() else {
         return Ok(None);
     };
     let Some(inv) = invitation::Entity::find()
-        .filter(invitation::Column::ApId.eq(invite_id.as_str()))
+        .filter(invitation::Column::ApId.eq(invite_id))
         .one(&state.db)
         .await?
     else {
@@ -452,7 +439,11 @@ pub async fn send_step_home(
     to: super::state::State,
     note: &str,
 ) -> Result<(), AppError> {
-    let object = json!({ "state": to.as_str(), "stateNote": note });
+    let object = vocab::Page {
+        state: Some(to.as_str().to_string()),
+        state_note: Some(note.to_string()),
+        ..partial_page()
+    };
     let from = super::state::State::parse(&p.state);
     let evidence = service::Entry {
         from,
@@ -472,51 +463,49 @@ pub async fn send_edit_home(
     fields: &Fields,
     themes: Option<Vec<String>>,
 ) -> Result<(), AppError> {
-    let mut object = json!({});
-    if let Some(t) = &fields.title {
-        object["name"] = json!(t.trim());
-    }
-    if let Some(s) = &fields.summary {
-        object["summary"] = json!(s.trim());
-    }
-    if let Some(c) = &fields.content {
-        object["content"] = json!(c);
-    }
-    if let Some(themes) = themes {
-        object["tag"] = json!(
-            themes
-                .iter()
-                .map(|t| json!({ "type": "Hashtag", "name": format!("#{t}") }))
-                .collect::<Vec<_>>()
-        );
-    }
-    if fields.area_address.is_some() || fields.area_geometry.is_some() {
-        object["location"] = json!({
-            "type": "Place",
-            "address": fields.area_address.clone().flatten(),
-            "geometry": fields.area_geometry.clone().flatten(),
-        });
-    }
     let currency = fields
         .currency
         .clone()
         .unwrap_or_else(|| p.currency.clone());
-    for (key, value) in [
-        ("costEstimate", fields.cost_estimate_cents),
-        ("requestedBudget", fields.requested_budget_cents),
-    ] {
-        if let Some(v) = value {
-            object[key] = match v {
-                Some(c) => json!({ "type": "MonetaryAmount", "amount": c, "currency": currency }),
-                None => Value::Null,
-            };
-        }
-    }
+    let object = edit_page(fields, themes, &currency);
     let evidence = service::Entry {
         source: service::Source::Sent,
         ..service::Entry::local(&acting.ap_id, "edited")
     };
     send_home(state, acting, p, object, evidence).await
+}
+
+/// The partial `Page` of a co-owner's edit: only the fields it changes;
+/// [`fields_of`] reads them back at the plan's home.
+fn edit_page(fields: &Fields, themes: Option<Vec<String>>, currency: &str) -> vocab::Page {
+    let mut object = partial_page();
+    object.post.name = fields.title.as_ref().map(|t| t.trim().to_string());
+    object.post.summary = fields.summary.as_ref().map(|s| s.trim().to_string());
+    object.post.content = fields.content.clone();
+    object.post.tag = themes.map(|themes| {
+        themes
+            .iter()
+            .map(|t| vocab::Tag::hashtag(t, None))
+            .collect()
+    });
+    if fields.area_address.is_some() || fields.area_geometry.is_some() {
+        object.location = Some(Some(vocab::Place {
+            address: fields
+                .area_address
+                .clone()
+                .flatten()
+                .map(vocab::Address::Text),
+            geometry: fields.area_geometry.clone().flatten(),
+            ..vocab::Place::default()
+        }));
+    }
+    // Absent is left alone, `null` cleared.
+    let money = |cents: Option<Option<i64>>| {
+        cents.map(|c| c.map(|c| vocab::MonetaryAmount::new(c, currency)))
+    };
+    object.cost_estimate = money(fields.cost_estimate_cents);
+    object.requested_budget = money(fields.requested_budget_cents);
+    object
 }
 
 /// Sends a co-owner's change (the fields in `object`) to the plan's home,
@@ -526,7 +515,7 @@ async fn send_home(
     state: &AppState,
     acting: &Actor,
     p: &plan::Model,
-    mut object: Value,
+    mut object: vocab::Page,
     evidence: service::Entry<'_>,
 ) -> Result<(), AppError> {
     let post = plan_post(state, p).await?;
@@ -534,16 +523,17 @@ async fn send_home(
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::Internal("a plan without its author".into()))?;
-    object["id"] = json!(post.ap_id);
-    object["type"] = json!("Page");
-    let update = json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": format!("{}#plan-edits/{}", acting.ap_id, crate::secrets::random_token()?),
-        "type": "Update",
-        "actor": acting.ap_id,
-        "to": [author.ap_id],
-        "object": object,
-    });
+    object.post.id = post.ap_id.clone();
+    let id = format!(
+        "{}#plan-edits/{}",
+        acting.ap_id,
+        crate::secrets::random_token()?
+    );
+    let update = vocab::Update {
+        to: vec![author.ap_id.clone()],
+        ..vocab::Update::new(&id, &acting.ap_id, object)
+    };
+    let update = vocab::with_as_context(&update)?;
     let txn = state.db.begin_write().await?;
     service::append_history(&txn, p.id, evidence).await?;
     enqueue(
@@ -560,18 +550,21 @@ async fn send_home(
     Ok(())
 }
 
+/// A `Page` with only the fields a co-owner's change sets; `send_home`
+/// gives it the plan's id.
+fn partial_page() -> vocab::Page {
+    vocab::Page::new(vocab::PageKind::Page, vocab::PostFields::default())
+}
+
 /// An `Update{Page}` of one of our plans from a co-owner elsewhere. Returns
 /// `None` when the object is not a plan of ours.
 pub async fn receive_edit(
     state: &AppState,
     sender: &Actor,
-    object: &Value,
+    page: &vocab::Page,
 ) -> Result<Option<StatusCode>, AppError> {
-    let Some(id) = object.get("id").and_then(Value::as_str) else {
-        return Ok(None);
-    };
     let Some(post) = status::Entity::find()
-        .filter(status::Column::ApId.eq(id))
+        .filter(status::Column::ApId.eq(page.post.id.as_str()))
         .filter(status::Column::Local.eq(true))
         .one(&state.db)
         .await?
@@ -596,13 +589,13 @@ pub async fn receive_edit(
     }
     // A step: checked with the standing of an owner elsewhere (deciders are
     // people of this instance).
-    if let Some(to) = object.get("state").and_then(Value::as_str) {
+    if let Some(to) = &page.state {
         let to = super::state::State::parse(to)
             .ok_or_else(|| AppError::BadRequest(format!("{to:?} is not a plan state")))?;
         let from = super::state::State::parse(&p.state).unwrap_or(super::state::State::Idea);
-        let note: String = object
-            .get("stateNote")
-            .and_then(Value::as_str)
+        let note: String = page
+            .state_note
+            .as_deref()
             .unwrap_or_default()
             .chars()
             .take(10_000)
@@ -615,50 +608,120 @@ pub async fn receive_edit(
         service::apply_transition(state, &sender.ap_id, p, from, to, &note).await?;
         return Ok(Some(StatusCode::ACCEPTED));
     }
-    let fields = fields_of(object)?;
+    let fields = fields_of(page)?;
     check_fields(&fields)?;
     service::apply_edit(state, &sender.ap_id, p, fields).await?;
     Ok(Some(StatusCode::ACCEPTED))
 }
 
-/// The fields present in a co-owner's partial `Page`.
-fn fields_of(object: &Value) -> Result<Fields, AppError> {
-    let text = |k: &str| object.get(k).and_then(Value::as_str).map(str::to_string);
-    let money = |k: &str| {
-        object
-            .get(k)
-            .map(|m| m.get("amount").and_then(Value::as_i64))
-    };
-    let themes = match object.get("tag") {
-        Some(Value::Array(tags)) => Some(clean_themes(
+/// The fields present in a co-owner's partial `Page`: an absent field is
+/// left alone, a `null` one cleared.
+fn fields_of(page: &vocab::Page) -> Result<Fields, AppError> {
+    let post = &page.post;
+    let themes = match &post.tag {
+        Some(tags) => Some(clean_themes(
             &tags
                 .iter()
-                .filter(|t| vocab::type_of(t) == Some("Hashtag"))
-                .filter_map(|t| t.get("name").and_then(Value::as_str))
-                .map(str::to_string)
+                .filter_map(|t| match t {
+                    vocab::Tag::Hashtag(h) => h.name.clone(),
+                    _ => None,
+                })
                 .collect::<Vec<_>>(),
         )?),
-        _ => None,
+        None => None,
     };
-    let location = object.get("location");
+    let location = page.location.as_ref().map(Option::as_ref);
+    let money = |m: &Option<Option<vocab::MonetaryAmount>>| {
+        m.as_ref().map(|m| m.as_ref().and_then(|m| m.amount))
+    };
     Ok(Fields {
-        title: text("name"),
-        summary: text("summary"),
-        content: text("content"),
+        title: post.name.clone(),
+        summary: post.summary.clone(),
+        content: post.content.clone(),
         themes,
-        area_address: location
-            .map(|l| l.get("address").and_then(Value::as_str).map(str::to_string)),
-        area_geometry: location.map(|l| l.get("geometry").filter(|g| !g.is_null()).cloned()),
-        cost_estimate_cents: money("costEstimate"),
-        requested_budget_cents: money("requestedBudget"),
-        currency: ["requestedBudget", "costEstimate"]
-            .iter()
-            .find_map(|k| {
-                object
-                    .get(*k)
-                    .and_then(|m| m.get("currency"))
-                    .and_then(Value::as_str)
+        area_address: location.map(|l| {
+            l.and_then(|l| match &l.address {
+                Some(vocab::Address::Text(a)) => Some(a.clone()),
+                _ => None,
             })
-            .map(str::to_string),
+        }),
+        area_geometry: location.map(|l| l.and_then(|l| l.geometry.clone())),
+        cost_estimate_cents: money(&page.cost_estimate),
+        requested_budget_cents: money(&page.requested_budget),
+        currency: [&page.requested_budget, &page.cost_estimate]
+            .into_iter()
+            .find_map(|m| m.as_ref()?.as_ref()?.currency.clone()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    /// What the home reads of an edit, after it went over the wire.
+    fn sent_and_read(fields: &Fields, themes: Option<Vec<String>>) -> Fields {
+        let mut page = edit_page(fields, themes, "EUR");
+        page.post.id = "https://a.example/users/x/statuses/1".into();
+        let update = vocab::Update::new(
+            "https://b.example/users/y#e/1",
+            "https://b.example/users/y",
+            page,
+        );
+        let wire = vocab::with_as_context(&update).unwrap();
+        let Ok(vocab::InboxActivity::Update(update)) = vocab::InboxActivity::parse(&wire) else {
+            panic!("not an Update: {wire}");
+        };
+        let Some(vocab::Object::Page(page)) = update.embedded() else {
+            panic!("not a Page: {wire}");
+        };
+        fields_of(page).unwrap()
+    }
+
+    #[test]
+    fn an_edit_reads_back_as_sent_absent_left_alone_null_cleared() {
+        let edit = Fields {
+            title: Some("Bankje".into()),
+            content: Some("<p>Hier</p>".into()),
+            area_address: Some(Some("Bergweg 1".into())),
+            area_geometry: Some(Some(json!({"type": "Point", "coordinates": [4.5, 51.9]}))),
+            cost_estimate_cents: Some(Some(12_500)),
+            requested_budget_cents: Some(None),
+            ..Fields::default()
+        };
+        let read = sent_and_read(&edit, Some(vec!["groen".into()]));
+        let expected = Fields {
+            themes: Some(vec!["groen".into()]),
+            currency: Some("EUR".into()),
+            ..edit
+        };
+        assert_eq!(format!("{read:?}"), format!("{expected:?}"));
+        let nothing = sent_and_read(&Fields::default(), None);
+        assert_eq!(format!("{nothing:?}"), format!("{:?}", Fields::default()));
+    }
+
+    #[test]
+    fn an_edit_with_nulls_as_older_instances_send_it() {
+        let page: vocab::Page = serde_json::from_value(json!({
+            "id": "https://a.example/users/x/statuses/1", "type": "Page",
+            "summary": "Kort", "tag": [{"type": "Hashtag", "name": "#Groen"}],
+            "location": {"type": "Place", "address": null, "geometry": null},
+            "costEstimate": null,
+            "requestedBudget": {"type": "MonetaryAmount", "amount": 300, "currency": "USD"},
+        }))
+        .unwrap();
+        let read = fields_of(&page).unwrap();
+        let expected = Fields {
+            summary: Some("Kort".into()),
+            themes: Some(vec!["groen".into()]),
+            area_address: Some(None),
+            area_geometry: Some(None),
+            cost_estimate_cents: Some(None),
+            requested_budget_cents: Some(Some(300)),
+            currency: Some("USD".into()),
+            ..Fields::default()
+        };
+        assert_eq!(format!("{read:?}"), format!("{expected:?}"));
+    }
 }

@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::entity::{history, invitation, owner, plan};
 use super::service::{self, Source, check_geometry};
@@ -17,16 +17,14 @@ use crate::actors::entity::Model as Actor;
 use crate::config::Config;
 use crate::db::BeginWrite;
 use crate::error::AppError;
-use crate::http::time;
 use crate::state::AppState;
 use crate::statuses::entity::{favourite, status};
 use crate::text::sanitize_html;
+use knooppunt_federation::vocab;
 
-fn money(cents: Option<i64>, currency: &str) -> Value {
-    match cents {
-        Some(c) => json!({ "type": "MonetaryAmount", "amount": c, "currency": currency }),
-        None => Value::Null,
-    }
+fn money(cents: Option<i64>, currency: &str) -> Option<Option<vocab::MonetaryAmount>> {
+    // Sent as `null` when there is none: a copy then clears its own.
+    Some(cents.map(|c| vocab::MonetaryAmount::new(c, currency)))
 }
 
 /// Turns the post of a plan into its `Page`; leaves other posts alone.
@@ -34,7 +32,7 @@ pub async fn extend_page(
     db: &impl ConnectionTrait,
     config: &Config,
     s: &status::Model,
-    object: &mut Value,
+    object: &mut vocab::Object,
 ) -> Result<(), AppError> {
     let Some(p) = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(s.id))
@@ -43,84 +41,91 @@ pub async fn extend_page(
     else {
         return Ok(());
     };
+    let Some(fields) = object.fields() else {
+        return Ok(());
+    };
+    let mut post = fields.clone();
     let owners = service::owners(db, p.id).await?;
-    let mut attributed: Vec<String> = owners.iter().map(|o| o.ap_id.clone()).collect();
-    if attributed.is_empty() {
-        attributed.push(
-            object["attributedTo"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-        );
+    if !owners.is_empty() {
+        post.attributed_to = owners.iter().map(|o| o.ap_id.clone()).collect();
     }
-    let history = service::history_of(db, p.id).await?;
+    post.name = Some(p.title.clone());
+    post.summary = Some(p.summary.clone());
+    post.content = Some(p.content.clone());
+    post.url = vocab::Links::one(&service::html_url(config, p.id));
+    post.updated = Some(p.updated_at);
     let supports = favourite::Entity::find()
         .filter(favourite::Column::StatusId.eq(s.id))
         .count(db)
         .await?;
-    object["type"] = json!("Page");
-    object["name"] = json!(p.title);
-    object["summary"] = json!(p.summary);
-    object["content"] = json!(p.content);
-    object["url"] = json!(service::html_url(config, p.id));
-    object["attributedTo"] = json!(attributed);
-    object["updated"] = json!(time(&p.updated_at));
-    if p.area_address.is_some() || p.area_geometry.is_some() {
-        let geometry: Option<Value> = p
-            .area_geometry
-            .as_deref()
-            .and_then(|g| serde_json::from_str(g).ok());
-        let mut place =
-            json!({ "type": "Place", "name": p.area_address, "address": p.area_address });
-        if let Some(g) = &geometry {
-            if g["type"] == "Point" {
-                place["longitude"] = g["coordinates"][0].clone();
-                place["latitude"] = g["coordinates"][1].clone();
-            }
-            place["geometry"] = g.clone();
-        }
-        object["location"] = place;
-    }
-    object["state"] = json!(p.state);
-    object["costEstimate"] = money(p.cost_estimate_cents, &p.currency);
-    object["requestedBudget"] = money(p.requested_budget_cents, &p.currency);
-    object["likes"] = json!({ "type": "Collection", "totalItems": supports });
     let (pro, contra, comments) = argument_counts(db, s.id).await?;
-    object["argumentsCount"] = json!({ "pro": pro, "contra": contra, "comments": comments });
-    object["advice"] = json!(super::advice::page_entries(db, p.id).await?);
-    object["history"] = json!(
-        history
-            .iter()
-            .map(|h| json!({
-                "type": "PlanChange",
-                "actor": h.actor_ap_id,
-                "action": h.action,
-                "fromState": h.from_state,
-                "toState": h.to_state,
-                "note": h.note,
-                "fields": serde_json::from_str::<Value>(&h.fields).unwrap_or(json!([])),
-                "published": time(&h.at),
-            }))
-            .collect::<Vec<_>>()
-    );
+    let count = |n: u64| Some(i64::try_from(n).unwrap_or(i64::MAX));
+    *object = vocab::Object::Page(vocab::Page {
+        location: area(&p).map(Some),
+        state: Some(p.state.clone()),
+        cost_estimate: money(p.cost_estimate_cents, &p.currency),
+        requested_budget: money(p.requested_budget_cents, &p.currency),
+        likes: Some(vocab::Collection::counter(supports)),
+        arguments_count: Some(vocab::ArgumentsCount {
+            pro: count(pro),
+            contra: count(contra),
+            comments: count(comments),
+        }),
+        advice: Some(super::advice::page_entries(db, p.id).await?),
+        history: Some(history_of(db, p.id).await?),
+        ..vocab::Page::new(vocab::PageKind::Page, post)
+    });
     Ok(())
 }
 
-fn parse_time(v: Option<&Value>) -> Option<DateTime<Utc>> {
-    v.and_then(Value::as_str)
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&Utc))
+/// The plan's area as a `Place`: its address, and its GeoJSON (a point
+/// also as latitude and longitude).
+fn area(p: &plan::Model) -> Option<vocab::Place> {
+    if p.area_address.is_none() && p.area_geometry.is_none() {
+        return None;
+    }
+    let geometry: Option<Value> = p
+        .area_geometry
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok());
+    let point = geometry
+        .as_ref()
+        .filter(|g| g["type"] == "Point")
+        .map(|g| (g["coordinates"][1].as_f64(), g["coordinates"][0].as_f64()));
+    let (latitude, longitude) = point.unwrap_or_default();
+    Some(vocab::Place {
+        name: p.area_address.clone(),
+        address: p.area_address.clone().map(vocab::Address::Text),
+        latitude,
+        longitude,
+        geometry,
+        ..vocab::Place::default()
+    })
 }
 
-fn text(object: &Value, key: &str, max: usize) -> String {
-    let raw = object.get(key).and_then(Value::as_str).unwrap_or_default();
-    crate::text::plain(raw, max)
+/// The plan's history as its `PlanChange`s.
+async fn history_of(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+) -> Result<Vec<vocab::PlanChange>, AppError> {
+    Ok(service::history_of(db, plan_id)
+        .await?
+        .into_iter()
+        .map(|h| vocab::PlanChange {
+            kind: "PlanChange".into(),
+            actor: Some(h.actor_ap_id),
+            action: Some(h.action),
+            from_state: h.from_state,
+            to_state: h.to_state,
+            note: Some(h.note),
+            fields: serde_json::from_str(&h.fields).unwrap_or_default(),
+            published: Some(h.at),
+        })
+        .collect())
 }
 
-fn cents(v: Option<&Value>) -> Option<i64> {
-    v.and_then(|m| m.get("amount"))
-        .and_then(Value::as_i64)
-        .filter(|c| *c >= 0)
+fn text(raw: Option<&str>, max: usize) -> String {
+    crate::text::plain(raw.unwrap_or_default(), max)
 }
 
 /// What a remote plan's `Page` says, checked and cleaned.
@@ -144,51 +149,51 @@ struct PlanCopy {
 
 impl PlanCopy {
     /// `None` for a Page without a known `state`: a plain article, not a plan.
-    fn read(object: &Value) -> Option<PlanCopy> {
-        let state = object
-            .get("state")
-            .and_then(Value::as_str)
-            .and_then(State::parse)?;
-        let location = object.get("location");
+    fn read(page: &vocab::Page) -> Option<PlanCopy> {
+        let state = page.state.as_deref().and_then(State::parse)?;
+        let location = page.place();
         let geometry = location
-            .and_then(|l| l.get("geometry"))
+            .and_then(|l| l.geometry.as_ref())
             .filter(|g| check_geometry(g).is_ok())
             .map(Value::to_string);
         let address = location
-            .and_then(|l| l.get("address").or_else(|| l.get("name")))
-            .and_then(Value::as_str)
+            .and_then(|l| match &l.address {
+                Some(vocab::Address::Text(a)) => Some(a.as_str()),
+                Some(vocab::Address::Postal(_)) => None,
+                None => l.name.as_deref(),
+            })
             .map(|a| crate::text::plain(a, 500));
-        let currency = object
-            .get("requestedBudget")
-            .or_else(|| object.get("costEstimate"))
-            .and_then(|m| m.get("currency"))
-            .and_then(Value::as_str)
-            .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
+        let cents = |m: &Option<Option<vocab::MonetaryAmount>>| {
+            m.as_ref().and_then(Option::as_ref).and_then(|m| m.cents())
+        };
+        // The currency of the budget if one was sent, else of the estimate.
+        let priced = match &page.requested_budget {
+            Some(budget) => budget.as_ref(),
+            None => page.cost_estimate.as_ref().and_then(Option::as_ref),
+        };
+        let currency = priced
+            .and_then(vocab::MonetaryAmount::currency_code)
             .unwrap_or("EUR")
             .to_string();
-        let count = |v: Option<&Value>| v.and_then(Value::as_i64).filter(|n| *n >= 0).unwrap_or(0);
-        let args = object.get("argumentsCount");
-        let updated = parse_time(object.get("updated")).unwrap_or_else(Utc::now);
+        let count = |n: Option<i64>| n.filter(|n| *n >= 0).unwrap_or(0);
+        let args = page.arguments_count.clone().unwrap_or_default();
+        let post = &page.post;
+        let updated = post.updated.unwrap_or_else(Utc::now);
         Some(PlanCopy {
             state,
-            title: text(object, "name", 200),
-            summary: text(object, "summary", 1_000),
-            content: sanitize_html(
-                object
-                    .get("content")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-            ),
+            title: text(post.name.as_deref(), 200),
+            summary: text(post.summary.as_deref(), 1_000),
+            content: sanitize_html(post.content.as_deref().unwrap_or_default()),
             address,
             geometry,
-            cost_estimate: cents(object.get("costEstimate")),
-            requested_budget: cents(object.get("requestedBudget")),
+            cost_estimate: cents(&page.cost_estimate),
+            requested_budget: cents(&page.requested_budget),
             currency,
-            supports: count(object.get("likes").and_then(|l| l.get("totalItems"))),
-            pro: count(args.and_then(|a| a.get("pro"))),
-            contra: count(args.and_then(|a| a.get("contra"))),
-            comments: count(args.and_then(|a| a.get("comments"))),
-            created: parse_time(object.get("published")).unwrap_or(updated),
+            supports: count(page.likes.as_ref().and_then(|l| l.total_items)),
+            pro: count(args.pro),
+            contra: count(args.contra),
+            comments: count(args.comments),
+            created: post.published.unwrap_or(updated),
             updated,
         })
     }
@@ -217,21 +222,21 @@ impl PlanCopy {
 
 /// Mirrors a remote plan from its `Page` (sent by the author, already stored
 /// as post `s`). A Page without a known `state` is a plain article, not a plan.
-pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Result<(), AppError> {
+pub async fn mirror(
+    state: &AppState,
+    object: &vocab::Page,
+    s: &status::Model,
+) -> Result<(), AppError> {
     let Some(copy) = PlanCopy::read(object).filter(|_| !s.local) else {
         return Ok(());
     };
     let (created, updated) = (copy.created, copy.updated);
-    let owners = owners_named(state, object).await;
+    let owners = owners_named(state, &object.post.attributed_to).await;
     let known = plan::Entity::find()
         .filter(plan::Column::StatusId.eq(s.id))
         .one(&state.db)
         .await?;
-    let advice_sent = object
-        .get("advice")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+    let advice_sent = object.advice.as_deref().unwrap_or_default();
     let advice = super::advice::resolve(state, &s.ap_id, known.as_ref(), advice_sent).await;
 
     let txn = state.db.begin_write().await?;
@@ -258,18 +263,16 @@ pub async fn mirror(state: &AppState, object: &Value, s: &status::Model) -> Resu
     let domain = &state.config.instance.domain;
     let consented = replace_owners(&txn, p.id, &owners, updated).await?;
     super::advice::mirror(&txn, p.id, &advice, domain).await?;
-    mirror_history(&txn, p.id, object, updated, domain, &consented).await?;
+    let stated = object.history.as_deref().unwrap_or_default();
+    mirror_history(&txn, p.id, stated, updated, domain, &consented).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// The owners a Page names that we know or can fetch, side by side and
 /// capped; one that cannot be fetched now is left out until the next Update.
-async fn owners_named(state: &AppState, object: &Value) -> Vec<Actor> {
-    let owner_ids: Vec<String> = knooppunt_federation::vocab::ids(object.get("attributedTo"))
-        .into_iter()
-        .take(50)
-        .collect();
+async fn owners_named(state: &AppState, attributed_to: &[String]) -> Vec<Actor> {
+    let owner_ids: Vec<String> = attributed_to.iter().take(50).cloned().collect();
     let named = crate::federation::remote::actors_named(state, &owner_ids, 50).await;
     owner_ids
         .iter()
@@ -325,7 +328,7 @@ async fn replace_owners(
 async fn mirror_history(
     txn: &impl ConnectionTrait,
     plan_id: i64,
-    object: &Value,
+    entries: &[vocab::PlanChange],
     updated: DateTime<Utc>,
     local_domain: &str,
     consented: &[String],
@@ -344,11 +347,6 @@ async fn mirror_history(
         .into_iter()
         .map(|h| (h.actor_ap_id, h.action, h.to_state))
         .collect();
-    let entries = object
-        .get("history")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
     for h in entries.iter().take(1_000) {
         let Some(entry) = HistoryEntry::read(h, updated) else {
             continue;
@@ -363,7 +361,8 @@ async fn mirror_history(
             from_state: Set(entry.from_state),
             to_state: Set(entry.to_state),
             note: Set(entry.note),
-            fields: Set(json!(entry.fields).to_string()),
+            fields: Set(serde_json::to_string(&entry.fields)
+                .map_err(|e| AppError::Internal(e.to_string()))?),
             at: Set(entry.at),
             source: Set(Source::Home.as_str().to_string()),
             ..Default::default()
@@ -386,43 +385,34 @@ struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    fn read(h: &Value, updated: DateTime<Utc>) -> Option<HistoryEntry> {
-        let actor = h
-            .get("actor")
-            .and_then(Value::as_str)
-            .filter(|a| a.len() <= 2048)?;
-        let action = h.get("action").and_then(Value::as_str).unwrap_or_default();
+    fn read(h: &vocab::PlanChange, updated: DateTime<Utc>) -> Option<HistoryEntry> {
+        let actor = h.actor.as_deref().filter(|a| a.len() <= 2048)?;
+        let action = h.action.as_deref().unwrap_or_default();
         if !matches!(
             action,
             "created" | "edited" | "state" | "progress" | "owner_added"
         ) {
             return None;
         }
-        let state_of = |k: &str| {
-            h.get(k)
-                .and_then(Value::as_str)
+        let state_of = |s: &Option<String>| {
+            s.as_deref()
                 .and_then(State::parse)
                 .map(|s| s.as_str().to_string())
         };
         let fields = h
-            .get("fields")
-            .and_then(Value::as_array)
-            .map(|f| {
-                f.iter()
-                    .filter_map(Value::as_str)
-                    .take(20)
-                    .map(|s| s.chars().take(40).collect())
-                    .collect()
-            })
-            .unwrap_or_default();
+            .fields
+            .iter()
+            .take(20)
+            .map(|s| s.chars().take(40).collect())
+            .collect();
         Some(HistoryEntry {
             actor: actor.to_string(),
             action: action.to_string(),
-            from_state: state_of("fromState"),
-            to_state: state_of("toState"),
-            note: text(h, "note", 10_000),
+            from_state: state_of(&h.from_state),
+            to_state: state_of(&h.to_state),
+            note: text(h.note.as_deref(), 10_000),
             fields,
-            at: parse_time(h.get("published")).unwrap_or(updated),
+            at: h.published.unwrap_or(updated),
         })
     }
 
@@ -436,8 +426,7 @@ impl HistoryEntry {
         consented: &[String],
         unmatched: &mut Vec<(String, String, Option<String>)>,
     ) -> bool {
-        let ours =
-            |id: &str| knooppunt_federation::vocab::host_of(id).as_deref() == Some(local_domain);
+        let ours = |id: &str| vocab::host_of(id).as_deref() == Some(local_domain);
         if self.action == "owner_added" && ours(&self.note) && !consented.contains(&self.note) {
             tracing::info!(plan_id, owner = %self.note, "a copy's home names a local owner that did not accept here; entry left out");
             return false;
@@ -492,7 +481,7 @@ pub fn render_hook<'a>(
     db: &'a sea_orm::DatabaseExecutor<'a>,
     config: &'a Config,
     s: &'a status::Model,
-    object: &'a mut Value,
+    object: &'a mut vocab::Object,
 ) -> crate::hooks::HookFuture<'a> {
     Box::pin(extend_page(db, config, s, object))
 }
@@ -500,8 +489,85 @@ pub fn render_hook<'a>(
 /// [`mirror`] as the keeper of stored remote `Page`s.
 pub fn stored_hook<'a>(
     state: &'a AppState,
-    object: &'a Value,
+    object: &'a vocab::Object,
     s: &'a status::Model,
 ) -> crate::hooks::HookFuture<'a> {
-    Box::pin(mirror(state, object, s))
+    Box::pin(async move {
+        match object {
+            vocab::Object::Page(page) => mirror(state, page, s).await,
+            _ => Ok(()),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    fn page(v: Value) -> vocab::Page {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_copy_reads_the_page_its_home_sends() {
+        let sent = json!({
+            "id": "https://a.example/users/x/statuses/1", "type": "Page", "state": "proposal",
+            "name": "Bankje", "summary": "Kort", "content": "<p>Hier</p>",
+            "published": "2026-11-01T10:00:00.000Z", "updated": "2026-11-02T10:00:00.000Z",
+            "location": {"type": "Place", "name": "Bergweg 1", "address": "Bergweg 1",
+                "geometry": {"type": "Point", "coordinates": [4.5, 51.9]}},
+            "costEstimate": {"type": "MonetaryAmount", "amount": 1250, "currency": "EUR"},
+            "requestedBudget": null,
+            "likes": {"type": "Collection", "totalItems": 3},
+            "argumentsCount": {"pro": 2, "contra": "1", "comments": -4},
+        });
+        let copy = PlanCopy::read(&page(sent.clone())).unwrap();
+        assert_eq!(copy.state, State::Proposal);
+        assert_eq!(
+            (copy.title.as_str(), copy.summary.as_str()),
+            ("Bankje", "Kort")
+        );
+        assert_eq!(copy.address.as_deref(), Some("Bergweg 1"));
+        assert!(copy.geometry.unwrap().contains("Point"));
+        assert_eq!(
+            (copy.cost_estimate, copy.requested_budget),
+            (Some(1250), None)
+        );
+        assert_eq!(
+            (copy.supports, copy.pro, copy.contra, copy.comments),
+            (3, 2, 1, 0)
+        );
+        assert!(copy.created < copy.updated);
+        // A place without an address is read by its name; an article is no plan.
+        let mut named = sent.clone();
+        named["location"] = json!({"type": "Place", "name": "Plein"});
+        assert_eq!(
+            PlanCopy::read(&page(named)).unwrap().address.as_deref(),
+            Some("Plein")
+        );
+        let mut article = sent;
+        article["state"] = json!("bedacht");
+        assert!(PlanCopy::read(&page(article)).is_none());
+    }
+
+    #[test]
+    fn history_entries_of_unknown_actions_are_left_out() {
+        let at = Utc::now();
+        let change = |action: &str| -> vocab::PlanChange {
+            serde_json::from_value(
+                json!({"type": "PlanChange", "actor": "https://a.example/users/x",
+                "action": action, "toState": "proposal", "fromState": "nonsense",
+                "fields": ["title", 5], "note": "<b>ok</b>"}),
+            )
+            .unwrap()
+        };
+        let entry = HistoryEntry::read(&change("state"), at).unwrap();
+        assert_eq!(entry.to_state.as_deref(), Some("proposal"));
+        assert_eq!(entry.from_state, None);
+        assert_eq!(entry.fields, ["title"]);
+        assert_eq!((entry.note.as_str(), entry.at), ("ok", at));
+        assert!(HistoryEntry::read(&change("hacked"), at).is_none());
+    }
 }

@@ -3,7 +3,6 @@
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
-use serde_json::Value;
 
 use super::{MAX_TEXT, VERDICTS, plain, store};
 use crate::actors::entity::Model as Actor;
@@ -15,7 +14,7 @@ use knooppunt_federation::vocab;
 
 /// One entry of a copy's `advice` list, with what could be checked of it.
 pub struct Resolved {
-    entry: Value,
+    entry: vocab::AdviceEntry,
     advisor: Actor,
     /// The verdict and reasons as fetched from the advisor's own server.
     fetched: Option<(String, String)>,
@@ -29,30 +28,23 @@ pub async fn resolve(
     state: &AppState,
     plan_uri: &str,
     p: Option<&plan::Model>,
-    entries: &[Value],
+    entries: &[vocab::AdviceEntry],
 ) -> Vec<Resolved> {
-    let entries: Vec<&Value> = entries.iter().take(100).collect();
-    let ids: Vec<String> = entries
-        .iter()
-        .filter_map(|e| e.get("advisor").and_then(Value::as_str).map(str::to_string))
-        .collect();
+    let entries: Vec<&vocab::AdviceEntry> = entries.iter().take(100).collect();
+    let ids: Vec<String> = entries.iter().filter_map(|e| e.advisor.clone()).collect();
     let advisors = remote::actors_named(state, &ids, 100).await;
     let known = known_advice(state, p).await;
     let mut out: Vec<Resolved> = Vec::new();
     let mut to_check: Vec<(usize, String)> = Vec::new();
     for e in entries {
-        let Some(advisor) = e
-            .get("advisor")
-            .and_then(Value::as_str)
-            .and_then(|id| advisors.get(id))
-        else {
+        let Some(advisor) = e.advisor.as_deref().and_then(|id| advisors.get(id)) else {
             continue;
         };
         if let Some(answer) = answer_to_check(e, advisor, &known) {
             to_check.push((out.len(), answer));
         }
         out.push(Resolved {
-            entry: e.clone(),
+            entry: (*e).clone(),
             advisor: advisor.clone(),
             fetched: None,
         });
@@ -76,10 +68,14 @@ async fn known_advice(state: &AppState, p: Option<&plan::Model>) -> Vec<advice::
 
 /// The answer to fetch for entry `e`: one that claims a verdict not yet
 /// verified here, of a remote advisor, on the advisor's own host.
-fn answer_to_check(e: &Value, advisor: &Actor, known: &[advice::Model]) -> Option<String> {
-    let verdict = e.get("advice").and_then(Value::as_str);
-    let answer = e.get("answer").and_then(Value::as_str);
-    let request = e.get("id").and_then(Value::as_str).unwrap_or_default();
+fn answer_to_check(
+    e: &vocab::AdviceEntry,
+    advisor: &Actor,
+    known: &[advice::Model],
+) -> Option<String> {
+    let verdict = e.advice.as_deref();
+    let answer = e.answer.as_deref();
+    let request = e.id.as_deref().unwrap_or_default();
     let already = known.iter().any(|k| {
         k.request_ap_id == request
             && k.advisor_id == advisor.id
@@ -106,14 +102,15 @@ async fn fetch_answers(
     let checked: Vec<(usize, Option<(String, String)>)> = futures_util::stream::iter(to_check)
         .map(|(i, answer)| {
             let advisor = out[i].advisor.ap_id.clone();
-            let request = out[i]
-                .entry
-                .get("id")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let request = out[i].entry.id.clone();
             async move {
                 let fetched = match remote::fetch_object(state, &answer).await {
-                    Ok(note) => verified_answer(&note, &advisor, plan_uri, request.as_deref()),
+                    Ok(value) => match vocab::Object::parse(&value) {
+                        Ok(vocab::Object::Note(note)) => {
+                            verified_answer(&note, &advisor, plan_uri, request.as_deref())
+                        }
+                        _ => None,
+                    },
                     Err(e) => {
                         tracing::debug!(answer = %answer, error = %e, "advice answer not fetched");
                         None
@@ -133,36 +130,25 @@ async fn fetch_answers(
 /// The verdict and reasons of an answer fetched from the advisor's server,
 /// if it is the advisor's answer to that request.
 fn verified_answer(
-    note: &Value,
+    note: &vocab::Note,
     advisor: &str,
     plan_uri: &str,
     request: Option<&str>,
 ) -> Option<(String, String)> {
+    let post = &note.post;
     // From the advisor's own server: a redirect may have led elsewhere.
-    let from_origin = note
-        .get("id")
-        .and_then(Value::as_str)
-        .and_then(vocab::host_of)
-        .is_some_and(|h| Some(h) == vocab::host_of(advisor));
+    let from_origin = vocab::host_of(&post.id).is_some_and(|h| Some(h) == vocab::host_of(advisor));
     if !from_origin {
         return None;
     }
-    let by_advisor = vocab::id_of(note.get("attributedTo")).as_deref() == Some(advisor);
-    let on_plan = vocab::id_of(note.get("context")).as_deref() == Some(plan_uri);
-    let to_request = on_plan && vocab::id_of(note.get("inReplyTo")).as_deref() == request;
-    let verdict = note
-        .get("advice")
-        .and_then(Value::as_str)
-        .filter(|v| VERDICTS.contains(v))?;
+    let by_advisor = matches!(post.attributed_to.as_slice(), [one] if one == advisor);
+    let on_plan = post.context.as_deref() == Some(plan_uri);
+    let to_request = on_plan && post.in_reply_to.as_deref() == request;
+    let verdict = note.advice.as_deref().filter(|v| VERDICTS.contains(v))?;
     (by_advisor && to_request && request.is_some()).then(|| {
         (
             verdict.to_string(),
-            plain(
-                note.get("adviceReasons")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-                MAX_TEXT,
-            ),
+            plain(note.advice_reasons.as_deref().unwrap_or_default(), MAX_TEXT),
         )
     })
 }
@@ -180,13 +166,13 @@ pub async fn mirror(
     let existing = store::rows_of(db, plan_id).await?;
     let listed: Vec<&str> = entries
         .iter()
-        .filter_map(|r| r.entry.get("id").and_then(Value::as_str))
+        .filter_map(|r| r.entry.id.as_deref())
         .collect();
     // Ids that another plan's advice holds here are not taken over.
     let elsewhere = store::held_elsewhere(db, plan_id, &listed).await?;
     drop_unlisted(db, &existing, &listed).await?;
     for r in entries {
-        let Some(id) = r.entry.get("id").and_then(Value::as_str) else {
+        let Some(id) = r.entry.id.as_deref() else {
             continue;
         };
         let id: String = id.chars().take(2048).collect();
@@ -248,8 +234,8 @@ async fn mirror_entry(
     }
     let (verdict, reasons, verified) = verdict_to_keep(r, previous);
     let answer_ap_id = e
-        .get("answer")
-        .and_then(Value::as_str)
+        .answer
+        .as_deref()
         .map(|a| a.chars().take(2048).collect::<String>());
     let mut active: advice::ActiveModel = match previous {
         Some(o) => o.clone().into(),
@@ -262,12 +248,7 @@ async fn mirror_entry(
     };
     active.advisor_id = Set(r.advisor.id);
     active.requester_ap_id = Set(requester_of(e, previous, local_domain));
-    active.question = Set(plain(
-        e.get("question")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
-        MAX_TEXT,
-    ));
+    active.question = Set(plain(e.question.as_deref().unwrap_or_default(), MAX_TEXT));
     if !(r.advisor.local && previous.is_some()) {
         active.answered_at = Set(verdict.as_ref().map(|_| Utc::now()));
         active.answer_ap_id = Set(answer_ap_id.filter(|_| verdict.is_some()));
@@ -288,16 +269,11 @@ fn verdict_to_keep(
 ) -> (Option<String>, String, bool) {
     let e = &r.entry;
     let claimed = e
-        .get("advice")
-        .and_then(Value::as_str)
+        .advice
+        .as_deref()
         .filter(|v| VERDICTS.contains(v))
         .map(str::to_string);
-    let claimed_reasons = plain(
-        e.get("adviceReasons")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
-        MAX_TEXT,
-    );
+    let claimed_reasons = plain(e.advice_reasons.as_deref().unwrap_or_default(), MAX_TEXT);
     if r.advisor.local {
         match previous {
             Some(o) => (o.verdict.clone(), o.reasons.clone(), o.verified),
@@ -314,13 +290,12 @@ fn verdict_to_keep(
 
 /// Who the entry says asked. A local actor named as having asked is
 /// believed only if it did so here.
-fn requester_of(e: &Value, previous: Option<&advice::Model>, local_domain: &str) -> String {
-    let requester: String = plain(
-        e.get("requester")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
-        2048,
-    );
+fn requester_of(
+    e: &vocab::AdviceEntry,
+    previous: Option<&advice::Model>,
+    local_domain: &str,
+) -> String {
+    let requester: String = plain(e.requester.as_deref().unwrap_or_default(), 2048);
     if vocab::host_of(&requester).as_deref() == Some(local_domain) {
         previous
             .map(|o| o.requester_ap_id.clone())
@@ -332,8 +307,14 @@ fn requester_of(e: &Value, previous: Option<&advice::Model>, local_domain: &str)
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::verified_answer;
-    use serde_json::json;
+    use knooppunt_federation::vocab::Note;
+    use serde_json::{Value, json};
+
+    fn read(v: &Value) -> Note {
+        serde_json::from_value(v.clone()).unwrap()
+    }
 
     #[test]
     fn an_answer_counts_only_from_its_advisor_on_its_plan() {
@@ -346,26 +327,34 @@ mod tests {
             "advice": "positive", "adviceReasons": "Goed",
         });
         assert_eq!(
-            verified_answer(&note, advisor, plan, Some(request)),
+            verified_answer(&read(&note), advisor, plan, Some(request)),
             Some(("positive".into(), "Goed".into()))
         );
         // Served from another host (a redirect), on another plan, to
         // another request, by someone else, or not a verdict: not counted.
         let mut moved = note.clone();
         moved["id"] = json!("https://kwaad.example/advice/7");
-        assert_eq!(verified_answer(&moved, advisor, plan, Some(request)), None);
-        let other_plan = "https://wijk.example/users/alice/statuses/2";
         assert_eq!(
-            verified_answer(&note, advisor, other_plan, Some(request)),
+            verified_answer(&read(&moved), advisor, plan, Some(request)),
             None
         );
+        let other_plan = "https://wijk.example/users/alice/statuses/2";
         assert_eq!(
-            verified_answer(&note, advisor, plan, Some("https://wijk.example/x#y")),
+            verified_answer(&read(&note), advisor, other_plan, Some(request)),
             None
         );
         assert_eq!(
             verified_answer(
-                &note,
+                &read(&note),
+                advisor,
+                plan,
+                Some("https://wijk.example/x#y")
+            ),
+            None
+        );
+        assert_eq!(
+            verified_answer(
+                &read(&note),
                 "https://gemeente.example/users/ander",
                 plan,
                 Some(request)
@@ -374,6 +363,9 @@ mod tests {
         );
         let mut odd = note.clone();
         odd["advice"] = json!("misschien");
-        assert_eq!(verified_answer(&odd, advisor, plan, Some(request)), None);
+        assert_eq!(
+            verified_answer(&read(&odd), advisor, plan, Some(request)),
+            None
+        );
     }
 }

@@ -4,13 +4,12 @@
 use axum::http::StatusCode;
 use chrono::Utc;
 use sea_orm::ConnectionTrait;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{MAX_TEXT, VERDICTS, answer_url, plain, store};
 use crate::actors::entity::Model as Actor;
 use crate::db::BeginWrite;
 use crate::error::AppError;
-use crate::http::time;
 use crate::plans::entity::{advice, plan};
 use crate::plans::service::owners;
 use crate::plans::updates;
@@ -20,24 +19,31 @@ use crate::text::escape;
 use knooppunt_federation::vocab;
 
 /// The `advice` list of a plan's `Page`: verdicts only once verified.
-pub async fn page_entries(db: &impl ConnectionTrait, plan_id: i64) -> Result<Vec<Value>, AppError> {
+pub async fn page_entries(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+) -> Result<Vec<vocab::AdviceEntry>, AppError> {
     Ok(store::of_plan(db, plan_id)
         .await?
         .iter()
         .map(|(r, a)| {
             let given = r.verified && r.verdict.is_some();
-            json!({
-                "id": r.request_ap_id,
-                "type": "Advice",
-                "advisor": a.ap_id,
-                "requester": r.requester_ap_id,
-                "question": r.question,
-                "advice": if given { r.verdict.clone() } else { None },
-                "adviceReasons": if given { r.reasons.as_str() } else { "" },
-                "answer": if given { r.answer_ap_id.clone() } else { None },
-                "published": time(&r.created_at),
-                "answered": if given { r.answered_at.as_ref().map(time) } else { None },
-            })
+            vocab::AdviceEntry {
+                id: Some(r.request_ap_id.clone()),
+                kind: "Advice".into(),
+                advisor: Some(a.ap_id.clone()),
+                requester: Some(r.requester_ap_id.clone()),
+                question: Some(r.question.clone()),
+                advice: r.verdict.clone().filter(|_| given),
+                advice_reasons: Some(if given {
+                    r.reasons.clone()
+                } else {
+                    String::new()
+                }),
+                answer: r.answer_ap_id.clone().filter(|_| given),
+                published: Some(r.created_at),
+                answered: r.answered_at.filter(|_| given),
+            }
         })
         .collect())
 }
@@ -61,14 +67,8 @@ pub async fn answer_note(state: &AppState, id: &str) -> Result<Value, AppError> 
     }
     let p = store::plan_of(&state.db, &r).await?.ok_or_else(not_found)?;
     let post = store::post_of(&state.db, &p).await?;
-    Ok(answer_object(
-        &advisor,
-        &r,
-        &post.ap_id,
-        verdict,
-        answer_id,
-        at,
-    ))
+    let note = answer_object(&advisor, &r, &post.ap_id, verdict, answer_id, at);
+    Ok(vocab::with_as_context(&note)?)
 }
 
 /// The answer as a `Note`; `context` names the plan, so that the answer
@@ -80,46 +80,41 @@ pub(super) fn answer_object(
     verdict: &str,
     answer_id: &str,
     at: &chrono::DateTime<Utc>,
-) -> Value {
+) -> vocab::Note {
     let label = match verdict {
         "positive" => "positief / positive",
         "conditions" => "onder voorwaarden / with conditions",
         _ => "negatief / negative",
     };
-    json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": answer_id,
-        "type": "Note",
-        "attributedTo": advisor.ap_id,
-        "inReplyTo": r.request_ap_id,
-        "context": plan_uri,
-        "published": time(at),
-        "content": format!("<p>Advies {}: {}</p>", label, escape(&r.reasons)),
-        "advice": verdict,
-        "adviceReasons": r.reasons,
-    })
+    let post = vocab::PostFields {
+        in_reply_to: Some(r.request_ap_id.clone()),
+        context: Some(plan_uri.to_string()),
+        published: Some(*at),
+        content: Some(format!("<p>Advies {}: {}</p>", label, escape(&r.reasons))),
+        ..vocab::PostFields::new(answer_id, &advisor.ap_id)
+    };
+    vocab::Note {
+        advice: Some(verdict.to_string()),
+        advice_reasons: Some(r.reasons.clone()),
+        ..vocab::Note::new(post)
+    }
 }
 
 /// The `Create` that sends the answer `note` to the one who asked.
 pub(super) fn answer_create(
-    mut note: Value,
+    mut note: vocab::Note,
     advisor: &Actor,
     requester: &Actor,
     answer_id: &str,
-) -> Value {
-    note["to"] = json!([requester.ap_id]);
-    note["cc"] = json!([]);
-    if let Some(o) = note.as_object_mut() {
-        o.remove("@context");
-    }
-    json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": format!("{answer_id}/activity"),
-        "type": "Create",
-        "actor": advisor.ap_id,
-        "to": [requester.ap_id],
-        "object": note,
-    })
+) -> Result<Value, AppError> {
+    note.post.to = vec![requester.ap_id.clone()];
+    note.post.cc = vec![];
+    let id = format!("{answer_id}/activity");
+    Ok(vocab::with_as_context(&vocab::Create::new(
+        &id,
+        &advisor.ap_id,
+        note,
+    ))?)
 }
 
 /// The `Create` of the request `row` on plan `p`, a direct message to the
@@ -130,37 +125,35 @@ pub(super) fn request_create(
     p: &plan::Model,
     post: &status::Model,
     row: &advice::Model,
-) -> Value {
+) -> Result<Value, AppError> {
     let request_id = &row.request_ap_id;
     let mention = format!("@{}@{}", advisor.username, advisor.host);
-    let note = json!({
-        "id": request_id,
-        "type": "Note",
-        "attributedTo": requester.ap_id,
-        "to": [advisor.ap_id],
-        "cc": [],
-        "inReplyTo": post.ap_id,
-        "published": time(&row.created_at),
-        "content": format!(
+    let fields = vocab::PostFields {
+        to: vec![advisor.ap_id.clone()],
+        in_reply_to: Some(post.ap_id.clone()),
+        published: Some(row.created_at),
+        content: Some(format!(
             "<p><span class=\"h-card\"><a href=\"{}\" class=\"u-url mention\">{}</a></span> Advies gevraagd over / advice asked on <a href=\"{}\">{}</a>: {}</p>",
             escape(&advisor.ap_id),
             escape(&mention),
             escape(post.url.as_deref().unwrap_or(&post.ap_id)),
             escape(&p.title),
             escape(&row.question)
-        ),
-        "tag": [{ "type": "Mention", "href": advisor.ap_id, "name": mention }],
-        "adviceRequest": post.ap_id,
-        "adviceQuestion": row.question,
-    });
-    json!({
-        "@context": vocab::AS_CONTEXT,
-        "id": format!("{request_id}/activity"),
-        "type": "Create",
-        "actor": requester.ap_id,
-        "to": [advisor.ap_id],
-        "object": note,
-    })
+        )),
+        tag: Some(vec![vocab::Tag::mention(&advisor.ap_id, &mention)]),
+        ..vocab::PostFields::new(request_id, &requester.ap_id)
+    };
+    let note = vocab::Note {
+        advice_request: Some(post.ap_id.clone()),
+        advice_question: Some(row.question.clone()),
+        ..vocab::Note::new(fields)
+    };
+    let id = format!("{request_id}/activity");
+    Ok(vocab::with_as_context(&vocab::Create::new(
+        &id,
+        &requester.ap_id,
+        note,
+    ))?)
 }
 
 /// A `Note` that is an advice request for someone here, or an answer to one
@@ -168,14 +161,14 @@ pub(super) fn request_create(
 pub async fn receive(
     state: &AppState,
     sender: &Actor,
-    note: &Value,
+    note: &vocab::Note,
 ) -> Result<Option<StatusCode>, AppError> {
-    if let Some(plan_id) = note.get("adviceRequest").and_then(Value::as_str) {
+    if let Some(plan_id) = note.advice_request.as_deref() {
         return receive_request(state, sender, note, plan_id)
             .await
             .map(Some);
     }
-    if let Some(verdict) = note.get("advice").and_then(Value::as_str) {
+    if let Some(verdict) = note.advice.as_deref() {
         return receive_answer(state, sender, note, verdict).await;
     }
     Ok(None)
@@ -184,11 +177,11 @@ pub async fn receive(
 async fn receive_request(
     state: &AppState,
     sender: &Actor,
-    note: &Value,
+    note: &vocab::Note,
     plan_id: &str,
 ) -> Result<StatusCode, AppError> {
     let request_id = request_id_of(state, sender, note, plan_id)?;
-    let advisor = store::first_local(&state.db, &vocab::ids(note.get("to")))
+    let advisor = store::first_local(&state.db, &note.post.to)
         .await?
         .ok_or_else(|| AppError::NotFound("the advice is not asked of anyone here".into()))?;
     let p = plan_asked_on(state, sender, plan_id).await?;
@@ -211,13 +204,10 @@ async fn receive_request(
 fn request_id_of<'a>(
     state: &AppState,
     sender: &Actor,
-    note: &'a Value,
+    note: &'a vocab::Note,
     plan_id: &str,
 ) -> Result<&'a str, AppError> {
-    let request_id = note
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| AppError::BadRequest("advice request without id".into()))?;
+    let request_id = note.post.id.as_str();
     // Ids are the sender's to mint: another server's ids cannot be claimed.
     if vocab::host_of(request_id).as_deref() != Some(sender.host.as_str()) {
         return Err(AppError::BadRequest(
@@ -258,36 +248,31 @@ async fn plan_asked_on(
 }
 
 /// `adviceQuestion`, or else the note's text.
-fn question_of(note: &Value) -> String {
-    note.get("adviceQuestion")
-        .and_then(Value::as_str)
-        .map(|q| plain(q, MAX_TEXT))
-        .unwrap_or_else(|| {
-            plain(
-                note.get("content")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-                MAX_TEXT,
-            )
-        })
+fn question_of(note: &vocab::Note) -> String {
+    let question = note.advice_question.as_deref();
+    plain(
+        question
+            .or(note.post.content.as_deref())
+            .unwrap_or_default(),
+        MAX_TEXT,
+    )
 }
 
 async fn receive_answer(
     state: &AppState,
     sender: &Actor,
-    note: &Value,
+    note: &vocab::Note,
     verdict: &str,
 ) -> Result<Option<StatusCode>, AppError> {
-    let Some(request_id) = vocab::id_of(note.get("inReplyTo")) else {
+    let Some(request_id) = note.post.in_reply_to.as_deref() else {
         return Ok(None);
     };
-    let Some(r) = store::by_request(&state.db, &request_id).await? else {
+    let Some(r) = store::by_request(&state.db, request_id).await? else {
         return Ok(None);
     };
     // Signed by the advisor who was asked, and written by it.
-    if r.advisor_id != sender.id
-        || vocab::id_of(note.get("attributedTo")).is_some_and(|a| a != sender.ap_id)
-    {
+    let authors = &note.post.attributed_to;
+    if r.advisor_id != sender.id || (!authors.is_empty() && !note.post.is_by(&sender.ap_id)) {
         return Err(AppError::Forbidden(
             "only the advisor asked can answer".into(),
         ));
@@ -301,11 +286,11 @@ async fn receive_answer(
         return Ok(Some(StatusCode::ACCEPTED));
     };
     let reasons = note
-        .get("adviceReasons")
-        .and_then(Value::as_str)
+        .advice_reasons
+        .as_deref()
         .map(|t| plain(t, MAX_TEXT))
         .unwrap_or_default();
-    let answer_id = note.get("id").and_then(Value::as_str).map(str::to_string);
+    let answer_id = Some(note.post.id.clone());
     let txn = state.db.begin_write().await?;
     store::record_answer(&txn, r, verdict, reasons, answer_id, Utc::now()).await?;
     updates::changed_now(&txn, &state.config, p.status_id).await?;

@@ -44,7 +44,7 @@ pub async fn request(
     )
     .await?;
     if !advisor.local {
-        let create = federate::request_create(&person.actor, advisor, &p, &post, &row);
+        let create = federate::request_create(&person.actor, advisor, &p, &post, &row)?;
         let inboxes = [advisor.inbox_url.clone()];
         enqueue(&txn, config, &person.actor, &create, false, inboxes).await?;
     }
@@ -112,7 +112,7 @@ pub async fn answer(
         let post = store::post_of(&state.db, &p).await?;
         let note =
             federate::answer_object(&advisor, &saved, &post.ap_id, verdict, &answer_id, &now);
-        let create = federate::answer_create(note, &advisor, &requester, &answer_id);
+        let create = federate::answer_create(note, &advisor, &requester, &answer_id)?;
         let inboxes = [crate::federation::fanout::inbox_of(&requester)];
         enqueue(&txn, config, &advisor, &create, false, inboxes).await?;
     } else {

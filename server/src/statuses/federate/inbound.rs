@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
-use serde_json::Value;
 
 use crate::actors::entity::Model as Actor;
 use crate::db::BeginWrite;
@@ -22,7 +21,8 @@ use crate::text::{plain, sanitize_html};
 use knooppunt_federation::vocab;
 
 /// Told of a remote object once it is stored as a status (after commit).
-pub type StoredHook = for<'a> fn(&'a AppState, &'a Value, &'a status::Model) -> HookFuture<'a>;
+pub type StoredHook =
+    for<'a> fn(&'a AppState, &'a vocab::Object, &'a status::Model) -> HookFuture<'a>;
 
 /// The domain that keeps its own copy of a remote post, registered in
 /// `app::wire` under the object type it keeps (`Page`, `Event`).
@@ -34,16 +34,16 @@ const MAX_TAGS: usize = 64;
 
 /// Stores a remote post by `author`, or updates it if known, then tells the
 /// domains above. Reply parents unknown here are fetched, up to `depth`
-/// levels.
+/// levels. `object` is read once, by the caller.
 pub async fn store_remote(
     state: &AppState,
-    object: &Value,
+    object: &vocab::Object,
     author: &Actor,
     depth: u8,
 ) -> Result<status::Model, AppError> {
-    let post = RemotePost::read(object, author)?;
-    let parent = parent_of(state, object, depth).await?;
-    let (mentioned, hashtags) = addressed(state, object).await?;
+    let (post, fields) = RemotePost::read(object, author)?;
+    let parent = parent_of(state, fields, depth).await?;
+    let (mentioned, hashtags) = addressed(state, fields).await?;
     let txn = state.db.begin_write().await?;
     let existing = status::Entity::find()
         .filter(status::Column::ApId.eq(post.ap_id.as_str()))
@@ -57,12 +57,12 @@ pub async fn store_remote(
         }
         Some(old) if old.content == post.content && old.spoiler_text == post.spoiler => old,
         Some(old) => {
-            let saved = update(&txn, old, post, object).await?;
+            let saved = update(&txn, old, post, fields).await?;
             link(&txn, &saved, &mentioned, &hashtags).await?;
             saved
         }
         None => {
-            let saved = insert(&txn, post, author, parent.as_ref(), object).await?;
+            let saved = insert(&txn, post, author, parent.as_ref()).await?;
             for a in &mentioned {
                 let change = StatusChange::Mentioned {
                     status_id: saved.id,
@@ -82,7 +82,7 @@ pub async fn store_remote(
     };
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
-    if let Some(keep) = vocab::type_of(object).and_then(|kind| STORED.get(kind)) {
+    if let Some(keep) = STORED.get(object.kind()) {
         keep(state, object, &saved).await?;
     }
     Ok(saved)
@@ -99,6 +99,8 @@ struct RemotePost {
     url: Option<String>,
     attachments: Vec<vocab::MediaFile>,
     poll: Option<vocab::Poll>,
+    /// An argument's stance on a plan, if it is one we know.
+    stance: Option<String>,
 }
 
 impl RemotePost {
@@ -106,10 +108,12 @@ impl RemotePost {
     /// `Question`, `Article`, `Page`, `Event`, and `Image`, `Audio` and
     /// `Video` (Pixelfed, PeerTube, Funkwhale), whose files become the
     /// status's attachments as Mastodon shows them.
-    fn read(object: &Value, author: &Actor) -> Result<RemotePost, AppError> {
-        let parsed = vocab::Object::parse(object)?;
-        let (Some(fields), Some(post)) = (parsed.fields(), parsed.as_post()) else {
-            let kind = vocab::type_of(object).unwrap_or_default();
+    fn read<'a>(
+        object: &'a vocab::Object,
+        author: &Actor,
+    ) -> Result<(RemotePost, &'a vocab::PostFields), AppError> {
+        let (Some(fields), Some(post)) = (object.fields(), object.as_post()) else {
+            let kind = object.kind();
             return Err(AppError::BadRequest(format!("cannot store a {kind}")));
         };
         if fields.id.is_empty() {
@@ -130,7 +134,11 @@ impl RemotePost {
             .as_deref()
             .map(|t| plain(t, usize::MAX))
             .unwrap_or_default();
-        Ok(RemotePost {
+        let stance = match object {
+            vocab::Object::Note(n) => n.argument_stance().map(str::to_string),
+            _ => None,
+        };
+        let post = RemotePost {
             ap_id: fields.id.clone(),
             content: sanitize_html(&post.text),
             sensitive: post.sensitive || !spoiler.is_empty(),
@@ -140,28 +148,23 @@ impl RemotePost {
             url: post.url,
             attachments: post.attachments,
             poll: post.poll,
-        })
+            stance,
+        };
+        Ok((post, fields))
     }
-}
-
-fn parse_time(value: Option<&Value>) -> Option<DateTime<Utc>> {
-    value
-        .and_then(Value::as_str)
-        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The status a post replies to: known here, or fetched (`depth` levels up).
 async fn parent_of(
     state: &AppState,
-    object: &Value,
+    object: &vocab::PostFields,
     depth: u8,
 ) -> Result<Option<status::Model>, AppError> {
-    let Some(parent_id) = vocab::id_of(object.get("inReplyTo")) else {
+    let Some(parent_id) = object.in_reply_to.as_deref() else {
         return Ok(None);
     };
     if let Some(p) = status::Entity::find()
-        .filter(status::Column::ApId.eq(parent_id.as_str()))
+        .filter(status::Column::ApId.eq(parent_id))
         .one(&state.db)
         .await?
     {
@@ -170,7 +173,7 @@ async fn parent_of(
     if depth == 0 {
         return Ok(None);
     }
-    match Box::pin(fetch_note(state, &parent_id, depth - 1)).await {
+    match Box::pin(fetch_note(state, parent_id, depth - 1)).await {
         Ok(p) => Ok(Some(p)),
         Err(e) => {
             tracing::debug!(parent = %parent_id, error = %e, "reply parent not fetched");
@@ -183,13 +186,8 @@ async fn parent_of(
 /// with local actors addressed directly, and its hashtags.
 async fn addressed(
     state: &AppState,
-    object: &Value,
+    object: &vocab::PostFields,
 ) -> Result<(Vec<Actor>, Vec<String>), AppError> {
-    let tags: Vec<Value> = match object.get("tag") {
-        Some(Value::Array(items)) => items.iter().take(MAX_TAGS).cloned().collect(),
-        Some(single @ Value::Object(_)) => vec![single.clone()],
-        _ => vec![],
-    };
     let mut mentioned: Vec<Actor> = Vec::new();
     let mut hashtags: Vec<String> = Vec::new();
     fn known(a: Actor, mentioned: &mut Vec<Actor>) {
@@ -197,32 +195,29 @@ async fn addressed(
             mentioned.push(a);
         }
     }
-    for t in &tags {
-        match vocab::type_of(t) {
-            Some("Mention") => {
-                if let Some(href) = t.get("href").and_then(Value::as_str)
+    for t in object.tags().iter().take(MAX_TAGS) {
+        match t {
+            vocab::Tag::Mention(m) => {
+                if let Some(href) = m.href.as_deref()
                     && let Some(a) = remote::find_by_ap_id(state, href).await?
                 {
                     known(a, &mut mentioned);
                 }
             }
-            Some("Hashtag") => {
-                if let Some(name) = hashtag(t)
+            vocab::Tag::Hashtag(h) => {
+                if let Some(name) = h.normalized()
                     && !hashtags.contains(&name)
                 {
                     hashtags.push(name);
                 }
             }
-            _ => {}
+            vocab::Tag::Emoji(_) => {}
         }
     }
-    let addressees = vocab::ids(object.get("to"))
-        .into_iter()
-        .chain(vocab::ids(object.get("cc")))
-        .take(MAX_TAGS);
+    let addressees = object.to.iter().chain(&object.cc).take(MAX_TAGS);
     for addressee in addressees {
-        if vocab::host_of(&addressee).as_deref() == Some(state.config.instance.domain.as_str())
-            && let Some(a) = remote::find_by_ap_id(state, &addressee).await?
+        if vocab::host_of(addressee).as_deref() == Some(state.config.instance.domain.as_str())
+            && let Some(a) = remote::find_by_ap_id(state, addressee).await?
         {
             known(a, &mut mentioned);
         }
@@ -230,22 +225,12 @@ async fn addressed(
     Ok((mentioned, hashtags))
 }
 
-/// A `Hashtag`'s name as we store tags, if it is one we accept.
-fn hashtag(tag: &Value) -> Option<String> {
-    let name = tag.get("name").and_then(Value::as_str)?;
-    let name = name.trim_start_matches('#').to_lowercase();
-    let valid = !name.is_empty()
-        && name.len() <= 100
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-    valid.then_some(name)
-}
-
 /// A known post changed: the old text goes to its edit history.
 async fn update(
     db: &impl ConnectionTrait,
     old: status::Model,
     post: RemotePost,
-    object: &Value,
+    object: &vocab::PostFields,
 ) -> Result<status::Model, AppError> {
     edit::ActiveModel {
         status_id: Set(old.id),
@@ -261,9 +246,7 @@ async fn update(
     active.content = Set(post.content);
     active.spoiler_text = Set(post.spoiler);
     active.sensitive = Set(post.sensitive);
-    active.edited_at = Set(Some(
-        parse_time(object.get("updated")).unwrap_or_else(Utc::now),
-    ));
+    active.edited_at = Set(Some(object.updated.unwrap_or_else(Utc::now)));
     let saved = active.update(db).await?;
     status_tag::Entity::delete_many()
         .filter(status_tag::Column::StatusId.eq(saved.id))
@@ -282,7 +265,6 @@ async fn insert(
     post: RemotePost,
     author: &Actor,
     parent: Option<&status::Model>,
-    object: &Value,
 ) -> Result<status::Model, AppError> {
     let (published, attachments, poll) = (post.published, post.attachments, post.poll);
     let saved = status::ActiveModel {
@@ -301,11 +283,7 @@ async fn insert(
         local: Set(false),
         created_at: Set(published),
         edited_at: Set(None),
-        stance: Set(object
-            .get("stance")
-            .and_then(Value::as_str)
-            .filter(|s| matches!(*s, "pro" | "contra"))
-            .map(str::to_string)),
+        stance: Set(post.stance),
         ..Default::default()
     }
     .insert(db)
@@ -414,12 +392,16 @@ pub async fn fetch_note(
     if vocab::host_of(ap_id).as_deref() == Some(state.config.instance.domain.as_str()) {
         return Err(AppError::NotFound("Record not found".into()));
     }
-    let object = remote::fetch_object(state, ap_id).await?;
+    let object = vocab::Object::parse(&remote::fetch_object(state, ap_id).await?)?;
     // Plans name several owners; the author is the one on the object's host.
-    let author_id = vocab::ids(object.get("attributedTo"))
-        .into_iter()
-        .find(|id| vocab::host_of(id) == vocab::host_of(ap_id))
+    let author_id = object
+        .fields()
+        .and_then(|f| {
+            f.attributed_to
+                .iter()
+                .find(|id| vocab::host_of(id) == vocab::host_of(ap_id))
+        })
         .ok_or_else(|| AppError::BadRequest("the object has no author on its own host".into()))?;
-    let author = remote::actor(state, &author_id).await?;
+    let author = remote::actor(state, author_id).await?;
     store_remote(state, &object, &author, depth).await
 }

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use sea_orm::{ColumnTrait, DatabaseExecutor, EntityTrait, QueryFilter};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::config::Config;
@@ -15,7 +15,7 @@ use crate::federation::{ap_json, context_url, wants_activity_json};
 use crate::hooks::{HookFuture, Hooks};
 use crate::media::entity as media;
 use crate::statuses::entity::{mention, poll, poll_vote, status, status_tag, tag};
-use crate::statuses::views::{media_url, time};
+use crate::statuses::views::media_url;
 use knooppunt_federation::vocab::{self, PUBLIC};
 
 /// Adds a domain's fields to the object of a status; leaves others alone.
@@ -23,7 +23,7 @@ pub type RenderHook = for<'a> fn(
     &'a DatabaseExecutor<'a>,
     &'a Config,
     &'a status::Model,
-    &'a mut Value,
+    &'a mut vocab::Object,
 ) -> HookFuture<'a>;
 
 /// The domains that extend a status's object (registered in `app::wire`).
@@ -50,8 +50,19 @@ pub fn addressing(
     }
 }
 
-/// The ActivityPub object of a local status.
+/// The ActivityPub object of a local status, as JSON (without `@context`).
 pub async fn note(db: &impl Db, config: &Config, s: &status::Model) -> Result<Value, AppError> {
+    let object = object(db, config, s).await?;
+    serde_json::to_value(&object).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The ActivityPub object of a local status: a `Note`, a `Question`, or
+/// what a domain above makes of it (a `Page`, an `Event`).
+pub async fn object(
+    db: &impl Db,
+    config: &Config,
+    s: &status::Model,
+) -> Result<vocab::Object, AppError> {
     let author = actor::Entity::find_by_id(s.actor_id)
         .one(db)
         .await?
@@ -70,33 +81,33 @@ pub async fn note(db: &impl Db, config: &Config, s: &status::Model) -> Result<Va
         .unwrap_or_else(|| format!("{}/followers", author.ap_id));
     let mentioned_ids: Vec<String> = mentioned.iter().map(|a| a.ap_id.clone()).collect();
     let (to, cc) = addressing(&s.visibility, &followers, &mentioned_ids);
-    let mut tags: Vec<Value> = mentioned.iter().map(|a| mention_tag(config, a)).collect();
+    let mut tags: Vec<vocab::Tag> = mentioned.iter().map(|a| mention_tag(config, a)).collect();
     tags.extend(hashtags(db, config, s.id).await?);
-    let mut object = json!({
-        "id": s.ap_id,
-        "type": "Note",
-        "attributedTo": author.ap_id,
-        "content": s.content,
-        "summary": if s.spoiler_text.is_empty() { Value::Null } else { json!(s.spoiler_text) },
-        "sensitive": s.sensitive,
-        "published": time(&s.created_at),
-        "url": s.url.clone().unwrap_or_else(|| s.ap_id.clone()),
-        "inReplyTo": parent,
-        "to": to,
-        "cc": cc,
-        "tag": tags,
-        "attachment": attachments(db, config, s.id).await?,
-    });
-    if let Some(language) = &s.language {
-        object["contentMap"] = json!({ language: s.content });
-    }
-    if let Some(edited) = &s.edited_at {
-        object["updated"] = json!(time(edited));
-    }
-    add_poll(db, s.id, &mut object).await?;
-    if let Some(stance) = &s.stance {
-        object["stance"] = json!(stance);
-    }
+    let post = vocab::PostFields {
+        content: Some(s.content.clone()),
+        content_map: match &s.language {
+            Some(language) => vocab::LanguageMap::single(language, &s.content),
+            None => vocab::LanguageMap::default(),
+        },
+        summary: (!s.spoiler_text.is_empty()).then(|| s.spoiler_text.clone()),
+        sensitive: Some(s.sensitive),
+        published: Some(s.created_at),
+        updated: s.edited_at,
+        url: vocab::Links::one(s.url.as_deref().unwrap_or(&s.ap_id)),
+        in_reply_to: parent,
+        to,
+        cc,
+        tag: Some(tags),
+        attachment: attachments(db, config, s.id).await?,
+        ..vocab::PostFields::new(&s.ap_id, &author.ap_id)
+    };
+    let mut object = match poll_of(db, s.id, post.clone()).await? {
+        Some(question) => vocab::Object::Question(question),
+        None => vocab::Object::Note(vocab::Note {
+            stance: s.stance.clone(),
+            ..vocab::Note::new(post)
+        }),
+    };
     let executor = db.executor();
     for extend in RENDER.all() {
         extend(&executor, config, s, &mut object).await?;
@@ -118,17 +129,21 @@ async fn mentioned(db: &impl Db, status_id: i64) -> Result<Vec<Actor>, AppError>
         .await?)
 }
 
-fn mention_tag(config: &Config, a: &Actor) -> Value {
+fn mention_tag(config: &Config, a: &Actor) -> vocab::Tag {
     let host = if a.local {
         &config.instance.domain
     } else {
         &a.host
     };
-    json!({ "type": "Mention", "href": a.ap_id, "name": format!("@{}@{host}", a.username) })
+    vocab::Tag::mention(&a.ap_id, &format!("@{}@{host}", a.username))
 }
 
 /// The status's hashtags as `Hashtag` tags.
-async fn hashtags(db: &impl Db, config: &Config, status_id: i64) -> Result<Vec<Value>, AppError> {
+async fn hashtags(
+    db: &impl Db,
+    config: &Config,
+    status_id: i64,
+) -> Result<Vec<vocab::Tag>, AppError> {
     use sea_orm::sea_query::Query;
     let ids = Query::select()
         .column(status_tag::Column::TagId)
@@ -142,11 +157,8 @@ async fn hashtags(db: &impl Db, config: &Config, status_id: i64) -> Result<Vec<V
     Ok(tags
         .iter()
         .map(|t| {
-            json!({
-                "type": "Hashtag",
-                "href": format!("{}/tags/{}", config.base_url(), t.name),
-                "name": format!("#{}", t.name),
-            })
+            let href = format!("{}/tags/{}", config.base_url(), t.name);
+            vocab::Tag::hashtag(&t.name, Some(&href))
         })
         .collect())
 }
@@ -156,34 +168,34 @@ async fn attachments(
     db: &impl Db,
     config: &Config,
     status_id: i64,
-) -> Result<Vec<Value>, AppError> {
+) -> Result<Vec<vocab::Attachment>, AppError> {
     let media = media::Entity::find()
         .filter(media::Column::StatusId.eq(status_id))
         .all(db)
         .await?;
     Ok(media
         .iter()
-        .map(|m| {
-            json!({
-                "type": "Document",
-                "mediaType": m.content_type,
-                "url": media_url(config, m),
-                "name": if m.description.is_empty() { Value::Null } else { json!(m.description) },
-                "width": m.width,
-                "height": m.height,
-            })
+        .map(|m| vocab::Attachment {
+            width: m.width.map(i64::from),
+            height: m.height.map(i64::from),
+            ..vocab::Attachment::document(&media_url(config, m), &m.content_type)
+                .with_description(&m.description)
         })
         .collect())
 }
 
 /// A status with a poll is a `Question` with its options and their counts.
-async fn add_poll(db: &impl Db, status_id: i64, object: &mut Value) -> Result<(), AppError> {
+async fn poll_of(
+    db: &impl Db,
+    status_id: i64,
+    post: vocab::PostFields,
+) -> Result<Option<vocab::Question>, AppError> {
     let Some(p) = poll::Entity::find()
         .filter(poll::Column::StatusId.eq(status_id))
         .one(db)
         .await?
     else {
-        return Ok(());
+        return Ok(None);
     };
     let options: Vec<String> = serde_json::from_str(&p.options).unwrap_or_default();
     let votes = poll_vote::Entity::find()
@@ -191,7 +203,7 @@ async fn add_poll(db: &impl Db, status_id: i64, object: &mut Value) -> Result<()
         .all(db)
         .await?;
     let voters: HashSet<i64> = votes.iter().map(|v| v.actor_id).collect();
-    let choices: Vec<Value> = options
+    let choices: Vec<vocab::PollOption> = options
         .iter()
         .enumerate()
         .map(|(i, name)| {
@@ -199,14 +211,14 @@ async fn add_poll(db: &impl Db, status_id: i64, object: &mut Value) -> Result<()
                 .iter()
                 .filter(|v| usize::try_from(v.choice).ok() == Some(i))
                 .count();
-            json!({ "type": "Note", "name": name, "replies": { "type": "Collection", "totalItems": n } })
+            vocab::PollOption::new(name, u64::try_from(n).unwrap_or(u64::MAX))
         })
         .collect();
-    object["type"] = json!("Question");
-    object[if p.multiple { "anyOf" } else { "oneOf" }] = json!(choices);
-    object["endTime"] = json!(p.expires_at.as_ref().map(time));
-    object["votersCount"] = json!(voters.len());
-    Ok(())
+    Ok(Some(vocab::Question {
+        end_time: p.expires_at,
+        voters_count: i64::try_from(voters.len()).ok(),
+        ..vocab::Question::new(post, choices, p.multiple)
+    }))
 }
 
 /// The server side of a status's page (a post, a plan, an event): its
@@ -236,7 +248,7 @@ pub async fn object_or_home(
     if !wants_json {
         return Ok(None);
     }
-    let mut object = note(db, config, post).await?;
-    object["@context"] = vocab::context(&context_url(config));
+    let object = object(db, config, post).await?;
+    let object = vocab::with_context(&object, vocab::context(&context_url(config)))?;
     Ok(Some(ap_json(object)))
 }

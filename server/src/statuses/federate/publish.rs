@@ -4,7 +4,7 @@
 
 use sea_orm::sea_query::Query;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::actors::entity::{self as actor, Model as Actor};
 use crate::actors::graph::is_member;
@@ -13,20 +13,16 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::federation::fanout::Recipients;
 use crate::federation::outbox::{enqueue, enqueue_to};
-use crate::http::time;
 use crate::statuses::entity::{mention, status};
-use knooppunt_federation::vocab::{self, Announce, Delete, Like, PUBLIC, Undo};
+use knooppunt_federation::vocab::{
+    self, Announce, Create, Delete, Like, Note, PUBLIC, Undo, Update,
+};
 
 async fn load_actor(db: &impl Db, id: i64) -> Result<Actor, AppError> {
     actor::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::Internal(format!("actor {id} vanished")))
-}
-
-fn with_context(mut activity: Value) -> Value {
-    activity["@context"] = json!(vocab::AS_CONTEXT);
-    activity
 }
 
 /// The ids of the actors a status mentions.
@@ -57,16 +53,17 @@ fn followers_of(a: &Actor) -> String {
         .unwrap_or_else(|| format!("{}/followers", a.ap_id))
 }
 
-fn create_activity(note: &Value, author: &Actor, s: &status::Model) -> Value {
-    with_context(json!({
-        "id": format!("{}/activity", s.ap_id),
-        "type": "Create",
-        "actor": author.ap_id,
-        "published": time(&s.created_at),
-        "to": note["to"],
-        "cc": note["cc"],
-        "object": note,
-    }))
+/// The Create of `note`, addressed as the note is.
+fn create_activity(
+    note: vocab::Object,
+    author: &Actor,
+    s: &status::Model,
+) -> Result<Value, AppError> {
+    let create = Create {
+        published: Some(s.created_at),
+        ..Create::new(&format!("{}/activity", s.ap_id), &author.ap_id, note)
+    };
+    Ok(vocab::with_as_context(&create)?)
 }
 
 /// A new local status: Create to its recipients, then redistribution by the
@@ -77,8 +74,8 @@ pub async fn status_created(
     s: &status::Model,
 ) -> Result<(), AppError> {
     let author = load_actor(db, s.actor_id).await?;
-    let note = super::note(db, config, s).await?;
-    let create = create_activity(&note, &author, s);
+    let note = super::note::object(db, config, s).await?;
+    let create = create_activity(note, &author, s)?;
     let public = matches!(s.visibility.as_str(), "public" | "unlisted");
     enqueue_to(db, config, &author, &create, public, status_recipients(s)).await?;
 
@@ -178,8 +175,8 @@ pub async fn create_activity_of(
     s: &status::Model,
 ) -> Result<Value, AppError> {
     let author = load_actor(db, s.actor_id).await?;
-    let note = super::note(db, config, s).await?;
-    Ok(create_activity(&note, &author, s))
+    let note = super::note::object(db, config, s).await?;
+    create_activity(note, &author, s)
 }
 
 /// An Update of a local status, also to `extra` (the followers of the
@@ -191,19 +188,17 @@ pub async fn status_updated_with(
     extra: Recipients,
 ) -> Result<(), AppError> {
     let author = load_actor(db, s.actor_id).await?;
-    let note = super::note(db, config, s).await?;
+    let note = super::note::object(db, config, s).await?;
     let edited = s
         .edited_at
         .map(|t| t.timestamp_millis())
         .unwrap_or_default();
-    let update = with_context(json!({
-        "id": format!("{}#updates/{edited}-{}", s.ap_id, crate::secrets::random_token()?),
-        "type": "Update",
-        "actor": author.ap_id,
-        "to": note["to"],
-        "cc": note["cc"],
-        "object": note,
-    }));
+    let id = format!(
+        "{}#updates/{edited}-{}",
+        s.ap_id,
+        crate::secrets::random_token()?
+    );
+    let update = vocab::with_as_context(&Update::new(&id, &author.ap_id, note))?;
     let public = matches!(s.visibility.as_str(), "public" | "unlisted");
     let to = status_recipients(s).and(extra);
     enqueue_to(db, config, &author, &update, public, to).await
@@ -291,21 +286,10 @@ pub async fn voted(
     option: &str,
 ) -> Result<(), AppError> {
     let token = crate::secrets::random_token()?;
-    let note = json!({
-        "id": format!("{}#votes/{token}", voter.ap_id),
-        "type": "Note",
-        "name": option,
-        "attributedTo": voter.ap_id,
-        "inReplyTo": question.ap_id,
-        "to": [author.ap_id],
-    });
-    let activity = with_context(json!({
-        "id": format!("{}#votes/{token}/activity", voter.ap_id),
-        "type": "Create",
-        "actor": voter.ap_id,
-        "to": [author.ap_id],
-        "object": note,
-    }));
+    let id = format!("{}#votes/{token}", voter.ap_id);
+    let note = Note::vote(&id, &voter.ap_id, &question.ap_id, option, &author.ap_id);
+    let create = Create::new(&format!("{id}/activity"), &voter.ap_id, note);
+    let activity = vocab::with_as_context(&create)?;
     let inboxes = [author.inbox_url.clone()];
     enqueue(db, config, voter, &activity, false, inboxes).await
 }
