@@ -33,8 +33,6 @@ pub enum StartError {
     Bootstrap(#[from] BootstrapError),
     #[error("cannot set up federation: {0}")]
     Federation(String),
-    #[error("cannot fill the search index: {0}")]
-    Search(sea_orm::DbErr),
     #[error("cannot listen on {addr}: {error}")]
     Bind {
         addr: SocketAddr,
@@ -43,17 +41,20 @@ pub enum StartError {
 }
 
 /// Indexes for search what was written before the index existed (once,
-/// after the migration that created it; nothing to do afterwards).
-async fn fill_search_index(db: &DatabaseConnection) -> Result<(), StartError> {
+/// after the migration that created it; nothing to do afterwards). It runs
+/// while the server serves: on a big instance it takes minutes, and until
+/// it ends search finds only part of the older rows. Progress is kept per
+/// batch, so a restart goes on where it stopped.
+async fn fill_search_index(db: DatabaseConnection) {
     let sources: [&dyn crate::search::service::Source; 4] = [
         &crate::actors::search::Backfill,
         &crate::statuses::search::Backfill,
         &crate::plans::search::Backfill,
         &crate::events::search::Backfill,
     ];
-    crate::search::service::backfill(db, &sources)
-        .await
-        .map_err(StartError::Search)
+    if let Err(e) = crate::search::service::backfill(&db, &sources).await {
+        tracing::error!(error = %e, "filling the search index; it goes on at the next start");
+    }
 }
 
 /// An instance ready to serve: connected, migrated, bootstrapped.
@@ -90,7 +91,6 @@ impl Instance {
             .transpose()?;
         db::migrate(&db).await?;
         bootstrap(&db, &config).await?;
-        fill_search_index(&db).await?;
         let mut instance = Self::with_db(db, config).await?;
         instance.sqlite_owner = owner;
         crate::moderation::blocks::load_blocks(&instance.state)
@@ -203,6 +203,7 @@ impl Instance {
             stop_worker.subscribe(),
         ));
         let housekeeping = tokio::spawn(keep_tidy(self.state.clone()));
+        let search_backfill = tokio::spawn(fill_search_index(self.state.db.clone()));
         // Peer addresses reach the handlers: limits per client address.
         let result = axum::serve(
             listener,
@@ -211,6 +212,7 @@ impl Instance {
         .with_graceful_shutdown(shutdown)
         .await;
         housekeeping.abort();
+        search_backfill.abort();
         // The worker hands back what it has not sent and finishes its sends;
         // one that does not in time leaves them to their leases. Activities
         // not yet processed stay so in the journal.

@@ -166,15 +166,15 @@ impl PlanCopy {
         let cents = |m: &Option<Option<vocab::MonetaryAmount>>| {
             m.as_ref().and_then(Option::as_ref).and_then(|m| m.cents())
         };
-        // The currency of the budget if one was sent, else of the estimate.
-        let priced = match &page.requested_budget {
-            Some(budget) => budget.as_ref(),
-            None => page.cost_estimate.as_ref().and_then(Option::as_ref),
-        };
-        let currency = priced
+        // The currency of the budget if there is one, else of the estimate
+        // (a budget sent as `null` is cleared, not a currency).
+        let amount = |m: &Option<Option<vocab::MonetaryAmount>>| m.clone().flatten();
+        let currency = amount(&page.requested_budget)
+            .or_else(|| amount(&page.cost_estimate))
+            .as_ref()
             .and_then(vocab::MonetaryAmount::currency_code)
-            .unwrap_or("EUR")
-            .to_string();
+            .map(str::to_string)
+            .unwrap_or_else(|| "EUR".to_string());
         let count = |n: Option<i64>| n.filter(|n| *n >= 0).unwrap_or(0);
         let args = page.arguments_count.clone().unwrap_or_default();
         let post = &page.post;
@@ -540,6 +540,16 @@ mod tests {
             (3, 2, 1, 0)
         );
         assert!(copy.created < copy.updated);
+        // The currency is the budget's, or with the budget cleared the estimate's.
+        let mut dollars = sent.clone();
+        dollars["costEstimate"]["currency"] = json!("USD");
+        assert_eq!(
+            PlanCopy::read(&page(dollars.clone())).unwrap().currency,
+            "USD"
+        );
+        dollars["requestedBudget"] =
+            json!({"type": "MonetaryAmount", "amount": 5, "currency": "GBP"});
+        assert_eq!(PlanCopy::read(&page(dollars)).unwrap().currency, "GBP");
         // A place without an address is read by its name; an article is no plan.
         let mut named = sent.clone();
         named["location"] = json!({"type": "Place", "name": "Plein"});

@@ -8,13 +8,11 @@ use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use sea_orm::sea_query::SelectStatement;
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr};
 
 use super::store::{self, Entry, Term};
 use super::{Hit, Kind, SearchError};
+use crate::db::BeginWrite;
 
 /// Longest query read; longer ones are refused with a clear message.
 pub const MAX_QUERY_CHARS: usize = 1_000;
@@ -265,14 +263,8 @@ pub async fn backfill(db: &DatabaseConnection, sources: &[&dyn Source]) -> Resul
             continue;
         };
         loop {
-            // Immediate: it writes; at start no other writer of this
-            // process waits (the busy timeout covers other processes).
-            let txn = db
-                .begin_with_options(TransactionOptions {
-                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                    ..Default::default()
-                })
-                .await?;
+            // Through the write gate: requests write in between batches.
+            let txn = db.begin_write().await?;
             let last = source.index_after(&txn, after, BACKFILL_BATCH).await?;
             store::set_backfill_position(&txn, &name, last).await?;
             txn.commit().await?;
