@@ -17,6 +17,7 @@ mod events;
 mod fanout;
 mod federation;
 mod governance;
+mod home;
 mod inbox;
 mod instances;
 mod lists;

@@ -34,9 +34,9 @@ pub const SEARCH_WORD: &str = "zebrapad";
 /// The plan with [`BIG_PLAN_ARGUMENTS`] arguments.
 pub const BIG_PLAN_TITLE: &str = "Autovrije Grote Markt";
 pub const BIG_PLAN_ARGUMENTS: usize = 200;
-/// Bump when the data set changes: cached databases of older versions are
-/// not used.
-pub const VERSION: u32 = 1;
+/// Bump when the data set (or what the first start leaves in it) changes:
+/// cached databases of older versions are not used.
+pub const VERSION: u32 = 2;
 
 /// How much to seed: 1,000,000 posts, 10,000 accounts and 5,000 plans at
 /// scale 1.
