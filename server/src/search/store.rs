@@ -2,8 +2,8 @@
 //! engines share `search_entries`; the words live in `search_fts` (FTS5) on
 //! SQLite and in `search_entries.document` (`tsvector`) on PostgreSQL.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query as Select, SelectStatement};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query as Select, SelectStatement};
+use sea_orm::{Condition, ConnectionTrait, DbBackend, DbErr, Statement, Value};
 
 use super::{Hit, Kind};
 
@@ -116,10 +116,27 @@ pub async fn find(db: &impl ConnectionTrait, q: &Query<'_>) -> Result<Vec<Hit>, 
     if q.terms.is_empty() || q.kinds.is_empty() {
         return Ok(vec![]);
     }
+    let select = statement(db.get_database_backend(), q);
+    let rows = db.query_all(&select).await?;
+    let mut hits = Vec::with_capacity(rows.len());
+    for row in rows {
+        let kind: String = row.try_get("", "kind")?;
+        if let Some(kind) = Kind::parse(&kind) {
+            hits.push(Hit {
+                kind,
+                id: row.try_get("", "ref_id")?,
+            });
+        }
+    }
+    Ok(hits)
+}
+
+/// The statement [`find`] runs.
+fn statement(backend: DbBackend, q: &Query<'_>) -> SelectStatement {
     let col = |c: &'static str| Expr::col((ENTRIES, c));
     let mut select = Select::select();
     select.column((ENTRIES, "kind")).column((ENTRIES, "ref_id"));
-    match db.get_database_backend() {
+    match backend {
         DbBackend::Postgres => {
             let (sql, values) = ts_query(q.terms);
             // Weights of D, C, B, A: the body is D, titles are A.
@@ -136,9 +153,14 @@ pub async fn find(db: &impl ConnectionTrait, q: &Query<'_>) -> Result<Vec<Hit>, 
                 .order_by_expr(Expr::cust_with_values(rank, values), Order::Desc);
         }
         _ => {
+            // CROSS JOIN fixes the order in SQLite: the full-text match
+            // first, then its entries. Left to itself, the bundled SQLite
+            // may scan the entries and run the match once per entry
+            // (seconds at a million posts).
             select
                 .from("search_fts")
-                .inner_join(ENTRIES, col("id").equals(("search_fts", "rowid")))
+                .join(JoinType::CrossJoin, ENTRIES, Condition::all())
+                .and_where(col("id").equals(("search_fts", "rowid")))
                 .and_where(Expr::cust_with_values(
                     "search_fts MATCH ?",
                     [fts_match(q.terms)],
@@ -166,18 +188,7 @@ pub async fn find(db: &impl ConnectionTrait, q: &Query<'_>) -> Result<Vec<Hit>, 
     if let Some(min) = q.min_id {
         select.and_where(col("ref_id").gt(min));
     }
-    let rows = db.query_all(&select).await?;
-    let mut hits = Vec::with_capacity(rows.len());
-    for row in rows {
-        let kind: String = row.try_get("", "kind")?;
-        if let Some(kind) = Kind::parse(&kind) {
-            hits.push(Hit {
-                kind,
-                id: row.try_get("", "ref_id")?,
-            });
-        }
-    }
-    Ok(hits)
+    select
 }
 
 /// FTS5 query text: each term's stems (and prefix) as quoted strings, so
@@ -257,4 +268,38 @@ pub async fn set_backfill_position(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The join order SQLite is held to: the full-text match drives.
+    #[test]
+    fn sqlite_matches_first_then_reads_entries_by_rowid() {
+        let terms = [Term {
+            word: "zebrapad".into(),
+            stems: vec!["zebrapad".into()],
+            prefix: false,
+        }];
+        let q = Query {
+            kinds: &[Kind::Status],
+            terms: &terms,
+            within: None,
+            exclude_owners: vec![],
+            max_id: None,
+            min_id: None,
+            limit: 20,
+            offset: 0,
+            title_weight: 10.0,
+        };
+        let sql =
+            statement(DbBackend::Sqlite, &q).to_string(sea_orm::sea_query::SqliteQueryBuilder);
+        assert!(
+            sql.contains(
+                r#"FROM "search_fts" CROSS JOIN "search_entries" WHERE "search_entries"."id" = "search_fts"."rowid""#
+            ),
+            "{sql}"
+        );
+    }
 }
