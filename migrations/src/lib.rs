@@ -19,6 +19,7 @@ mod m20261207_000013_moderation;
 mod m20261214_000014_search;
 mod m20261214_000015_plan_updates_due;
 mod m20261221_000016_actor_stats;
+mod m20261221_000017_read_indexes;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000014_search::Migration),
             Box::new(m20261214_000015_plan_updates_due::Migration),
             Box::new(m20261221_000016_actor_stats::Migration),
+            Box::new(m20261221_000017_read_indexes::Migration),
         ]
     }
 }

@@ -73,6 +73,12 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbError> {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                // Reads map the file instead of copying each page from the
+                // OS into a 2 MB cache per connection: that copying was
+                // half of a timeline's time at a million posts. Only pages
+                // touched count in memory, and the OS may drop them.
+                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
+                .pragma("temp_store", "memory")
         });
     }
     let mut db = Database::connect(options)
@@ -86,6 +92,10 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbError> {
     }
     Ok(db)
 }
+
+/// How much of a SQLite file reads map into memory (address space, not
+/// memory in use).
+const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 
 /// Applies all pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {

@@ -701,3 +701,48 @@ async fn timelines_notifications_followers_and_search_cost_the_same_for_5_and_40
     }
     a.stop().await;
 }
+
+/// The moderation subqueries every timeline and search runs read the small
+/// partial index of moderated actors, not every actor row: the database
+/// must see that their condition implies the index's.
+#[tokio::test]
+async fn moderated_actor_lists_use_their_partial_index() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+    let instance = TestInstance::start().await;
+    // One connection for the setting and the plans.
+    let db = instance.state.db.begin().await.unwrap();
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        // Tiny test tables are read whole unless scans are ruled out.
+        db.execute_unprepared("SET LOCAL enable_seqscan = off")
+            .await
+            .unwrap();
+    }
+    for list in [
+        knooppunt::actors::hidden::hidden_actors(),
+        knooppunt::actors::hidden::quiet_actors(),
+    ] {
+        let sql = match backend {
+            DbBackend::Postgres => list.to_string(sea_orm::sea_query::PostgresQueryBuilder),
+            _ => list.to_string(sea_orm::sea_query::SqliteQueryBuilder),
+        };
+        let explain = match backend {
+            DbBackend::Postgres => format!("EXPLAIN {sql}"),
+            _ => format!("EXPLAIN QUERY PLAN {sql}"),
+        };
+        let plan: Vec<String> = db
+            .query_all_raw(Statement::from_string(backend, explain))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| match backend {
+                DbBackend::Postgres => row.try_get_by_index::<String>(0).unwrap(),
+                _ => row.try_get::<String>("", "detail").unwrap(),
+            })
+            .collect();
+        assert!(
+            plan.iter().any(|line| line.contains("actors_moderated")),
+            "{sql}\n{plan:#?}"
+        );
+    }
+}
