@@ -597,10 +597,10 @@ fn print_server(starts: &[Duration], idle: Memory, after: Memory) {
         met(mid <= GOAL_FIRST_200)
     );
     println!(
-        "server: RSS idle after start {:.1} MB (goal <= 25 MB: {}); after the run {:.1} MB (peak {:.1} MB)",
-        idle.rss_mb(),
+        "server: RSS idle after start {} (goal <= 25 MB: {}); after the run {} (peak {:.1} MB)",
+        idle.describe(),
         met(idle.rss_mb() <= GOAL_IDLE_MB),
-        after.rss_mb(),
+        after.describe(),
         after.peak_mb()
     );
     println!("load average now: {}", load_average());

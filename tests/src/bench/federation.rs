@@ -76,10 +76,10 @@ pub struct ServerFigures {
 impl ServerFigures {
     pub fn print(&self) {
         println!(
-            "  server: exec to first 200 {}; RSS idle after start {:.1} MB, after the run {:.1} MB (peak {:.1} MB)",
+            "  server: exec to first 200 {}; RSS idle after start {}, after the run {} (peak {:.1} MB)",
             ms(self.first_200),
-            self.idle.rss_mb(),
-            self.after.rss_mb(),
+            self.idle.describe(),
+            self.after.describe(),
             self.after.peak_mb()
         );
     }

@@ -4,11 +4,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// Resident memory of a process: now and at its peak, in KiB.
+/// Resident memory of a process: now and at its peak, in KiB; and of the
+/// resident memory now, how much is the process's own (heap, stacks) and
+/// how much is mapped files (the binary, SQLite's memory-mapped database:
+/// clean pages the kernel may drop at any time).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Memory {
     pub rss_kib: u64,
     pub peak_kib: u64,
+    pub anon_kib: u64,
+    pub file_kib: u64,
 }
 
 impl Memory {
@@ -25,7 +30,20 @@ impl Memory {
         Memory {
             rss_kib: field("VmRSS:"),
             peak_kib: field("VmHWM:"),
+            anon_kib: field("RssAnon:"),
+            file_kib: field("RssFile:"),
         }
+    }
+
+    /// "X MB (own Y MB, mapped files Z MB)".
+    pub fn describe(&self) -> String {
+        let mb = |kib: u64| kib as f64 / 1024.0;
+        format!(
+            "{:.1} MB (own {:.1} MB, mapped files {:.1} MB)",
+            mb(self.rss_kib),
+            mb(self.anon_kib),
+            mb(self.file_kib)
+        )
     }
 
     pub fn rss_mb(&self) -> f64 {
