@@ -214,6 +214,11 @@ async fn seed_fresh(dir: &Path, url: &str, scale: Scale) {
     );
     let db = connect(url).await;
     seed::seed(&db, scale).await;
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Statistics, as autovacuum gathers them within minutes of a bulk
+        // load on a running instance; without them the planner guesses.
+        db.execute_unprepared("ANALYZE").await.expect("analyze");
+    }
     db.close().await.ok();
     let first = setup.start(Duration::from_secs(3600)).await;
     println!(

@@ -275,7 +275,7 @@ fn home_lower_bound(me: i64, max_id: Option<i64>, limit: u64) -> SimpleExpr {
         .to_owned();
     Func::coalesce([
         SimpleExpr::SubQuery(None, Box::new(bound.into_sub_query_statement())),
-        Expr::val(0).into(),
+        Expr::val(0),
     ])
     .into()
 }
