@@ -143,17 +143,26 @@ pub async fn page(
         query = query.filter(plan::Column::State.eq(state.as_str()));
     }
     if let Some(theme) = &filter.theme {
-        let tagged = Query::select()
-            .column((status_tag::Entity, status_tag::Column::StatusId))
-            .from(status_tag::Entity)
-            .inner_join(
-                tag::Entity,
-                Expr::col((tag::Entity, tag::Column::Id))
-                    .equals((status_tag::Entity, status_tag::Column::TagId)),
-            )
-            .and_where(Expr::col((tag::Entity, tag::Column::Name)).eq(theme.as_str()))
+        // Each plan read newest first is checked by the (tag, status) key:
+        // a popular theme tags thousands of posts, and `status_id IN (…)`
+        // gathered them all on every request.
+        let theme_id = Query::select()
+            .column(tag::Column::Id)
+            .from(tag::Entity)
+            .and_where(tag::Column::Name.eq(theme.as_str()))
             .to_owned();
-        query = query.filter(plan::Column::StatusId.in_subquery(tagged));
+        let tagged = Query::select()
+            .expr(Expr::val(1))
+            .from(status_tag::Entity)
+            .and_where(
+                Expr::col((status_tag::Entity, status_tag::Column::StatusId))
+                    .equals((plan::Entity, plan::Column::StatusId)),
+            )
+            .and_where(
+                Expr::col((status_tag::Entity, status_tag::Column::TagId)).in_subquery(theme_id),
+            )
+            .to_owned();
+        query = query.filter(Expr::exists(tagged));
     }
     let (query, reversed) = keyset().apply(query, page, limit);
     let rows = with_counts(query, viewer)
