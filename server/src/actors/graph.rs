@@ -119,3 +119,33 @@ macro_rules! actor_pair_table {
 
 actor_pair_table!(block, "blocks");
 actor_pair_table!(mute, "mutes");
+
+/// Ids of the actors `me` blocked, as a subquery (however many).
+pub fn blocked_by(me: i64) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::ColumnTrait;
+    sea_orm::sea_query::Query::select()
+        .column(block::Column::TargetId)
+        .from(block::Entity)
+        .and_where(block::Column::ActorId.eq(me))
+        .to_owned()
+}
+
+/// Ids of the actors that blocked `me`, as a subquery.
+pub fn blocking(me: i64) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::ColumnTrait;
+    sea_orm::sea_query::Query::select()
+        .column(block::Column::ActorId)
+        .from(block::Entity)
+        .and_where(block::Column::TargetId.eq(me))
+        .to_owned()
+}
+
+/// Ids of the actors `me` muted, as a subquery.
+pub fn muted_by(me: i64) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::ColumnTrait;
+    sea_orm::sea_query::Query::select()
+        .column(mute::Column::TargetId)
+        .from(mute::Entity)
+        .and_where(mute::Column::ActorId.eq(me))
+        .to_owned()
+}

@@ -4,12 +4,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::actors::graph::{block, mute};
+use crate::actors::graph;
 use crate::auth::extract::MaybeAuth;
 use crate::error::AppError;
 use crate::http::extract::{ApiQuery, flexible_bool, flexible_u64};
@@ -136,21 +136,9 @@ async fn public_statuses(
 fn unwanted_authors(me: i64) -> Vec<SelectStatement> {
     vec![
         crate::actors::hidden::hidden_actors(),
-        Query::select()
-            .column(block::Column::ActorId)
-            .from(block::Entity)
-            .and_where(block::Column::TargetId.eq(me))
-            .to_owned(),
-        Query::select()
-            .column(block::Column::TargetId)
-            .from(block::Entity)
-            .and_where(block::Column::ActorId.eq(me))
-            .to_owned(),
-        Query::select()
-            .column(mute::Column::TargetId)
-            .from(mute::Entity)
-            .and_where(mute::Column::ActorId.eq(me))
-            .to_owned(),
+        graph::blocking(me),
+        graph::blocked_by(me),
+        graph::muted_by(me),
     ]
 }
 

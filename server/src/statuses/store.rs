@@ -9,7 +9,7 @@ use sea_orm::sea_query::{
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::entity::{mention, status, status_tag, tag};
-use crate::actors::graph::{block, follow, mute};
+use crate::actors::graph::{self, block, follow};
 use crate::error::AppError;
 use crate::http::pagination::{self, Page};
 
@@ -152,19 +152,9 @@ pub async fn find_visible(
 /// Leaves out the statuses of actors the viewer blocked or muted, as
 /// subqueries however many they are.
 fn without(query: sea_orm::Select<status::Entity>, me: i64) -> sea_orm::Select<status::Entity> {
-    let blocked = Query::select()
-        .column(block::Column::TargetId)
-        .from(block::Entity)
-        .and_where(block::Column::ActorId.eq(me))
-        .to_owned();
-    let muted = Query::select()
-        .column(mute::Column::TargetId)
-        .from(mute::Entity)
-        .and_where(mute::Column::ActorId.eq(me))
-        .to_owned();
     query
-        .filter(status::Column::ActorId.not_in_subquery(blocked))
-        .filter(status::Column::ActorId.not_in_subquery(muted))
+        .filter(status::Column::ActorId.not_in_subquery(graph::blocked_by(me)))
+        .filter(status::Column::ActorId.not_in_subquery(graph::muted_by(me)))
 }
 
 /// Leaves out what moderation hides: statuses (and boosts of statuses) of
@@ -215,16 +205,6 @@ fn direct_only_to(table: impl IntoIden + Clone, me: i64) -> Condition {
 /// (accepted) that are not blocked, muted or hidden.
 fn home_authors(me: i64) -> SelectStatement {
     use crate::actors::hidden::hidden_actors;
-    let blocked = Query::select()
-        .column(block::Column::TargetId)
-        .from(block::Entity)
-        .and_where(block::Column::ActorId.eq(me))
-        .to_owned();
-    let muted = Query::select()
-        .column(mute::Column::TargetId)
-        .from(mute::Entity)
-        .and_where(mute::Column::ActorId.eq(me))
-        .to_owned();
     let mut me_too = Query::select();
     me_too.expr_as(Expr::val(me), HOME_AUTHOR);
     Query::select()
@@ -232,8 +212,8 @@ fn home_authors(me: i64) -> SelectStatement {
         .from(follow::Entity)
         .and_where(follow::Column::FollowerId.eq(me))
         .and_where(follow::Column::Accepted.eq(true))
-        .and_where(follow::Column::TargetId.not_in_subquery(blocked))
-        .and_where(follow::Column::TargetId.not_in_subquery(muted))
+        .and_where(follow::Column::TargetId.not_in_subquery(graph::blocked_by(me)))
+        .and_where(follow::Column::TargetId.not_in_subquery(graph::muted_by(me)))
         .and_where(follow::Column::TargetId.not_in_subquery(hidden_actors()))
         .union(UnionType::Distinct, me_too)
         .to_owned()
