@@ -76,8 +76,9 @@ fn placeholders(backend: DbBackend, n: usize) -> String {
 /// adds, and on SQLite a write transaction has the file to itself.
 pub async fn fold(db: &sea_orm::DatabaseConnection) -> Result<bool, DbErr> {
     let backend = db.get_database_backend();
-    let txn = db.begin_write().await?;
-    let first: Option<i64> = txn
+    // Read first: an idle instance takes no write lock every few seconds.
+    // The bound only limits the batch; each delta up to it is taken once.
+    let first: Option<i64> = db
         .query_one_raw(Statement::from_string(
             backend,
             "SELECT MIN(id) AS id FROM actor_stat_deltas",
@@ -85,10 +86,10 @@ pub async fn fold(db: &sea_orm::DatabaseConnection) -> Result<bool, DbErr> {
         .await?
         .and_then(|row| row.try_get::<Option<i64>>("", "id").ok().flatten());
     let Some(first) = first else {
-        txn.rollback().await?;
         return Ok(false);
     };
     let last = first + FOLD_BATCH - 1;
+    let txn = db.begin_write().await?;
     let add = "ON CONFLICT (actor_id) DO UPDATE SET \
          followers_count = actor_stats.followers_count + excluded.followers_count, \
          following_count = actor_stats.following_count + excluded.following_count, \
