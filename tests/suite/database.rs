@@ -156,3 +156,120 @@ async fn a_removed_sqlite_file_is_not_silently_recreated() {
     );
     assert!(!path.exists(), "no empty database in the file's place");
 }
+
+/// Writers share SQLite transactions under load (see `BeginWrite`): each one
+/// that commits is durable when `commit` returns, and one that fails, rolls
+/// back or is cancelled mid-turn loses only its own work. On PostgreSQL each
+/// writer has its own transaction; the same holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn grouped_writers_commit_or_fail_alone() {
+    use knooppunt::db::BeginWrite;
+    use std::time::Duration;
+    let test_db = TestDb::create().await;
+    let mut config = Config::default();
+    config.database.url = test_db.url.clone();
+    let db = knooppunt::db::connect(&config).await.unwrap();
+    db.execute_unprepared("CREATE TABLE grouped_writes (writer BIGINT PRIMARY KEY)")
+        .await
+        .unwrap();
+    // Another pool: it sees only what is committed.
+    let reader = knooppunt::db::connect(&config).await.unwrap();
+    let insert = |w: i64| {
+        Statement::from_sql_and_values(
+            db.get_database_backend(),
+            match db.get_database_backend() {
+                sea_orm::DbBackend::Postgres => "INSERT INTO grouped_writes (writer) VALUES ($1)",
+                _ => "INSERT INTO grouped_writes (writer) VALUES (?)",
+            },
+            [w.into()],
+        )
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for w in 0..300_i64 {
+        let (db, reader, row, again) = (db.clone(), reader.clone(), insert(w), insert(w));
+        tasks.spawn(async move {
+            let work = async {
+                let txn = db.begin_write().await.unwrap();
+                txn.execute_raw(row).await.unwrap();
+                match w % 10 {
+                    // Fails: the same writer twice.
+                    3 => return txn.execute_raw(again).await.map(|_| false).is_ok(),
+                    7 => {
+                        txn.rollback().await.unwrap();
+                        return false;
+                    }
+                    // Cancelled while its turn lasts (see the timeout below).
+                    5 => tokio::time::sleep(Duration::from_secs(5)).await,
+                    _ => {}
+                }
+                txn.commit().await.unwrap();
+                true
+            };
+            // A commit cancelled while it waits may still land, so only the
+            // writers that sleep in their turn are cancelled.
+            let committed = if w % 10 == 5 {
+                tokio::time::timeout(Duration::from_millis(20), work)
+                    .await
+                    .unwrap_or(false)
+            } else {
+                work.await
+            };
+            if committed {
+                let n = table_count_where(&reader, w).await;
+                assert_eq!(n, 1, "writer {w} is visible once its commit returned");
+            }
+            (w, committed)
+        });
+    }
+    let mut expected = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let (w, committed) = done.unwrap();
+        if committed {
+            expected.push(w);
+        }
+    }
+    expected.sort_unstable();
+    let rows = reader
+        .query_all_raw(Statement::from_string(
+            reader.get_database_backend(),
+            "SELECT writer FROM grouped_writes ORDER BY writer",
+        ))
+        .await
+        .unwrap();
+    let written: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get::<i64>("", "writer").unwrap())
+        .collect();
+    assert_eq!(written, expected, "exactly the committed writers' rows");
+    assert!(
+        expected.iter().all(|w| ![3, 5, 7].contains(&(w % 10))),
+        "no failed, rolled back or cancelled writer committed"
+    );
+    assert!(
+        expected.len() >= 200,
+        "the others committed: {}",
+        expected.len()
+    );
+    db.close().await.unwrap();
+    reader.close().await.unwrap();
+    test_db.drop_now().await;
+}
+
+async fn table_count_where(db: &sea_orm::DatabaseConnection, writer: i64) -> i64 {
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            "SELECT COUNT(*) AS n FROM grouped_writes WHERE writer = $1"
+        }
+        _ => "SELECT COUNT(*) AS n FROM grouped_writes WHERE writer = ?",
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [writer.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}

@@ -7,7 +7,7 @@
 //! as the activity is journalled and leaves it here.
 //!
 //! The backlog is processed in lanes: each sending instance has its own
-//! (four per instance, an actor's activities always in the same one, in
+//! (sixteen per instance, an actor's activities always in the same one, in
 //! arrival order: a note's correction never overtakes the note). A lane
 //! exists while it has work. So an instance whose activities are slow to
 //! process (they name a server that never answers, say) delays only its own
@@ -29,10 +29,13 @@ use super::{App, Failure, Sender};
 /// Requests that may process their own activity at once. Enough for the
 /// usual trickle of deliveries; more requests at once are a burst.
 const INLINE_SLOTS: usize = 4;
-/// Lanes of one sending instance, side by side.
-const LANES_PER_HOST: usize = INLINE_SLOTS;
-/// Activities of the backlog processed at once, over all lanes.
-const PROCESSING_SLOTS: usize = 8;
+/// Lanes of one sending instance, side by side. Many: on SQLite, writers
+/// that meet at the write gate share one commit, so more at once is cheaper
+/// per activity (a burst usually comes from one large instance).
+const LANES_PER_HOST: usize = 16;
+/// Activities of the backlog processed at once, over all lanes: two
+/// instances' full sets of lanes.
+const PROCESSING_SLOTS: usize = 2 * LANES_PER_HOST;
 /// An activity still being processed after this is waiting on the network
 /// (fetches): it gives back its processing slot and burst turn meanwhile.
 pub const SLOW_AFTER: Duration = Duration::from_millis(250);

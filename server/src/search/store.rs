@@ -73,30 +73,27 @@ pub async fn upsert(db: &impl ConnectionTrait, e: &Entry<'_>) -> Result<(), DbEr
             .await?;
         return Ok(());
     }
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            "INSERT INTO search_entries (kind, ref_id, owner_id, post_id) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (kind, ref_id) DO UPDATE SET owner_id = excluded.owner_id, \
-               post_id = excluded.post_id \
-             RETURNING id",
-            key,
-        ))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotInserted)?;
-    let id: i64 = row.try_get("", "id")?;
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        "DELETE FROM search_fts WHERE rowid = ?",
-        [id.into()],
-    ))
-    .await?;
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
-        [id.into(), e.title.into(), e.body.into()],
-    ))
-    .await?;
+    // One round trip to the database for the three statements (SQLite runs
+    // them in order, binding the values in turn): under load every write
+    // waits for the one before it, and each trip costs a thread hop.
+    let sql = "INSERT INTO search_entries (kind, ref_id, owner_id, post_id) VALUES (?, ?, ?, ?) \
+           ON CONFLICT (kind, ref_id) DO UPDATE SET owner_id = excluded.owner_id, \
+             post_id = excluded.post_id; \
+         DELETE FROM search_fts WHERE rowid = \
+           (SELECT id FROM search_entries WHERE kind = ? AND ref_id = ?); \
+         INSERT INTO search_fts (rowid, title, body) \
+           SELECT id, ?, ? FROM search_entries WHERE kind = ? AND ref_id = ?";
+    let mut values = key.to_vec();
+    values.extend([
+        e.kind.as_str().into(),
+        e.ref_id.into(),
+        e.title.into(),
+        e.body.into(),
+        e.kind.as_str().into(),
+        e.ref_id.into(),
+    ]);
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
     Ok(())
 }
 

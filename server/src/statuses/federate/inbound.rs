@@ -44,11 +44,13 @@ pub async fn store_remote(
     let (post, fields) = RemotePost::read(object, author)?;
     let parent = parent_of(state, fields, depth).await?;
     let (mentioned, hashtags) = addressed(state, fields).await?;
-    let txn = state.db.begin_write().await?;
+    // Looked up before the write turn, which is shared by every writer; a
+    // twin stored meanwhile is caught by the unique id below.
     let existing = status::Entity::find()
         .filter(status::Column::ApId.eq(post.ap_id.as_str()))
-        .one(&txn)
+        .one(&state.db)
         .await?;
+    let txn = state.db.begin_write().await?;
     let saved = match existing {
         Some(old) if old.actor_id != author.id => {
             return Err(AppError::Forbidden(
@@ -62,7 +64,16 @@ pub async fn store_remote(
             saved
         }
         None => {
-            let saved = insert(&txn, post, author, parent.as_ref()).await?;
+            let ap_id = post.ap_id.clone();
+            let Some(saved) = insert(&txn, post, author, parent.as_ref()).await? else {
+                // A twin delivery stored it first.
+                drop(txn);
+                return status::Entity::find()
+                    .filter(status::Column::ApId.eq(ap_id))
+                    .one(&state.db)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("a stored status vanished".into()));
+            };
             for a in &mentioned {
                 let change = StatusChange::Mentioned {
                     status_id: saved.id,
@@ -259,15 +270,16 @@ async fn update(
     Ok(saved)
 }
 
-/// A new remote post, with its attachments and poll.
+/// A new remote post, with its attachments and poll; `None` when a post
+/// with its id is there already.
 async fn insert(
     db: &impl ConnectionTrait,
     post: RemotePost,
     author: &Actor,
     parent: Option<&status::Model>,
-) -> Result<status::Model, AppError> {
+) -> Result<Option<status::Model>, AppError> {
     let (published, attachments, poll) = (post.published, post.attachments, post.poll);
-    let saved = status::ActiveModel {
+    let inserted = status::ActiveModel {
         ap_id: Set(post.ap_id),
         url: Set(post.url),
         actor_id: Set(author.id),
@@ -287,12 +299,15 @@ async fn insert(
         ..Default::default()
     }
     .insert(db)
-    .await?;
+    .await;
+    let Some(saved) = crate::db::inserted(inserted)? else {
+        return Ok(None);
+    };
     insert_attachments(db, author, &saved, &attachments).await?;
     if let Some(poll) = poll {
         insert_poll(db, saved.id, &poll).await?;
     }
-    Ok(saved)
+    Ok(Some(saved))
 }
 
 /// The post's attachments, as media that stay on their server.
