@@ -3,86 +3,37 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde_json::Value;
 
 use super::service;
+use crate::auth::web::Visit;
 use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::statuses::entity::status;
+use crate::web::Chrome;
 use sea_orm::EntityTrait;
 
-struct PlanText {
-    owners: &'static str,
-    themes: &'static str,
-    area: &'static str,
-    cost: &'static str,
-    budget: &'static str,
-    supports: &'static str,
-    arguments: &'static str,
-    pro: &'static str,
-    contra: &'static str,
-    history: &'static str,
-}
-
-const NL: PlanText = PlanText {
-    owners: "Eigenaren",
-    themes: "Thema's",
-    area: "Gebied",
-    cost: "Geschatte kosten",
-    budget: "Gevraagd budget",
-    supports: "Steun",
-    arguments: "Argumenten",
-    pro: "Voor",
-    contra: "Tegen",
-    history: "Geschiedenis",
-};
-
-const EN: PlanText = PlanText {
-    owners: "Owners",
-    themes: "Themes",
-    area: "Area",
-    cost: "Cost estimate",
-    budget: "Requested budget",
-    supports: "Support",
-    arguments: "Arguments",
-    pro: "For",
-    contra: "Against",
-    history: "History",
-};
-
-fn state_label(state: &str, lang: Lang) -> &'static str {
-    match (state, lang) {
-        ("idea", Lang::Nl) => "Idee",
-        ("proposal", Lang::Nl) => "Voorstel",
-        ("adopted", Lang::Nl) => "Aangenomen",
-        ("rejected", Lang::Nl) => "Afgewezen",
-        ("in_progress", Lang::Nl) => "In uitvoering",
-        ("done", Lang::Nl) => "Klaar",
-        ("withdrawn", Lang::Nl) => "Ingetrokken",
-        ("idea", _) => "Idea",
-        ("proposal", _) => "Proposal",
-        ("adopted", _) => "Adopted",
-        ("rejected", _) => "Rejected",
-        ("in_progress", _) => "In progress",
-        ("done", _) => "Done",
-        ("withdrawn", _) => "Withdrawn",
-        _ => "?",
+fn state_label(state: &str, t: Tr) -> String {
+    match state {
+        "idea" | "proposal" | "adopted" | "rejected" | "in_progress" | "done" | "withdrawn" => {
+            t.get(&format!("plan-state-{state}"))
+        }
+        other => other.to_string(),
     }
 }
 
 #[derive(Template)]
 #[template(path = "plan.html")]
-struct PlanPage<'a> {
-    lang: &'static str,
-    t: &'static PlanText,
-    instance_name: &'a str,
+struct PlanPage {
+    c: Chrome,
+    t: Tr,
     title: String,
     summary: String,
     content: String,
-    state_label: &'static str,
+    state_label: String,
     owners: Vec<(String, String)>,
     themes: Vec<String>,
     area: Option<String>,
@@ -124,7 +75,7 @@ fn people(list: &Value) -> Vec<(String, String)> {
 }
 
 /// The history as (time, what happened) lines.
-fn history_lines(history: &[super::entity::history::Model], lang: Lang) -> Vec<(String, String)> {
+fn history_lines(history: &[super::entity::history::Model], t: Tr) -> Vec<(String, String)> {
     let note = |n: &str| {
         if n.is_empty() {
             String::new()
@@ -140,7 +91,7 @@ fn history_lines(history: &[super::entity::history::Model], lang: Lang) -> Vec<(
                     format!(
                         "{} → {}{}",
                         h.actor_ap_id,
-                        state_label(to, lang),
+                        state_label(to, t),
                         note(&h.note)
                     )
                 }
@@ -154,6 +105,7 @@ fn history_lines(history: &[super::entity::history::Model], lang: Lang) -> Vec<(
 pub async fn page(
     State(state): State<AppState>,
     headers: HeaderMap,
+    visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let (db, config) = (&state.db, state.config.as_ref());
@@ -167,7 +119,7 @@ pub async fn page(
     {
         return Ok(response);
     }
-    let lang = Lang::negotiate(&headers);
+    let t = visit.t();
     let view = serde_json::to_value(super::views::view(db, config, &p, None).await?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let replies = super::store::arguments_of(db, p.status_id, None).await?;
@@ -175,13 +127,12 @@ pub async fn page(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let history = service::history_of(db, p.id).await?;
     let page = PlanPage {
-        lang: lang.code(),
-        t: if lang == Lang::Nl { &NL } else { &EN },
-        instance_name: &config.instance.name,
+        c: visit.chrome(),
+        t,
         title: p.title.clone(),
         summary: p.summary.clone(),
         content: p.content.clone(),
-        state_label: state_label(&p.state, lang),
+        state_label: state_label(&p.state, t),
         owners: view["owners"]
             .as_array()
             .map(|o| {
@@ -209,12 +160,9 @@ pub async fn page(
         supports: view["supports_count"].as_u64().unwrap_or(0),
         pro: people(&arguments["pro"]),
         contra: people(&arguments["contra"]),
-        history: history_lines(&history, lang),
+        history: history_lines(&history, t),
     };
-    let html = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(([(header::CONTENT_LANGUAGE, lang.code())], Html(html)).into_response())
+    visit.render(StatusCode::OK, &page)
 }
 
 /// `GET /advice/:id`: an advisor's answer as its `Note`, so that any
