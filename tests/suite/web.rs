@@ -1,0 +1,287 @@
+//! The web interface in a real browser with JavaScript off: signing up
+//! lands signed in, posting from the compose form, a refused form keeping
+//! its input, a cross-site form refused, signing out; and axe-core on every
+//! page type, signed in and out, in both languages.
+
+use knooppunt_tests::TestInstance;
+use knooppunt_tests::browser::browser;
+use knooppunt_tests::webdriver::{Browser, describe};
+
+const PASSWORD: &str = "een lange zin als wachtwoord";
+
+/// Signs up `name` through the form; the browser lands on /home signed in.
+async fn sign_up(b: &Browser, i: &TestInstance, name: &str) {
+    b.goto(&i.url("/auth/sign_up")).await;
+    b.fill("#name", name).await;
+    b.fill("#email", &format!("{name}@wijk.example")).await;
+    b.fill("#password", PASSWORD).await;
+    b.click("form.stack button[type=submit]").await;
+    assert_eq!(b.path().await, "/home", "{}", b.source().await);
+    let header = b.text("header.site").await;
+    assert!(header.contains(&format!("@{name}")), "{header}");
+}
+
+#[tokio::test]
+async fn web_flows_with_javascript_off() {
+    let Some(b) = Browser::start(false).await else {
+        return;
+    };
+    assert!(!b.runs_page_scripts().await, "page scripts must be off");
+    let i = TestInstance::start().await;
+    sign_up(&b, &i, "anouk").await;
+
+    // Posting from the compose form: on /home and on /local.
+    b.fill("#status", "Wie helpt zaterdag met de geveltuinen?")
+        .await;
+    b.click("form.compose button[type=submit]").await;
+    assert_eq!(b.path().await, "/home");
+    assert!(
+        b.main_text()
+            .await
+            .contains("Wie helpt zaterdag met de geveltuinen?")
+    );
+    b.goto(&i.url("/local")).await;
+    assert!(
+        b.main_text()
+            .await
+            .contains("Wie helpt zaterdag met de geveltuinen?")
+    );
+
+    // A refused form keeps its input and says what is wrong, next to the field.
+    b.fill("#spoiler_text", "Over de geveltuinen").await;
+    b.click("form.compose button[type=submit]").await;
+    assert_eq!(b.text("#status-error").await, "can't be blank");
+    assert_eq!(b.value("#spoiler_text").await, "Over de geveltuinen");
+    let invalid = b
+        .client
+        .find(fantoccini::Locator::Css("#status"))
+        .await
+        .unwrap();
+    assert_eq!(
+        invalid.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+
+    // Favourite, reply and delete, each a form.
+    b.goto(&i.url("/home")).await;
+    b.click("article.post form[action*='/favourite'] button")
+        .await;
+    assert!(b.main_text().await.contains("Remove favourite"));
+    b.click("article.post a.button").await;
+    assert!(b.path().await.starts_with("/compose?in_reply_to_id="));
+    b.fill("#status", "Ik help mee!").await;
+    b.click("form.compose button[type=submit]").await;
+    assert_eq!(b.path().await, "/home");
+    let home = b.main_text().await;
+    assert!(
+        home.contains("Ik help mee!") && home.contains("1 reply"),
+        "{home}"
+    );
+    b.click("article.post form[action*='/delete'] button").await;
+    assert!(!b.main_text().await.contains("Ik help mee!"));
+
+    // The language switch on every page.
+    b.click("form.lang button[value=nl]").await;
+    assert_eq!(b.path().await, "/home");
+    assert!(b.text("header.site").await.contains("Uitloggen"));
+    b.click("form.lang button[value=en]").await;
+
+    // A form from another site: no token (and no cookies, SameSite=Lax): refused.
+    let attack = format!(
+        "data:text/html,<form method=post action='{}'><input name=status value=aanval><button>go</button></form>",
+        i.url("/compose")
+    );
+    b.goto(&attack).await;
+    b.click("button").await;
+    let refused = b.source().await;
+    assert!(refused.contains("came from another site"), "{refused}");
+    b.goto(&i.url("/local")).await;
+    assert!(!b.main_text().await.contains("aanval"));
+
+    // Signing out: back on the front page, signed out; /home asks to sign in.
+    b.goto(&i.url("/home")).await;
+    b.click("header.site .account button").await;
+    assert_eq!(b.path().await, "/");
+    assert!(b.text("header.site").await.contains("Sign in"));
+    b.goto(&i.url("/home")).await;
+    assert!(b.path().await.starts_with("/auth/sign_in?return_to="));
+    b.quit().await;
+    i.stop().await;
+}
+
+#[tokio::test]
+async fn web_forms_refuse_posts_without_the_token() {
+    let i = TestInstance::start().await;
+    i.create_person("bram", PASSWORD).await;
+    let b = browser(&i);
+    b.get("/auth/sign_in").await.expect(200);
+    let login = [("username", "bram"), ("password", PASSWORD)];
+    b.submit("/auth/sign_in", &login)
+        .await
+        .answers(303, Some("/"));
+    let page = b.get("/home").await;
+    page.answers(200, None).shows("Signed in as");
+    // The session cookie alone is not enough: every action needs the form's token.
+    for path in [
+        "/compose",
+        "/statuses/1/favourite",
+        "/auth/sign_out",
+        "/language",
+    ] {
+        let reply = b
+            .form(path, &[("status", "zonder token"), ("lang", "nl")])
+            .await;
+        reply.answers(403, None).shows("came from another site");
+        let forged = [("csrf_token", "x".repeat(43)), ("status", "vals".into())];
+        let forged: Vec<(&str, &str)> = forged.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        b.form(path, &forged).await.answers(403, None);
+    }
+    let local = b.get("/local").await;
+    assert!(!local.html().contains("zonder token") && !local.html().contains("vals"));
+    // Still signed in: the refused sign-out did nothing.
+    b.get("/home").await.answers(200, None);
+    i.stop().await;
+}
+
+#[tokio::test]
+async fn web_pages_carry_security_headers_and_a_hashed_style_sheet() {
+    let i = TestInstance::start().await;
+    let b = browser(&i);
+    let page = b.get("/local").await;
+    page.answers(200, None);
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(page.header("referrer-policy").is_some());
+    assert!(!page.html().contains("<style") && !page.html().contains("<script"));
+    let css = page.html().split("href=\"/static/site.").nth(1).unwrap();
+    let css = format!("/static/site.{}", css.split('"').next().unwrap());
+    let sheet = b.get(&css).await;
+    sheet.answers(200, None);
+    assert!(sheet.header("cache-control").unwrap().contains("immutable"));
+    b.get("/static/site.0000000000000000.css")
+        .await
+        .answers(404, None);
+    // Signed out, /home and /notifications ask to sign in first.
+    for path in ["/home", "/notifications", "/compose"] {
+        let reply = b.get(path).await;
+        assert_eq!(reply.status, 303, "{path}");
+        assert!(
+            reply
+                .header("location")
+                .unwrap()
+                .starts_with("/auth/sign_in?return_to=")
+        );
+    }
+    i.stop().await;
+}
+
+/// Runs axe on the page at `path` and collects what it finds.
+async fn check(b: &Browser, i: &TestInstance, path: &str, found: &mut Vec<String>) {
+    b.goto(&i.url(path)).await;
+    assert_eq!(b.path().await, path, "{path} is shown, not a redirect");
+    let violations = b.axe().await;
+    if !violations.is_empty() {
+        found.push(format!("{path}:\n{}", describe(&violations)));
+    }
+}
+
+/// axe-core needs page scripts to finish its run (timers and promises do
+/// not run with scripts off), so this browser has them on; the pages have
+/// no script of their own (`web_pages_carry_security_headers…`), so they
+/// are the pages people without JavaScript get.
+#[tokio::test]
+async fn web_pages_have_no_wcag_violations_in_either_language() {
+    let Some(b) = Browser::start(true).await else {
+        return;
+    };
+    // The check itself finds what it should: an image without a text.
+    b.goto("data:text/html,<html lang=en><title>t</title><main><img src=x.png></main></html>")
+        .await;
+    let bad = b.axe().await;
+    assert!(
+        bad.iter().any(|v| v["id"] == "image-alt"),
+        "{}",
+        describe(&bad)
+    );
+    let i = TestInstance::start().await;
+    let mut found = Vec::new();
+    let mut checked = 0;
+    sign_up(&b, &i, "chaimae").await;
+    b.fill("#spoiler_text", "Over het buurtfeest").await;
+    b.fill("#status", "Het buurtfeest is op 14 juni.").await;
+    b.click("form.compose button[type=submit]").await;
+    let post = b
+        .client
+        .find(fantoccini::Locator::Css("article.post .meta a"))
+        .await
+        .unwrap();
+    let post_url = post.attr("href").await.unwrap().unwrap();
+    let post_path = url::Url::parse(&post_url).unwrap().path().to_string();
+    let reply = b
+        .client
+        .find(fantoccini::Locator::Css("article.post a.button"))
+        .await
+        .unwrap();
+    let reply_path = reply.attr("href").await.unwrap().unwrap();
+    for lang in ["nl", "en"] {
+        b.goto(&i.url("/local")).await;
+        b.click(&format!("form.lang button[value={lang}]")).await;
+        for path in [
+            "/",
+            "/home",
+            "/local",
+            "/federated",
+            "/notifications",
+            &reply_path,
+            &post_path,
+        ] {
+            check(&b, &i, path, &mut found).await;
+            checked += 1;
+        }
+        // A refused form: errors next to their fields.
+        b.goto(&i.url("/home")).await;
+        b.click("form.compose button[type=submit]").await;
+        let violations = b.axe().await;
+        if !violations.is_empty() {
+            found.push(format!("compose error:\n{}", describe(&violations)));
+        }
+    }
+    b.click("header.site .account button").await;
+    for lang in ["nl", "en"] {
+        b.click(&format!("form.lang button[value={lang}]")).await;
+        for path in [
+            "/",
+            "/local",
+            "/federated",
+            "/auth/sign_in",
+            "/auth/sign_up",
+            &post_path,
+        ] {
+            check(&b, &i, path, &mut found).await;
+            checked += 1;
+        }
+        // The page of a refused (cross-site) form.
+        let attack = format!(
+            "data:text/html,<form method=post action='{}'><button>go</button></form>",
+            i.url("/compose")
+        );
+        b.goto(&attack).await;
+        b.click("button").await;
+        let violations = b.axe().await;
+        if !violations.is_empty() {
+            found.push(format!("refused form:\n{}", describe(&violations)));
+        }
+        b.goto(&i.url("/")).await;
+    }
+    assert_eq!(checked, 26);
+    assert!(
+        found.is_empty(),
+        "axe found violations:\n{}",
+        found.join("\n\n")
+    );
+    b.quit().await;
+    i.stop().await;
+}
