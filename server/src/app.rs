@@ -331,7 +331,7 @@ fn federation_routes() -> Router<AppState> {
         .route("/ns/knooppunt", get(actors::context_document))
         .route("/plans/{id}", get(crate::plans::web::page))
         .route("/advice/{id}", get(crate::plans::web::advice_answer))
-        .route("/events/{id}", get(crate::events::api::page))
+        .route("/events/{id}", get(crate::events::web::page))
         .route("/actor", get(actors::instance_actor))
         .route("/inbox", post(inbox::shared))
         .route("/users/{name}", get(actors::person))

@@ -212,6 +212,29 @@ impl Browser {
         }
     }
 
+    /// Saves the page shown, at a window of `width`×`height`, as
+    /// `NAME-WIDTHxHEIGHT.png` in [`screenshot_dir`], says where, and puts
+    /// the window back to 1280×800.
+    pub async fn screenshot(&self, name: &str, width: u32, height: u32) -> PathBuf {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("window size");
+        // The page lays itself out again at the new width.
+        self.client.refresh().await.expect("reload");
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}-{width}x{height}.png"));
+        std::fs::write(&path, png).expect("screenshot written");
+        eprintln!("screenshot: {}", path.display());
+        self.client
+            .set_window_size(1280, 800)
+            .await
+            .expect("window size");
+        path
+    }
+
     /// Ends the session and chromedriver.
     pub async fn quit(mut self) {
         let _ = self.client.clone().close().await;
@@ -226,6 +249,15 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Where screenshots go: `TEST_SCREENSHOTS`, or `target/web-screenshots`
+/// in the workspace.
+pub fn screenshot_dir() -> PathBuf {
+    std::env::var_os("TEST_SCREENSHOTS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/web-screenshots"),
+        PathBuf::from,
+    )
 }
 
 /// `TEST_AXE`, or axe-core in tests/node.

@@ -3,9 +3,10 @@
 //! its input, a cross-site form refused, signing out; and axe-core on every
 //! page type, signed in and out, in both languages.
 
-use knooppunt_tests::TestInstance;
 use knooppunt_tests::browser::browser;
 use knooppunt_tests::webdriver::{Browser, describe};
+use knooppunt_tests::{ApiClient, TestInstance};
+use serde_json::json;
 
 const PASSWORD: &str = "een lange zin als wachtwoord";
 
@@ -47,7 +48,23 @@ async fn web_flows_with_javascript_off() {
             .contains("Wie helpt zaterdag met de geveltuinen?")
     );
 
+    // A neighbour favourites it through the API: a notification on the page.
+    i.create_person("bram", PASSWORD).await;
+    let bram = ApiClient::login(&i, "bram", PASSWORD).await;
+    let local = bram.ok("/api/v1/timelines/public?local=true").await;
+    let id = local[0]["id"].as_str().unwrap().to_string();
+    bram.ok_post(&format!("/api/v1/statuses/{id}/favourite"), json!({}))
+        .await;
+    b.click("nav a[href='/notifications']").await;
+    let notifications = b.main_text().await;
+    assert!(
+        notifications.contains("favourited your post"),
+        "{notifications}"
+    );
+    assert!(notifications.contains("Wie helpt zaterdag met de geveltuinen?"));
+
     // A refused form keeps its input and says what is wrong, next to the field.
+    b.goto(&i.url("/local")).await;
     b.fill("#spoiler_text", "Over de geveltuinen").await;
     b.click("form.compose button[type=submit]").await;
     assert_eq!(b.text("#status-error").await, "can't be blank");
@@ -98,6 +115,10 @@ async fn web_flows_with_javascript_off() {
     b.goto(&i.url("/local")).await;
     assert!(!b.main_text().await.contains("aanval"));
 
+    b.goto(&i.url("/home")).await;
+    b.screenshot("home", 390, 844).await;
+    b.screenshot("home", 1280, 800).await;
+
     // Signing out: back on the front page, signed out; /home asks to sign in.
     b.goto(&i.url("/home")).await;
     b.click("header.site .account button").await;
@@ -105,6 +126,8 @@ async fn web_flows_with_javascript_off() {
     assert!(b.text("header.site").await.contains("Sign in"));
     b.goto(&i.url("/home")).await;
     assert!(b.path().await.starts_with("/auth/sign_in?return_to="));
+    b.goto(&i.url("/local")).await;
+    b.screenshot("local-signed-out", 390, 844).await;
     b.quit().await;
     i.stop().await;
 }
@@ -178,6 +201,44 @@ async fn web_pages_carry_security_headers_and_a_hashed_style_sheet() {
     i.stop().await;
 }
 
+/// A plan and an event by `name`, made through the API: their pages' paths.
+async fn plan_and_event(i: &TestInstance, name: &str) -> (String, String) {
+    let api = ApiClient::login(i, name, PASSWORD).await;
+    let (code, plan) = api
+        .post(
+            "/api/knooppunt/v1/plans",
+            json!({
+                "title": "Groene speelplek Vlaggemanstraat",
+                "summary": "Van parkeerplaats naar speelplek met bomen.",
+                "content": "<p>Een speelplek <b>met</b> de buurt.</p>",
+                "themes": ["groen"],
+                "area": { "address": "Vlaggemanstraat, Rotterdam" },
+                "cost_estimate": { "amount_cents": 4_500_000, "currency": "EUR" },
+            }),
+        )
+        .await;
+    assert_eq!(code, 201, "{plan}");
+    let (code, event) = api
+        .post(
+            "/api/knooppunt/v1/events",
+            json!({
+                "name": "Snoeimiddag in de buurttuin",
+                "description": "<p>Neem handschoenen mee.</p>",
+                "starts_at": "2027-03-14T14:00:00+01:00",
+                "timezone": "Europe/Amsterdam",
+                "location": { "name": "Buurttuin", "address": "Kleiweg 12, Rotterdam" },
+                "capacity": 12,
+            }),
+        )
+        .await;
+    assert_eq!(code, 201, "{event}");
+    let id = |v: &serde_json::Value| v["id"].as_str().unwrap().to_string();
+    (
+        format!("/plans/{}", id(&plan)),
+        format!("/events/{}", id(&event)),
+    )
+}
+
 /// Runs axe on the page at `path` and collects what it finds.
 async fn check(b: &Browser, i: &TestInstance, path: &str, found: &mut Vec<String>) {
     b.goto(&i.url(path)).await;
@@ -226,18 +287,17 @@ async fn web_pages_have_no_wcag_violations_in_either_language() {
         .await
         .unwrap();
     let reply_path = reply.attr("href").await.unwrap().unwrap();
+    let (plan_path, event_path) = plan_and_event(&i, "chaimae").await;
     for lang in ["nl", "en"] {
         b.goto(&i.url("/local")).await;
         b.click(&format!("form.lang button[value={lang}]")).await;
-        for path in [
-            "/",
-            "/home",
-            "/local",
-            "/federated",
-            "/notifications",
-            &reply_path,
-            &post_path,
-        ] {
+        let pages = ["/", "/home", "/local", "/federated", "/notifications"];
+        let pages = [
+            &pages[..],
+            &[&reply_path, &post_path, &plan_path, &event_path],
+        ]
+        .concat();
+        for path in pages {
             check(&b, &i, path, &mut found).await;
             checked += 1;
         }
@@ -249,17 +309,21 @@ async fn web_pages_have_no_wcag_violations_in_either_language() {
             found.push(format!("compose error:\n{}", describe(&violations)));
         }
     }
+    b.goto(&i.url(&plan_path)).await;
+    b.screenshot("plan", 390, 844).await;
+    b.screenshot("plan", 1280, 800).await;
     b.click("header.site .account button").await;
     for lang in ["nl", "en"] {
         b.click(&format!("form.lang button[value={lang}]")).await;
-        for path in [
+        let pages = [
             "/",
             "/local",
             "/federated",
             "/auth/sign_in",
             "/auth/sign_up",
-            &post_path,
-        ] {
+        ];
+        let pages = [&pages[..], &[&post_path, &plan_path, &event_path]].concat();
+        for path in pages {
             check(&b, &i, path, &mut found).await;
             checked += 1;
         }
@@ -276,7 +340,7 @@ async fn web_pages_have_no_wcag_violations_in_either_language() {
         }
         b.goto(&i.url("/")).await;
     }
-    assert_eq!(checked, 26);
+    assert_eq!(checked, 34);
     assert!(
         found.is_empty(),
         "axe found violations:\n{}",

@@ -71,6 +71,11 @@ plan-arguments = Arguments
 plan-pro = For
 plan-contra = Against
 plan-history = History
+plan-action-created = wrote the plan
+plan-action-edited = edited the plan
+plan-action-state = moved the plan to
+plan-action-progress = reported progress
+plan-action-owner_added = became a co-owner
 plan-state-idea = Idea
 plan-state-proposal = Proposal
 plan-state-adopted = Adopted
@@ -136,3 +141,10 @@ notification-follow = follows you now
 notification-follow_request = asks to follow you
 notification-poll = a poll has ended
 notification-other = did something that concerns you
+
+## Events
+event-cancelled = This event is cancelled.
+event-when = When
+event-where = Where
+event-participants = Participants
+event-add-to-calendar = Add to your calendar (iCal)

@@ -71,6 +71,11 @@ plan-arguments = Argumenten
 plan-pro = Voor
 plan-contra = Tegen
 plan-history = Geschiedenis
+plan-action-created = schreef het plan
+plan-action-edited = paste het plan aan
+plan-action-state = zette het plan op
+plan-action-progress = meldde voortgang
+plan-action-owner_added = werd mede-eigenaar
 plan-state-idea = Idee
 plan-state-proposal = Voorstel
 plan-state-adopted = Aangenomen
@@ -136,3 +141,10 @@ notification-follow = volgt je nu
 notification-follow_request = wil je volgen
 notification-poll = een peiling is afgelopen
 notification-other = deed iets dat jou aangaat
+
+## Events
+event-cancelled = Dit evenement gaat niet door.
+event-when = Wanneer
+event-where = Waar
+event-participants = Deelnemers
+event-add-to-calendar = Zet in je agenda (iCal)

@@ -96,6 +96,16 @@ impl Visit {
         }
     }
 
+    /// For a URL that serves both servers and people: an error as a page
+    /// for people, as the API's JSON for servers.
+    pub fn answer(&self, for_people: bool, result: Result<Response, AppError>) -> Response {
+        match result {
+            Ok(response) => response,
+            Err(error) if for_people => self.error(&error),
+            Err(error) => error.into_response(),
+        }
+    }
+
     /// A page about `error`, with the error's status.
     pub fn error(&self, error: &AppError) -> Response {
         if error.status().is_server_error() {

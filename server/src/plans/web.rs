@@ -42,7 +42,7 @@ struct PlanPage {
     supports: u64,
     pro: Vec<(String, String)>,
     contra: Vec<(String, String)>,
-    history: Vec<(String, String)>,
+    history: Vec<HistoryLine>,
 }
 
 fn amount(v: &Value) -> Option<String> {
@@ -74,30 +74,56 @@ fn people(list: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// The history as (time, what happened) lines.
-fn history_lines(history: &[super::entity::history::Model], t: Tr) -> Vec<(String, String)> {
-    let note = |n: &str| {
-        if n.is_empty() {
-            String::new()
-        } else {
-            format!(": {n}")
+/// One step of a plan's history: when, who, what, and why.
+struct HistoryLine {
+    at: String,
+    at_label: String,
+    who: String,
+    who_url: String,
+    what: String,
+    note: String,
+}
+
+/// `@name@host` for an actor's id, as far as its URL tells.
+fn handle(ap_id: &str) -> String {
+    match url::Url::parse(ap_id) {
+        Ok(u) => {
+            let name = u
+                .path_segments()
+                .and_then(|mut s| s.next_back())
+                .unwrap_or_default();
+            let host = u.host_str().unwrap_or_default();
+            match u.port() {
+                Some(port) => format!("@{name}@{host}:{port}"),
+                None => format!("@{name}@{host}"),
+            }
         }
-    };
+        Err(_) => ap_id.to_string(),
+    }
+}
+
+fn history_lines(history: &[super::entity::history::Model], t: Tr) -> Vec<HistoryLine> {
     history
         .iter()
         .map(|h| {
             let what = match (h.action.as_str(), &h.to_state) {
                 ("state", Some(to)) => {
-                    format!(
-                        "{} → {}{}",
-                        h.actor_ap_id,
-                        state_label(to, t),
-                        note(&h.note)
-                    )
+                    format!("{} {}", t.get("plan-action-state"), state_label(to, t))
                 }
-                (action, _) => format!("{} {action}{}", h.actor_ap_id, note(&h.note)),
+                ("created" | "edited" | "progress" | "owner_added", _) => {
+                    t.get(&format!("plan-action-{}", h.action))
+                }
+                (other, _) => other.to_string(),
             };
-            (crate::http::time(&h.at), what)
+            let at = crate::http::time(&h.at);
+            HistoryLine {
+                at_label: at.get(..16).unwrap_or_default().replace('T', " "),
+                at,
+                who: handle(&h.actor_ap_id),
+                who_url: h.actor_ap_id.clone(),
+                what,
+                note: h.note.clone(),
+            }
         })
         .collect()
 }
@@ -107,15 +133,26 @@ pub async fn page(
     headers: HeaderMap,
     visit: Visit,
     Path(id): Path<String>,
+) -> Response {
+    let for_people = !crate::federation::wants_activity_json(&headers);
+    let result = plan_page(&state, &headers, &visit, &id).await;
+    visit.answer(for_people, result)
+}
+
+async fn plan_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    visit: &Visit,
+    id: &str,
 ) -> Result<Response, AppError> {
     let (db, config) = (&state.db, state.config.as_ref());
-    let p = service::find(db, &id).await?;
+    let p = service::find(db, id).await?;
     let s = status::Entity::find_by_id(p.status_id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such plan".into()))?;
     if let Some(response) =
-        crate::statuses::federate::object_or_home(db, config, &headers, &s).await?
+        crate::statuses::federate::object_or_home(db, config, headers, &s).await?
     {
         return Ok(response);
     }

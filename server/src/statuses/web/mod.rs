@@ -133,6 +133,18 @@ pub async fn show(
     headers: HeaderMap,
     visit: Visit,
     Path((name, id)): Path<(String, String)>,
+) -> Response {
+    let for_people = !wants_activity_json(&headers);
+    let result = show_status(&state, &visit, for_people, &name, &id).await;
+    visit.answer(for_people, result)
+}
+
+async fn show_status(
+    state: &AppState,
+    visit: &Visit,
+    for_people: bool,
+    name: &str,
+    id: &str,
 ) -> Result<Response, AppError> {
     let not_found = || AppError::NotFound("not found".into());
     let id: i64 = id.parse().map_err(|_| not_found())?;
@@ -153,7 +165,7 @@ pub async fn show(
     {
         return Err(not_found());
     }
-    if !wants_activity_json(&headers) {
+    if for_people {
         let me = visit.person.as_ref().map(|p| p.actor.id);
         let rendered = views::status(&state.db, &state.config, &s, me).await?;
         let t = visit.t();
