@@ -31,6 +31,11 @@ impl Browser {
     /// `None`, after saying so, when no browser is installed and the run
     /// does not require one.
     pub async fn start(javascript: bool) -> Option<Browser> {
+        Self::start_with(javascript, false).await
+    }
+
+    /// Like [`Browser::start`]; `dark`: pages see `prefers-color-scheme: dark`.
+    pub async fn start_with(javascript: bool, dark: bool) -> Option<Browser> {
         let chromium = program("TEST_CHROMIUM", "/usr/bin/chromium");
         let chromedriver = program("TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
         if !chromium.exists() || !chromedriver.exists() {
@@ -64,6 +69,12 @@ impl Browser {
                 "--lang=en-GB", format!("--user-data-dir={}", profile.path().display()),
             ],
         });
+        if dark {
+            // Blink's PreferredColorScheme: 0 is dark.
+            let args = options["args"].as_array_mut().expect("args");
+            args.push(json!("--blink-settings=preferredColorScheme=0"));
+            args.push(json!("--force-dark-mode"));
+        }
         if !javascript {
             options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
         }
@@ -178,6 +189,37 @@ impl Browser {
             .await
             .expect("value")
             .unwrap_or_default()
+    }
+
+    /// Presses and releases `key` on the keyboard, wherever the focus is.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let value = char::from(key);
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+        self.client
+            .perform_actions(keys)
+            .await
+            .expect("key pressed");
+    }
+
+    /// The focused element's outer HTML.
+    pub async fn focused(&self) -> String {
+        let element = self.client.active_element().await.expect("focus");
+        element.html(false).await.expect("html")
+    }
+
+    /// Presses Tab until the focus is on an element whose HTML contains
+    /// `marker`; how many presses it took. Panics after `most`.
+    pub async fn tab_to(&self, marker: &str, most: usize) -> usize {
+        for n in 1..=most {
+            self.press(fantoccini::key::Key::Tab).await;
+            if self.focused().await.contains(marker) {
+                return n;
+            }
+        }
+        panic!("{marker} not reached with {most} presses of Tab");
     }
 
     /// Whether page scripts run: a page that sets its title from a script.

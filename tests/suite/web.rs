@@ -3,6 +3,7 @@
 //! its input, a cross-site form refused, signing out; and axe-core on every
 //! page type, signed in and out, in both languages.
 
+use fantoccini::key::Key;
 use knooppunt_tests::browser::browser;
 use knooppunt_tests::webdriver::{Browser, describe};
 use knooppunt_tests::{ApiClient, TestInstance};
@@ -96,6 +97,56 @@ async fn web_flows_with_javascript_off() {
     );
     b.click("article.post form[action*='/delete'] button").await;
     assert!(!b.main_text().await.contains("Ik help mee!"));
+
+    // By keyboard alone: the first Tab reaches the skip link, which leads
+    // to the content; from there Tab reaches the form, typing writes, and
+    // Enter on the button posts.
+    b.goto(&i.url("/home")).await;
+    b.press(Key::Tab).await;
+    assert!(
+        b.focused().await.contains("class=\"skip\""),
+        "{}",
+        b.focused().await
+    );
+    // Shown when focused, with a visible outline.
+    let skip = b.client.active_element().await.unwrap();
+    let (_, y, _, height) = skip.rectangle().await.unwrap();
+    assert!(y >= 0.0 && height > 0.0, "the skip link is on screen: {y}");
+    assert_eq!(skip.css_value("outline-style").await.unwrap(), "solid");
+    let old = b
+        .client
+        .find(fantoccini::Locator::Css("html"))
+        .await
+        .unwrap();
+    b.press(Key::Enter).await;
+    assert_eq!(
+        b.client.current_url().await.unwrap().fragment(),
+        Some("main")
+    );
+    assert!(old.tag_name().await.is_ok(), "the same page");
+    b.tab_to("id=\"spoiler_text\"", 5).await;
+    b.tab_to("id=\"status\"", 3).await;
+    let field = b.client.active_element().await.unwrap();
+    field
+        .send_keys("Met het toetsenbord geschreven.")
+        .await
+        .unwrap();
+    b.tab_to("type=\"submit\"", 3).await;
+    b.press(Key::Enter).await;
+    for _ in 0..100 {
+        if b.main_text()
+            .await
+            .contains("Met het toetsenbord geschreven.")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        b.main_text()
+            .await
+            .contains("Met het toetsenbord geschreven.")
+    );
 
     // The language switch on every page.
     b.click("form.lang button[value=nl]").await;
@@ -250,9 +301,9 @@ async fn check(b: &Browser, i: &TestInstance, path: &str, found: &mut Vec<String
 }
 
 /// axe-core needs page scripts to finish its run (timers and promises do
-/// not run with scripts off), so this browser has them on; the pages have
-/// no script of their own (`web_pages_carry_security_headers…`), so they
-/// are the pages people without JavaScript get.
+/// not run with scripts off), so these browsers have them on; the pages
+/// have no script of their own (`web_pages_carry_security_headers…`), so
+/// they are the pages people without JavaScript get.
 #[tokio::test]
 async fn web_pages_have_no_wcag_violations_in_either_language() {
     let Some(b) = Browser::start(true).await else {
@@ -268,52 +319,79 @@ async fn web_pages_have_no_wcag_violations_in_either_language() {
         describe(&bad)
     );
     let i = TestInstance::start().await;
+    let checked = axe_everywhere(&b, &i, &["nl", "en"], true).await;
+    assert_eq!(checked, 38);
+    b.quit().await;
+    i.stop().await;
+}
+
+/// The dark scheme has colours of its own: their contrast is checked too.
+#[tokio::test]
+async fn web_pages_in_the_dark_scheme_have_no_wcag_violations() {
+    let Some(b) = Browser::start_with(true, true).await else {
+        return;
+    };
+    let dark = b
+        .client
+        .execute(
+            "return matchMedia('(prefers-color-scheme: dark)').matches",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        dark,
+        serde_json::Value::Bool(true),
+        "the browser prefers dark"
+    );
+    let i = TestInstance::start().await;
+    let checked = axe_everywhere(&b, &i, &["en"], false).await;
+    assert_eq!(checked, 19);
+    b.quit().await;
+    i.stop().await;
+}
+
+/// Signs up, posts, makes a plan and an event, and runs axe on every page
+/// type in each of `langs`, signed in and then signed out; also on a
+/// refused compose form and a refused cross-site form. Fails on any
+/// violation; returns how many pages it checked.
+async fn axe_everywhere(b: &Browser, i: &TestInstance, langs: &[&str], shots: bool) -> usize {
     let mut found = Vec::new();
     let mut checked = 0;
-    sign_up(&b, &i, "chaimae").await;
+    sign_up(b, i, "chaimae").await;
     b.fill("#spoiler_text", "Over het buurtfeest").await;
     b.fill("#status", "Het buurtfeest is op 14 juni.").await;
     b.click("form.compose button[type=submit]").await;
-    let post = b
-        .client
-        .find(fantoccini::Locator::Css("article.post .meta a"))
-        .await
-        .unwrap();
-    let post_url = post.attr("href").await.unwrap().unwrap();
+    let link = |css: &'static str| async move {
+        let element = b.client.find(fantoccini::Locator::Css(css)).await.unwrap();
+        element.attr("href").await.unwrap().unwrap()
+    };
+    let post_url = link("article.post .meta a").await;
     let post_path = url::Url::parse(&post_url).unwrap().path().to_string();
-    let reply = b
-        .client
-        .find(fantoccini::Locator::Css("article.post a.button"))
-        .await
-        .unwrap();
-    let reply_path = reply.attr("href").await.unwrap().unwrap();
-    let (plan_path, event_path) = plan_and_event(&i, "chaimae").await;
-    for lang in ["nl", "en"] {
+    let reply_path = link("article.post a.button").await;
+    let (plan_path, event_path) = plan_and_event(i, "chaimae").await;
+    let own = [&reply_path, &post_path, &plan_path, &event_path].map(|p| p.as_str());
+    for lang in langs {
         b.goto(&i.url("/local")).await;
         b.click(&format!("form.lang button[value={lang}]")).await;
         let pages = ["/", "/home", "/local", "/federated", "/notifications"];
-        let pages = [
-            &pages[..],
-            &[&reply_path, &post_path, &plan_path, &event_path],
-        ]
-        .concat();
-        for path in pages {
-            check(&b, &i, path, &mut found).await;
+        for path in [&pages[..], &own].concat() {
+            check(b, i, path, &mut found).await;
             checked += 1;
         }
         // A refused form: errors next to their fields.
         b.goto(&i.url("/home")).await;
         b.click("form.compose button[type=submit]").await;
-        let violations = b.axe().await;
-        if !violations.is_empty() {
-            found.push(format!("compose error:\n{}", describe(&violations)));
-        }
+        record(b, "compose error", &mut found).await;
+        checked += 1;
     }
-    b.goto(&i.url(&plan_path)).await;
-    b.screenshot("plan", 390, 844).await;
-    b.screenshot("plan", 1280, 800).await;
+    if shots {
+        b.goto(&i.url(&plan_path)).await;
+        b.screenshot("plan", 390, 844).await;
+        b.screenshot("plan", 1280, 800).await;
+    }
     b.click("header.site .account button").await;
-    for lang in ["nl", "en"] {
+    for lang in langs {
         b.click(&format!("form.lang button[value={lang}]")).await;
         let pages = [
             "/",
@@ -322,9 +400,8 @@ async fn web_pages_have_no_wcag_violations_in_either_language() {
             "/auth/sign_in",
             "/auth/sign_up",
         ];
-        let pages = [&pages[..], &[&post_path, &plan_path, &event_path]].concat();
-        for path in pages {
-            check(&b, &i, path, &mut found).await;
+        for path in [&pages[..], &own[1..]].concat() {
+            check(b, i, path, &mut found).await;
             checked += 1;
         }
         // The page of a refused (cross-site) form.
@@ -334,18 +411,22 @@ async fn web_pages_have_no_wcag_violations_in_either_language() {
         );
         b.goto(&attack).await;
         b.click("button").await;
-        let violations = b.axe().await;
-        if !violations.is_empty() {
-            found.push(format!("refused form:\n{}", describe(&violations)));
-        }
+        record(b, "refused form", &mut found).await;
+        checked += 1;
         b.goto(&i.url("/")).await;
     }
-    assert_eq!(checked, 34);
     assert!(
         found.is_empty(),
         "axe found violations:\n{}",
         found.join("\n\n")
     );
-    b.quit().await;
-    i.stop().await;
+    checked
+}
+
+/// Runs axe on the page shown and keeps what it finds under `what`.
+async fn record(b: &Browser, what: &str, found: &mut Vec<String>) {
+    let violations = b.axe().await;
+    if !violations.is_empty() {
+        found.push(format!("{what}:\n{}", describe(&violations)));
+    }
 }
