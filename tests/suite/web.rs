@@ -218,6 +218,57 @@ async fn web_forms_refuse_posts_without_the_token() {
 }
 
 #[tokio::test]
+async fn the_language_switch_is_remembered_in_the_account() {
+    let i = TestInstance::start().await;
+    i.create_person("dirk", PASSWORD).await;
+    let login = [("username", "dirk"), ("password", PASSWORD)];
+    let sign_in = async || {
+        let b = browser(&i);
+        b.get("/auth/sign_in").await.expect(200);
+        b.submit("/auth/sign_in", &login)
+            .await
+            .answers(303, Some("/"));
+        b
+    };
+    // This browser asks for English; the switch says Dutch.
+    let first = sign_in().await;
+    first.get("/home").await.shows("Sign out");
+    let switch = [("lang", "nl"), ("back", "/home")];
+    first
+        .submit("/language", &switch)
+        .await
+        .answers(303, Some("/home"));
+    first.get("/home").await.shows("Uitloggen");
+    // Another browser, also asking for English: the account's choice wins.
+    let second = sign_in().await;
+    second
+        .get("/home")
+        .await
+        .shows("Uitloggen")
+        .shows("lang=\"nl\"");
+    // A choice in a browser stays that browser's, whatever the account says.
+    let switch = [("lang", "en"), ("back", "/local")];
+    second
+        .submit("/language", &switch)
+        .await
+        .answers(303, Some("/local"));
+    second.get("/home").await.shows("Sign out");
+    first.get("/home").await.shows("Uitloggen");
+    // Signed out, the switch changes no account; a bad choice is refused.
+    let visitor = browser(&i);
+    visitor.get("/local").await.expect(200);
+    let bad = [("lang", "fr"), ("back", "/local")];
+    visitor.submit("/language", &bad).await.answers(422, None);
+    let switch = [("lang", "nl"), ("back", "https://elders.example/")];
+    visitor
+        .submit("/language", &switch)
+        .await
+        .answers(303, Some("/"));
+    sign_in().await.get("/home").await.shows("Sign out");
+    i.stop().await;
+}
+
+#[tokio::test]
 async fn web_pages_carry_security_headers_and_a_hashed_style_sheet() {
     let i = TestInstance::start().await;
     let b = browser(&i);

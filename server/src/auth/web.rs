@@ -51,10 +51,13 @@ impl Visit {
         let person = current_person(state, headers).await?;
         let secure = secure_cookies(state);
         let (csrf_token, cookie) = csrf::token_for_form(headers, secure)?;
+        let chosen = person
+            .as_ref()
+            .and_then(|p| p.account.language.as_deref())
+            .and_then(Lang::from_code);
         Ok(Visit {
             person,
-            // No account setting for the language yet: the switch, then the browser.
-            lang: Lang::choose(headers, None),
+            lang: Lang::choose(headers, chosen),
             csrf_token,
             cookies: cookie.into_iter().collect(),
             here: uri
@@ -321,17 +324,31 @@ pub struct LanguageForm {
     back: Option<String>,
 }
 
-/// `POST /language`: the language switch of every page; remembered for a year.
+/// `POST /language`: the language switch of every page; remembered in
+/// this browser for a year, and in the account of whoever is signed in.
 pub async fn set_language(
     State(state): State<AppState>,
+    visit: Visit,
     CsrfForm(form): CsrfForm<LanguageForm>,
+) -> Response {
+    let result = switch_language(&state, &visit, form).await;
+    visit.respond(result)
+}
+
+async fn switch_language(
+    state: &AppState,
+    visit: &Visit,
+    form: LanguageForm,
 ) -> Result<Response, AppError> {
     let lang =
         Lang::from_code(&form.lang).ok_or_else(|| AppError::invalid("lang", "choose nl or en"))?;
+    if let Some(person) = &visit.person {
+        service::set_language(&state.db, person.actor.id, lang.code()).await?;
+    }
     let back = safe_return_to(&state.config, form.back.as_deref());
     let mut response = Redirect::to(&back).into_response();
     if let Some(cookie) =
-        csrf::set_cookie(LANG_COOKIE, lang.code(), secure_cookies(&state), Some(365))
+        csrf::set_cookie(LANG_COOKIE, lang.code(), secure_cookies(state), Some(365))
     {
         response
             .headers_mut()
