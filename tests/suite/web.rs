@@ -217,6 +217,43 @@ async fn web_forms_refuse_posts_without_the_token() {
     i.stop().await;
 }
 
+/// The issue's budget: a page and its style sheet in 60 KB, measured on a
+/// full timeline (20 posts with their buttons) as a signed-in person sees it.
+#[tokio::test]
+async fn a_full_timeline_weighs_less_than_60_kb_with_its_style_sheet() {
+    let i = TestInstance::start().await;
+    i.create_person("femke", PASSWORD).await;
+    let api = ApiClient::login(&i, "femke", PASSWORD).await;
+    for n in 0..25 {
+        let text =
+            format!("Bericht {n} over de straat, de tuinen en het buurthuis aan de Kleiweg.");
+        api.ok_post(
+            "/api/v1/statuses",
+            json!({ "status": text, "spoiler_text": "Buurt" }),
+        )
+        .await;
+    }
+    let b = browser(&i);
+    b.get("/auth/sign_in").await.expect(200);
+    let login = [("username", "femke"), ("password", PASSWORD)];
+    b.submit("/auth/sign_in", &login)
+        .await
+        .answers(303, Some("/"));
+    let page = b.get("/local").await;
+    page.answers(200, None);
+    assert_eq!(page.html().matches("<article class=\"post\"").count(), 20);
+    assert!(
+        page.html().contains("/local?max_id="),
+        "a link to older posts"
+    );
+    let css = page.html().split("href=\"/static/site.").nth(1).unwrap();
+    let css = format!("/static/site.{}", css.split('"').next().unwrap());
+    let sheet = b.get(&css).await;
+    let weight = page.html().len() + sheet.html().len();
+    assert!(weight <= 60 * 1024, "{weight} bytes");
+    i.stop().await;
+}
+
 #[tokio::test]
 async fn the_language_switch_is_remembered_in_the_account() {
     let i = TestInstance::start().await;
