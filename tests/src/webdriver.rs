@@ -47,7 +47,10 @@ impl Browser {
             if std::env::var("TEST_BROWSER").as_deref() == Ok("required") {
                 panic!("{message}");
             }
-            eprintln!("SKIPPED browser test: {message}");
+            // Straight to stderr, past the test harness's capture, so the
+            // skip shows in a normal run.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "SKIPPED browser test: {message}");
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0")
