@@ -179,6 +179,7 @@ impl Instance {
                 StatusCode::REQUEST_TIMEOUT,
                 Duration::from_secs(config.http.request_timeout_secs),
             ))
+            .layer(axum::middleware::map_response(crate::web::security_headers))
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
             .with_state(self.state.clone())
     }
@@ -296,11 +297,28 @@ fn web_routes() -> Router<AppState> {
             get(crate::persons::web::sign_up_page).post(crate::persons::web::sign_up),
         )
         .route("/auth/sign_out", post(auth::sign_out))
+        .route("/language", post(auth::set_language))
+        .merge(page_routes())
         .route(
             "/oauth/authorize",
             get(crate::auth::oauth::web::authorize_page).post(crate::auth::oauth::web::authorize),
         )
         .merge(federation_routes())
+}
+
+/// The pages of signed-in people: timelines, writing, notifications.
+fn page_routes() -> Router<AppState> {
+    use crate::statuses::web as statuses;
+    Router::new()
+        .route("/home", get(statuses::home))
+        .route("/local", get(statuses::local))
+        .route("/federated", get(statuses::federated))
+        .route(
+            "/compose",
+            get(statuses::compose::page).post(statuses::compose::publish),
+        )
+        .route("/statuses/{id}/{action}", post(statuses::compose::act))
+        .route("/notifications", get(crate::notifications::web::page))
 }
 
 /// ActivityPub: actors, collections, notes, inboxes, and discovery.
@@ -313,7 +331,7 @@ fn federation_routes() -> Router<AppState> {
         .route("/ns/knooppunt", get(actors::context_document))
         .route("/plans/{id}", get(crate::plans::web::page))
         .route("/advice/{id}", get(crate::plans::web::advice_answer))
-        .route("/events/{id}", get(crate::events::api::page))
+        .route("/events/{id}", get(crate::events::web::page))
         .route("/actor", get(actors::instance_actor))
         .route("/inbox", post(inbox::shared))
         .route("/users/{name}", get(actors::person))

@@ -33,3 +33,4 @@ pub mod state;
 pub mod statements;
 pub mod statuses;
 pub mod text;
+pub mod web;

@@ -17,6 +17,7 @@ pub mod python;
 pub mod seed;
 pub mod sink;
 pub mod wait;
+pub mod webdriver;
 
 pub use api::ApiClient;
 pub use binary::{Knooppunt, ServeProcess};

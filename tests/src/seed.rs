@@ -162,6 +162,7 @@ pub async fn local_people(instance: &TestInstance, name: &str, count: usize) -> 
             approved: Set(true),
             disabled_at: Set(None),
             created_at: Set(now),
+            language: Set(None),
         });
         let raw = knooppunt::secrets::random_token().expect("token");
         grants.push(token::ActiveModel {

@@ -309,7 +309,7 @@ async fn web_forms_need_csrf_and_sign_up_creates_a_usable_account() {
         b.submit("/auth/sign_up", &form).await
     };
     let reply = sign_up(&b, "carol", PASSWORD).await;
-    assert!(reply.answers(303, Some("/")).sets_cookie("kp_session"));
+    assert!(reply.answers(303, Some("/home")).sets_cookie("kp_session"));
     app.login("carol", PASSWORD, "read")
         .await
         .get(ME)

@@ -32,3 +32,4 @@ mod search;
 mod serve;
 mod sign_in;
 mod undo;
+mod web;

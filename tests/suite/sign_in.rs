@@ -369,13 +369,13 @@ async fn sign_ups_are_limited_per_address() {
     for name in ["een", "twee"] {
         sign_up(&browser_from(&i, from(9)), name)
             .await
-            .answers(303, Some("/"));
+            .answers(303, Some("/home"));
     }
     let refused = sign_up(&browser_from(&i, from(9)), "drie").await;
     refused.answers(429, None).shows("too many sign-ups");
     assert_eq!(refused.input("name"), "drie", "the form is kept");
     sign_up(&browser_from(&i, from(10)), "vier")
         .await
-        .answers(303, Some("/"));
+        .answers(303, Some("/home"));
     i.stop().await;
 }

@@ -18,6 +18,8 @@ pub struct Model {
     pub approved: bool,
     pub disabled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The interface language chosen (`nl`, `en`); none: the browser's.
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

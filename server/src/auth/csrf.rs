@@ -2,7 +2,7 @@
 //! HttpOnly, SameSite=Lax cookie and in a hidden form field; a POST is accepted
 //! only when both agree. Works before login, so sign-in and sign-up are covered.
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use cookie::{Cookie, SameSite};
 
 use super::CSRF_COOKIE;
@@ -11,14 +11,7 @@ use crate::secrets::{constant_time_eq, random_token};
 
 /// The value of a cookie in the request, if present.
 pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_string())
+    crate::http::cookie(headers, name)
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path /, Secure unless plain http is allowed.

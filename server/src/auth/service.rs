@@ -279,6 +279,23 @@ pub async fn load_person(
     Ok(actor.map(|actor| Person { actor, account }))
 }
 
+/// Remembers the interface language `code` (`nl`, `en`) for a person.
+pub async fn set_language(
+    db: &DatabaseConnection,
+    actor_id: i64,
+    code: &str,
+) -> Result<(), AppError> {
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::Language,
+            sea_orm::sea_query::Expr::value(code.to_string()),
+        )
+        .filter(account::Column::ActorId.eq(actor_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Starts a session; returns the cookie value.
 pub async fn start_session(db: &DatabaseConnection, actor_id: i64) -> Result<String, AppError> {
     let token = random_token()?;

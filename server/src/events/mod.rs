@@ -15,3 +15,4 @@ pub mod ical;
 pub mod search;
 pub mod service;
 pub mod store;
+pub mod web;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::AppError;
 
-fn qs() -> serde_qs::Config {
+pub fn qs() -> serde_qs::Config {
     serde_qs::Config::new().max_depth(5).use_form_encoding(true)
 }
 

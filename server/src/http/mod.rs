@@ -20,6 +20,18 @@ pub fn time(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// The value of a cookie in the request, if present.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
 /// Every error body, as the OpenAPI document describes it: a message, and
 /// for OAuth errors the RFC 6749 code.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]

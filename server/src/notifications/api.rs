@@ -30,7 +30,11 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
 }
 
-async fn render(state: &AppState, me: i64, list: &[Notification]) -> Result<Vec<Value>, AppError> {
+pub async fn render(
+    state: &AppState,
+    me: i64,
+    list: &[Notification],
+) -> Result<Vec<Value>, AppError> {
     let actor_ids: Vec<i64> = list.iter().map(|n| n.from_actor_id).collect();
     let actors = actor::Entity::find()
         .filter(actor::Column::Id.is_in(actor_ids))

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod entity;
+pub mod web;
 
 use chrono::Utc;
 use sea_orm::{

@@ -97,6 +97,7 @@ pub async fn create(
         approved: Set(new.approved),
         disabled_at: Set(None),
         created_at: Set(actor.created_at),
+        language: Set(None),
     }
     .insert(&txn)
     .await

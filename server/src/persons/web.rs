@@ -2,33 +2,37 @@
 //! waiting for approval).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::Role;
-use crate::auth::web::{MessagePage, html_page};
-use crate::auth::{SESSION_COOKIE, csrf, service};
+use crate::auth::web::{CsrfForm, MessagePage, Visit, signed_in_redirect};
 use crate::config::Registrations;
 use crate::error::AppError;
-use crate::i18n::{AuthText, Lang};
+use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::web::Chrome;
 
 #[derive(Template)]
 #[template(path = "sign_up.html")]
-struct SignUpPage<'a> {
-    lang: &'static str,
-    instance_name: &'a str,
-    t: &'static AuthText,
-    csrf_token: String,
+struct SignUpPage {
+    c: Chrome,
+    t: Tr,
     closed: bool,
     approval: bool,
     error: Option<String>,
     name: String,
     email: String,
-    roles: Vec<(&'static str, &'static str)>,
+    roles: Vec<RoleOption>,
+}
+
+/// A choice of the role select.
+struct RoleOption {
+    value: &'static str,
+    label: String,
+    selected: bool,
 }
 
 const ROLES: [Role; 5] = [
@@ -41,43 +45,43 @@ const ROLES: [Role; 5] = [
 
 fn render_sign_up(
     state: &AppState,
-    headers: &HeaderMap,
+    visit: &Visit,
     form: Option<&SignUpForm>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let lang = Lang::negotiate(headers);
-    let t = lang.auth();
-    let secure = !state.config.federation.allow_http;
-    let (csrf_token, cookie) = csrf::token_for_form(headers, secure)?;
+    let t = visit.t();
     let registrations = state.config.instance.registrations;
     let page = SignUpPage {
-        lang: lang.code(),
-        instance_name: &state.config.instance.name,
+        c: visit.chrome().at("sign-up"),
         t,
-        csrf_token,
         closed: registrations == Registrations::Closed,
         approval: registrations == Registrations::Approval,
         error,
         name: form.map(|f| f.name.clone()).unwrap_or_default(),
         email: form.map(|f| f.email.clone()).unwrap_or_default(),
-        roles: ROLES.iter().map(|r| r.as_str()).zip(t.roles).collect(),
+        roles: ROLES
+            .iter()
+            .map(|r| RoleOption {
+                value: r.as_str(),
+                label: t.get(&format!("role-{}", r.as_str())),
+                selected: Some(*r) == form.and_then(|f| f.role),
+            })
+            .collect(),
     };
-    html_page(status, &page, cookie)
+    visit.render(status, &page)
 }
 
 /// `GET /auth/sign_up`
 pub async fn sign_up_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    visit: Visit,
 ) -> Result<Response, AppError> {
-    render_sign_up(&state, &headers, None, None, StatusCode::OK)
+    render_sign_up(&state, &visit, None, None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
 pub struct SignUpForm {
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -88,21 +92,21 @@ pub struct SignUpForm {
     role: Option<Role>,
 }
 
-/// `POST /auth/sign_up`: creates the account; signs in unless approval is needed.
+/// `POST /auth/sign_up`: creates the account; signs in unless approval is
+/// needed, and then the page says so.
 pub async fn sign_up(
     State(state): State<AppState>,
     crate::guard::ClientIp(client): crate::guard::ClientIp,
-    headers: HeaderMap,
-    Form(form): Form<SignUpForm>,
+    visit: Visit,
+    CsrfForm(form): CsrfForm<SignUpForm>,
 ) -> Result<Response, AppError> {
-    csrf::verify(&headers, &form.csrf_token)?;
     let registrations = state.config.instance.registrations;
     if registrations == Registrations::Closed {
-        return render_sign_up(&state, &headers, None, None, StatusCode::FORBIDDEN);
+        return render_sign_up(&state, &visit, None, None, StatusCode::FORBIDDEN);
     }
     if let Err(e) = state.guards.sign_up(client) {
         let message = e.to_string();
-        return render_sign_up(&state, &headers, Some(&form), Some(message), e.status());
+        return render_sign_up(&state, &visit, Some(&form), Some(message), e.status());
     }
     let approved = registrations == Registrations::Open;
     // Hashing the password and making the key pair share the bound on
@@ -125,26 +129,20 @@ pub async fn sign_up(
         Ok(person) => person,
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
             let status = e.status();
-            return render_sign_up(&state, &headers, Some(&form), Some(e.to_string()), status);
+            return render_sign_up(&state, &visit, Some(&form), Some(e.to_string()), status);
         }
         Err(e) => return Err(e),
     };
-    let lang = Lang::negotiate(&headers);
     if !approved {
+        let t = visit.t();
         let page = MessagePage {
-            lang: lang.code(),
-            instance_name: &state.config.instance.name,
-            title: lang.auth().sign_up,
-            message: lang.auth().waiting,
+            c: visit.chrome(),
+            t,
+            title: t.get("sign-up"),
+            message: t.get("sign-up-waiting"),
             code: None,
         };
-        return html_page(StatusCode::CREATED, &page, None);
+        return visit.render(StatusCode::CREATED, &page);
     }
-    let token = service::start_session(&state.db, person.id).await?;
-    let secure = !state.config.federation.allow_http;
-    let mut response = Redirect::to("/").into_response();
-    if let Some(cookie) = csrf::set_cookie(SESSION_COOKIE, &token, secure, Some(30)) {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    Ok(response)
+    signed_in_redirect(&state, person.id, "/home").await
 }

@@ -3,86 +3,37 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde_json::Value;
 
 use super::service;
+use crate::auth::web::Visit;
 use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::statuses::entity::status;
+use crate::web::Chrome;
 use sea_orm::EntityTrait;
 
-struct PlanText {
-    owners: &'static str,
-    themes: &'static str,
-    area: &'static str,
-    cost: &'static str,
-    budget: &'static str,
-    supports: &'static str,
-    arguments: &'static str,
-    pro: &'static str,
-    contra: &'static str,
-    history: &'static str,
-}
-
-const NL: PlanText = PlanText {
-    owners: "Eigenaren",
-    themes: "Thema's",
-    area: "Gebied",
-    cost: "Geschatte kosten",
-    budget: "Gevraagd budget",
-    supports: "Steun",
-    arguments: "Argumenten",
-    pro: "Voor",
-    contra: "Tegen",
-    history: "Geschiedenis",
-};
-
-const EN: PlanText = PlanText {
-    owners: "Owners",
-    themes: "Themes",
-    area: "Area",
-    cost: "Cost estimate",
-    budget: "Requested budget",
-    supports: "Support",
-    arguments: "Arguments",
-    pro: "For",
-    contra: "Against",
-    history: "History",
-};
-
-fn state_label(state: &str, lang: Lang) -> &'static str {
-    match (state, lang) {
-        ("idea", Lang::Nl) => "Idee",
-        ("proposal", Lang::Nl) => "Voorstel",
-        ("adopted", Lang::Nl) => "Aangenomen",
-        ("rejected", Lang::Nl) => "Afgewezen",
-        ("in_progress", Lang::Nl) => "In uitvoering",
-        ("done", Lang::Nl) => "Klaar",
-        ("withdrawn", Lang::Nl) => "Ingetrokken",
-        ("idea", _) => "Idea",
-        ("proposal", _) => "Proposal",
-        ("adopted", _) => "Adopted",
-        ("rejected", _) => "Rejected",
-        ("in_progress", _) => "In progress",
-        ("done", _) => "Done",
-        ("withdrawn", _) => "Withdrawn",
-        _ => "?",
+fn state_label(state: &str, t: Tr) -> String {
+    match state {
+        "idea" | "proposal" | "adopted" | "rejected" | "in_progress" | "done" | "withdrawn" => {
+            t.get(&format!("plan-state-{state}"))
+        }
+        other => other.to_string(),
     }
 }
 
 #[derive(Template)]
 #[template(path = "plan.html")]
-struct PlanPage<'a> {
-    lang: &'static str,
-    t: &'static PlanText,
-    instance_name: &'a str,
+struct PlanPage {
+    c: Chrome,
+    t: Tr,
     title: String,
     summary: String,
     content: String,
-    state_label: &'static str,
+    state_label: String,
     owners: Vec<(String, String)>,
     themes: Vec<String>,
     area: Option<String>,
@@ -91,7 +42,7 @@ struct PlanPage<'a> {
     supports: u64,
     pro: Vec<(String, String)>,
     contra: Vec<(String, String)>,
-    history: Vec<(String, String)>,
+    history: Vec<HistoryLine>,
 }
 
 fn amount(v: &Value) -> Option<String> {
@@ -123,30 +74,56 @@ fn people(list: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// The history as (time, what happened) lines.
-fn history_lines(history: &[super::entity::history::Model], lang: Lang) -> Vec<(String, String)> {
-    let note = |n: &str| {
-        if n.is_empty() {
-            String::new()
-        } else {
-            format!(": {n}")
+/// One step of a plan's history: when, who, what, and why.
+struct HistoryLine {
+    at: String,
+    at_label: String,
+    who: String,
+    who_url: String,
+    what: String,
+    note: String,
+}
+
+/// `@name@host` for an actor's id, as far as its URL tells.
+fn handle(ap_id: &str) -> String {
+    match url::Url::parse(ap_id) {
+        Ok(u) => {
+            let name = u
+                .path_segments()
+                .and_then(|mut s| s.next_back())
+                .unwrap_or_default();
+            let host = u.host_str().unwrap_or_default();
+            match u.port() {
+                Some(port) => format!("@{name}@{host}:{port}"),
+                None => format!("@{name}@{host}"),
+            }
         }
-    };
+        Err(_) => ap_id.to_string(),
+    }
+}
+
+fn history_lines(history: &[super::entity::history::Model], t: Tr) -> Vec<HistoryLine> {
     history
         .iter()
         .map(|h| {
             let what = match (h.action.as_str(), &h.to_state) {
                 ("state", Some(to)) => {
-                    format!(
-                        "{} → {}{}",
-                        h.actor_ap_id,
-                        state_label(to, lang),
-                        note(&h.note)
-                    )
+                    format!("{} {}", t.get("plan-action-state"), state_label(to, t))
                 }
-                (action, _) => format!("{} {action}{}", h.actor_ap_id, note(&h.note)),
+                ("created" | "edited" | "progress" | "owner_added", _) => {
+                    t.get(&format!("plan-action-{}", h.action))
+                }
+                (other, _) => other.to_string(),
             };
-            (crate::http::time(&h.at), what)
+            let at = crate::http::time(&h.at);
+            HistoryLine {
+                at_label: at.get(..16).unwrap_or_default().replace('T', " "),
+                at,
+                who: handle(&h.actor_ap_id),
+                who_url: h.actor_ap_id.clone(),
+                what,
+                note: h.note.clone(),
+            }
         })
         .collect()
 }
@@ -154,20 +131,32 @@ fn history_lines(history: &[super::entity::history::Model], lang: Lang) -> Vec<(
 pub async fn page(
     State(state): State<AppState>,
     headers: HeaderMap,
+    visit: Visit,
     Path(id): Path<String>,
+) -> Response {
+    let for_people = !crate::federation::wants_activity_json(&headers);
+    let result = plan_page(&state, &headers, &visit, &id).await;
+    visit.answer(for_people, result)
+}
+
+async fn plan_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    visit: &Visit,
+    id: &str,
 ) -> Result<Response, AppError> {
     let (db, config) = (&state.db, state.config.as_ref());
-    let p = service::find(db, &id).await?;
+    let p = service::find(db, id).await?;
     let s = status::Entity::find_by_id(p.status_id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such plan".into()))?;
     if let Some(response) =
-        crate::statuses::federate::object_or_home(db, config, &headers, &s).await?
+        crate::statuses::federate::object_or_home(db, config, headers, &s).await?
     {
         return Ok(response);
     }
-    let lang = Lang::negotiate(&headers);
+    let t = visit.t();
     let view = serde_json::to_value(super::views::view(db, config, &p, None).await?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let replies = super::store::arguments_of(db, p.status_id, None).await?;
@@ -175,13 +164,12 @@ pub async fn page(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let history = service::history_of(db, p.id).await?;
     let page = PlanPage {
-        lang: lang.code(),
-        t: if lang == Lang::Nl { &NL } else { &EN },
-        instance_name: &config.instance.name,
+        c: visit.chrome(),
+        t,
         title: p.title.clone(),
         summary: p.summary.clone(),
         content: p.content.clone(),
-        state_label: state_label(&p.state, lang),
+        state_label: state_label(&p.state, t),
         owners: view["owners"]
             .as_array()
             .map(|o| {
@@ -209,12 +197,9 @@ pub async fn page(
         supports: view["supports_count"].as_u64().unwrap_or(0),
         pro: people(&arguments["pro"]),
         contra: people(&arguments["contra"]),
-        history: history_lines(&history, lang),
+        history: history_lines(&history, t),
     };
-    let html = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(([(header::CONTENT_LANGUAGE, lang.code())], Html(html)).into_response())
+    visit.render(StatusCode::OK, &page)
 }
 
 /// `GET /advice/:id`: an advisor's answer as its `Note`, so that any

@@ -10,87 +10,16 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::Visibility;
 use super::entity::{favourite, poll, status};
-use super::service::{self, Draft, NewPoll};
+use super::form::{StatusForm, visibility};
+use super::service;
 use super::store;
 use crate::auth::extract::{Auth, MaybeAuth};
 use crate::error::AppError;
-use crate::http::extract::{
-    ApiForm, ApiQuery, flexible_bool, flexible_id, flexible_ids, flexible_u64,
-};
+use crate::http::extract::{ApiForm, ApiQuery, flexible_bool, flexible_ids};
 use crate::http::pagination::{Page, paged_json};
 use crate::state::AppState;
 use crate::statuses::views;
-
-#[derive(Deserialize, Default)]
-pub struct PollForm {
-    #[serde(default)]
-    options: Vec<String>,
-    #[serde(default, deserialize_with = "flexible_u64")]
-    expires_in: Option<u64>,
-    #[serde(default, deserialize_with = "flexible_bool")]
-    multiple: Option<bool>,
-}
-
-#[derive(Deserialize, Default)]
-pub struct StatusForm {
-    status: Option<String>,
-    #[serde(default, deserialize_with = "flexible_ids")]
-    media_ids: Vec<String>,
-    #[serde(default, deserialize_with = "flexible_id")]
-    in_reply_to_id: Option<String>,
-    #[serde(default, deserialize_with = "flexible_bool")]
-    sensitive: Option<bool>,
-    spoiler_text: Option<String>,
-    visibility: Option<String>,
-    language: Option<String>,
-    poll: Option<PollForm>,
-    scheduled_at: Option<String>,
-}
-
-fn visibility(raw: Option<&str>) -> Result<Visibility, AppError> {
-    match raw.unwrap_or("") {
-        "" | "public" => Ok(Visibility::Public),
-        "unlisted" => Ok(Visibility::Unlisted),
-        "private" => Ok(Visibility::Private),
-        "direct" => Ok(Visibility::Direct),
-        other => Err(AppError::invalid(
-            "visibility",
-            format!("{other:?} is not a visibility"),
-        )),
-    }
-}
-
-impl StatusForm {
-    fn into_draft(self) -> Result<Draft, AppError> {
-        if self.scheduled_at.as_deref().is_some_and(|s| !s.is_empty()) {
-            return Err(AppError::invalid(
-                "scheduled_at",
-                "scheduled statuses are not supported",
-            ));
-        }
-        let poll = match self.poll {
-            Some(p) if !p.options.is_empty() => Some(NewPoll {
-                options: p.options,
-                expires_in: i64::try_from(p.expires_in.unwrap_or(86_400)).unwrap_or(i64::MAX),
-                multiple: p.multiple.unwrap_or(false),
-            }),
-            _ => None,
-        };
-        Ok(Draft {
-            text: self.status.unwrap_or_default(),
-            spoiler_text: self.spoiler_text.unwrap_or_default(),
-            sensitive: self.sensitive.unwrap_or(false),
-            visibility: visibility(self.visibility.as_deref())?,
-            language: self.language.filter(|l| !l.is_empty()),
-            in_reply_to_id: self.in_reply_to_id,
-            media_ids: self.media_ids,
-            poll,
-            stance: None,
-        })
-    }
-}
 
 /// `POST /api/v1/statuses`
 pub async fn create(

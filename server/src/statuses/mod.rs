@@ -5,6 +5,7 @@ pub mod api;
 pub mod changes;
 pub mod entity;
 pub mod federate;
+pub mod form;
 pub mod search;
 pub mod service;
 pub mod store;

@@ -2,20 +2,19 @@
 //! a code (shown for out-of-band clients, else redirected with `state`).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::OOB;
 use super::service;
-use crate::auth::csrf;
-use crate::auth::web::{MessagePage, current_person, html_page};
+use crate::auth::web::{CsrfForm, MessagePage, Visit};
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
-use crate::i18n::{AuthText, Lang};
+use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::web::Chrome;
 
 #[derive(Deserialize)]
 pub struct AuthorizeParams {
@@ -26,21 +25,17 @@ pub struct AuthorizeParams {
     state: Option<String>,
     code_challenge: Option<String>,
     code_challenge_method: Option<String>,
-    #[serde(default)]
-    csrf_token: String,
     decision: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "authorize.html")]
-struct AuthorizePage<'a> {
-    lang: &'static str,
-    instance_name: &'a str,
-    t: &'static AuthText,
+struct AuthorizePage {
+    c: Chrome,
+    t: Tr,
     app_name: String,
     username: String,
     scopes: Vec<String>,
-    csrf_token: String,
     client_id: String,
     redirect_uri: String,
     scope: String,
@@ -104,28 +99,23 @@ async fn validate(
 /// `GET /oauth/authorize`
 pub async fn authorize_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    visit: Visit,
     ApiQuery(params): ApiQuery<AuthorizeParams>,
 ) -> Result<Response, AppError> {
     let (app, _, scopes, challenge) = validate(&state, &params).await?;
-    let Some(person) = current_person(&state, &headers).await? else {
+    let Some(person) = visit.person.as_ref() else {
         // Come back here after signing in.
         let here = format!("/oauth/authorize?{}", serde_urlencoded_pairs(&params));
         let target = format!("/auth/sign_in?return_to={}", url_encode(&here));
         return Ok(Redirect::to(&target).into_response());
     };
-    let lang = Lang::negotiate(&headers);
-    let secure = !state.config.federation.allow_http;
-    let (csrf_token, cookie) = csrf::token_for_form(&headers, secure)?;
     let scope = scopes.to_string();
     let page = AuthorizePage {
-        lang: lang.code(),
-        instance_name: &state.config.instance.name,
-        t: lang.auth(),
+        c: visit.chrome(),
+        t: visit.t(),
         app_name: app.name,
-        username: person.actor.username,
+        username: person.actor.username.clone(),
         scopes: scope.split(' ').map(str::to_string).collect(),
-        csrf_token,
         client_id: app.client_id,
         // As given: the token exchange must repeat it only if it was given.
         redirect_uri: params.redirect_uri.clone().unwrap_or_default(),
@@ -138,18 +128,18 @@ pub async fn authorize_page(
             String::new()
         },
     };
-    html_page(StatusCode::OK, &page, cookie)
+    visit.render(StatusCode::OK, &page)
 }
 
 /// `POST /oauth/authorize`: the person's decision.
 pub async fn authorize(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(params): Form<AuthorizeParams>,
+    visit: Visit,
+    CsrfForm(params): CsrfForm<AuthorizeParams>,
 ) -> Result<Response, AppError> {
-    csrf::verify(&headers, &params.csrf_token)?;
-    let person = current_person(&state, &headers)
-        .await?
+    let person = visit
+        .person
+        .as_ref()
         .ok_or_else(|| AppError::Unauthorized("sign in first".into()))?;
     let (app, redirect_uri, scopes, challenge) = validate(&state, &params).await?;
     let client_state = params.state.clone().filter(|s| !s.is_empty());
@@ -174,15 +164,15 @@ pub async fn authorize(
     let code =
         service::issue_code(&state.db, &app, person.actor.id, given, &scopes, challenge).await?;
     if redirect_uri == OOB {
-        let lang = Lang::negotiate(&headers);
+        let t = visit.t();
         let page = MessagePage {
-            lang: lang.code(),
-            instance_name: &state.config.instance.name,
-            title: lang.auth().code_title,
-            message: lang.auth().code_message,
+            c: visit.chrome(),
+            t,
+            title: t.get("authorize-code-title"),
+            message: t.get("authorize-code-message"),
             code: Some(code),
         };
-        return html_page(StatusCode::OK, &page, None);
+        return visit.render(StatusCode::OK, &page);
     }
     Ok(Redirect::to(&with_query(
         &redirect_uri,

@@ -1,0 +1,150 @@
+# Knooppunt's interface in English. Keys are the same in nl/main.ftl.
+
+## Frame of every page
+skip-to-content = Skip to content
+language = Language
+lang-nl = Nederlands
+lang-en = English
+nav-label = Main menu
+nav-home = My timeline
+nav-notifications = Notifications
+nav-local = This neighbourhood
+nav-federated = Everywhere
+signed-in-as = Signed in as
+sign-in = Sign in
+sign-out = Sign out
+sign-up = Create an account
+
+## Errors
+error-csrf = The form has expired or came from another site. Reload the page and try again.
+error-not-found = Not found
+error-forbidden = Not allowed
+error-unauthorized = Sign in first
+error-too-many = Slow down a little
+error-request = That did not work
+error-server = Something went wrong on our side
+error-server-detail = Try again in a while. If it keeps failing, tell the cooperative.
+error-try-again = Try again
+error-go-home = Go to the front page
+
+## Signing in and up
+name-or-email = Name or email address
+password = Password
+no-account = No account yet? Create one.
+name = Name
+name-hint = Lowercase letters, digits and underscores; others find you as @name.
+email = Email address
+password-hint = At least 10 characters. A sentence of a few words works well.
+role = I am a
+role-resident = resident
+role-entrepreneur = entrepreneur
+role-professional = professional
+role-municipality = municipality
+role-cooperative = cooperative
+sign-up-closed = Sign-up is closed. Ask the cooperative for an account.
+sign-up-approval = The cooperative approves new accounts before you can sign in.
+sign-up-waiting = Your account was created and is waiting for approval by the cooperative. You will hear when you can sign in.
+
+## Apps asking for access
+authorize = Authorise access
+authorize-app-wants = This app asks for access to your account:
+authorize-approve = Allow
+authorize-deny = Deny
+authorize-code-title = Authorisation code
+authorize-code-message = Copy this code and paste it into the app:
+
+## The front page
+home-tagline = The meeting point of the neighbourhood
+home-about = Residents, entrepreneurs and professionals work together here on everything in the neighbourhood, from a street party to a neighbourhood plan.
+home-follow = Follow the neighbourhood
+home-people = People
+home-groups = Groups
+
+## Plans
+plan-owners = Owners
+plan-themes = Themes
+plan-area = Area
+plan-cost = Cost estimate
+plan-budget = Requested budget
+plan-supports = Support
+plan-arguments = Arguments
+plan-pro = For
+plan-contra = Against
+plan-history = History
+plan-action-created = wrote the plan
+plan-action-edited = edited the plan
+plan-action-state = moved the plan to
+plan-action-progress = reported progress
+plan-action-owner_added = became a co-owner
+plan-state-idea = Idea
+plan-state-proposal = Proposal
+plan-state-adopted = Adopted
+plan-state-rejected = Rejected
+plan-state-in_progress = In progress
+plan-state-done = Done
+plan-state-withdrawn = Withdrawn
+
+## Timelines
+timeline-home = My timeline
+timeline-home-intro = Posts of the people and groups you follow, and your own.
+timeline-local = This neighbourhood
+timeline-local-intro = Public posts of people in this neighbourhood.
+timeline-federated = Everywhere
+timeline-federated-intro = Public posts from this neighbourhood and from elsewhere that it knows.
+timeline-posts = Posts
+timeline-empty = No posts here yet.
+timeline-older = Older posts
+
+## Posts
+post-boosted-by = Boosted by
+post-is-reply = reply
+post-replies = { $count ->
+    [one] 1 reply
+   *[other] { $count } replies
+}
+post-favourites = { $count ->
+    [one] 1 favourite
+   *[other] { $count } favourites
+}
+post-boosts = { $count ->
+    [one] 1 boost
+   *[other] { $count } boosts
+}
+post-reply = Reply
+post-favourite = Favourite
+post-unfavourite = Remove favourite
+post-boost = Boost
+post-unboost = Undo boost
+post-delete = Delete
+visibility-public = Public
+visibility-unlisted = Unlisted
+visibility-private = Followers only
+visibility-direct = Mentioned people only
+
+## Writing
+compose-title = New post
+compose-reply-title = Reply
+compose-in-reply-to = The post you are answering
+compose-spoiler = Content warning (optional)
+compose-spoiler-hint = Shown above your post; readers open the post themselves.
+compose-status = Your post
+compose-visibility = Who may see it
+compose-submit = Post
+
+## Notifications
+notifications-title = Notifications
+notifications-empty = You have no notifications yet.
+notification-mention = mentioned you
+notification-favourite = favourited your post
+notification-reblog = boosted your post
+notification-follow = follows you now
+notification-follow_request = asks to follow you
+notification-poll = a poll has ended
+notification-other = did something that concerns you
+
+## Events
+event-cancelled = This event is cancelled.
+event-when = When
+event-where = Where
+event-participants = Participants
+event-add-to-calendar = Add to your calendar (iCal)

@@ -1,0 +1,150 @@
+# Knooppunt's interface in Dutch. Keys are the same in en/main.ftl.
+
+## Frame of every page
+skip-to-content = Naar de inhoud
+language = Taal
+lang-nl = Nederlands
+lang-en = English
+nav-label = Hoofdmenu
+nav-home = Mijn tijdlijn
+nav-notifications = Meldingen
+nav-local = Deze wijk
+nav-federated = Overal
+signed-in-as = Ingelogd als
+sign-in = Inloggen
+sign-out = Uitloggen
+sign-up = Account aanmaken
+
+## Errors
+error-csrf = Het formulier is verlopen of kwam van een andere site. Laad de pagina opnieuw en probeer het nog eens.
+error-not-found = Niet gevonden
+error-forbidden = Dat mag niet
+error-unauthorized = Log eerst in
+error-too-many = Even rustig aan
+error-request = Dat lukte niet
+error-server = Er ging iets mis bij ons
+error-server-detail = Probeer het over een tijdje opnieuw. Blijft het misgaan, laat het de coöperatie weten.
+error-try-again = Opnieuw proberen
+error-go-home = Naar de voorpagina
+
+## Signing in and up
+name-or-email = Naam of e-mailadres
+password = Wachtwoord
+no-account = Nog geen account? Maak er een aan.
+name = Naam
+name-hint = Kleine letters, cijfers en liggende streepjes; hiermee vinden anderen je als @naam.
+email = E-mailadres
+password-hint = Minstens 10 tekens. Een zin van een paar woorden werkt goed.
+role = Ik ben
+role-resident = bewoner
+role-entrepreneur = ondernemer
+role-professional = professional
+role-municipality = gemeente
+role-cooperative = coöperatie
+sign-up-closed = Aanmelden is gesloten. Vraag de coöperatie om een account.
+sign-up-approval = De coöperatie keurt nieuwe accounts goed voordat je kunt inloggen.
+sign-up-waiting = Je account is aangemaakt en wacht op goedkeuring door de coöperatie. Je krijgt bericht zodra je kunt inloggen.
+
+## Apps asking for access
+authorize = Toegang geven
+authorize-app-wants = Deze app vraagt toegang tot je account:
+authorize-approve = Toestaan
+authorize-deny = Weigeren
+authorize-code-title = Autorisatiecode
+authorize-code-message = Kopieer deze code en plak hem in de app:
+
+## The front page
+home-tagline = Het knooppunt van de wijk
+home-about = Bewoners, ondernemers en professionals werken hier samen aan alles in de wijk, van een straatfeest tot een wijkplan.
+home-follow = Volg de wijk
+home-people = Mensen
+home-groups = Groepen
+
+## Plans
+plan-owners = Eigenaren
+plan-themes = Thema's
+plan-area = Gebied
+plan-cost = Geschatte kosten
+plan-budget = Gevraagd budget
+plan-supports = Steun
+plan-arguments = Argumenten
+plan-pro = Voor
+plan-contra = Tegen
+plan-history = Geschiedenis
+plan-action-created = schreef het plan
+plan-action-edited = paste het plan aan
+plan-action-state = zette het plan op
+plan-action-progress = meldde voortgang
+plan-action-owner_added = werd mede-eigenaar
+plan-state-idea = Idee
+plan-state-proposal = Voorstel
+plan-state-adopted = Aangenomen
+plan-state-rejected = Afgewezen
+plan-state-in_progress = In uitvoering
+plan-state-done = Klaar
+plan-state-withdrawn = Ingetrokken
+
+## Timelines
+timeline-home = Mijn tijdlijn
+timeline-home-intro = Berichten van de mensen en groepen die je volgt, en je eigen berichten.
+timeline-local = Deze wijk
+timeline-local-intro = Openbare berichten van mensen in deze wijk.
+timeline-federated = Overal
+timeline-federated-intro = Openbare berichten uit deze wijk en van elders die deze wijk kent.
+timeline-posts = Berichten
+timeline-empty = Hier staan nog geen berichten.
+timeline-older = Oudere berichten
+
+## Posts
+post-boosted-by = Gedeeld door
+post-is-reply = antwoord
+post-replies = { $count ->
+    [one] 1 antwoord
+   *[other] { $count } antwoorden
+}
+post-favourites = { $count ->
+    [one] 1 favoriet
+   *[other] { $count } favorieten
+}
+post-boosts = { $count ->
+    [one] 1 keer gedeeld
+   *[other] { $count } keer gedeeld
+}
+post-reply = Antwoorden
+post-favourite = Favoriet maken
+post-unfavourite = Geen favoriet meer
+post-boost = Delen
+post-unboost = Niet meer delen
+post-delete = Verwijderen
+visibility-public = Openbaar
+visibility-unlisted = Minder zichtbaar
+visibility-private = Alleen volgers
+visibility-direct = Alleen genoemde mensen
+
+## Writing
+compose-title = Nieuw bericht
+compose-reply-title = Antwoorden
+compose-in-reply-to = Het bericht waarop je antwoordt
+compose-spoiler = Waarschuwing (niet verplicht)
+compose-spoiler-hint = Staat boven je bericht; lezers openen het bericht zelf.
+compose-status = Je bericht
+compose-visibility = Wie mag het zien
+compose-submit = Plaatsen
+
+## Notifications
+notifications-title = Meldingen
+notifications-empty = Je hebt nog geen meldingen.
+notification-mention = noemde je
+notification-favourite = vond je bericht goed
+notification-reblog = deelde je bericht
+notification-follow = volgt je nu
+notification-follow_request = wil je volgen
+notification-poll = een peiling is afgelopen
+notification-other = deed iets dat jou aangaat
+
+## Events
+event-cancelled = Dit evenement gaat niet door.
+event-when = Wanneer
+event-where = Waar
+event-participants = Deelnemers
+event-add-to-calendar = Zet in je agenda (iCal)
