@@ -1,0 +1,171 @@
+//! `/plans/new`: the form to write a plan. It posts the API's field names
+//! (`title`, `summary`, `content`, `themes`, `area[address]`, `group`), read
+//! into the API's `PlanBody` and started by the same `service::create`; a
+//! refusal shows the form again with the error next to its field.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::api::{Area, PlanBody};
+use super::service;
+use crate::auth::web::{CsrfForm, Visit};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::web::Chrome;
+
+/// One field of the form: its name (the API's), label, value and error.
+pub struct Field {
+    pub name: &'static str,
+    pub id: &'static str,
+    pub label: String,
+    pub hint: Option<String>,
+    pub value: String,
+    pub error: Option<String>,
+    pub long: bool,
+}
+
+#[derive(Template)]
+#[template(path = "plan_new.html")]
+struct NewPlanPage {
+    c: Chrome,
+    t: Tr,
+    fields: Vec<Field>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AreaForm {
+    #[serde(default)]
+    address: String,
+}
+
+/// The form as posted: `themes` is one line of words.
+#[derive(Debug, Default, Deserialize)]
+pub struct PlanForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    themes: String,
+    #[serde(default)]
+    area: AreaForm,
+    #[serde(default)]
+    group: String,
+}
+
+impl PlanForm {
+    fn body(&self) -> PlanBody {
+        let themes: Vec<String> = self
+            .themes
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .map(|w| w.trim_start_matches('#'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let address = self.area.address.trim();
+        let group = self.group.trim().trim_start_matches('@');
+        PlanBody {
+            title: Some(self.title.clone()),
+            summary: Some(self.summary.clone()),
+            content: Some(self.content.clone()),
+            themes: Some(themes),
+            area: (!address.is_empty()).then(|| {
+                Some(Area {
+                    address: Some(address.to_string()),
+                    geometry: None,
+                })
+            }),
+            cost_estimate: None,
+            requested_budget: None,
+            group: (!group.is_empty()).then(|| group.to_string()),
+        }
+    }
+
+    fn fields(&self, t: Tr, error: Option<&AppError>) -> Vec<Field> {
+        let error_of = |name: &str| match error {
+            Some(AppError::Invalid { field, message }) if field == name => Some(message.clone()),
+            _ => None,
+        };
+        let field = |name, id, value: &str, long| Field {
+            name,
+            id,
+            label: t.get(&if id == "title" {
+                "plan-new-title-field".to_string()
+            } else {
+                format!("plan-new-{id}")
+            }),
+            hint: None,
+            value: value.to_string(),
+            error: error_of(if id == "area" { "area.address" } else { name }),
+            long,
+        };
+        let mut themes = field("themes", "themes", &self.themes, false);
+        themes.hint = Some(t.get("plan-new-themes-hint"));
+        let mut group = field("group", "group", &self.group, false);
+        group.hint = Some(t.get("plan-new-group-hint"));
+        vec![
+            field("title", "title", &self.title, false),
+            field("summary", "summary", &self.summary, true),
+            field("content", "content", &self.content, true),
+            themes,
+            field("area[address]", "area", &self.area.address, false),
+            group,
+        ]
+    }
+}
+
+fn render(
+    visit: &Visit,
+    form: &PlanForm,
+    error: Option<&AppError>,
+    code: StatusCode,
+) -> Result<Response, AppError> {
+    let t = visit.t();
+    let fields = form.fields(t, error);
+    let unplaced = error.filter(|_| !fields.iter().any(|f| f.error.is_some()));
+    let page = NewPlanPage {
+        c: visit.chrome().at("plans"),
+        t,
+        error: unplaced.map(ToString::to_string),
+        fields,
+    };
+    visit.render(code, &page)
+}
+
+/// `GET /plans/new`
+pub async fn page(visit: Visit) -> Response {
+    if let Err(redirect) = visit.person() {
+        return redirect.into_response();
+    }
+    visit.respond(render(&visit, &PlanForm::default(), None, StatusCode::OK))
+}
+
+/// `POST /plans/new`: the new plan's page, or the form with its error.
+pub async fn create(
+    State(state): State<AppState>,
+    visit: Visit,
+    CsrfForm(form): CsrfForm<PlanForm>,
+) -> Response {
+    let person = match visit.person() {
+        Ok(person) => person,
+        Err(redirect) => return redirect.into_response(),
+    };
+    let created = match form.body().into_fields() {
+        Ok((fields, group)) => service::create(&state, person, fields, group.as_deref()).await,
+        Err(e) => Err(e),
+    };
+    match created {
+        Ok(p) => Redirect::to(&format!("/plans/{}", p.id)).into_response(),
+        Err(e) if e.status().is_client_error() => {
+            visit.respond(render(&visit, &form, Some(&e), e.status()))
+        }
+        Err(e) => visit.error(&e),
+    }
+}
