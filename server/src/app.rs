@@ -319,6 +319,7 @@ fn page_routes() -> Router<AppState> {
         )
         .route("/statuses/{id}/{action}", post(statuses::compose::act))
         .route("/notifications", get(crate::notifications::web::page))
+        .route("/plans", get(crate::plans::web_list::page))
         .route(
             "/plans/new",
             get(crate::plans::web_new::page).post(crate::plans::web_new::create),
@@ -335,6 +336,7 @@ fn page_routes() -> Router<AppState> {
             "/plans/{id}/{action}",
             post(crate::plans::web_forms::support),
         )
+        .route("/events", get(crate::events::web_list::page))
         .route("/events/{id}/{action}", post(crate::events::web::take_part))
 }
 

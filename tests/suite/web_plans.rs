@@ -150,6 +150,15 @@ async fn a_plan_goes_from_idea_to_adopted_in_the_browser() {
     ] {
         assert!(history.contains(text), "{text}: {history}");
     }
+    // The list, filtered without script: adopted shows it, idea does not.
+    b.goto(&i.url("/plans")).await;
+    assert!(b.main_text().await.contains("Speelplek Vlaggemanstraat"));
+    b.goto(&i.url("/plans?state=idea&theme=&group=")).await;
+    assert!(!b.main_text().await.contains("Speelplek Vlaggemanstraat"));
+    b.goto(&i.url("/plans?state=adopted&theme=groen&group="))
+        .await;
+    b.click(".plans a").await;
+    assert_eq!(b.path().await, plan);
     b.goto(&i.url(&plan)).await;
     b.screenshot("plan-arguments", 1280, 800).await;
     b.screenshot("plan-arguments", 390, 844).await;
@@ -236,7 +245,9 @@ async fn joining_a_full_event_says_so_in_both_languages() {
     let path = format!("/events/{}", event["id"].as_str().unwrap());
     for name in ["bram", "cor"] {
         sign_in(&b, &i, name).await;
-        b.goto(&i.url(&path)).await;
+        b.goto(&i.url("/events")).await;
+        b.click(".events a").await;
+        assert_eq!(b.path().await, path);
         b.click("#take-part button").await;
         assert!(b.text("#take-part").await.contains("You take part."));
         sign_out(&b).await;

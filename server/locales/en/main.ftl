@@ -107,6 +107,15 @@ plan-new-area = Area (an address or a place)
 plan-new-group = Group (optional)
 plan-new-group-hint = The name of a group you belong to that owns the plan with you.
 plan-new-submit = Publish the idea
+plans-title = Plans
+plans-filter = Show plans
+plans-state = State
+plans-any-state = Any state
+plans-group = Group
+plans-none = No plans here yet.
+plans-older = Older plans
+nav-plans = Plans
+nav-events = Events
 plan-state-withdrawn = Withdrawn
 
 ## Timelines
@@ -172,6 +181,11 @@ event-join = Take part
 event-leave = Leave
 event-joined = You take part.
 event-full = This event is full: there is no place left for you.
+events-title = Events
+events-upcoming = Only upcoming events
+events-with-past = Past events too
+events-none = No events here.
+events-later = More events
 event-cancelled = This event is cancelled.
 event-when = When
 event-where = Where

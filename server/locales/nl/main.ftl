@@ -107,6 +107,15 @@ plan-new-area = Gebied (een adres of plek)
 plan-new-group = Groep (niet verplicht)
 plan-new-group-hint = De naam van een groep waar je lid van bent en die het plan met je deelt.
 plan-new-submit = Publiceer het idee
+plans-title = Plannen
+plans-filter = Toon plannen
+plans-state = Stand
+plans-any-state = Elke stand
+plans-group = Groep
+plans-none = Hier zijn nog geen plannen.
+plans-older = Oudere plannen
+nav-plans = Plannen
+nav-events = Activiteiten
 plan-state-withdrawn = Ingetrokken
 
 ## Timelines
@@ -172,6 +181,11 @@ event-join = Doe mee
 event-leave = Meld je af
 event-joined = Je doet mee.
 event-full = Dit evenement is vol: er is geen plaats meer voor je.
+events-title = Activiteiten
+events-upcoming = Alleen komende activiteiten
+events-with-past = Ook voorbije activiteiten
+events-none = Hier zijn geen activiteiten.
+events-later = Meer activiteiten
 event-cancelled = Dit evenement gaat niet door.
 event-when = Wanneer
 event-where = Waar

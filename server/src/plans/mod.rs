@@ -15,7 +15,7 @@
 //! - `views.rs`: the API's JSON shapes, assembled from the read models.
 //! - `api.rs`: `/api/knooppunt/v1/plans`; `web.rs`: the page at `/plans/:id`;
 //!   `web_forms.rs`: its forms (support, arguments, steps);
-//!   `web_new.rs`: `/plans/new`.
+//!   `web_new.rs`: `/plans/new`; `web_list.rs`: `/plans`.
 
 pub mod advice;
 pub mod api;
@@ -32,4 +32,5 @@ pub mod updates;
 pub mod views;
 pub mod web;
 pub mod web_forms;
+pub mod web_list;
 pub mod web_new;
