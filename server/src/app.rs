@@ -337,6 +337,10 @@ fn page_routes() -> Router<AppState> {
             post(crate::plans::web_forms::support),
         )
         .route("/events", get(crate::events::web_list::page))
+        .route(
+            "/events/new",
+            get(crate::events::web_new::page).post(crate::events::web_new::create),
+        )
         .route("/events/{id}/{action}", post(crate::events::web::take_part))
 }
 

@@ -235,14 +235,35 @@ async fn joining_a_full_event_says_so_in_both_languages() {
     for name in ["olga", "bram", "cor", "dirk"] {
         i.create_person(name, PASSWORD).await;
     }
-    let olga = ApiClient::login(&i, "olga", PASSWORD).await;
-    let event = created(
-        &olga,
-        "/api/knooppunt/v1/events",
-        json!({ "name": "Snoeimiddag", "starts_at": "2027-03-14T14:00:00Z", "capacity": 2 }),
-    )
-    .await;
-    let path = format!("/events/{}", event["id"].as_str().unwrap());
+    // olga organises it in the browser; a refused form keeps its input.
+    sign_in(&b, &i, "olga").await;
+    b.goto(&i.url("/events")).await;
+    b.click("main a.button").await;
+    assert_eq!(b.path().await, "/events/new");
+    b.fill("#capacity", "2").await;
+    b.fill("#place", "Buurttuin").await;
+    b.click("form.event-form button[type=submit]").await;
+    assert!(b.source().await.contains("aria-invalid=\"true\""));
+    assert_eq!(b.value("#place").await, "Buurttuin");
+    b.fill("#name", "Snoeimiddag").await;
+    // Headless Chromium's date field: month, day, year; Tab; hours, minutes, AM/PM.
+    let tab = char::from(fantoccini::key::Key::Tab);
+    b.fill("#starts_at", &format!("03142027{tab}0200P")).await;
+    b.click("form.event-form button[type=submit]").await;
+    let path = b.path().await;
+    assert!(
+        path.starts_with("/events/"),
+        "{path}: {}",
+        b.main_text().await
+    );
+    let page = b.main_text().await;
+    assert!(
+        page.contains("2027-03-14 14:00 (Europe/Amsterdam)")
+            && page.contains("Buurttuin")
+            && page.contains("0 / 2"),
+        "{page}"
+    );
+    sign_out(&b).await;
     for name in ["bram", "cor"] {
         sign_in(&b, &i, name).await;
         b.goto(&i.url("/events")).await;

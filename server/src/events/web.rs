@@ -79,6 +79,15 @@ pub async fn take_part(
     }
 }
 
+/// `YYYY-MM-DD HH:MM` of an RFC 3339 time in the event's own time zone.
+pub(super) fn local_label(at: &str, zone: &str) -> String {
+    let parsed = chrono::DateTime::parse_from_rfc3339(at).ok();
+    match (parsed, zone.parse::<chrono_tz::Tz>()) {
+        (Some(at), Ok(tz)) => at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        _ => at.get(..16).unwrap_or_default().replace('T', " "),
+    }
+}
+
 async fn event_page(
     state: &AppState,
     headers: &HeaderMap,
@@ -108,7 +117,7 @@ async fn event_page(
         c: visit.chrome(),
         t: visit.t(),
         place,
-        starts_label: v.starts_at.get(..16).unwrap_or_default().replace('T', " "),
+        starts_label: local_label(&v.starts_at, &v.timezone),
         participants: v.participants_count,
         e: v,
         refusal: refused.as_ref().map(|r| r.1.clone()),

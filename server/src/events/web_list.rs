@@ -68,7 +68,7 @@ async fn list(state: &AppState, visit: &Visit, q: ListQuery) -> Result<Response,
         .await?
         .into_iter()
         .map(|v| {
-            let label = v.starts_at.get(..16).unwrap_or_default().replace('T', " ");
+            let label = super::web::local_label(&v.starts_at, &v.timezone);
             (v, label)
         })
         .collect();

@@ -15,18 +15,7 @@ use crate::auth::web::{CsrfForm, Visit};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
-use crate::web::Chrome;
-
-/// One field of the form: its name (the API's), label, value and error.
-pub struct Field {
-    pub name: &'static str,
-    pub id: &'static str,
-    pub label: String,
-    pub hint: Option<String>,
-    pub value: String,
-    pub error: Option<String>,
-    pub long: bool,
-}
+use crate::web::{Chrome, Field};
 
 #[derive(Template)]
 #[template(path = "plan_new.html")]
@@ -93,7 +82,7 @@ impl PlanForm {
             Some(AppError::Invalid { field, message }) if field == name => Some(message.clone()),
             _ => None,
         };
-        let field = |name, id, value: &str, long| Field {
+        let field = |name, id, value: &str, long: bool| Field {
             name,
             id,
             label: t.get(&if id == "title" {
@@ -104,7 +93,7 @@ impl PlanForm {
             hint: None,
             value: value.to_string(),
             error: error_of(if id == "area" { "area.address" } else { name }),
-            long,
+            kind: if long { "textarea" } else { "text" },
         };
         let mut themes = field("themes", "themes", &self.themes, false);
         themes.hint = Some(t.get("plan-new-themes-hint"));
