@@ -325,6 +325,10 @@ fn page_routes() -> Router<AppState> {
             get(crate::plans::web_new::page).post(crate::plans::web_new::create),
         )
         .route(
+            "/plans/{id}/edit",
+            get(crate::plans::web_new::edit_page).post(crate::plans::web_new::edit),
+        )
+        .route(
             "/plans/{id}/arguments",
             post(crate::plans::web_forms::argue),
         )

@@ -127,6 +127,11 @@ async fn a_plan_goes_from_idea_to_adopted_in_the_browser() {
     b.goto(&i.url(&plan)).await;
     let steps = b.text(".steps").await;
     assert!(!steps.contains("Adopted"), "{steps}");
+    b.click("main a[href$='/edit']").await;
+    b.fill("#title", "Speelplek en bomen Vlaggemanstraat").await;
+    b.click("form.plan-form button[type=submit]").await;
+    assert_eq!(b.path().await, plan);
+    assert!(b.text("h1").await.contains("Speelplek en bomen"));
     b.click(".steps button[value=proposal]").await;
     assert!(b.text("#state").await.contains("Proposal"));
     assert!(!b.source().await.contains("value=\"adopted\""));
@@ -152,9 +157,17 @@ async fn a_plan_goes_from_idea_to_adopted_in_the_browser() {
     }
     // The list, filtered without script: adopted shows it, idea does not.
     b.goto(&i.url("/plans")).await;
-    assert!(b.main_text().await.contains("Speelplek Vlaggemanstraat"));
+    assert!(
+        b.main_text()
+            .await
+            .contains("Speelplek en bomen Vlaggemanstraat")
+    );
     b.goto(&i.url("/plans?state=idea&theme=&group=")).await;
-    assert!(!b.main_text().await.contains("Speelplek Vlaggemanstraat"));
+    assert!(
+        !b.main_text()
+            .await
+            .contains("Speelplek en bomen Vlaggemanstraat")
+    );
     b.goto(&i.url("/plans?state=adopted&theme=groen&group="))
         .await;
     b.click(".plans a").await;
@@ -197,6 +210,11 @@ async fn a_neighbour_cannot_move_a_plan_and_an_owner_cannot_adopt_it() {
     let page = bram.get(&path).await;
     page.answers(200, None);
     assert!(!page.html().contains("/transition"), "no step buttons");
+    assert!(!page.html().contains("/edit\""), "no edit link");
+    bram.get(&format!("{path}/edit")).await.answers(403, None);
+    bram.submit(&format!("{path}/edit"), &[("title", "Gekaapt")])
+        .await
+        .answers(403, None);
     let forged = [("to", "proposal"), ("note", "")];
     bram.submit(&format!("{path}/transition"), &forged)
         .await

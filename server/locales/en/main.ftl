@@ -116,6 +116,8 @@ plans-none = No plans here yet.
 plans-older = Older plans
 nav-plans = Plans
 nav-events = Events
+plan-edit-title = Edit the plan
+plan-edit-submit = Save the plan
 plan-state-withdrawn = Withdrawn
 
 ## Timelines

@@ -116,6 +116,8 @@ plans-none = Hier zijn nog geen plannen.
 plans-older = Oudere plannen
 nav-plans = Plannen
 nav-events = Activiteiten
+plan-edit-title = Pas het plan aan
+plan-edit-submit = Bewaar het plan
 plan-state-withdrawn = Ingetrokken
 
 ## Timelines

@@ -47,6 +47,8 @@ struct PlanPage {
     history: Vec<HistoryLine>,
     /// The steps the viewer may take from here: (state, its label, needs a reason).
     steps: Vec<(String, String, bool)>,
+    /// The viewer owns the plan (and may edit it).
+    owner: bool,
     f: super::web_forms::Kept,
 }
 
@@ -240,6 +242,10 @@ pub(super) async fn plan_page(
         contra: argument_lines(arguments.contra),
         history: history_lines(&history, t),
         steps: steps(state, visit, &p, t).await?,
+        owner: match visit.person.as_ref() {
+            Some(person) if p.local => service::standing(state, person, &p).await?.owner,
+            _ => false,
+        },
         f,
     };
     visit.render(code, &page)

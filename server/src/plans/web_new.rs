@@ -24,6 +24,9 @@ struct NewPlanPage {
     t: Tr,
     fields: Vec<Field>,
     error: Option<String>,
+    /// Where the form posts: `/plans/new`, or `/plans/ID/edit`.
+    action: String,
+    editing: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,14 +119,33 @@ fn render(
     error: Option<&AppError>,
     code: StatusCode,
 ) -> Result<Response, AppError> {
+    render_at(visit, form, error, code, None)
+}
+
+/// The form; `editing` names the plan being edited (no group then).
+fn render_at(
+    visit: &Visit,
+    form: &PlanForm,
+    error: Option<&AppError>,
+    code: StatusCode,
+    editing: Option<i64>,
+) -> Result<Response, AppError> {
     let t = visit.t();
-    let fields = form.fields(t, error);
+    let mut fields = form.fields(t, error);
+    if editing.is_some() {
+        fields.retain(|f| f.name != "group");
+    }
     let unplaced = error.filter(|_| !fields.iter().any(|f| f.error.is_some()));
     let page = NewPlanPage {
         c: visit.chrome().at("plans"),
         t,
         error: unplaced.map(ToString::to_string),
         fields,
+        action: editing.map_or_else(
+            || "/plans/new".to_string(),
+            |id| format!("/plans/{id}/edit"),
+        ),
+        editing: editing.is_some(),
     };
     visit.render(code, &page)
 }
@@ -154,6 +176,80 @@ pub async fn create(
         Ok(p) => Redirect::to(&format!("/plans/{}", p.id)).into_response(),
         Err(e) if e.status().is_client_error() => {
             visit.respond(render(&visit, &form, Some(&e), e.status()))
+        }
+        Err(e) => visit.error(&e),
+    }
+}
+
+/// `GET /plans/:id/edit`: the plan's fields, for its owners.
+pub async fn edit_page(
+    State(state): State<AppState>,
+    visit: Visit,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let person = match visit.person() {
+        Ok(person) => person,
+        Err(redirect) => return redirect.into_response(),
+    };
+    let result = async {
+        let p = service::find(&state.db, &id).await?;
+        if !service::standing(&state, person, &p).await?.owner {
+            return Err(AppError::Forbidden(
+                "only the plan's owners may edit it".into(),
+            ));
+        }
+        let mut themes = super::store::themes_of(&state.db, &[p.status_id]).await?;
+        let themes = themes.remove(&p.status_id).unwrap_or_default();
+        let form = PlanForm {
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            content: p.content.clone(),
+            themes: themes.join(", "),
+            area: AreaForm {
+                address: p.area_address.clone().unwrap_or_default(),
+            },
+            group: String::new(),
+        };
+        render_at(&visit, &form, None, StatusCode::OK, Some(p.id))
+    }
+    .await;
+    visit.respond(result)
+}
+
+/// `POST /plans/:id/edit`: as `PATCH /api/knooppunt/v1/plans/:id`, by the
+/// same `service::edit`; an emptied area is cleared.
+pub async fn edit(
+    State(state): State<AppState>,
+    visit: Visit,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    CsrfForm(form): CsrfForm<PlanForm>,
+) -> Response {
+    let person = match visit.person() {
+        Ok(person) => person,
+        Err(redirect) => return redirect.into_response(),
+    };
+    let mut body = form.body();
+    body.group = None;
+    if body.area.is_none() {
+        body.area = Some(None);
+    }
+    let edited = async {
+        let p = service::find(&state.db, &id).await?;
+        let (fields, _) = body.into_fields()?;
+        service::edit(&state, person, p, fields).await
+    }
+    .await;
+    match edited {
+        Ok(p) => Redirect::to(&format!("/plans/{}", p.id)).into_response(),
+        Err(e) if e.status().is_client_error() => {
+            let plan_id = id.parse().unwrap_or_default();
+            visit.respond(render_at(
+                &visit,
+                &form,
+                Some(&e),
+                e.status(),
+                Some(plan_id),
+            ))
         }
         Err(e) => visit.error(&e),
     }
