@@ -319,6 +319,33 @@ fn page_routes() -> Router<AppState> {
         )
         .route("/statuses/{id}/{action}", post(statuses::compose::act))
         .route("/notifications", get(crate::notifications::web::page))
+        .route("/plans", get(crate::plans::web_list::page))
+        .route(
+            "/plans/new",
+            get(crate::plans::web_new::page).post(crate::plans::web_new::create),
+        )
+        .route(
+            "/plans/{id}/edit",
+            get(crate::plans::web_new::edit_page).post(crate::plans::web_new::edit),
+        )
+        .route(
+            "/plans/{id}/arguments",
+            post(crate::plans::web_forms::argue),
+        )
+        .route(
+            "/plans/{id}/transition",
+            post(crate::plans::web_forms::transition),
+        )
+        .route(
+            "/plans/{id}/{action}",
+            post(crate::plans::web_forms::support),
+        )
+        .route("/events", get(crate::events::web_list::page))
+        .route(
+            "/events/new",
+            get(crate::events::web_new::page).post(crate::events::web_new::create),
+        )
+        .route("/events/{id}/{action}", post(crate::events::web::take_part))
 }
 
 /// ActivityPub: actors, collections, notes, inboxes, and discovery.

@@ -33,3 +33,4 @@ mod serve;
 mod sign_in;
 mod undo;
 mod web;
+mod web_plans;

@@ -357,6 +357,20 @@ async fn plan_and_event(i: &TestInstance, name: &str) -> (String, String) {
         )
         .await;
     assert_eq!(code, 201, "{plan}");
+    // Arguments for and against, side by side on its page.
+    let arguments = format!(
+        "/api/knooppunt/v1/plans/{}/arguments",
+        plan["id"].as_str().unwrap()
+    );
+    for (stance, text) in [
+        ("pro", "Meer groen, minder hitte."),
+        ("contra", "Minder parkeerplek."),
+    ] {
+        let (code, body) = api
+            .post(&arguments, json!({ "text": text, "stance": stance }))
+            .await;
+        assert_eq!(code, 201, "{body}");
+    }
     let (code, event) = api
         .post(
             "/api/knooppunt/v1/events",
@@ -408,7 +422,7 @@ async fn web_pages_have_no_wcag_violations_in_either_language() {
     );
     let i = TestInstance::start().await;
     let checked = axe_everywhere(&b, &i, &["nl", "en"], true).await;
-    assert_eq!(checked, 38);
+    assert_eq!(checked, 52);
     b.quit().await;
     i.stop().await;
 }
@@ -434,7 +448,7 @@ async fn web_pages_in_the_dark_scheme_have_no_wcag_violations() {
     );
     let i = TestInstance::start().await;
     let checked = axe_everywhere(&b, &i, &["en"], false).await;
-    assert_eq!(checked, 19);
+    assert_eq!(checked, 26);
     b.quit().await;
     i.stop().await;
 }
@@ -462,7 +476,17 @@ async fn axe_everywhere(b: &Browser, i: &TestInstance, langs: &[&str], shots: bo
     for lang in langs {
         b.goto(&i.url("/local")).await;
         b.click(&format!("form.lang button[value={lang}]")).await;
-        let pages = ["/", "/home", "/local", "/federated", "/notifications"];
+        let pages = [
+            "/",
+            "/home",
+            "/local",
+            "/federated",
+            "/notifications",
+            "/plans",
+            "/plans/new",
+            "/events",
+            "/events/new",
+        ];
         for path in [&pages[..], &own].concat() {
             check(b, i, path, &mut found).await;
             checked += 1;
@@ -471,7 +495,10 @@ async fn axe_everywhere(b: &Browser, i: &TestInstance, langs: &[&str], shots: bo
         b.goto(&i.url("/home")).await;
         b.click("form.compose button[type=submit]").await;
         record(b, "compose error", &mut found).await;
-        checked += 1;
+        b.goto(&i.url("/plans/new")).await;
+        b.click("form.plan-form button[type=submit]").await;
+        record(b, "plan form error", &mut found).await;
+        checked += 2;
     }
     if shots {
         b.goto(&i.url(&plan_path)).await;
@@ -487,6 +514,8 @@ async fn axe_everywhere(b: &Browser, i: &TestInstance, langs: &[&str], shots: bo
             "/federated",
             "/auth/sign_in",
             "/auth/sign_up",
+            "/plans",
+            "/events",
         ];
         for path in [&pages[..], &own[1..]].concat() {
             check(b, i, path, &mut found).await;

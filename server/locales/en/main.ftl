@@ -82,6 +82,42 @@ plan-state-adopted = Adopted
 plan-state-rejected = Rejected
 plan-state-in_progress = In progress
 plan-state-done = Done
+plan-support = Support this plan
+plan-unsupport = Withdraw your support
+plan-steps = Next step
+plan-step-to = Move to:
+plan-step-reason = The reason (shown in the history)
+plan-argue = Add an argument
+plan-stance = Your argument is
+plan-argument-text = Your argument
+plan-argue-submit = Add the argument
+plan-support-argument = Support this argument
+plan-argument-supports = { $count ->
+    [one] 1 supporter
+   *[other] { $count } supporters
+}
+plan-new-title = Write a plan
+plan-new-intro = A plan starts as an idea. Neighbours can support it and add arguments; when it is ready, you make it a proposal.
+plan-new-title-field = Title
+plan-new-summary = Summary
+plan-new-content = The plan in full
+plan-new-themes = Themes
+plan-new-themes-hint = Words separated by spaces or commas, such as: green, playground
+plan-new-area = Area (an address or a place)
+plan-new-group = Group (optional)
+plan-new-group-hint = The name of a group you belong to that owns the plan with you.
+plan-new-submit = Publish the idea
+plans-title = Plans
+plans-filter = Show plans
+plans-state = State
+plans-any-state = Any state
+plans-group = Group
+plans-none = No plans here yet.
+plans-older = Older plans
+nav-plans = Plans
+nav-events = Events
+plan-edit-title = Edit the plan
+plan-edit-submit = Save the plan
 plan-state-withdrawn = Withdrawn
 
 ## Timelines
@@ -143,6 +179,27 @@ notification-poll = a poll has ended
 notification-other = did something that concerns you
 
 ## Events
+event-join = Take part
+event-leave = Leave
+event-joined = You take part.
+event-full = This event is full: there is no place left for you.
+events-title = Events
+events-upcoming = Only upcoming events
+events-with-past = Past events too
+events-none = No events here.
+events-later = More events
+event-new-title = Organise an event
+event-new-name = Name
+event-new-description = What happens
+event-new-starts_at = Starts
+event-new-ends_at = Ends (optional)
+event-new-timezone = Time zone
+event-new-place = Place
+event-new-address = Address
+event-new-capacity = Most participants (empty: no limit)
+event-new-group = Group (optional)
+event-new-group-hint = Organise it as a group you moderate.
+event-new-submit = Publish the event
 event-cancelled = This event is cancelled.
 event-when = When
 event-where = Where

@@ -82,6 +82,42 @@ plan-state-adopted = Aangenomen
 plan-state-rejected = Afgewezen
 plan-state-in_progress = In uitvoering
 plan-state-done = Klaar
+plan-support = Steun dit plan
+plan-unsupport = Trek je steun in
+plan-steps = Volgende stap
+plan-step-to = Zet op:
+plan-step-reason = De reden (staat in de geschiedenis)
+plan-argue = Voeg een argument toe
+plan-stance = Je argument is
+plan-argument-text = Je argument
+plan-argue-submit = Voeg het argument toe
+plan-support-argument = Steun dit argument
+plan-argument-supports = { $count ->
+    [one] 1 steunbetuiging
+   *[other] { $count } steunbetuigingen
+}
+plan-new-title = Schrijf een plan
+plan-new-intro = Een plan begint als idee. Buren kunnen het steunen en argumenten toevoegen; als het klaar is, maak je er een voorstel van.
+plan-new-title-field = Titel
+plan-new-summary = Samenvatting
+plan-new-content = Het hele plan
+plan-new-themes = Thema's
+plan-new-themes-hint = Woorden gescheiden door spaties of komma's, zoals: groen, speeltuin
+plan-new-area = Gebied (een adres of plek)
+plan-new-group = Groep (niet verplicht)
+plan-new-group-hint = De naam van een groep waar je lid van bent en die het plan met je deelt.
+plan-new-submit = Publiceer het idee
+plans-title = Plannen
+plans-filter = Toon plannen
+plans-state = Stand
+plans-any-state = Elke stand
+plans-group = Groep
+plans-none = Hier zijn nog geen plannen.
+plans-older = Oudere plannen
+nav-plans = Plannen
+nav-events = Activiteiten
+plan-edit-title = Pas het plan aan
+plan-edit-submit = Bewaar het plan
 plan-state-withdrawn = Ingetrokken
 
 ## Timelines
@@ -143,6 +179,27 @@ notification-poll = een peiling is afgelopen
 notification-other = deed iets dat jou aangaat
 
 ## Events
+event-join = Doe mee
+event-leave = Meld je af
+event-joined = Je doet mee.
+event-full = Dit evenement is vol: er is geen plaats meer voor je.
+events-title = Activiteiten
+events-upcoming = Alleen komende activiteiten
+events-with-past = Ook voorbije activiteiten
+events-none = Hier zijn geen activiteiten.
+events-later = Meer activiteiten
+event-new-title = Organiseer een activiteit
+event-new-name = Naam
+event-new-description = Wat er gebeurt
+event-new-starts_at = Begint
+event-new-ends_at = Eindigt (niet verplicht)
+event-new-timezone = Tijdzone
+event-new-place = Plek
+event-new-address = Adres
+event-new-capacity = Hoogstens zoveel deelnemers (leeg: geen grens)
+event-new-group = Groep (niet verplicht)
+event-new-group-hint = Organiseer het namens een groep die je modereert.
+event-new-submit = Publiceer de activiteit
 event-cancelled = Dit evenement gaat niet door.
 event-when = Wanneer
 event-where = Waar

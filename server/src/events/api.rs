@@ -92,7 +92,7 @@ fn parse_time(field: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, 
 }
 
 impl EventBody {
-    fn fields(&self) -> Result<Fields, AppError> {
+    pub fn fields(&self) -> Result<Fields, AppError> {
         let loc = self.location.as_ref();
         Ok(Fields {
             name: self.name.clone(),

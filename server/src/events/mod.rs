@@ -7,6 +7,8 @@
 //! - `search.rs`: what of an event is found, and `/events/search`.
 //! - `store.rs`: queries and read models; a list costs a fixed number of statements.
 //! - `ical.rs`: RFC 5545 output; `api.rs`: `/api/knooppunt/v1/events`.
+//! - `web.rs`: the event's page, join and leave; `web_list.rs`: `/events`;
+//!   `web_new.rs`: `/events/new`.
 
 pub mod api;
 pub mod entity;
@@ -16,3 +18,5 @@ pub mod search;
 pub mod service;
 pub mod store;
 pub mod web;
+pub mod web_list;
+pub mod web_new;

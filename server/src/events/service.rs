@@ -339,6 +339,9 @@ fn join_activity(joiner: &Actor, e_ap_id: &str, id: &str) -> Result<serde_json::
     ))?)
 }
 
+/// The refusal of a join beyond the capacity.
+pub const FULL: &str = "the event is full";
+
 /// `person` takes part: at once here (capacity permitting), or by `Join`
 /// to the event's home elsewhere (pending until it answers).
 pub async fn join(
@@ -374,7 +377,7 @@ pub async fn join(
         if let Some(cap) = e.capacity
             && accepted_count(&txn, e.id).await? >= u64::try_from(cap).unwrap_or(0)
         {
-            return Err(AppError::Conflict("the event is full".into()));
+            return Err(AppError::Conflict(FULL.into()));
         }
         let row = insert_participant(&txn, e.id, person.actor.id, "accepted", None).await?;
         changed(&txn, config, e).await?;

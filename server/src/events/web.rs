@@ -4,12 +4,12 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::EntityTrait;
 
 use super::api::{EventView, view};
 use super::service;
-use crate::auth::web::Visit;
+use crate::auth::web::{CsrfForm, NoFields, Visit};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -26,6 +26,8 @@ struct EventPage {
     /// `YYYY-MM-DD HH:MM` in the event's time zone, as stored.
     starts_label: String,
     participants: u64,
+    /// Why joining or leaving was refused, in the page's language.
+    refusal: Option<String>,
 }
 
 pub async fn page(
@@ -35,8 +37,55 @@ pub async fn page(
     Path(id): Path<String>,
 ) -> Response {
     let for_people = !crate::federation::wants_activity_json(&headers);
-    let result = event_page(&state, &headers, &visit, &id).await;
+    let result = event_page(&state, &headers, &visit, &id, None).await;
     visit.answer(for_people, result)
+}
+
+/// `POST /events/:id/join` and `/events/:id/leave`: as the API's, by the
+/// same service; a full event says so on its page.
+pub async fn take_part(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut visit: Visit,
+    Path((id, action)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Response {
+    // A refusal shows the event's page: its forms return there.
+    visit.here = format!("/events/{id}");
+    let person = match visit.person() {
+        Ok(person) => person,
+        Err(redirect) => return redirect.into_response(),
+    };
+    let result = async {
+        let e = service::find(&state.db, &id).await?;
+        match action.as_str() {
+            "join" => service::join(&state, person, &e).await.map(|_| ()),
+            "leave" => service::leave(&state, person, &e).await,
+            _ => Err(AppError::NotFound("no such action".into())),
+        }
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/events/{id}#take-part")).into_response(),
+        Err(e) if e.status().is_client_error() && !matches!(e, AppError::NotFound(_)) => {
+            let refusal = match &e {
+                AppError::Conflict(m) if m == service::FULL => visit.t().get("event-full"),
+                other => other.to_string(),
+            };
+            let page = event_page(&state, &headers, &visit, &id, Some((e.status(), refusal))).await;
+            visit.respond(page)
+        }
+        Err(e) => visit.error(&e),
+    }
+}
+
+/// `YYYY-MM-DD HH:MM` of an RFC 3339 time in the event's own time zone.
+pub(super) fn local_label(at: &str, zone: &str) -> String {
+    let parsed = chrono::DateTime::parse_from_rfc3339(at).ok();
+    match (parsed, zone.parse::<chrono_tz::Tz>()) {
+        (Some(at), Ok(tz)) => at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        _ => at.get(..16).unwrap_or_default().replace('T', " "),
+    }
 }
 
 async fn event_page(
@@ -44,6 +93,7 @@ async fn event_page(
     headers: &HeaderMap,
     visit: &Visit,
     id: &str,
+    refused: Option<(StatusCode, String)>,
 ) -> Result<Response, AppError> {
     let (db, config) = (&state.db, state.config.as_ref());
     let e = service::find(db, id).await?;
@@ -67,9 +117,10 @@ async fn event_page(
         c: visit.chrome(),
         t: visit.t(),
         place,
-        starts_label: v.starts_at.get(..16).unwrap_or_default().replace('T', " "),
+        starts_label: local_label(&v.starts_at, &v.timezone),
         participants: v.participants_count,
         e: v,
+        refusal: refused.as_ref().map(|r| r.1.clone()),
     };
-    visit.render(StatusCode::OK, &page)
+    visit.render(refused.map_or(StatusCode::OK, |r| r.0), &page)
 }

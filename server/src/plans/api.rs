@@ -125,7 +125,7 @@ where
 }
 
 impl PlanBody {
-    fn into_fields(self) -> Result<(Fields, Option<String>), AppError> {
+    pub fn into_fields(self) -> Result<(Fields, Option<String>), AppError> {
         let currency = [&self.cost_estimate, &self.requested_budget]
             .into_iter()
             .filter_map(|m| m.as_ref().and_then(Option::as_ref))
@@ -382,28 +382,7 @@ pub async fn argue(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let person = auth.person("write:statuses")?;
     let p = service::find(&state.db, &id).await?;
-    let stance = match body.stance.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s @ ("pro" | "contra")) => Some(s.to_string()),
-        Some(other) => {
-            return Err(AppError::invalid(
-                "stance",
-                format!("{other:?} is not a stance (pro or contra)"),
-            ));
-        }
-    };
-    let draft = crate::statuses::service::Draft {
-        text: body.text,
-        spoiler_text: String::new(),
-        sensitive: false,
-        visibility: crate::statuses::Visibility::Public,
-        language: None,
-        in_reply_to_id: Some(p.status_id.to_string()),
-        media_ids: vec![],
-        poll: None,
-        stance,
-    };
-    let s = crate::statuses::service::create(&state, person, draft, None).await?;
+    let s = service::argue(&state, person, &p, body.text, body.stance.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(

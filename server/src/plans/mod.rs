@@ -13,7 +13,9 @@
 //! - `search.rs`: what of a plan is found, and `/plans/search`.
 //! - `store.rs`: queries and read models; a list costs a fixed number of statements.
 //! - `views.rs`: the API's JSON shapes, assembled from the read models.
-//! - `api.rs`: `/api/knooppunt/v1/plans`; `web.rs`: the page at `/plans/:id`.
+//! - `api.rs`: `/api/knooppunt/v1/plans`; `web.rs`: the page at `/plans/:id`;
+//!   `web_forms.rs`: its forms (support, arguments, steps);
+//!   `web_new.rs`: `/plans/new`; `web_list.rs`: `/plans`.
 
 pub mod advice;
 pub mod api;
@@ -29,3 +31,6 @@ pub mod store;
 pub mod updates;
 pub mod views;
 pub mod web;
+pub mod web_forms;
+pub mod web_list;
+pub mod web_new;

@@ -690,3 +690,36 @@ pub async fn report_progress(
     )
     .await
 }
+
+/// An argument (`pro` or `contra`) or, without a stance, a comment: a
+/// public reply to the plan's post.
+pub async fn argue(
+    state: &AppState,
+    person: &Person,
+    p: &plan::Model,
+    text: String,
+    stance: Option<&str>,
+) -> Result<status::Model, AppError> {
+    let stance = match stance.map(str::trim) {
+        None | Some("") => None,
+        Some(s @ ("pro" | "contra")) => Some(s.to_string()),
+        Some(other) => {
+            return Err(AppError::invalid(
+                "stance",
+                format!("{other:?} is not a stance (pro or contra)"),
+            ));
+        }
+    };
+    let draft = crate::statuses::service::Draft {
+        text,
+        spoiler_text: String::new(),
+        sensitive: false,
+        visibility: crate::statuses::Visibility::Public,
+        language: None,
+        in_reply_to_id: Some(p.status_id.to_string()),
+        media_ids: vec![],
+        poll: None,
+        stance,
+    };
+    crate::statuses::service::create(state, person, draft, None).await
+}

@@ -42,6 +42,8 @@ pub struct Filter {
     pub state: Option<super::state::State>,
     /// A theme (hashtag) name, lowercase without `#`.
     pub theme: Option<String>,
+    /// Only plans this actor (a group, say) owns.
+    pub owner: Option<i64>,
 }
 
 /// The order of plan lists: newest first, by id (Mastodon's order).
@@ -163,6 +165,14 @@ pub async fn page(
             )
             .to_owned();
         query = query.filter(Expr::exists(tagged));
+    }
+    if let Some(owner) = filter.owner {
+        let owned = Query::select()
+            .column(super::entity::owner::Column::PlanId)
+            .from(super::entity::owner::Entity)
+            .and_where(super::entity::owner::Column::ActorId.eq(owner))
+            .to_owned();
+        query = query.filter(plan::Column::Id.in_subquery(owned));
     }
     let (query, reversed) = keyset().apply(query, page, limit);
     let rows = with_counts(query, viewer)

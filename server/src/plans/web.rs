@@ -16,7 +16,7 @@ use crate::statuses::entity::status;
 use crate::web::Chrome;
 use sea_orm::EntityTrait;
 
-fn state_label(state: &str, t: Tr) -> String {
+pub(super) fn state_label(state: &str, t: Tr) -> String {
     match state {
         "idea" | "proposal" | "adopted" | "rejected" | "in_progress" | "done" | "withdrawn" => {
             t.get(&format!("plan-state-{state}"))
@@ -30,6 +30,7 @@ fn state_label(state: &str, t: Tr) -> String {
 struct PlanPage {
     c: Chrome,
     t: Tr,
+    id: i64,
     title: String,
     summary: String,
     content: String,
@@ -40,9 +41,23 @@ struct PlanPage {
     cost: Option<String>,
     budget: Option<String>,
     supports: u64,
-    pro: Vec<(String, String)>,
-    contra: Vec<(String, String)>,
+    supported: bool,
+    pro: Vec<ArgumentLine>,
+    contra: Vec<ArgumentLine>,
     history: Vec<HistoryLine>,
+    /// The steps the viewer may take from here: (state, its label, needs a reason).
+    steps: Vec<(String, String, bool)>,
+    /// The viewer owns the plan (and may edit it).
+    owner: bool,
+    f: super::web_forms::Kept,
+}
+
+/// An argument as the page shows it, with its own support.
+struct ArgumentLine {
+    id: String,
+    who: String,
+    content: String,
+    supports: u64,
 }
 
 fn amount(v: &Value) -> Option<String> {
@@ -55,23 +70,45 @@ fn amount(v: &Value) -> Option<String> {
     ))
 }
 
-fn people(list: &Value) -> Vec<(String, String)> {
-    list.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|a| {
-                    (
-                        a["account"]["acct"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string(),
-                        a["content"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
+fn argument_lines(list: Vec<super::views::ArgumentView>) -> Vec<ArgumentLine> {
+    list.into_iter()
+        .map(|a| ArgumentLine {
+            who: a.account["acct"].as_str().unwrap_or_default().to_string(),
+            id: a.id,
+            content: a.content,
+            supports: a.supports_count,
         })
-        .unwrap_or_default()
+        .collect()
+}
+
+/// The steps `visit`'s person may take, by the same rule the API applies.
+async fn steps(
+    state: &AppState,
+    visit: &Visit,
+    p: &super::entity::plan::Model,
+    t: Tr,
+) -> Result<Vec<(String, String, bool)>, AppError> {
+    use super::state::{State as Step, check};
+    let Some(person) = visit.person.as_ref() else {
+        return Ok(vec![]);
+    };
+    if !p.local {
+        return Ok(vec![]);
+    }
+    let standing = service::standing(state, person, p).await?;
+    let from = Step::parse(&p.state).unwrap_or(Step::Idea);
+    Ok(Step::ALL
+        .into_iter()
+        .filter(|to| check(from, *to, standing, "-").is_ok())
+        .map(|to| {
+            let needs_note = check(from, to, standing, "").is_err();
+            (
+                to.as_str().to_string(),
+                state_label(to.as_str(), t),
+                needs_note,
+            )
+        })
+        .collect())
 }
 
 /// One step of a plan's history: when, who, what, and why.
@@ -135,15 +172,19 @@ pub async fn page(
     Path(id): Path<String>,
 ) -> Response {
     let for_people = !crate::federation::wants_activity_json(&headers);
-    let result = plan_page(&state, &headers, &visit, &id).await;
+    let kept = super::web_forms::Kept::default();
+    let result = plan_page(&state, &headers, &visit, &id, kept, StatusCode::OK).await;
     visit.answer(for_people, result)
 }
 
-async fn plan_page(
+/// The plan's page, with what a refused form kept and its status.
+pub(super) async fn plan_page(
     state: &AppState,
     headers: &HeaderMap,
     visit: &Visit,
     id: &str,
+    f: super::web_forms::Kept,
+    code: StatusCode,
 ) -> Result<Response, AppError> {
     let (db, config) = (&state.db, state.config.as_ref());
     let p = service::find(db, id).await?;
@@ -157,15 +198,16 @@ async fn plan_page(
         return Ok(response);
     }
     let t = visit.t();
-    let view = serde_json::to_value(super::views::view(db, config, &p, None).await?)
+    let me = visit.person.as_ref().map(|p| p.actor.id);
+    let view = serde_json::to_value(super::views::view(db, config, &p, me).await?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let replies = super::store::arguments_of(db, p.status_id, None).await?;
-    let arguments = serde_json::to_value(super::views::arguments(db, config, replies).await?)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let arguments = super::views::arguments(db, config, replies).await?;
     let history = service::history_of(db, p.id).await?;
     let page = PlanPage {
         c: visit.chrome(),
         t,
+        id: p.id,
         title: p.title.clone(),
         summary: p.summary.clone(),
         content: p.content.clone(),
@@ -195,11 +237,18 @@ async fn plan_page(
         cost: amount(&view["cost_estimate"]),
         budget: amount(&view["requested_budget"]),
         supports: view["supports_count"].as_u64().unwrap_or(0),
-        pro: people(&arguments["pro"]),
-        contra: people(&arguments["contra"]),
+        supported: view["supported"].as_bool().unwrap_or(false),
+        pro: argument_lines(arguments.pro),
+        contra: argument_lines(arguments.contra),
         history: history_lines(&history, t),
+        steps: steps(state, visit, &p, t).await?,
+        owner: match visit.person.as_ref() {
+            Some(person) if p.local => service::standing(state, person, &p).await?.owner,
+            _ => false,
+        },
+        f,
     };
-    visit.render(StatusCode::OK, &page)
+    visit.render(code, &page)
 }
 
 /// `GET /advice/:id`: an advisor's answer as its `Note`, so that any

@@ -96,6 +96,19 @@ pub fn encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
+/// One field of a form (`templates/_fields.html`): its name (the API's),
+/// label, hint, value and error, and its kind (`text`, `textarea`,
+/// `datetime-local`, `number`).
+pub struct Field {
+    pub name: &'static str,
+    pub id: &'static str,
+    pub label: String,
+    pub hint: Option<String>,
+    pub value: String,
+    pub error: Option<String>,
+    pub kind: &'static str,
+}
+
 /// Renders a page: its status, language and any cookies to set.
 pub fn render(
     status: StatusCode,
