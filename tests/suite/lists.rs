@@ -97,13 +97,15 @@ async fn a_plan_with_thirty_three_thousand_arguments_shows_with_its_thread() {
     );
     // Arguments for and against, not comments; the last of each.
     assert_eq!(
-        html.matches("<li>r").count(),
+        html.matches("<li class=\"argument\">").count(),
         2 * ARGUMENTS / 3,
         "{}",
         &html[..500]
     );
     for last in [ARGUMENTS - 3, ARGUMENTS - 2] {
-        assert!(html.contains(&format!("r{last}@127.0.0.9:1: <p>Argument {last}</p>")));
+        assert!(html.contains(&format!(
+            "<p class=\"who\">r{last}@127.0.0.9:1</p><div class=\"content\"><p>Argument {last}</p></div>"
+        )));
     }
     // The thread of the plan's post: its first 4,096 replies, as Mastodon.
     let asked = Instant::now();
