@@ -18,8 +18,6 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::Chrome;
 
-const PER_PAGE: u64 = 20;
-
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
@@ -57,13 +55,10 @@ async fn list(state: &AppState, visit: &Visit, q: ListQuery) -> Result<Response,
         min_id: q.min_id.clone(),
         ..Page::default()
     };
-    let rows = store::page(&state.db, &filter, &page, PER_PAGE, viewer).await?;
-    let later = match rows.last() {
-        Some(last) if rows.len() as u64 >= PER_PAGE => {
-            Some(format!("/events?past={}&min_id={}", q.past, last.event.id))
-        }
-        _ => None,
-    };
+    let rows = store::page(&state.db, &filter, &page, crate::web::PER_PAGE, viewer).await?;
+    let later = crate::web::next_page(rows.len(), rows.last().map(|r| r.event.id), |id| {
+        format!("/events?past={}&min_id={id}", q.past)
+    });
     let events = views(&state.db, &state.config, rows)
         .await?
         .into_iter()

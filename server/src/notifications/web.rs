@@ -17,8 +17,6 @@ use crate::state::AppState;
 use crate::statuses::web::post::PostView;
 use crate::web::Chrome;
 
-const PER_PAGE: u64 = 20;
-
 /// One notification: who did what, and the post it is about.
 pub struct NotificationView {
     pub what: String,
@@ -77,18 +75,14 @@ pub async fn page(
         Err(redirect) => return redirect.into_response(),
     };
     let result = async {
-        let mut page = page;
-        page.limit = Some(page.limit.unwrap_or(PER_PAGE).min(PER_PAGE));
+        let page = crate::web::paged(page);
         let query = entity::Entity::find().filter(entity::Column::RecipientId.eq(me));
         let rows = pagination::fetch(&state.db, &page, query, entity::Column::Id).await?;
         let rendered = super::api::render(&state, me, &rows).await?;
         let t = visit.t();
-        let older = match rows.last() {
-            Some(last) if rows.len() as u64 >= PER_PAGE => {
-                Some(format!("/notifications?max_id={}", last.id))
-            }
-            _ => None,
-        };
+        let older = crate::web::next_page(rows.len(), rows.last().map(|n| n.id), |id| {
+            format!("/notifications?max_id={id}")
+        });
         let page = NotificationsPage {
             c: visit.chrome().at("notifications"),
             t,

@@ -19,8 +19,6 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::web::{Chrome, encode};
 
-const PER_PAGE: u64 = 20;
-
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
@@ -85,17 +83,15 @@ async fn list(state: &AppState, visit: &Visit, q: ListQuery) -> Result<Response,
         max_id: q.max_id.clone(),
         ..Page::default()
     };
-    let rows = store::page(&state.db, &filter, &page, PER_PAGE, viewer).await?;
-    let older = match rows.last() {
-        Some(last) if rows.len() as u64 >= PER_PAGE => Some(format!(
-            "/plans?state={}&theme={}&group={}&max_id={}",
+    let rows = store::page(&state.db, &filter, &page, crate::web::PER_PAGE, viewer).await?;
+    let older = crate::web::next_page(rows.len(), rows.last().map(|r| r.plan.id), |id| {
+        format!(
+            "/plans?state={}&theme={}&group={}&max_id={id}",
             encode(&q.state),
             encode(&q.theme),
             encode(&q.group),
-            last.plan.id
-        )),
-        _ => None,
-    };
+        )
+    });
     let plans = rows
         .into_iter()
         .map(|r| Line {

@@ -14,6 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::error::AppError;
+use crate::http::pagination::Page;
 use crate::i18n::{Lang, Tr};
 
 /// The signed-in person as the frame shows them.
@@ -196,4 +197,23 @@ pub async fn security_headers(mut response: Response) -> Response {
         );
     }
     response
+}
+
+/// Items on one page of a web list.
+pub const PER_PAGE: u64 = 20;
+
+/// The page as asked, at most one web page long.
+pub fn paged(mut page: Page) -> Page {
+    page.limit = Some(page.limit_within(PER_PAGE, PER_PAGE));
+    page
+}
+
+/// The link to the next page of a list: only when this page came back full,
+/// made by `link` from its last item's id.
+pub fn next_page(
+    shown: usize,
+    last: Option<i64>,
+    link: impl FnOnce(i64) -> String,
+) -> Option<String> {
+    last.filter(|_| shown as u64 >= PER_PAGE).map(link)
 }

@@ -23,7 +23,7 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::statuses::entity::status;
 use crate::statuses::{store, views};
-use crate::web::Chrome;
+use crate::web::{Chrome, next_page, paged};
 use knooppunt_federation::vocab;
 
 #[derive(Template)]
@@ -39,9 +39,6 @@ struct TimelinePage {
     older: Option<String>,
 }
 
-/// Posts per page.
-const PER_PAGE: u64 = 20;
-
 /// Renders `list` as the timeline `which` (`home`, `local`, `federated`).
 async fn timeline(
     state: &AppState,
@@ -52,10 +49,9 @@ async fn timeline(
     let t = visit.t();
     let me = visit.person.as_ref().map(|p| p.actor.id);
     let rendered = views::statuses(&state.db, &state.config, &list, me).await?;
-    let older = match list.last() {
-        Some(last) if list.len() as u64 >= PER_PAGE => Some(format!("/{which}?max_id={}", last.id)),
-        _ => None,
-    };
+    let older = next_page(list.len(), list.last().map(|s| s.id), |id| {
+        format!("/{which}?max_id={id}")
+    });
     let page = TimelinePage {
         c: visit.chrome().at(which),
         t,
@@ -66,11 +62,6 @@ async fn timeline(
         older,
     };
     visit.render(StatusCode::OK, &page)
-}
-
-fn paged(mut page: Page) -> Page {
-    page.limit = Some(page.limit.unwrap_or(PER_PAGE).min(PER_PAGE));
-    page
 }
 
 /// `GET /home`: the posts of the people one follows, and one's own.
