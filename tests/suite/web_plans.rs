@@ -320,3 +320,42 @@ async fn joining_a_full_event_says_so_in_both_languages() {
     b.quit().await;
     i.stop().await;
 }
+
+/// A visitor reaches every plan in `/plans` by following its next-page link.
+#[tokio::test]
+async fn the_plan_list_pages_through_every_plan() {
+    let i = TestInstance::start().await;
+    i.create_person("anouk", PASSWORD).await;
+    let anouk = ApiClient::login(&i, "anouk", PASSWORD).await;
+    let total = 25;
+    for n in 0..total {
+        let title = format!("Plan {n:02} voor de buurt");
+        let (code, plan) = anouk
+            .post(
+                "/api/knooppunt/v1/plans",
+                json!({ "title": title, "summary": "Samen doen." }),
+            )
+            .await;
+        assert_eq!(code, 201, "{plan}");
+    }
+    let (mut path, mut pages, mut seen) = (Some("/plans".to_string()), 0, Vec::new());
+    while let Some(p) = path.take() {
+        pages += 1;
+        assert!(pages <= total, "the pages do not end: {p}");
+        let response = i.get(&p).await;
+        assert_eq!(response.status(), 200, "{p}");
+        let html = response.text().await.unwrap();
+        seen.extend((0..total).filter(|n| html.contains(&format!("Plan {n:02} voor de buurt"))));
+        path = html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .find(|href| href.starts_with("/plans?") && href.contains("max_id="))
+            .map(|href| href.replace("&#38;", "&").replace("&amp;", "&"));
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen, (0..total).collect::<Vec<_>>(), "every plan, once");
+    assert!(pages >= 2, "25 plans take more than one page");
+    i.stop().await;
+}
