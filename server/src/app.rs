@@ -233,7 +233,14 @@ impl Instance {
         {
             plan_updates.abort();
         }
-        self.state.db.close_by_ref().await.ok();
+        // Closing waits for every pooled connection to come back; one held
+        // by a stuck task must not keep the process from ending.
+        if tokio::time::timeout(WORKER_STOP, self.state.db.close_by_ref())
+            .await
+            .is_err()
+        {
+            tracing::error!("the database pool did not close in time; stopping anyway");
+        }
         result
     }
 }

@@ -255,6 +255,78 @@ async fn grouped_writers_commit_or_fail_alone() {
     test_db.drop_now().await;
 }
 
+/// A writer cancelled in its turn while another waits, and then the waiting
+/// one cancelled too, leave no transaction open: the pool closes (it waits
+/// for every connection) and another process can write.
+#[tokio::test]
+async fn writers_cancelled_in_turn_and_waiting_leave_no_transaction_open() {
+    use knooppunt::db::BeginWrite;
+    use std::time::Duration;
+    let test_db = TestDb::create().await;
+    let mut config = Config::default();
+    config.database.url = test_db.url.clone();
+    let db = knooppunt::db::connect(&config).await.unwrap();
+    db.execute_unprepared("CREATE TABLE grouped_writes (writer BIGINT PRIMARY KEY)")
+        .await
+        .unwrap();
+    let other_process = knooppunt::db::connect(&config).await.unwrap();
+    for round in 0..5_i64 {
+        let (in_turn, turn) = tokio::sync::oneshot::channel();
+        let holder = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let txn = db.begin_write().await.unwrap();
+                txn.execute_unprepared(&format!(
+                    "INSERT INTO grouped_writes (writer) VALUES ({})",
+                    round * 2
+                ))
+                .await
+                .unwrap();
+                let _ = in_turn.send(());
+                tokio::time::sleep(Duration::from_secs(600)).await;
+                txn.commit().await.unwrap();
+            }
+        });
+        turn.await.unwrap();
+        let waiter = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let txn = db.begin_write().await.unwrap();
+                txn.commit().await.unwrap();
+            }
+        });
+        // Let the second writer reach the gate, well within a group's age
+        // (after which the group would not be handed on anyway).
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        // Both at once, as a server's shutdown aborts its tasks: on this
+        // one-thread runtime the waiter is dropped before it could take its turn.
+        holder.abort();
+        waiter.abort();
+        assert!(holder.await.unwrap_err().is_cancelled());
+        assert!(waiter.await.unwrap_err().is_cancelled());
+        let row = round * 2 + 1;
+        tokio::time::timeout(
+            Duration::from_secs(20),
+            other_process.execute_unprepared(&format!(
+                "INSERT INTO grouped_writes (writer) VALUES ({row})"
+            )),
+        )
+        .await
+        .expect("another process may write: no write lock is left held")
+        .unwrap();
+    }
+    tokio::time::timeout(Duration::from_secs(20), db.close())
+        .await
+        .expect("every connection came back to the pool")
+        .unwrap();
+    let written = table_count(&other_process, "grouped_writes").await;
+    assert_eq!(written, 5, "only the other process's rows: {written}");
+    other_process.close().await.unwrap();
+    test_db.drop_now().await;
+}
+
 async fn table_count_where(db: &sea_orm::DatabaseConnection, writer: i64) -> i64 {
     let sql = match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {

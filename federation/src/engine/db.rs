@@ -154,22 +154,28 @@ impl Held {
 
 impl Drop for Held {
     fn drop(&mut self) {
-        if self.hand_on() {
+        // A group without members is never handed on: the writer waiting
+        // now may give up too, and no member's sweep would then end it. Left
+        // open, it would keep SQLite's write lock and a pooled connection.
+        let empty = self.group().is_some_and(|g| g.members.is_empty());
+        if !empty && self.hand_on() {
             return;
         }
         let Some(group) = self.take_group() else {
             return;
         };
-        if group.members.is_empty() {
-            return;
-        }
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
-                // The gate stays held until the commit is done.
+                // The gate stays held until the group has ended.
                 let guard = self.guard.take();
                 runtime.spawn(async move {
-                    if let Err(e) = group.commit().await {
-                        tracing::error!(error = %e, "committing a group of writes");
+                    let ended = if group.members.is_empty() {
+                        group.txn.rollback().await
+                    } else {
+                        group.commit().await
+                    };
+                    if let Err(e) = ended {
+                        tracing::error!(error = %e, "ending a group of writes");
                     }
                     drop(guard);
                 });
