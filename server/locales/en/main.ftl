@@ -205,3 +205,13 @@ event-when = When
 event-where = Where
 event-participants = Participants
 event-add-to-calendar = Add to your calendar (iCal)
+
+# Home page: the neighbourhood at a glance
+home-plans = Plans
+home-all-in-state = All plans in state
+home-all-plans = All plans
+home-events = Coming events
+home-all-events = All events
+home-active-groups = Active groups
+home-no-groups = No groups yet.
+home-follow-how = Search for this address in Mastodon or any other fediverse app and follow it: its plans, events and posts then appear in your timeline.

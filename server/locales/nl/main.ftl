@@ -205,3 +205,13 @@ event-when = Wanneer
 event-where = Waar
 event-participants = Deelnemers
 event-add-to-calendar = Zet in je agenda (iCal)
+
+# Home page: the neighbourhood at a glance
+home-plans = Plannen
+home-all-in-state = Alle plannen met status
+home-all-plans = Alle plannen
+home-events = Komende activiteiten
+home-all-events = Alle activiteiten
+home-active-groups = Actieve groepen
+home-no-groups = Nog geen groepen.
+home-follow-how = Zoek dit adres in Mastodon of een andere fediverse-app en volg het: de plannen, activiteiten en berichten verschijnen dan in je tijdlijn.

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod entity;
 pub mod service;
+pub mod store;
 
 use serde::{Deserialize, Serialize};
 

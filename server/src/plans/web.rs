@@ -16,7 +16,7 @@ use crate::statuses::entity::status;
 use crate::web::Chrome;
 use sea_orm::EntityTrait;
 
-pub(super) fn state_label(state: &str, t: Tr) -> String {
+pub(crate) fn state_label(state: &str, t: Tr) -> String {
     match state {
         "idea" | "proposal" | "adopted" | "rejected" | "in_progress" | "done" | "withdrawn" => {
             t.get(&format!("plan-state-{state}"))
