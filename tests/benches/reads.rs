@@ -20,6 +20,8 @@
 //!   target/kp-bench/, keyed by the migration list, the scale and the data
 //!   set's version, and copied for each run.
 //! - Figures: p50 and p99 of home, public and tag timelines, plans by theme,
+//!   web pages (front page, plans, plans by theme, local timeline, events,
+//!   a plan with 200 arguments: server time and weight with the CSS),
 //!   a plan's page and its 200 arguments, and search (a plan search too if
 //!   the API has one), one request at a time, signed in with a token. Each
 //!   is measured alternately with the bare keyset SQL that fetches the same
@@ -54,6 +56,9 @@ const GOAL_P99_SQLITE: Duration = Duration::from_millis(20);
 const GOAL_RATIO: f64 = 3.0;
 const GOAL_IDLE_MB: f64 = 25.0;
 const GOAL_FIRST_200: Duration = Duration::from_millis(100);
+/// Goals of issue 16 for web pages: server time and weight (HTML plus CSS).
+const GOAL_P99_PAGE: Duration = Duration::from_millis(50);
+const GOAL_PAGE_BYTES: usize = 60 * 1024;
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
@@ -110,9 +115,11 @@ async fn run(engine: Engine, scale: Scale) {
         "{:<30} {:>19} {:>21} {:>15}  goals",
         "", "endpoint p50/p99", "bare SQL p50/p99", "ratio p50/p99"
     );
+    let css_bytes = style_sheet_bytes(&client, &server).await;
+    println!("the style sheet: {:.1} KB", css_bytes as f64 / 1024.0);
     for probe in &probes {
         let m = measure(&client, &server, &db, probe).await;
-        report(engine, probe, &m);
+        report(engine, probe, &m, css_bytes);
     }
     let after = server.memory();
     print_server(&starts, idle, after);
@@ -317,6 +324,11 @@ const ARGUMENTS: &str = "SELECT id FROM statuses WHERE in_reply_to_id = ? \
     AND visibility IN ('public', 'unlisted') ORDER BY id LIMIT 200";
 const SEARCH: &str = "SELECT id FROM statuses WHERE visibility = 'public' AND reblog_of_id IS NULL \
     AND lower(content) LIKE ? ORDER BY id DESC LIMIT 20";
+const PROPOSALS: &str = "SELECT id FROM plans WHERE state = 'proposal' ORDER BY id DESC LIMIT 3";
+const PLANS: &str = "SELECT id FROM plans ORDER BY id DESC LIMIT 20";
+const LOCAL: &str = "SELECT id FROM statuses WHERE visibility = 'public' AND local = TRUE \
+    AND reblog_of_id IS NULL ORDER BY id DESC LIMIT 20";
+const EVENTS: &str = "SELECT id FROM events ORDER BY starts_at, id LIMIT 20";
 const PLAN_SEARCH: &str = "SELECT id FROM plans WHERE lower(title) LIKE ? OR lower(summary) LIKE ? \
     ORDER BY id DESC LIMIT 20";
 
@@ -403,6 +415,41 @@ async fn probes(db: &DatabaseConnection, viewers: &[String], tokens: &[String]) 
             arguments(),
             None,
         ),
+        single(
+            "front page (web)",
+            "/".into(),
+            token,
+            stmt(PROPOSALS, vec![]),
+            None,
+        ),
+        single(
+            "plans (web)",
+            "/plans".into(),
+            token,
+            stmt(PLANS, vec![]),
+            None,
+        ),
+        single(
+            "plans by theme (web)",
+            format!("/plans?theme={}", seed::THEME),
+            token,
+            stmt(BY_THEME, vec![seed::THEME.into()]),
+            None,
+        ),
+        single(
+            "local timeline (web)",
+            "/local".into(),
+            token,
+            stmt(LOCAL, vec![]),
+            None,
+        ),
+        single(
+            "events (web)",
+            "/events".into(),
+            token,
+            stmt(EVENTS, vec![]),
+            None,
+        ),
         Probe {
             unordered: true,
             ..single(
@@ -461,6 +508,8 @@ struct Measured {
     missing: Option<String>,
     /// Whether the response showed the bare SQL's ids.
     check: String,
+    /// The largest first answer of its variants, in bytes.
+    bytes: usize,
 }
 
 async fn request(
@@ -493,6 +542,7 @@ async fn measure(
         bare: Latencies::default(),
         missing: None,
         check: String::new(),
+        bytes: 0,
     };
     let mut checks = Vec::new();
     for v in &probe.variants {
@@ -502,6 +552,7 @@ async fn measure(
             m.missing = Some(format!("{} answers {status} {}", v.path, text.trim()));
             return m;
         }
+        m.bytes = m.bytes.max(body.len());
         let bare = sql::ids(db, v.bare.clone()).await;
         checks.push(compare(probe, &body, bare));
         for _ in 0..5 {
@@ -529,6 +580,34 @@ async fn measure(
         m.bare.push(t.elapsed());
     }
     m
+}
+
+/// The size of the one style sheet the front page links to.
+async fn style_sheet_bytes(client: &reqwest::Client, server: &BenchServer) -> usize {
+    let html = client
+        .get(server.url("/"))
+        .send()
+        .await
+        .expect("front page")
+        .text()
+        .await
+        .unwrap_or_default();
+    let Some(href) = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/static/site.") && href.ends_with(".css"))
+    else {
+        return 0;
+    };
+    client
+        .get(server.url(href))
+        .send()
+        .await
+        .expect("style sheet")
+        .bytes()
+        .await
+        .map_or(0, |b| b.len())
 }
 
 /// "same N ids", or how the response differs from the bare SQL's page.
@@ -559,7 +638,7 @@ fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64().max(1e-9)
 }
 
-fn report(engine: Engine, probe: &Probe, m: &Measured) {
+fn report(engine: Engine, probe: &Probe, m: &Measured, css_bytes: usize) {
     if let Some(why) = &m.missing {
         println!("{:<30} not measured: {why}", probe.name);
         return;
@@ -576,6 +655,15 @@ fn report(engine: Engine, probe: &Probe, m: &Measured) {
     );
     if engine == Engine::Sqlite {
         goals = format!("p99 <= 20 ms: {}; {goals}", met(e99 <= GOAL_P99_SQLITE));
+    }
+    if probe.ids.is_none() {
+        let weight = m.bytes + css_bytes;
+        goals = format!(
+            "{goals}; page p99 <= 50 ms: {}; {:.1} KB with CSS <= 60: {}",
+            met(e99 <= GOAL_P99_PAGE),
+            weight as f64 / 1024.0,
+            met(weight <= GOAL_PAGE_BYTES)
+        );
     }
     println!(
         "{:<30} {:>9} {:>9}   {:>9} {:>9}   {:>6.1}x {:>6.1}x  {goals}",

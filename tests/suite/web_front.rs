@@ -44,10 +44,7 @@ async fn the_front_page_shows_plans_by_state_events_and_active_groups() {
         proposal["id"].as_str().unwrap()
     );
     let (code, moved) = alice
-        .post(
-            &format!("{path}/transition"),
-            json!({ "to": "proposal" }),
-        )
+        .post(&format!("{path}/transition"), json!({ "to": "proposal" }))
         .await;
     assert!(code < 300, "{moved}");
     // The garden club organises something: it is the active one.
