@@ -845,3 +845,45 @@ async fn owners_ask_a_poll_on_a_plan_and_votes_from_elsewhere_count() {
     assert_eq!(poll["options"][1]["votes_count"], 1);
     assert_eq!(on_a["arguments_count"]["comments"], 0);
 }
+
+/// A PATCH of a plan's area changes the parts it names: a new point keeps
+/// the address, and `address: null` clears the address only.
+#[tokio::test]
+async fn a_plan_area_edit_changes_only_the_parts_it_names() {
+    let i = TestInstance::start().await;
+    i.create_person("alice", PW).await;
+    let alice = ApiClient::login(&i, "alice", PW).await;
+    let (code, plan) = alice
+        .post(
+            "/api/knooppunt/v1/plans",
+            json!({ "title": "Bankjes", "area": { "address": "Bergweg 1, Rotterdam", "geometry": { "type": "Point", "coordinates": [4.4777, 51.9441] } } }),
+        )
+        .await;
+    assert_eq!(code, 201, "{plan}");
+    let path = format!("/api/knooppunt/v1/plans/{}", plan["id"].as_str().unwrap());
+    let point = json!({ "type": "Point", "coordinates": [4.478, 51.945] });
+    let (code, moved_point) = alice
+        .patch(&path, json!({ "area": { "geometry": point } }))
+        .await;
+    assert_eq!(code, 200, "{moved_point}");
+    assert_eq!(moved_point["area"]["address"], "Bergweg 1, Rotterdam");
+    assert_eq!(moved_point["area"]["geometry"]["coordinates"][1], 51.945);
+    let (code, no_address) = alice
+        .patch(&path, json!({ "area": { "address": null } }))
+        .await;
+    assert_eq!(code, 200, "{no_address}");
+    assert!(no_address["area"]["address"].is_null(), "{no_address}");
+    assert_eq!(no_address["area"]["geometry"]["coordinates"][1], 51.945);
+    let (code, restored) = alice
+        .patch(
+            &path,
+            json!({ "area": { "address": "Bergweg 1, Rotterdam" } }),
+        )
+        .await;
+    assert_eq!(code, 200, "{restored}");
+    assert_eq!(restored["area"]["geometry"]["coordinates"][1], 51.945);
+    let (code, cleared) = alice.patch(&path, json!({ "area": null })).await;
+    assert_eq!(code, 200, "{cleared}");
+    assert!(cleared["area"].is_null(), "{cleared}");
+    i.stop().await;
+}

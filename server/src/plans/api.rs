@@ -83,14 +83,17 @@ pub struct Money {
     pub currency: Option<String>,
 }
 
+/// A plan's area. On PATCH, a part left out stays as it is and `null`
+/// clears it, as for the plan's own fields.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Area {
-    #[serde(default)]
-    pub address: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
     /// A GeoJSON Point or Polygon.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Object>)]
-    pub geometry: Option<Value>,
+    pub geometry: Option<Option<Value>>,
 }
 
 /// The body of `POST /plans` and `PATCH /plans/:id`. On PATCH, absent fields
@@ -145,14 +148,15 @@ impl PlanBody {
             summary: self.summary,
             content: self.content,
             themes: self.themes,
-            area_address: self
-                .area
-                .as_ref()
-                .map(|a| a.as_ref().and_then(|a| a.address.clone())),
-            area_geometry: self
-                .area
-                .as_ref()
-                .map(|a| a.as_ref().and_then(|a| a.geometry.clone())),
+            // `area: null` clears both parts; an area object changes the parts it names.
+            area_address: self.area.as_ref().and_then(|a| match a {
+                None => Some(None),
+                Some(a) => a.address.clone(),
+            }),
+            area_geometry: self.area.as_ref().and_then(|a| match a {
+                None => Some(None),
+                Some(a) => a.geometry.clone(),
+            }),
             cost_estimate_cents: self.cost_estimate.map(|m| m.map(|m| m.amount_cents)),
             requested_budget_cents: self.requested_budget.map(|m| m.map(|m| m.amount_cents)),
             currency,

@@ -70,7 +70,7 @@ impl PlanForm {
             themes: Some(themes),
             area: (!address.is_empty()).then(|| {
                 Some(Area {
-                    address: Some(address.to_string()),
+                    address: Some(Some(address.to_string())),
                     geometry: None,
                 })
             }),
