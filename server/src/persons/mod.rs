@@ -5,6 +5,7 @@ pub mod api;
 pub mod federate;
 pub mod service;
 pub mod web;
+pub mod web_profile;
 
 use serde::{Deserialize, Serialize};
 
