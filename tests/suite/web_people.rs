@@ -315,6 +315,20 @@ async fn people_pages_have_no_wcag_violations() {
         .await;
     assert_eq!(code, 201, "{plan}");
 
+    // A profile pages through the person's posts, older ones by a link.
+    for n in 1..=20 {
+        gijs.ok_post(
+            "/api/v1/statuses",
+            json!({ "status": format!("Bericht {n}") }),
+        )
+        .await;
+    }
+    b.goto(&i.url("/@gijs")).await;
+    assert_eq!(b.text("main article.post .content").await, "Bericht 20");
+    assert!(!b.main_text().await.contains("Wie helpt zaterdag"));
+    b.click("main a[href^='/@gijs?max_id=']").await;
+    assert!(b.main_text().await.contains("Wie helpt zaterdag"));
+
     let mut found = Vec::new();
     let mut checked = 0;
     sign_in(&b, &i, "femke", PASSWORD).await;
