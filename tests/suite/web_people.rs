@@ -81,6 +81,9 @@ async fn a_person_follows_someone_on_another_instance_from_search() {
     b.click(".results.people a").await;
     assert_eq!(b.path().await, format!("/{handle}"));
     assert_eq!(b.text("main h1").await, "Bob Bakker");
+    // The actor's `url` is its page on its own server.
+    let original = format!("href=\"{}\"", other.url("/@bob"));
+    assert!(b.source().await.contains(&original), "{original}");
     assert_eq!(b.text("form.follow button").await, "Follow");
     b.click("form.follow button").await;
     // Back on the profile; the other server has not answered yet.
