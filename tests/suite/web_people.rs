@@ -147,6 +147,33 @@ async fn settings_change_the_profile_language_password_and_apps() {
     // The client API sees the same profile.
     let me = app.ok("/api/v1/accounts/verify_credentials").await;
     assert_eq!(me["display_name"], "Carla de Vries");
+    assert_eq!(me["locked"], false);
+
+    // Approving followers herself: a neighbour's follow waits for her.
+    b.goto(&i.url("/settings")).await;
+    let locked = b.client.find(Locator::Css("#locked")).await.unwrap();
+    locked.click().await.unwrap();
+    b.click("form.settings-profile button[type=submit]").await;
+    assert_eq!(b.text("main .notice").await, "Your profile is saved.");
+    i.create_person("henk", PASSWORD).await;
+    let henk = browser(&i);
+    henk.get("/auth/sign_in").await.expect(200);
+    henk.submit(
+        "/auth/sign_in",
+        &[("username", "henk"), ("password", PASSWORD)],
+    )
+    .await
+    .answers(303, Some("/"));
+    let page = henk.get("/@carla").await;
+    page.answers(200, None).shows("approves followers");
+    let carla_id = me["id"].as_str().unwrap();
+    henk.submit(&format!("/accounts/{carla_id}/follow"), &[])
+        .await
+        .answers(303, Some("/@carla"));
+    henk.get("/@carla")
+        .await
+        .shows("Your request to follow waits for approval.")
+        .shows("Withdraw the request");
 
     // Language: the account's, so the pages turn Dutch.
     b.goto(&i.url("/settings")).await;
