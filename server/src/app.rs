@@ -353,6 +353,23 @@ fn page_routes() -> Router<AppState> {
             get(crate::events::web_new::page).post(crate::events::web_new::create),
         )
         .route("/events/{id}/{action}", post(crate::events::web::take_part))
+        .merge(people_routes())
+}
+
+/// People: profiles (`/@name`, `/@name@domain`), following, search and
+/// one's settings.
+fn people_routes() -> Router<AppState> {
+    use crate::auth::settings;
+    Router::new()
+        .route("/search", get(crate::search::web::page))
+        .route("/settings", get(settings::page))
+        .route("/settings/profile", post(settings::profile))
+        .route("/settings/language", post(settings::language))
+        .route("/settings/password", post(settings::password))
+        .route("/settings/apps/{id}/revoke", post(settings::revoke))
+        .route("/accounts/{id}/{action}", post(crate::follows::web::act))
+        // Only `/@…` is a profile; anything else is not found.
+        .route("/{handle}", get(crate::persons::web_profile::page))
 }
 
 /// ActivityPub: actors, collections, notes, inboxes, and discovery.

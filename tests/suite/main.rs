@@ -34,4 +34,5 @@ mod sign_in;
 mod undo;
 mod web;
 mod web_front;
+mod web_people;
 mod web_plans;

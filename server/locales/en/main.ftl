@@ -215,3 +215,62 @@ home-all-events = All events
 home-active-groups = Active groups
 home-no-groups = No groups yet.
 home-follow-how = Search for this address in Mastodon or any other fediverse app and follow it: its plans, events and posts then appear in your timeline.
+## People: profiles, search, settings
+nav-settings = Settings
+search-title = Search
+search-label = Search
+search-placeholder = People, plans, @name@domain
+search-submit = Search
+search-hint = Words, a name, @name@domain or a link to a post or profile.
+search-nothing = Nothing found.
+search-people = People
+search-groups = Groups
+search-plans = Plans
+search-events = Events
+search-posts = Posts
+search-sign-in-for-more = Sign in to search posts too, and people on other servers.
+profile-locked = approves followers
+profile-posts = { $count ->
+    [one] 1 post
+   *[other] { $count } posts
+}
+profile-followers = { $count ->
+    [one] 1 follower
+   *[other] { $count } followers
+}
+profile-following = { $count ->
+    [one] follows 1
+   *[other] follows { $count }
+}
+profile-original = See the profile on its own server
+profile-pending = Your request to follow waits for approval.
+profile-cancel-request = Withdraw the request
+profile-follow = Follow
+profile-unfollow = Unfollow
+profile-edit = Edit your profile
+profile-sign-in-to-follow = Sign in to follow
+profile-posts-title = Posts
+profile-no-posts = No public posts here yet.
+settings-title = Settings
+settings-saved-profile = Your profile is saved.
+settings-saved-language = Your language is saved.
+settings-saved-password = Your password is changed.
+settings-saved-apps = The app no longer has access.
+settings-profile = Profile
+settings-display-name = Display name
+settings-note = About you
+settings-role = Role
+settings-locked = Approve followers myself
+settings-locked-hint = People then ask to follow you, and you decide.
+settings-save-profile = Save profile
+settings-language = Language
+settings-lang = Language of the pages
+settings-save-language = Save language
+settings-password-title = Password
+settings-current-password = Current password
+settings-password = New password
+settings-save-password = Change password
+settings-apps = Authorised apps
+settings-apps-none = No app can act for you.
+settings-apps-scopes = May
+settings-revoke = Revoke

@@ -215,3 +215,62 @@ home-all-events = Alle activiteiten
 home-active-groups = Actieve groepen
 home-no-groups = Nog geen groepen.
 home-follow-how = Zoek dit adres in Mastodon of een andere fediverse-app en volg het: de plannen, activiteiten en berichten verschijnen dan in je tijdlijn.
+## People: profiles, search, settings
+nav-settings = Instellingen
+search-title = Zoeken
+search-label = Zoeken
+search-placeholder = Mensen, plannen, @naam@domein
+search-submit = Zoek
+search-hint = Woorden, een naam, @naam@domein of een link naar een bericht of profiel.
+search-nothing = Niets gevonden.
+search-people = Mensen
+search-groups = Groepen
+search-plans = Plannen
+search-events = Activiteiten
+search-posts = Berichten
+search-sign-in-for-more = Log in om ook berichten te doorzoeken, en mensen op andere servers.
+profile-locked = keurt volgers goed
+profile-posts = { $count ->
+    [one] 1 bericht
+   *[other] { $count } berichten
+}
+profile-followers = { $count ->
+    [one] 1 volger
+   *[other] { $count } volgers
+}
+profile-following = { $count ->
+    [one] volgt 1
+   *[other] volgt { $count }
+}
+profile-original = Bekijk het profiel op de eigen server
+profile-pending = Je verzoek om te volgen wacht op goedkeuring.
+profile-cancel-request = Trek het verzoek in
+profile-follow = Volg
+profile-unfollow = Ontvolg
+profile-edit = Bewerk je profiel
+profile-sign-in-to-follow = Log in om te volgen
+profile-posts-title = Berichten
+profile-no-posts = Hier zijn nog geen openbare berichten.
+settings-title = Instellingen
+settings-saved-profile = Je profiel is bewaard.
+settings-saved-language = Je taal is bewaard.
+settings-saved-password = Je wachtwoord is gewijzigd.
+settings-saved-apps = De app heeft geen toegang meer.
+settings-profile = Profiel
+settings-display-name = Weergavenaam
+settings-note = Over jou
+settings-role = Rol
+settings-locked = Zelf volgers goedkeuren
+settings-locked-hint = Mensen vragen dan of ze je mogen volgen, en jij beslist.
+settings-save-profile = Bewaar profiel
+settings-language = Taal
+settings-lang = Taal van de pagina's
+settings-save-language = Bewaar taal
+settings-password-title = Wachtwoord
+settings-current-password = Huidig wachtwoord
+settings-password = Nieuw wachtwoord
+settings-save-password = Wijzig wachtwoord
+settings-apps = Toegestane apps
+settings-apps-none = Geen enkele app kan namens jou handelen.
+settings-apps-scopes = Mag
+settings-revoke = Intrekken

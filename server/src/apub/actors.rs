@@ -77,6 +77,10 @@ pub async fn person(
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
     let a = local(&state, ActorKind::Person, &name).await?;
+    // People get the profile page.
+    if !wants_activity_json(&headers) && a.deleted_at.is_none() {
+        return Ok(axum::response::Redirect::to(&format!("/@{}", a.username)).into_response());
+    }
     actor_response(&state, &headers, &a).await
 }
 

@@ -8,6 +8,7 @@ pub mod entity;
 pub mod extract;
 pub mod oauth;
 pub mod service;
+pub mod settings;
 pub mod web;
 
 /// Name of the session cookie.

@@ -337,3 +337,46 @@ pub async fn end_session(db: &DatabaseConnection, cookie: &str) -> Result<(), Ap
         .await?;
     Ok(())
 }
+
+/// Changes a person's password. The current one must be given and is
+/// checked as a sign-in is (rate limited per address and account); a wrong
+/// one is an error on `current_password`. Other sessions end.
+pub async fn change_password(
+    state: &AppState,
+    person: &Person,
+    current: &str,
+    new: &str,
+    client: IpAddr,
+    keep_session: Option<&str>,
+) -> Result<(), AppError> {
+    match check_login(state, &person.actor.username, current, client).await {
+        Ok(p) if p.actor.id == person.actor.id => {}
+        Ok(_) | Err(AppError::Unauthorized(_)) => {
+            return Err(AppError::invalid(
+                "current_password",
+                "is not your password",
+            ));
+        }
+        Err(e) => return Err(e),
+    }
+    let password = crate::auth::credentials::Password::parse(new, &person.actor.username)?;
+    let _slot = state.guards.password_slot().await?;
+    let hash = tokio::task::spawn_blocking(move || password.hash())
+        .await
+        .map_err(|e| AppError::Internal(format!("password hashing task failed: {e}")))??;
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(hash),
+        )
+        .filter(account::Column::ActorId.eq(person.actor.id))
+        .exec(&state.db)
+        .await?;
+    let kept = keep_session.map(hash_token).unwrap_or_default();
+    session::Entity::delete_many()
+        .filter(session::Column::ActorId.eq(person.actor.id))
+        .filter(session::Column::IdHash.ne(kept))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}

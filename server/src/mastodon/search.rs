@@ -94,17 +94,17 @@ pub async fn search(
 }
 
 /// Which page of results.
-struct Window {
-    limit: u64,
-    offset: u64,
-    max_id: Option<i64>,
-    min_id: Option<i64>,
+pub struct Window {
+    pub limit: u64,
+    pub offset: u64,
+    pub max_id: Option<i64>,
+    pub min_id: Option<i64>,
 }
 
 /// Public statuses matching every word, best first; never those of hidden
 /// accounts, of accounts that block the viewer, or that the viewer blocks
 /// or mutes.
-async fn public_statuses(
+pub async fn public_statuses(
     state: &AppState,
     text: &str,
     me: i64,
@@ -170,8 +170,8 @@ async fn hashtags(
 }
 
 /// `@name@domain` or a URL, looked up here or fetched: accounts and the
-/// statuses `me` may see.
-async fn resolve(
+/// statuses `me` may see. The search page resolves through it too.
+pub async fn resolve(
     state: &AppState,
     text: &str,
     me: i64,

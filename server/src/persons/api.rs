@@ -1,10 +1,9 @@
 //! Client API handlers for accounts: one's own profile, lookup, statuses, search.
 
-use crate::db::BeginWrite;
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,7 +15,6 @@ use crate::http::extract::{ApiQuery, WithUploads, flexible_bool, flexible_u64};
 use crate::http::pagination::Page;
 use crate::state::AppState;
 use crate::statuses::views;
-use crate::text;
 
 /// Accounts: the signed-in person's own, and looking others up.
 /// `upload_limit` bounds a request's avatar and header images together.
@@ -53,7 +51,7 @@ async fn own_account(state: &AppState, a: &actor::Model) -> Result<Value, AppErr
 
 impl actor::Model {
     /// The profile text as typed, recovered from its HTML rendering.
-    fn summary_source(&self) -> String {
+    pub fn summary_source(&self) -> String {
         let stripped = self
             .summary
             .replace("<br>", "\n")
@@ -88,6 +86,8 @@ pub struct CredentialsForm {
     note: Option<String>,
     #[serde(default, deserialize_with = "flexible_bool")]
     locked: Option<bool>,
+    /// Knooppunt's role label (`resident`, `entrepreneur`, …).
+    role: Option<String>,
 }
 
 /// `PATCH /api/v1/accounts/update_credentials`: name, note, lock, avatar and header.
@@ -98,44 +98,14 @@ pub async fn update_credentials(
 ) -> Result<Json<Value>, AppError> {
     let person = auth.person("write:accounts")?;
     let form = upload.form;
-    let mut active: actor::ActiveModel = person.actor.clone().into();
-    if let Some(name) = form.display_name {
-        if name.chars().count() > 100 {
-            return Err(AppError::invalid("display_name", "at most 100 characters"));
-        }
-        active.display_name = Set(name.trim().to_string());
-    }
-    if let Some(note) = form.note {
-        if note.chars().count() > 1000 {
-            return Err(AppError::invalid("note", "at most 1000 characters"));
-        }
-        active.summary = Set(text::to_html(
-            &note,
-            &Default::default(),
-            &state.config.base_url(),
-        ));
-    }
-    if let Some(locked) = form.locked {
-        active.locked = Set(locked);
-    }
-    for file in &upload.files {
-        let media =
-            crate::media::service::store(&state.db, &state.config, person, &file.bytes, None)
-                .await?;
-        match file.field.as_str() {
-            "avatar" => active.avatar_media_id = Set(Some(media.id)),
-            "header" => active.header_media_id = Set(Some(media.id)),
-            other => return Err(AppError::invalid(other, "unexpected file")),
-        }
-    }
-    active.updated_at = Set(chrono::Utc::now());
-    let txn = state.db.begin_write().await?;
-    let updated = active.update(&txn).await?;
-    crate::actors::search::index(&txn, &updated).await?;
-    let document = super::federate::actor_document(&state, &updated).await?;
-    super::federate::profile_updated(&txn, &state.config, &updated, document).await?;
-    txn.commit().await?;
-    state.federation.outbox_bell.notify_one();
+    let change = super::service::ProfileChange {
+        display_name: form.display_name,
+        note: form.note,
+        locked: form.locked,
+        role: form.role,
+        files: &upload.files,
+    };
+    let updated = super::service::update_profile(&state, person, change).await?;
     Ok(Json(own_account(&state, &updated).await?))
 }
 
@@ -241,12 +211,12 @@ pub struct SearchQuery {
 /// every word of `q` (the last one also as the start of a word, as one
 /// types a name), best first; for `name@domain` the name. Suspended
 /// accounts are not found.
-pub async fn search_accounts(
+pub async fn search_actors(
     state: &AppState,
     q: &str,
     limit: u64,
     offset: u64,
-) -> Result<Vec<Value>, AppError> {
+) -> Result<Vec<actor::Model>, AppError> {
     let q = q.trim().trim_start_matches('@');
     let name = q.split('@').next().unwrap_or_default();
     let hits = crate::search::service::find(
@@ -268,7 +238,17 @@ pub async fn search_accounts(
         .filter(actor::Column::Id.is_in(hits.iter().map(|h| h.id)))
         .all(&state.db)
         .await?;
-    let found = crate::search::in_order(&hits, found, |a| a.id);
+    Ok(crate::search::in_order(&hits, found, |a| a.id))
+}
+
+/// [`search_actors`], rendered as the client API's accounts.
+pub async fn search_accounts(
+    state: &AppState,
+    q: &str,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<Value>, AppError> {
+    let found = search_actors(state, q, limit, offset).await?;
     views::accounts(&state.db, &state.config, &found).await
 }
 

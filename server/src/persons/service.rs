@@ -268,3 +268,70 @@ pub async fn delete_actor_in(
     crate::actors::search::index(txn, &tombstone).await?;
     Ok(())
 }
+
+/// A change of one's own profile, as `update_credentials` and the settings
+/// page send it: only the fields given change.
+#[derive(Default)]
+pub struct ProfileChange<'a> {
+    pub display_name: Option<String>,
+    pub note: Option<String>,
+    pub locked: Option<bool>,
+    /// The role label (`resident`, `entrepreneur`, …).
+    pub role: Option<String>,
+    pub files: &'a [crate::http::extract::Upload],
+}
+
+/// Changes a person's profile, indexes it for search and tells their
+/// followers' servers (an `Update` of the actor). The one rule for the
+/// client API and the settings page.
+pub async fn update_profile(
+    state: &crate::state::AppState,
+    person: &crate::auth::service::Person,
+    change: ProfileChange<'_>,
+) -> Result<actors::entity::Model, AppError> {
+    use crate::db::BeginWrite;
+    let mut active: actors::entity::ActiveModel = person.actor.clone().into();
+    if let Some(name) = change.display_name {
+        if name.chars().count() > 100 {
+            return Err(AppError::invalid("display_name", "at most 100 characters"));
+        }
+        active.display_name = Set(name.trim().to_string());
+    }
+    if let Some(note) = change.note {
+        if note.chars().count() > 1000 {
+            return Err(AppError::invalid("note", "at most 1000 characters"));
+        }
+        active.summary = Set(crate::text::to_html(
+            &note,
+            &Default::default(),
+            &state.config.base_url(),
+        ));
+    }
+    if let Some(locked) = change.locked {
+        active.locked = Set(locked);
+    }
+    if let Some(role) = change.role.filter(|r| !r.is_empty()) {
+        let role = <Role as clap::ValueEnum>::from_str(&role, false)
+            .map_err(|_| AppError::invalid("role", format!("{role:?} is not a role")))?;
+        active.role = Set(Some(role.as_str().to_string()));
+    }
+    for file in change.files {
+        let media =
+            crate::media::service::store(&state.db, &state.config, person, &file.bytes, None)
+                .await?;
+        match file.field.as_str() {
+            "avatar" => active.avatar_media_id = Set(Some(media.id)),
+            "header" => active.header_media_id = Set(Some(media.id)),
+            other => return Err(AppError::invalid(other, "unexpected file")),
+        }
+    }
+    active.updated_at = Set(Utc::now());
+    let txn = state.db.begin_write().await?;
+    let updated = active.update(&txn).await?;
+    crate::actors::search::index(&txn, &updated).await?;
+    let document = super::federate::actor_document(state, &updated).await?;
+    super::federate::profile_updated(&txn, &state.config, &updated, document).await?;
+    txn.commit().await?;
+    state.federation.outbox_bell.notify_one();
+    Ok(updated)
+}

@@ -35,7 +35,7 @@ struct RoleOption {
     selected: bool,
 }
 
-const ROLES: [Role; 5] = [
+pub(crate) const ROLES: [Role; 5] = [
     Role::Resident,
     Role::Entrepreneur,
     Role::Professional,

@@ -13,6 +13,7 @@
 
 pub mod service;
 pub mod store;
+pub mod web;
 
 use sea_orm::DbErr;
 

@@ -130,7 +130,7 @@ pub async fn accounts(
                 "noindex": false,
                 "created_at": time(&a.created_at),
                 "note": a.summary,
-                "url": a.url.clone().unwrap_or_else(|| a.ap_id.clone()),
+                "url": crate::persons::page_url(config, a),
                 "uri": a.ap_id,
                 "avatar": avatar,
                 "avatar_static": avatar,

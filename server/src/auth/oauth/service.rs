@@ -435,3 +435,79 @@ pub async fn authenticate_bearer(
         person,
     }))
 }
+
+/// An app a person let act for them, with the scopes of its live tokens.
+pub struct AuthorisedApp {
+    pub app_id: i64,
+    pub name: String,
+    pub website: Option<String>,
+    pub scopes: String,
+    pub granted_at: chrono::DateTime<Utc>,
+}
+
+/// The apps holding live tokens of `actor_id`, most recent grant first.
+pub async fn authorised_apps(
+    db: &DatabaseConnection,
+    actor_id: i64,
+) -> Result<Vec<AuthorisedApp>, AppError> {
+    use sea_orm::QueryOrder;
+    let tokens = token::Entity::find()
+        .filter(token::Column::ActorId.eq(actor_id))
+        .filter(token::Column::RevokedAt.is_null())
+        .order_by_desc(token::Column::Id)
+        .all(db)
+        .await?;
+    let mut app_ids: Vec<i64> = tokens.iter().map(|t| t.app_id).collect();
+    app_ids.sort_unstable();
+    app_ids.dedup();
+    let apps = app::Entity::find()
+        .filter(app::Column::Id.is_in(app_ids))
+        .all(db)
+        .await?;
+    let mut out: Vec<AuthorisedApp> = Vec::new();
+    for t in tokens {
+        if out.iter().any(|a| a.app_id == t.app_id) {
+            continue;
+        }
+        if let Some(a) = apps.iter().find(|a| a.id == t.app_id) {
+            out.push(AuthorisedApp {
+                app_id: a.id,
+                name: a.name.clone(),
+                website: a.website.clone(),
+                scopes: t.scopes.clone(),
+                granted_at: t.created_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Revokes every live token `actor_id` gave the app `app_id`, and its
+/// unused codes. 404 when that person gave the app none: nobody learns of
+/// another's grants.
+pub async fn revoke_app(
+    db: &DatabaseConnection,
+    actor_id: i64,
+    app_id: i64,
+) -> Result<(), AppError> {
+    let revoked = token::Entity::update_many()
+        .col_expr(
+            token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Some(Utc::now())),
+        )
+        .filter(token::Column::ActorId.eq(actor_id))
+        .filter(token::Column::AppId.eq(app_id))
+        .filter(token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected;
+    code::Entity::delete_many()
+        .filter(code::Column::ActorId.eq(actor_id))
+        .filter(code::Column::AppId.eq(app_id))
+        .exec(db)
+        .await?;
+    if revoked == 0 {
+        return Err(AppError::NotFound("Record not found".into()));
+    }
+    Ok(())
+}
