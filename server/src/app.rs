@@ -379,10 +379,7 @@ fn group_and_admin_routes() -> Router<AppState> {
             "/admin/domain_blocks",
             get(admin::domain_blocks).post(admin::block),
         )
-        .route(
-            "/admin/domain_blocks/{domain}/remove",
-            post(admin::unblock),
-        )
+        .route("/admin/domain_blocks/{domain}/remove", post(admin::unblock))
 }
 
 fn federation_routes() -> Router<AppState> {

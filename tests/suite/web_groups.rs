@@ -177,7 +177,10 @@ async fn a_moderator_rejects_a_request_and_strangers_cannot_answer() {
         async move {
             agent.get("/auth/sign_in").await.expect(200);
             agent
-                .submit("/auth/sign_in", &[("username", who), ("password", PASSWORD)])
+                .submit(
+                    "/auth/sign_in",
+                    &[("username", who), ("password", PASSWORD)],
+                )
                 .await
                 .answers(303, Some("/"));
             agent
@@ -388,7 +391,10 @@ async fn an_administrator_runs_the_instance_from_admin() {
     let far_domain = far.domain.clone();
     let _down = far.go_down().await;
     alice
-        .ok_post("/api/v1/statuses", json!({ "status": "Terwijl de ander plat ligt" }))
+        .ok_post(
+            "/api/v1/statuses",
+            json!({ "status": "Terwijl de ander plat ligt" }),
+        )
         .await;
     i.drain().await;
     b.goto(&i.url("/admin")).await;
@@ -405,7 +411,10 @@ async fn sign_in_check_disabled(i: &TestInstance) {
     let sam = browser(i);
     sam.get("/auth/sign_in").await.expect(200);
     let reply = sam
-        .submit("/auth/sign_in", &[("username", "sam"), ("password", PASSWORD)])
+        .submit(
+            "/auth/sign_in",
+            &[("username", "sam"), ("password", PASSWORD)],
+        )
         .await;
     assert_ne!(reply.status, 303, "a disabled account signs in");
 }
@@ -444,11 +453,17 @@ async fn admin_pages_and_forms_refuse_everyone_but_administrators() {
     // Signed in, not an administrator: 403 everywhere.
     let nina = browser(&i);
     nina.get("/auth/sign_in").await.expect(200);
-    nina.submit("/auth/sign_in", &[("username", "nina"), ("password", PASSWORD)])
-        .await
-        .answers(303, Some("/"));
+    nina.submit(
+        "/auth/sign_in",
+        &[("username", "nina"), ("password", PASSWORD)],
+    )
+    .await
+    .answers(303, Some("/"));
     for page in pages {
-        nina.get(page).await.answers(403, None).shows("administrators only");
+        nina.get(page)
+            .await
+            .answers(403, None)
+            .shows("administrators only");
     }
     nina.get("/local").await.expect(200);
     for (path, fields) in posts {
@@ -457,15 +472,20 @@ async fn admin_pages_and_forms_refuse_everyone_but_administrators() {
     // An administrator without the form's token: refused too.
     let ada = browser(&i);
     ada.get("/auth/sign_in").await.expect(200);
-    ada.submit("/auth/sign_in", &[("username", "ada"), ("password", PASSWORD)])
-        .await
-        .answers(303, Some("/"));
+    ada.submit(
+        "/auth/sign_in",
+        &[("username", "ada"), ("password", PASSWORD)],
+    )
+    .await
+    .answers(303, Some("/"));
     ada.get("/admin").await.expect(200);
     for (path, fields) in posts {
         ada.form(path, fields).await.answers(403, None);
     }
     // Nothing changed.
-    let people = knooppunt::persons::service::list(&i.state.db).await.unwrap();
+    let people = knooppunt::persons::service::list(&i.state.db)
+        .await
+        .unwrap();
     assert!(people.iter().all(|p| p.disabled_at.is_none()));
     assert!(
         knooppunt::moderation::blocks::domain_blocks(&i.state.db)
@@ -548,7 +568,11 @@ async fn group_and_admin_pages_have_no_wcag_violations() {
         b.click("form.block-form button[type=submit]").await;
         checked += check(&b, &i, "/admin/domain_blocks", &mut found).await;
     }
-    assert!(found.is_empty(), "axe found violations:\n{}", found.join("\n\n"));
+    assert!(
+        found.is_empty(),
+        "axe found violations:\n{}",
+        found.join("\n\n")
+    );
     assert_eq!(checked, 22);
     b.quit().await;
     i.stop().await;

@@ -23,10 +23,13 @@ use crate::web::{Chrome, Field};
 
 /// The signed-in administrator; a signed-out visitor is sent to sign in,
 /// anyone else gets 403.
-fn admin(visit: &Visit) -> Result<&Person, Response> {
-    let person = visit.person().map_err(IntoResponse::into_response)?;
+fn admin(visit: &Visit) -> Result<&Person, Box<Response>> {
+    let person = visit
+        .person()
+        .map_err(|redirect| Box::new(redirect.into_response()))?;
     if !person.account.admin {
-        return Err(visit.error(&AppError::Forbidden("administrators only".into())));
+        let refused = visit.error(&AppError::Forbidden("administrators only".into()));
+        return Err(Box::new(refused));
     }
     Ok(person)
 }
@@ -53,7 +56,7 @@ struct OverviewPage {
 /// `GET /admin`: federation status, and what waits for an administrator.
 pub async fn overview(State(state): State<AppState>, visit: Visit) -> Response {
     if let Err(refused) = admin(&visit) {
-        return refused;
+        return *refused;
     }
     let result = async {
         let s = crate::federation::outbox::status(&state.db).await?;
@@ -112,7 +115,7 @@ struct UsersPage {
 pub async fn users(State(state): State<AppState>, visit: Visit) -> Response {
     let me = match admin(&visit) {
         Ok(person) => person.actor.username.clone(),
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let result = async {
         let mut users: Vec<UserLine> = crate::persons::service::list(&state.db)
@@ -151,7 +154,7 @@ pub async fn user_action(
 ) -> Response {
     let person = match admin(&visit) {
         Ok(person) => person,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let result = async {
         let (db, config) = (&state.db, state.config.as_ref());
@@ -197,7 +200,7 @@ struct ReportsPage {
 /// `GET /admin/reports`: the open reports, newest first.
 pub async fn reports(State(state): State<AppState>, visit: Visit) -> Response {
     if let Err(refused) = admin(&visit) {
-        return refused;
+        return *refused;
     }
     let result = async {
         let open = crate::moderation::service::reports(&state.db, Some("open"), 200).await?;
@@ -205,14 +208,13 @@ pub async fn reports(State(state): State<AppState>, visit: Visit) -> Response {
             .iter()
             .flat_map(|r| [r.reporter_id, r.target_id])
             .collect();
-        let actors: std::collections::HashMap<i64, String> =
-            crate::actors::entity::Entity::find()
-                .filter(crate::actors::entity::Column::Id.is_in(ids))
-                .all(&state.db)
-                .await?
-                .iter()
-                .map(|a| (a.id, crate::statuses::views::acct(a)))
-                .collect();
+        let actors: std::collections::HashMap<i64, String> = crate::actors::entity::Entity::find()
+            .filter(crate::actors::entity::Column::Id.is_in(ids))
+            .all(&state.db)
+            .await?
+            .iter()
+            .map(|a| (a.id, crate::statuses::views::acct(a)))
+            .collect();
         let name = |id: i64| actors.get(&id).cloned().unwrap_or_default();
         let reports = open
             .into_iter()
@@ -254,7 +256,7 @@ pub async fn resolve(
 ) -> Response {
     let person = match admin(&visit) {
         Ok(person) => person,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let result = crate::moderation::service::resolve(
         &state,
@@ -304,7 +306,7 @@ pub struct BlockForm {
 /// `GET /admin/domain_blocks`
 pub async fn domain_blocks(State(state): State<AppState>, visit: Visit) -> Response {
     if let Err(refused) = admin(&visit) {
-        return refused;
+        return *refused;
     }
     let result = blocks_page(&state, &visit, BlockForm::default(), None).await;
     visit.respond(result)
@@ -335,7 +337,10 @@ async fn blocks_page(
     // A refusal about no one field is shown by the domain.
     let domain_error = match &refused {
         Some(AppError::Invalid { field, .. })
-            if matches!(field.as_str(), "severity" | "public_comment" | "private_comment") =>
+            if matches!(
+                field.as_str(),
+                "severity" | "public_comment" | "private_comment"
+            ) =>
         {
             None
         }
@@ -401,7 +406,7 @@ pub async fn block(
     visit.here = "/admin/domain_blocks".into();
     let person = match admin(&visit) {
         Ok(person) => person,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let severity = match Severity::parse(&form.severity) {
         Some(s) => Ok(s),
@@ -446,7 +451,7 @@ pub async fn unblock(
 ) -> Response {
     let person = match admin(&visit) {
         Ok(person) => person,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let result = blocks::unblock_domain(&state, &Moderator::Admin(person), &domain, "")
         .await

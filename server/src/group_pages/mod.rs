@@ -271,7 +271,10 @@ async fn group_page(
             JoinPolicy::Invite => "group-policy-invite",
         },
         member_count,
-        moderators: moderators.iter().map(|m| MemberLine::of(&m.actor)).collect(),
+        moderators: moderators
+            .iter()
+            .map(|m| MemberLine::of(&m.actor))
+            .collect(),
         members: members.iter().map(|m| MemberLine::of(&m.actor)).collect(),
         standing: match standing {
             Standing::Outside => "outside",
@@ -369,8 +372,9 @@ async fn finish(
     anchor: &str,
 ) -> Response {
     match result {
-        Ok(()) => Redirect::to(&format!("/groups/{}#{anchor}", crate::web::encode(name)))
-            .into_response(),
+        Ok(()) => {
+            Redirect::to(&format!("/groups/{}#{anchor}", crate::web::encode(name))).into_response()
+        }
         Err(e) if e.status().is_client_error() && !matches!(e, AppError::NotFound(_)) => {
             let page = group_page(state, visit, name, Some((e.status(), e.to_string()))).await;
             visit.respond(page)

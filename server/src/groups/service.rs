@@ -365,8 +365,7 @@ pub async fn directory(
     use crate::actors::entity as actor;
     use crate::actors::graph::follow;
     use sea_orm::{
-        ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-        sea_query::Query,
+        ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Query,
     };
     let locals = Query::select()
         .column(actor::Column::Id)
@@ -398,11 +397,8 @@ pub async fn directory(
         .await?;
     let local_ids: Vec<i64> = groups.iter().filter(|g| g.local).map(|g| g.id).collect();
     let mut counts = member_counts(db, &local_ids).await?;
-    let remote = crate::actors::stats::counts(
-        db,
-        groups.iter().filter(|g| !g.local).map(|g| g.id),
-    )
-    .await?;
+    let remote =
+        crate::actors::stats::counts(db, groups.iter().filter(|g| !g.local).map(|g| g.id)).await?;
     Ok(groups
         .into_iter()
         .map(|actor| {
