@@ -588,3 +588,48 @@ async fn check(b: &Browser, i: &TestInstance, path: &str, found: &mut Vec<String
     }
     1
 }
+
+#[tokio::test]
+async fn the_directory_lists_groups_elsewhere_that_people_here_follow_and_pages() {
+    let instances = TestInstance::start_many(2).await;
+    let (i, far) = (&instances[0], &instances[1]);
+    i.create_person("olga", PASSWORD).await;
+    far.create_person("bob", PASSWORD).await;
+    group(far, "verweg", "bob", JoinPolicy::Open).await;
+    group(far, "nietgevolgd", "bob", JoinPolicy::Open).await;
+    for n in 0..20 {
+        group(i, &format!("groep{n}"), "olga", JoinPolicy::Open).await;
+    }
+    let visitor = browser(i);
+    let before = visitor.get("/groups").await;
+    assert!(!before.html().contains("verweg"));
+
+    // olga joins a group on the other instance: it is listed here now.
+    let olga = ApiClient::login(i, "olga", PASSWORD).await;
+    let there = olga.resolve(&format!("@verweg@{}", far.domain)).await;
+    olga.ok_post(&format!("/api/v1/accounts/{there}/follow"), json!({}))
+        .await;
+    TestInstance::drain_all(&instances).await;
+    let first = visitor.get("/groups").await;
+    first
+        .answers(200, None)
+        .shows("verweg")
+        .shows("on another instance");
+    assert!(
+        !first.html().contains("nietgevolgd"),
+        "only groups followed here"
+    );
+    let href = format!("href=\"{}\"", far.url("/groups/verweg"));
+    assert!(first.html().contains(&href), "links to its home");
+    // A full page links to the next; the oldest group is there.
+    assert!(!first.html().contains("href=\"/groups/wijk\""));
+    let html = first.html();
+    let at = html.find("/groups?max_id=").expect("a link to more groups");
+    let end = at + html[at..].find('"').unwrap();
+    let second = visitor.get(&html[at..end]).await;
+    second.answers(200, None).shows("href=\"/groups/wijk\"");
+    assert!(!second.html().contains("verweg"));
+    for i in instances {
+        i.stop().await;
+    }
+}
