@@ -308,10 +308,10 @@ async fn an_administrator_runs_the_instance_from_admin() {
     b.goto(&i.url("/admin")).await;
     assert!(b.main_text().await.contains("Sign-ups to approve: 1"));
     b.click("main nav a[href='/admin/users']").await;
-    assert!(b.text("#user-sam .state").await.contains("waiting"));
+    assert!(b.text("#user-sam .user-state").await.contains("waiting"));
     b.click("#user-sam form[action$='/approve'] button").await;
     assert_eq!(b.path().await, "/admin/users");
-    assert_eq!(b.text("#user-sam .state").await, "active");
+    assert_eq!(b.text("#user-sam .user-state").await, "active");
     sign_out(&b).await;
     sign_in(&b, &i, "sam").await;
     sign_out(&b).await;
@@ -320,7 +320,7 @@ async fn an_administrator_runs_the_instance_from_admin() {
     sign_in(&b, &i, "ada").await;
     b.goto(&i.url("/admin/users")).await;
     b.click("#user-sam form[action$='/disable'] button").await;
-    assert_eq!(b.text("#user-sam .state").await, "disabled");
+    assert_eq!(b.text("#user-sam .user-state").await, "disabled");
     assert!(
         !b.source().await.contains("/admin/users/ada/disable"),
         "ada cannot disable herself here"
@@ -545,8 +545,13 @@ async fn group_and_admin_pages_have_no_wcag_violations() {
             checked += check(&b, &i, path, &mut found).await;
         }
     }
+    b.goto(&i.url("/groups/tuin")).await;
+    b.screenshot("group", 390, 844).await;
+    b.screenshot("group", 1280, 800).await;
     sign_out(&b).await;
     sign_in(&b, &i, "ada").await;
+    b.goto(&i.url("/admin/users")).await;
+    b.screenshot("admin-users", 390, 844).await;
     for lang in ["nl", "en"] {
         b.click(&format!("form.lang button[value={lang}]")).await;
         for path in [
