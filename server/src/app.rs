@@ -356,7 +356,6 @@ fn page_routes() -> Router<AppState> {
         .merge(group_and_admin_routes())
 }
 
-/// ActivityPub: actors, collections, notes, inboxes, and discovery.
 /// The group directory and group forms (the group's page is with the
 /// actor, in `federation_routes`), and the administrators' pages.
 fn group_and_admin_routes() -> Router<AppState> {
@@ -382,6 +381,7 @@ fn group_and_admin_routes() -> Router<AppState> {
         .route("/admin/domain_blocks/{domain}/remove", post(admin::unblock))
 }
 
+/// ActivityPub: actors, collections, notes, inboxes, and discovery.
 fn federation_routes() -> Router<AppState> {
     use crate::apub::{actors, inbox, webfinger};
     let collections = || get(actors::follow_collection);
