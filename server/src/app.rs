@@ -354,6 +354,7 @@ fn page_routes() -> Router<AppState> {
         )
         .route("/events/{id}/{action}", post(crate::events::web::take_part))
         .merge(people_routes())
+        .merge(group_and_admin_routes())
 }
 
 /// People: profiles (`/@name`, `/@name@domain`), following, search and
@@ -372,6 +373,31 @@ fn people_routes() -> Router<AppState> {
         .route("/{handle}", get(crate::persons::web_profile::page))
 }
 
+/// The group directory and group forms (the group's page is with the
+/// actor, in `federation_routes`), and the administrators' pages.
+fn group_and_admin_routes() -> Router<AppState> {
+    use crate::admin;
+    use crate::group_pages as groups;
+    Router::new()
+        .route("/groups", get(groups::directory))
+        .route("/groups/{name}/join", post(groups::take_part_join))
+        .route("/groups/{name}/leave", post(groups::take_part_leave))
+        .route(
+            "/groups/{name}/requests/{account_id}/{answer}",
+            post(groups::answer),
+        )
+        .route("/admin", get(admin::overview))
+        .route("/admin/users", get(admin::users))
+        .route("/admin/users/{name}/{action}", post(admin::user_action))
+        .route("/admin/reports", get(admin::reports))
+        .route("/admin/reports/{id}/resolve", post(admin::resolve))
+        .route(
+            "/admin/domain_blocks",
+            get(admin::domain_blocks).post(admin::block),
+        )
+        .route("/admin/domain_blocks/{domain}/remove", post(admin::unblock))
+}
+
 /// ActivityPub: actors, collections, notes, inboxes, and discovery.
 fn federation_routes() -> Router<AppState> {
     use crate::apub::{actors, inbox, webfinger};
@@ -386,7 +412,7 @@ fn federation_routes() -> Router<AppState> {
         .route("/actor", get(actors::instance_actor))
         .route("/inbox", post(inbox::shared))
         .route("/users/{name}", get(actors::person))
-        .route("/groups/{name}", get(actors::group))
+        .route("/groups/{name}", get(crate::group_pages::page))
         .route("/users/{name}/inbox", post(inbox::personal))
         .route("/groups/{name}/inbox", post(inbox::personal))
         .route("/users/{name}/followers", collections())

@@ -2,6 +2,7 @@
 //! `main.rs` only calls [`cli::main`]; tests use the same modules in-process.
 
 pub mod actors;
+pub mod admin;
 pub mod app;
 pub mod apub;
 pub mod audit;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod federation;
 pub mod follows;
+pub mod group_pages;
 pub mod groups;
 pub mod guard;
 pub mod hooks;

@@ -35,4 +35,5 @@ mod undo;
 mod web;
 mod web_front;
 mod web_people;
+mod web_groups;
 mod web_plans;

@@ -345,3 +345,196 @@ pub async fn may_appoint(
         .await?
         .is_some())
 }
+
+/// A group as the directory lists it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub actor: crate::actors::entity::Model,
+    /// Active members of a local group; known followers of a remote one.
+    pub members: i64,
+}
+
+/// The group directory: local groups and the remote groups someone here
+/// follows, newest first, below `before` (an actor id), without hidden
+/// ones. Two statements per page besides the counts.
+pub async fn directory(
+    db: &impl sea_orm::ConnectionTrait,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<Listed>, AppError> {
+    use crate::actors::entity as actor;
+    use crate::actors::graph::follow;
+    use sea_orm::{
+        ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Query,
+    };
+    let locals = Query::select()
+        .column(actor::Column::Id)
+        .from(actor::Entity)
+        .and_where(actor::Column::Local.eq(true))
+        .to_owned();
+    let followed_here = Query::select()
+        .column(follow::Column::TargetId)
+        .from(follow::Entity)
+        .and_where(follow::Column::Accepted.eq(true))
+        .and_where(follow::Column::FollowerId.in_subquery(locals))
+        .to_owned();
+    let mut query = actor::Entity::find()
+        .filter(actor::Column::Kind.eq(ActorKind::Group.as_str()))
+        .filter(actor::Column::DeletedAt.is_null())
+        .filter(actor::Column::Id.not_in_subquery(crate::actors::hidden::hidden_actors()))
+        .filter(
+            Condition::any()
+                .add(actor::Column::Local.eq(true))
+                .add(actor::Column::Id.in_subquery(followed_here)),
+        );
+    if let Some(before) = before {
+        query = query.filter(actor::Column::Id.lt(before));
+    }
+    let groups = query
+        .order_by_desc(actor::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let local_ids: Vec<i64> = groups.iter().filter(|g| g.local).map(|g| g.id).collect();
+    let mut counts = member_counts(db, &local_ids).await?;
+    let remote =
+        crate::actors::stats::counts(db, groups.iter().filter(|g| !g.local).map(|g| g.id)).await?;
+    Ok(groups
+        .into_iter()
+        .map(|actor| {
+            let members = if actor.local {
+                counts.remove(&actor.id).unwrap_or(0)
+            } else {
+                remote.get(&actor.id).map_or(0, |c| c.followers)
+            };
+            Listed { actor, members }
+        })
+        .collect())
+}
+
+/// Active members of each of these local groups, in one statement.
+pub async fn member_counts(
+    db: &impl sea_orm::ConnectionTrait,
+    group_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    if group_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, i64)> = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::GroupId)
+        .column_as(membership::Column::Id.count(), "n")
+        .filter(membership::Column::GroupId.is_in(group_ids.to_vec()))
+        .filter(membership::Column::State.eq("active"))
+        .group_by(membership::Column::GroupId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// A member of a group with their role.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub actor: crate::actors::entity::Model,
+    pub role: MemberRole,
+}
+
+/// A group's active members, owners and moderators first, then by when
+/// they joined; at most `limit`.
+pub async fn members(
+    db: &impl sea_orm::ConnectionTrait,
+    group_id: i64,
+    limit: u64,
+) -> Result<Vec<Member>, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect};
+    let rows = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::State.eq("active"))
+        .order_by_asc(membership::Column::Id)
+        .limit(limit)
+        .select_also(crate::actors::entity::Entity)
+        .join(
+            JoinType::InnerJoin,
+            membership::Entity::belongs_to(crate::actors::entity::Entity)
+                .from(membership::Column::MemberId)
+                .to(crate::actors::entity::Column::Id)
+                .into(),
+        )
+        .all(db)
+        .await?;
+    let mut members: Vec<Member> = rows
+        .into_iter()
+        .filter_map(|(m, a)| {
+            let role = match m.role.as_str() {
+                "owner" => MemberRole::Owner,
+                "moderator" => MemberRole::Moderator,
+                _ => MemberRole::Member,
+            };
+            a.filter(|a| !crate::actors::hidden::is_hidden(a))
+                .map(|actor| Member { actor, role })
+        })
+        .collect();
+    members.sort_by_key(|m| match m.role {
+        MemberRole::Owner => 0,
+        MemberRole::Moderator => 1,
+        MemberRole::Member => 2,
+    });
+    Ok(members)
+}
+
+/// Where `person_id` stands with `group_id`: not a member, asked to join,
+/// or a member with a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Outside,
+    Pending,
+    Member(MemberRole),
+}
+
+pub async fn standing(
+    db: &impl sea_orm::ConnectionTrait,
+    group_id: i64,
+    person_id: i64,
+) -> Result<Standing, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let m = membership::Entity::find()
+        .filter(membership::Column::GroupId.eq(group_id))
+        .filter(membership::Column::MemberId.eq(person_id))
+        .one(db)
+        .await?;
+    Ok(match m {
+        None => Standing::Outside,
+        Some(m) if m.state != "active" => Standing::Pending,
+        Some(m) => Standing::Member(match m.role.as_str() {
+            "owner" => MemberRole::Owner,
+            "moderator" => MemberRole::Moderator,
+            _ => MemberRole::Member,
+        }),
+    })
+}
+
+/// A local group by name, or 404.
+pub async fn local_group(
+    db: &DatabaseConnection,
+    config: &Config,
+    name: &str,
+) -> Result<crate::actors::entity::Model, AppError> {
+    actor_store::find_local(db, config, name)
+        .await?
+        .filter(|a| a.kind == ActorKind::Group.as_str() && a.deleted_at.is_none())
+        .filter(|a| !crate::actors::hidden::is_hidden(a))
+        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))
+}
+
+/// How `group` takes members (`open`, `approval`, `invite`).
+pub async fn policy_of(db: &DatabaseConnection, group_id: i64) -> Result<JoinPolicy, AppError> {
+    use sea_orm::EntityTrait;
+    let g = group::Entity::find_by_id(group_id).one(db).await?;
+    Ok(match g.as_ref().map(|g| g.join_policy.as_str()) {
+        Some("approval") => JoinPolicy::Approval,
+        Some("invite") => JoinPolicy::Invite,
+        _ => JoinPolicy::Open,
+    })
+}
