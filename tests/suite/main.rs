@@ -34,3 +34,4 @@ mod sign_in;
 mod undo;
 mod web;
 mod web_plans;
+mod web_posts;
