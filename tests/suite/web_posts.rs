@@ -76,7 +76,11 @@ async fn a_reply_in_the_browser_reaches_the_post_on_another_instance() {
     // with the post above the form and bob mentioned.
     sign_in(&br, a, "anouk").await;
     br.goto(&a.url("/home")).await;
-    assert!(br.main_text().await.contains("Wie heeft er een ladder te leen?"));
+    assert!(
+        br.main_text()
+            .await
+            .contains("Wie heeft er een ladder te leen?")
+    );
     br.click("article.post a.button").await;
     assert!(
         br.path().await.starts_with("/compose?in_reply_to_id="),
@@ -138,7 +142,9 @@ async fn compose_with_an_image_and_its_alt_text_and_a_poll_others_vote_in() {
     choose_file(&b, "#file", &file("notities.txt", b"geen afbeelding")).await;
     b.click("form.compose button[type=submit]").await;
     assert!(
-        b.text("#file-error").await.contains("unsupported file type"),
+        b.text("#file-error")
+            .await
+            .contains("unsupported file type"),
         "{}",
         b.main_text().await
     );
@@ -265,7 +271,9 @@ async fn editing_deleting_favouriting_and_boosting_in_the_browser() {
     assert_eq!(b.path().await, "/home");
     let home = b.main_text().await;
     assert!(
-        home.contains("Snoeien om elf uur.") && !home.contains("tien uur") && !home.contains("Tuin"),
+        home.contains("Snoeien om elf uur.")
+            && !home.contains("tien uur")
+            && !home.contains("Tuin"),
         "{home}"
     );
     let api = anouk.ok(&format!("/api/v1/statuses/{id}")).await;
@@ -287,19 +295,30 @@ async fn editing_deleting_favouriting_and_boosting_in_the_browser() {
     );
     let api = anouk.ok(&format!("/api/v1/statuses/{id}")).await;
     assert_eq!(
-        (api["favourites_count"].clone(), api["reblogs_count"].clone()),
+        (
+            api["favourites_count"].clone(),
+            api["reblogs_count"].clone()
+        ),
         (json!(1), json!(1))
     );
     b.click("article.post form[action*='/unfavourite'] button")
         .await;
-    assert!(b.text("article.post .counts").await.contains("0 favourites"));
+    assert!(
+        b.text("article.post .counts")
+            .await
+            .contains("0 favourites")
+    );
     sign_out(&b).await;
 
     // Delete asks first; cancelling keeps the post, confirming deletes it.
     sign_in(&b, &i, "anouk").await;
     b.goto(&i.url("/home")).await;
     b.click("article.post a.delete").await;
-    assert!(b.path().await.starts_with(&format!("/statuses/{id}/delete")));
+    assert!(
+        b.path()
+            .await
+            .starts_with(&format!("/statuses/{id}/delete"))
+    );
     let page = b.main_text().await;
     assert!(
         page.contains("Do you want to delete this post?") && page.contains("Snoeien om elf uur."),
@@ -368,9 +387,7 @@ async fn others_cannot_edit_or_delete_a_post_and_forms_need_their_token() {
             .answers(code, None);
     }
     // Without the form token: refused, whoever asks.
-    let forged = bram
-        .form(&format!("/statuses/{id}/delete"), &[])
-        .await;
+    let forged = bram.form(&format!("/statuses/{id}/delete"), &[]).await;
     forged.answers(403, None);
     bram.form(&format!("/statuses/{id}/favourite"), &[])
         .await
@@ -465,7 +482,10 @@ async fn the_events_list_shows_upcoming_and_past_events_apart() {
     let soon = b.text("section.events-upcoming").await;
     let ended = b.text("section.events-past").await;
     assert!(soon.contains(&upcoming) && !soon.contains(&past), "{soon}");
-    assert!(ended.contains(&past) && !ended.contains(&upcoming), "{ended}");
+    assert!(
+        ended.contains(&past) && !ended.contains(&upcoming),
+        "{ended}"
+    );
     // "Past events too" still lists both in one.
     b.click("main a[href='/events?past=true']").await;
     let all = b.main_text().await;
@@ -504,7 +524,12 @@ async fn post_pages_have_no_wcag_violations_in_either_language() {
         b.click(&format!("form.lang button[value={lang}]")).await;
         // Bram's view: the reply form on the post's page and the vote form.
         b.goto(&i.url(&post_path)).await;
-        record(&b, &format!("{lang} post with reply and vote form"), &mut found).await;
+        record(
+            &b,
+            &format!("{lang} post with reply and vote form"),
+            &mut found,
+        )
+        .await;
     }
     sign_out(&b).await;
     sign_in(&b, &i, "chaimae").await;

@@ -199,7 +199,10 @@ pub fn routes(upload_limit: usize) -> axum::Router<AppState> {
                 .layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/statuses/{id}/edit", get(edit::edit_page).post(edit::edit))
-        .route("/statuses/{id}/delete", get(edit::delete_page).post(compose::act_delete))
+        .route(
+            "/statuses/{id}/delete",
+            get(edit::delete_page).post(compose::act_delete),
+        )
         .route("/statuses/{id}/{action}", post(compose::act))
         .route("/polls/{id}/votes", post(edit::vote))
 }
