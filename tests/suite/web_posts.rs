@@ -308,6 +308,23 @@ async fn editing_deleting_favouriting_and_boosting_in_the_browser() {
             .await
             .contains("0 favourites")
     );
+    // bram answers on the post's own page: its reply form mentions anouk.
+    let page = url::Url::parse(post["url"].as_str().unwrap()).unwrap();
+    b.goto(&i.url(page.path())).await;
+    assert_eq!(b.value("#status").await, "@anouk ");
+    b.fill("#status", "@anouk Ik neem een snoeischaar mee.")
+        .await;
+    b.click("form.compose button[type=submit]").await;
+    assert_eq!(b.path().await, page.path());
+    assert!(b.text("article.post .counts").await.contains("1 reply"));
+    let context = anouk.ok(&format!("/api/v1/statuses/{id}/context")).await;
+    assert!(
+        context["descendants"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("snoeischaar"),
+        "{context}"
+    );
     sign_out(&b).await;
 
     // Delete asks first; cancelling keeps the post, confirming deletes it.
@@ -478,14 +495,38 @@ async fn the_events_list_shows_upcoming_and_past_events_apart() {
     let i = TestInstance::start().await;
     i.create_person("olga", PASSWORD).await;
     let (upcoming, past) = two_events(&i, "olga").await;
+    // Five more past events: the list shows the latest five past ones, the
+    // earliest behind its own link.
+    let api = ApiClient::login(&i, "olga", PASSWORD).await;
+    for days in 1..=5 {
+        let at = (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339();
+        let (code, body) = api
+            .post(
+                "/api/knooppunt/v1/events",
+                json!({ "name": format!("Koffie {days}"), "starts_at": at }),
+            )
+            .await;
+        assert_eq!(code, 201, "{body}");
+    }
+    b.goto(&i.url("/events")).await;
+    let ended = b.text("section.events-past").await;
+    assert!(
+        ended.contains("Koffie 1") && ended.contains("Koffie 5") && !ended.contains(&past),
+        "{ended}"
+    );
+    b.click("section.events-past a[href^='/events?before=']")
+        .await;
+    assert!(!has(&b, "section.events-upcoming").await);
+    let earlier = b.text("section.events-past").await;
+    assert!(
+        earlier.contains(&past) && !earlier.contains("Koffie"),
+        "{earlier}"
+    );
     b.goto(&i.url("/events")).await;
     let soon = b.text("section.events-upcoming").await;
     let ended = b.text("section.events-past").await;
     assert!(soon.contains(&upcoming) && !soon.contains(&past), "{soon}");
-    assert!(
-        ended.contains(&past) && !ended.contains(&upcoming),
-        "{ended}"
-    );
+    assert!(!ended.contains(&upcoming), "{ended}");
     // "Past events too" still lists both in one.
     b.click("main a[href='/events?past=true']").await;
     let all = b.main_text().await;
