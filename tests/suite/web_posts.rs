@@ -627,6 +627,11 @@ async fn post_pages_have_no_wcag_violations_in_either_language() {
         assert!(has(&b, ".poll-results").await);
         record(&b, &format!("{lang} post with poll results"), &mut found).await;
     }
+    // To look at: the compose form and a post with its poll, on a phone.
+    b.goto(&i.url("/compose")).await;
+    b.screenshot("compose", 390, 844).await;
+    b.goto(&i.url(&post_path)).await;
+    b.screenshot("post-with-poll", 390, 844).await;
     // Signed out: the post page and the events list.
     sign_out(&b).await;
     for lang in ["nl", "en"] {
