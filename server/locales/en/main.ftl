@@ -246,4 +246,5 @@ events-upcoming-heading = Upcoming
 events-past-heading = Past
 events-none-upcoming = No upcoming events.
 events-none-past = No past events.
+compose-more = Add an image or a poll
 events-more-past = Earlier events

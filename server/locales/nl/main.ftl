@@ -246,4 +246,5 @@ events-upcoming-heading = Komend
 events-past-heading = Voorbij
 events-none-upcoming = Geen komende activiteiten.
 events-none-past = Geen voorbije activiteiten.
+compose-more = Een afbeelding of peiling toevoegen
 events-more-past = Eerdere activiteiten
