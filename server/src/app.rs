@@ -167,6 +167,7 @@ impl Instance {
         let hard_cap = config.http.max_body_bytes.max(upload_limit);
         let mut routes = Router::new()
             .merge(web_routes())
+            .merge(crate::statuses::web::routes(upload_limit))
             .merge(api_routes(upload_limit).layer(cors()))
             .fallback(not_found);
         if config.debug.count_statements {
@@ -320,11 +321,6 @@ fn page_routes() -> Router<AppState> {
         .route("/home", get(statuses::home))
         .route("/local", get(statuses::local))
         .route("/federated", get(statuses::federated))
-        .route(
-            "/compose",
-            get(statuses::compose::page).post(statuses::compose::publish),
-        )
-        .route("/statuses/{id}/{action}", post(statuses::compose::act))
         .route("/notifications", get(crate::notifications::web::page))
         .route("/plans", get(crate::plans::web_list::page))
         .route(

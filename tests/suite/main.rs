@@ -37,3 +37,4 @@ mod web_front;
 mod web_people;
 mod web_groups;
 mod web_plans;
+mod web_posts;

@@ -95,7 +95,10 @@ async fn web_flows_with_javascript_off() {
         home.contains("Ik help mee!") && home.contains("1 reply"),
         "{home}"
     );
-    b.click("article.post form[action*='/delete'] button").await;
+    // Deleting asks first (no script, no dialog): a page, then its form.
+    b.click("article.post a.delete").await;
+    b.click("form.confirm-delete button[type=submit]").await;
+    assert_eq!(b.path().await, "/home");
     assert!(!b.main_text().await.contains("Ik help mee!"));
 
     // By keyboard alone: the first Tab reaches the skip link, which leads

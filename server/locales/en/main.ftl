@@ -358,3 +358,45 @@ admin-unblock = Remove the block
 admin-severity-suspend = Suspend: nothing in or out
 admin-severity-silence = Silence: out of public timelines
 admin-severity-noop = Only record it
+# Posts: edit, delete, images, polls (web-posts)
+post-edit = Edit
+posts-cancel = Cancel
+edit-title = Edit post
+edit-submit = Save changes
+delete-title = Delete post
+delete-question = Do you want to delete this post? This cannot be undone; other servers are told it is gone.
+delete-the-post = The post to delete
+delete-confirm = Yes, delete
+compose-image = Image (optional)
+compose-image-kept = Your image is stored and will be attached.
+compose-file = Image file
+compose-file-hint = PNG, JPEG, GIF or WebP.
+compose-description = Description of the image (alt text)
+compose-description-hint = For people who cannot see the image: say what it shows.
+compose-poll = Poll (optional)
+compose-poll-hint = Fill in at least two options; leave them empty for a post without a poll. A poll cannot be combined with an image.
+compose-poll-option = Option
+compose-poll-expires = Open for
+compose-poll-multiple = People may choose more than one option
+poll-expires-hour = 1 hour
+poll-expires-day = 1 day
+poll-expires-3days = 3 days
+poll-expires-week = 1 week
+poll-choose-one = Poll: choose one option
+poll-choose-many = Poll: choose one or more options
+poll-vote = Vote
+poll-votes = { $count ->
+    [one] 1 vote
+   *[other] { $count } votes
+}
+poll-total = { $count ->
+    [one] 1 vote in total
+   *[other] { $count } votes in total
+}
+poll-ended = the poll has ended
+events-upcoming-heading = Upcoming
+events-past-heading = Past
+events-none-upcoming = No upcoming events.
+events-none-past = No past events.
+compose-more = Add an image or a poll
+events-more-past = Earlier events

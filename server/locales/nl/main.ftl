@@ -358,3 +358,45 @@ admin-unblock = Hef de blokkade op
 admin-severity-suspend = Opschorten: niets in of uit
 admin-severity-silence = Stilzetten: uit openbare tijdlijnen
 admin-severity-noop = Alleen vastleggen
+# Posts: edit, delete, images, polls (web-posts)
+post-edit = Bewerken
+posts-cancel = Annuleren
+edit-title = Bericht bewerken
+edit-submit = Wijzigingen opslaan
+delete-title = Bericht verwijderen
+delete-question = Wil je dit bericht verwijderen? Dit kan niet ongedaan worden gemaakt; andere servers horen dat het weg is.
+delete-the-post = Het bericht dat je verwijdert
+delete-confirm = Ja, verwijderen
+compose-image = Afbeelding (niet verplicht)
+compose-image-kept = Je afbeelding is bewaard en wordt bijgevoegd.
+compose-file = Afbeeldingsbestand
+compose-file-hint = PNG, JPEG, GIF of WebP.
+compose-description = Beschrijving van de afbeelding (alt-tekst)
+compose-description-hint = Voor wie de afbeelding niet kan zien: vertel wat erop staat.
+compose-poll = Peiling (niet verplicht)
+compose-poll-hint = Vul minstens twee keuzes in; laat ze leeg voor een bericht zonder peiling. Een peiling gaat niet samen met een afbeelding.
+compose-poll-option = Keuze
+compose-poll-expires = Open gedurende
+compose-poll-multiple = Mensen mogen meer dan één keuze maken
+poll-expires-hour = 1 uur
+poll-expires-day = 1 dag
+poll-expires-3days = 3 dagen
+poll-expires-week = 1 week
+poll-choose-one = Peiling: kies één keuze
+poll-choose-many = Peiling: kies een of meer keuzes
+poll-vote = Stemmen
+poll-votes = { $count ->
+    [one] 1 stem
+   *[other] { $count } stemmen
+}
+poll-total = { $count ->
+    [one] 1 stem in totaal
+   *[other] { $count } stemmen in totaal
+}
+poll-ended = de peiling is gesloten
+events-upcoming-heading = Komend
+events-past-heading = Voorbij
+events-none-upcoming = Geen komende activiteiten.
+events-none-past = Geen voorbije activiteiten.
+compose-more = Een afbeelding of peiling toevoegen
+events-more-past = Eerdere activiteiten

@@ -117,6 +117,27 @@ pub async fn page(
     Ok(pagination::in_list_order(rows, reversed))
 }
 
+/// Events that started before `before`, the latest first, a page at a
+/// time (`page.max_id`: those after that one in this order).
+pub async fn past_page(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    page: &Page,
+    limit: u64,
+    viewer: Option<i64>,
+) -> Result<Vec<EventRow>, AppError> {
+    let query = event::Entity::find()
+        .filter(event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()))
+        .filter(event::Column::StartsAt.lt(before));
+    let latest_first = Keyset::by_key(event::Column::StartsAt, event::Column::Id, false);
+    let (query, reversed) = latest_first.apply(query, page, limit);
+    let rows = with_counts(query, viewer)
+        .into_model::<EventRow>()
+        .all(db)
+        .await?;
+    Ok(pagination::in_list_order(rows, reversed))
+}
+
 /// The events with these ids (in no particular order).
 pub async fn by_ids(
     db: &impl ConnectionTrait,

@@ -1,5 +1,6 @@
-//! `GET /events`: upcoming events, soonest first (`?past=true`: the ended
-//! ones too, as the API's `past`), a page at a time.
+//! `GET /events`: upcoming events, soonest first, a page at a time, and
+//! below them the latest past ones, the earlier ones paged on their own
+//! (`?before=ID`). `?past=true` lists all in one, as the API's `past`.
 
 use askama::Template;
 use axum::extract::State;
@@ -23,6 +24,18 @@ pub struct ListQuery {
     #[serde(default)]
     past: bool,
     min_id: Option<String>,
+    /// The past section's cursor: events before this one.
+    before: Option<String>,
+}
+
+/// How many past events the first page shows.
+const PAST_ON_FIRST_PAGE: u64 = 5;
+
+/// A list on the page: its events (each with its start as
+/// `YYYY-MM-DD HH:MM`) and the link to more.
+pub struct Section {
+    events: Vec<(EventView, String)>,
+    more: Option<String>,
 }
 
 #[derive(Template)]
@@ -31,9 +44,10 @@ struct EventsPage {
     c: Chrome,
     t: Tr,
     past: bool,
-    /// Each event with its start as `YYYY-MM-DD HH:MM`.
-    events: Vec<(EventView, String)>,
-    later: Option<String>,
+    /// Upcoming events (all, with `past`); none on the past section's pages.
+    upcoming: Option<Section>,
+    /// Past events, on the first page and on their own pages.
+    ended: Option<Section>,
 }
 
 pub async fn page(
@@ -46,19 +60,61 @@ pub async fn page(
 }
 
 async fn list(state: &AppState, visit: &Visit, q: ListQuery) -> Result<Response, AppError> {
-    let mut filter = store::Filter::default();
-    if !q.past {
-        filter.from = Some(Utc::now() - chrono::Duration::hours(12));
-    }
     let viewer = visit.person.as_ref().map(|p| p.actor.id);
-    let page = Page {
-        min_id: q.min_id.clone(),
-        ..Page::default()
+    // An event stays "upcoming" until half a day after its start.
+    let boundary = Utc::now() - chrono::Duration::hours(12);
+    let upcoming = if q.before.is_none() {
+        let mut filter = store::Filter::default();
+        if !q.past {
+            filter.from = Some(boundary);
+        }
+        let page = Page {
+            min_id: q.min_id.clone(),
+            ..Page::default()
+        };
+        let rows = store::page(&state.db, &filter, &page, crate::web::PER_PAGE, viewer).await?;
+        let more = crate::web::next_page(rows.len(), rows.last().map(|r| r.event.id), |id| {
+            format!("/events?past={}&min_id={id}", q.past)
+        });
+        Some(section(state, rows, more).await?)
+    } else {
+        None
     };
-    let rows = store::page(&state.db, &filter, &page, crate::web::PER_PAGE, viewer).await?;
-    let later = crate::web::next_page(rows.len(), rows.last().map(|r| r.event.id), |id| {
-        format!("/events?past={}&min_id={id}", q.past)
-    });
+    let ended = if q.past || (q.min_id.is_some() && q.before.is_none()) {
+        None
+    } else {
+        let first = q.before.is_none();
+        let limit = if first {
+            PAST_ON_FIRST_PAGE
+        } else {
+            crate::web::PER_PAGE
+        };
+        let page = Page {
+            max_id: q.before.clone(),
+            ..Page::default()
+        };
+        let rows = store::past_page(&state.db, boundary, &page, limit, viewer).await?;
+        let more = rows
+            .last()
+            .filter(|_| rows.len() as u64 >= limit)
+            .map(|r| format!("/events?before={}", r.event.id));
+        Some(section(state, rows, more).await?)
+    };
+    let page = EventsPage {
+        c: visit.chrome().at("events"),
+        t: visit.t(),
+        past: q.past,
+        upcoming,
+        ended,
+    };
+    visit.render(StatusCode::OK, &page)
+}
+
+async fn section(
+    state: &AppState,
+    rows: Vec<store::EventRow>,
+    more: Option<String>,
+) -> Result<Section, AppError> {
     let events = views(&state.db, &state.config, rows)
         .await?
         .into_iter()
@@ -67,12 +123,5 @@ async fn list(state: &AppState, visit: &Visit, q: ListQuery) -> Result<Response,
             (v, label)
         })
         .collect();
-    let page = EventsPage {
-        c: visit.chrome().at("events"),
-        t: visit.t(),
-        past: q.past,
-        events,
-        later,
-    };
-    visit.render(StatusCode::OK, &page)
+    Ok(Section { events, more })
 }

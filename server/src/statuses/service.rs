@@ -385,6 +385,18 @@ fn owned(person: &Person, s: &status::Model) -> Result<(), AppError> {
     }
 }
 
+/// One's own status, as edit and delete find it: someone else's is
+/// forbidden, one not visible is not found.
+pub async fn own_status(
+    db: &impl ConnectionTrait,
+    person: &Person,
+    id: &str,
+) -> Result<status::Model, AppError> {
+    let s = find_visible(db, Some(person.actor.id), id).await?;
+    owned(person, &s)?;
+    Ok(s)
+}
+
 /// Edits text, warning and attachments; the previous version goes to the history.
 pub async fn edit(
     state: &AppState,
@@ -393,8 +405,7 @@ pub async fn edit(
     draft: Draft,
 ) -> Result<status::Model, AppError> {
     let (db, config) = (&state.db, state.config.as_ref());
-    let s = find_visible(db, Some(person.actor.id), id).await?;
-    owned(person, &s)?;
+    let s = own_status(db, person, id).await?;
     if s.reblog_of_id.is_some() {
         return Err(AppError::invalid("status", "a boost cannot be edited"));
     }
@@ -509,8 +520,7 @@ pub async fn delete(
     person: &Person,
     id: &str,
 ) -> Result<status::Model, AppError> {
-    let s = find_visible(&state.db, Some(person.actor.id), id).await?;
-    owned(person, &s)?;
+    let s = own_status(&state.db, person, id).await?;
     let txn = state.db.begin_write().await?;
     if s.reblog_of_id.is_none() {
         crate::statuses::federate::publish::status_deleted(&txn, &state.config, &s).await?;

@@ -3,6 +3,7 @@
 //! servers, a page for people), and writing (`compose`).
 
 pub mod compose;
+pub mod edit;
 pub mod post;
 
 use askama::Template;
@@ -116,6 +117,8 @@ struct StatusPage {
     t: Tr,
     title: String,
     post: PostView,
+    /// For a signed-in visitor: the form to answer, its author mentioned.
+    reply: Option<ComposeView>,
 }
 
 /// `GET /users/:name/statuses/:id`: the Note for servers, a page for browsers.
@@ -161,15 +164,45 @@ async fn show_status(
         let rendered = views::status(&state.db, &state.config, &s, me).await?;
         let t = visit.t();
         let post = PostView::of(&rendered, me, t);
+        let reply = me.map(|_| {
+            let mut f = ComposeView::new(t, &visit.here);
+            f.in_reply_to_id = Some(post.id.clone());
+            if !post.mine {
+                f.status = format!("@{} ", post.author_acct);
+            }
+            f
+        });
         let page = StatusPage {
             c: visit.chrome(),
             t,
             title: post.author_name.clone(),
             post,
+            reply,
         };
         return visit.render(StatusCode::OK, &page);
     }
     let mut object = super::federate::note(&state.db, &state.config, &s).await?;
     object["@context"] = vocab::context(&context_url(&state.config));
     Ok(ap_json(object))
+}
+
+/// Writing and acting on posts; `upload_limit` bounds the compose form,
+/// which may carry an image.
+pub fn routes(upload_limit: usize) -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/compose",
+            get(compose::page)
+                .post(compose::publish)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/statuses/{id}/edit", get(edit::edit_page).post(edit::edit))
+        .route(
+            "/statuses/{id}/delete",
+            get(edit::delete_page).post(compose::act_delete),
+        )
+        .route("/statuses/{id}/{action}", post(compose::act))
+        .route("/polls/{id}/votes", post(edit::vote))
 }

@@ -31,6 +31,48 @@ pub struct PostView {
     pub mine: bool,
     pub boosted_by: Option<String>,
     pub is_reply: bool,
+    /// Images, each with its description as alt text.
+    pub media: Vec<MediaView>,
+    pub poll: Option<PollView>,
+}
+
+pub struct MediaView {
+    pub url: String,
+    pub alt: String,
+}
+
+pub struct PollView {
+    pub id: String,
+    pub multiple: bool,
+    /// The viewer may still vote: signed in, not voted, not ended.
+    pub open: bool,
+    pub expired: bool,
+    pub votes_count: u64,
+    /// Each option: its number (the API's `choices[]`), title and votes.
+    pub options: Vec<(usize, String, u64)>,
+}
+
+fn poll_of(poll: &Value, me: Option<i64>) -> Option<PollView> {
+    let id = poll["id"].as_str()?.to_string();
+    let expired = poll["expired"].as_bool().unwrap_or(false);
+    let voted = poll["voted"].as_bool().unwrap_or(false);
+    let options = poll["options"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .enumerate()
+                .map(|(i, o)| (i, text(o, "title"), o["votes_count"].as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(PollView {
+        id,
+        multiple: poll["multiple"].as_bool().unwrap_or(false),
+        open: me.is_some() && !voted && !expired,
+        expired,
+        votes_count: poll["votes_count"].as_u64().unwrap_or(0),
+        options,
+    })
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -68,6 +110,19 @@ impl PostView {
             mine,
             boosted_by,
             is_reply: !shown["in_reply_to_id"].is_null(),
+            media: shown["media_attachments"]
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .filter(|m| matches!(m["type"].as_str(), Some("image" | "gifv")))
+                        .map(|m| MediaView {
+                            url: text(m, "url"),
+                            alt: text(m, "description"),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            poll: poll_of(&shown["poll"], me),
         }
     }
 }
