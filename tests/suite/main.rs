@@ -33,4 +33,5 @@ mod serve;
 mod sign_in;
 mod undo;
 mod web;
+mod web_plan_page;
 mod web_plans;

@@ -80,7 +80,7 @@ pub async fn take_part(
 }
 
 /// `YYYY-MM-DD HH:MM` of an RFC 3339 time in the event's own time zone.
-pub(super) fn local_label(at: &str, zone: &str) -> String {
+pub(crate) fn local_label(at: &str, zone: &str) -> String {
     let parsed = chrono::DateTime::parse_from_rfc3339(at).ok();
     match (parsed, zone.parse::<chrono_tz::Tz>()) {
         (Some(at), Ok(tz)) => at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
