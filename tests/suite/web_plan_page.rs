@@ -247,8 +247,8 @@ async fn every_section_of_a_plan_page_is_used_in_the_browser() {
 
     // The whole page, on a phone and on a wide screen.
     b.goto(&i.url(&path)).await;
-    b.screenshot_full("plan", 390, 844).await;
-    b.screenshot_full("plan", 1280, 800).await;
+    b.screenshot_full("plan-full", 390, 844).await;
+    b.screenshot_full("plan-full", 1280, 800).await;
     b.quit().await;
     i.stop().await;
 }
