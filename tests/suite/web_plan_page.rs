@@ -345,6 +345,28 @@ async fn the_wrong_person_is_refused_every_form() {
     cor.submit(&format!("{path}/invitations/{invitation}/accept"), &[])
         .await
         .answers(404, None);
+    // A vote through this plan's page counts only in this plan's polls.
+    let (code, other) = anouk
+        .post("/api/knooppunt/v1/plans", json!({ "title": "Fietsenrek" }))
+        .await;
+    assert_eq!(code, 201, "{other}");
+    let other_id = other["id"].as_str().unwrap();
+    let (code, question) = anouk
+        .post(
+            &format!("/api/knooppunt/v1/plans/{other_id}/polls"),
+            json!({ "question": "Hoeveel plekken?", "options": ["10", "20"] }),
+        )
+        .await;
+    assert_eq!(code, 201, "{question}");
+    let poll_id = question["poll"]["id"].as_str().unwrap();
+    cor.submit(
+        &format!("{path}/polls/{poll_id}/votes"),
+        &[("choices[0]", "0")],
+    )
+    .await
+    .answers(404, None);
+    let other = plan(&anouk, other_id).await;
+    assert_eq!(other["polls"][0]["poll"]["votes_count"], 0, "{other}");
     // The owner cannot accept bram's invitation for him.
     let owner = agent_for(&i, "anouk").await;
     owner.get(&path).await.answers(200, None);
@@ -447,7 +469,7 @@ async fn axe_at(
 
 /// axe on the page with every section filled, as its owner, as a neighbour
 /// with an invitation, a poll and advice to answer, and signed out, in
-/// Dutch and English. axe needs page scripts on; the page has none.
+/// Dutch and English, and in the dark scheme. axe needs page scripts on; the page has none.
 #[tokio::test]
 async fn a_full_plan_page_has_no_wcag_violations() {
     let Some(b) = Browser::start(true).await else {
@@ -538,6 +560,14 @@ async fn a_full_plan_page_has_no_wcag_violations() {
             &mut found,
         )
         .await;
+    }
+    // The dark scheme's colours, on the same full page.
+    if let Some(dark) = Browser::start_with(true, true).await {
+        sign_in(&dark, &i, "anouk").await;
+        axe_at(&dark, &i, &path, "dark anouk en", "en", &mut found).await;
+        sign_out(&dark).await;
+        axe_at(&dark, &i, &path, "dark signed out nl", "nl", &mut found).await;
+        dark.quit().await;
     }
     assert!(found.is_empty(), "{}", found.join("\n\n"));
     // The page shows each section filled (a check that the check saw them).

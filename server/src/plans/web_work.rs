@@ -157,12 +157,8 @@ pub async fn vote(
     Path((id, poll_id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<VoteForm>,
 ) -> Response {
-    let form_name = "vote";
-    let keep = |e: &AppError| {
-        let mut k = Kept::refused(form_name, vec![("poll", poll_id.clone())], &[], e);
-        k.field = None;
-        k
-    };
+    // A refused vote is shown above the polls.
+    let keep = |e: &AppError| Kept::refused("vote", vec![("poll", poll_id.clone())], &[], e);
     let poll = poll_id.clone();
     run(
         state,
@@ -171,7 +167,20 @@ pub async fn vote(
         id,
         "polls",
         keep,
-        |state, person, _p| async move {
+        |state, person, p| async move {
+            // The plan's page votes only in the plan's own polls.
+            let not_found = || AppError::NotFound("no such poll".into());
+            let poll_id = poll.parse::<i64>().map_err(|_| not_found())?;
+            let asked = crate::statuses::entity::poll::Entity::find_by_id(poll_id)
+                .one(&state.db)
+                .await?
+                .ok_or_else(not_found)?;
+            let question = crate::statuses::entity::status::Entity::find_by_id(asked.status_id)
+                .one(&state.db)
+                .await?;
+            if question.and_then(|q| q.in_reply_to_id) != Some(p.status_id) {
+                return Err(not_found());
+            }
             let choices = form
                 .choices
                 .iter()
