@@ -392,6 +392,28 @@ fn group_and_admin_routes() -> Router<AppState> {
             get(admin::domain_blocks).post(admin::block),
         )
         .route("/admin/domain_blocks/{domain}/remove", post(admin::unblock))
+        .merge(plan_work_routes())
+}
+
+/// The forms of a plan page's working sections (comments, polls, advice,
+/// owners, progress).
+fn plan_work_routes() -> Router<AppState> {
+    use crate::plans::web_work as work;
+    Router::new()
+        .route("/plans/{id}/comments", post(work::comment))
+        .route("/plans/{id}/polls", post(work::poll))
+        .route("/plans/{id}/polls/{poll}/votes", post(work::vote))
+        .route("/plans/{id}/advice", post(work::ask_advice))
+        .route(
+            "/plans/{id}/advice/{advice}/answer",
+            post(work::answer_advice),
+        )
+        .route("/plans/{id}/owners", post(work::invite))
+        .route(
+            "/plans/{id}/invitations/{invitation}/{action}",
+            post(work::answer_invitation),
+        )
+        .route("/plans/{id}/progress", post(work::progress))
 }
 
 /// ActivityPub: actors, collections, notes, inboxes, and discovery.

@@ -280,6 +280,41 @@ impl Browser {
         path
     }
 
+    /// Like [`Browser::screenshot`], but the whole page: the window is
+    /// `width` wide and as tall as the page laid out at that width (the
+    /// file still says `WIDTHxHEIGHT`, the screen it was laid out for).
+    pub async fn screenshot_full(&self, name: &str, width: u32, height: u32) -> PathBuf {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("window size");
+        self.client.refresh().await.expect("reload");
+        // WebDriver's own scripts run with page scripts off too.
+        let tall = self
+            .client
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .expect("page height")
+            .as_u64()
+            .unwrap_or(u64::from(height));
+        let tall = u32::try_from(tall).unwrap_or(height).clamp(height, 12_000);
+        self.client
+            .set_window_size(width, tall)
+            .await
+            .expect("window size");
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}-{width}x{height}.png"));
+        std::fs::write(&path, png).expect("screenshot written");
+        eprintln!("screenshot: {}", path.display());
+        self.client
+            .set_window_size(1280, 800)
+            .await
+            .expect("window size");
+        path
+    }
+
     /// Ends the session and chromedriver.
     pub async fn quit(mut self) {
         let _ = self.client.clone().close().await;

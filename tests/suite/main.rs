@@ -36,5 +36,6 @@ mod web;
 mod web_front;
 mod web_people;
 mod web_groups;
+mod web_plan_page;
 mod web_plans;
 mod web_posts;

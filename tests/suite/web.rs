@@ -505,8 +505,8 @@ async fn axe_everywhere(b: &Browser, i: &TestInstance, langs: &[&str], shots: bo
     }
     if shots {
         b.goto(&i.url(&plan_path)).await;
-        b.screenshot("plan", 390, 844).await;
-        b.screenshot("plan", 1280, 800).await;
+        b.screenshot_full("plan", 390, 844).await;
+        b.screenshot_full("plan", 1280, 800).await;
     }
     b.click("header.site .account button").await;
     for lang in langs {

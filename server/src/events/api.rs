@@ -21,7 +21,6 @@ use crate::http::extract::ApiForm;
 use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, with_link};
 use crate::state::AppState;
-use crate::statuses::entity::status;
 use crate::statuses::views::{self, time};
 
 /// `/api/knooppunt/v1/events` and the calendars.
@@ -77,7 +76,8 @@ pub struct EventBody {
     pub capacity: Option<i32>,
     /// On creation: organise as this local group (you moderate it).
     pub group: Option<String>,
-    /// On creation: the local plan (its id) this event belongs to.
+    /// On creation: the local plan (its id) this event belongs to; only its
+    /// owners link an event to it.
     pub plan_id: Option<String>,
 }
 
@@ -269,7 +269,7 @@ pub async fn list(
 }
 
 /// `POST /api/knooppunt/v1/events`
-#[utoipa::path(post, path = "/api/knooppunt/v1/events", tag = "events", request_body = EventBody, security(("oauth" = ["write:statuses"])), responses((status = 201, body = EventView), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+#[utoipa::path(post, path = "/api/knooppunt/v1/events", tag = "events", request_body = EventBody, security(("oauth" = ["write:statuses"])), responses((status = 201, body = EventView), (status = 403, description = "Not a moderator of the group, or not an owner of the plan", body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -277,14 +277,9 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<EventView>), AppError> {
     let person = auth.person("write:statuses")?;
     let fields = body.fields()?;
+    // Only the plan's owners link an event to it.
     let plan = match &body.plan_id {
-        Some(id) => {
-            let p = crate::plans::service::find(&state.db, id).await?;
-            status::Entity::find_by_id(p.status_id)
-                .one(&state.db)
-                .await?
-                .map(|s| s.ap_id)
-        }
+        Some(id) => Some(crate::plans::service::event_link(&state, person, id).await?),
         None => None,
     };
     let e = service::create(&state, person, fields, body.group.as_deref(), plan).await?;

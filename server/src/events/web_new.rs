@@ -1,6 +1,6 @@
 //! `/events/new`: the form to organise an event. It posts the API's field
 //! names (`name`, `description`, `starts_at`, `ends_at`, `timezone`,
-//! `location[name]`, `location[address]`, `capacity`, `group`), read into
+//! `location[name]`, `location[address]`, `capacity`, `group`, `plan_id`), read into
 //! the API's `EventBody` and created by the same `service::create`; a
 //! refusal shows the form again with the error next to its field.
 //! A browser's `datetime-local` has no zone: it is read in `timezone`.
@@ -29,6 +29,8 @@ struct NewEventPage {
     t: Tr,
     fields: Vec<Field>,
     error: Option<String>,
+    /// The plan the event will belong to: its id and title.
+    plan: Option<(String, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -57,6 +59,9 @@ pub struct EventForm {
     capacity: String,
     #[serde(default)]
     group: String,
+    /// The plan it belongs to (its id), as the API's `plan_id`.
+    #[serde(default)]
+    plan_id: String,
 }
 
 fn some(v: &str) -> Option<String> {
@@ -107,7 +112,7 @@ impl EventForm {
             location,
             capacity,
             group: some(self.group.trim_start_matches('@')),
-            plan_id: None,
+            plan_id: some(&self.plan_id),
         })
     }
 
@@ -151,13 +156,21 @@ impl EventForm {
     }
 }
 
-fn render(
+async fn render(
+    state: &AppState,
     visit: &Visit,
     form: &EventForm,
     error: Option<&AppError>,
     code: StatusCode,
 ) -> Result<Response, AppError> {
     let t = visit.t();
+    let plan = match some(&form.plan_id) {
+        Some(id) => {
+            let p = crate::plans::service::find(&state.db, &id).await?;
+            Some((id, p.title))
+        }
+        None => None,
+    };
     let fields = form.fields(t, error);
     let unplaced = error.filter(|_| !fields.iter().any(|f| f.error.is_some()));
     let page = NewEventPage {
@@ -165,16 +178,31 @@ fn render(
         t,
         error: unplaced.map(ToString::to_string),
         fields,
+        plan,
     };
     visit.render(code, &page)
 }
 
-/// `GET /events/new`
-pub async fn page(visit: Visit) -> Response {
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    plan_id: String,
+}
+
+/// `GET /events/new`, `?plan_id=` for an event that belongs to a plan.
+pub async fn page(
+    State(state): State<AppState>,
+    visit: Visit,
+    axum::extract::Query(q): axum::extract::Query<NewQuery>,
+) -> Response {
     if let Err(redirect) = visit.person() {
         return redirect.into_response();
     }
-    visit.respond(render(&visit, &EventForm::default(), None, StatusCode::OK))
+    let form = EventForm {
+        plan_id: q.plan_id,
+        ..EventForm::default()
+    };
+    visit.respond(render(&state, &visit, &form, None, StatusCode::OK).await)
 }
 
 /// `POST /events/new`: the new event's page, or the form with its error.
@@ -190,13 +218,17 @@ pub async fn create(
     let created = async {
         let body = form.body()?;
         let fields = body.fields()?;
-        service::create(&state, person, fields, body.group.as_deref(), None).await
+        let plan = match &body.plan_id {
+            Some(id) => Some(crate::plans::service::event_link(&state, person, id).await?),
+            None => None,
+        };
+        service::create(&state, person, fields, body.group.as_deref(), plan).await
     }
     .await;
     match created {
         Ok(e) => Redirect::to(&format!("/events/{}", e.id)).into_response(),
         Err(e) if e.status().is_client_error() => {
-            visit.respond(render(&visit, &form, Some(&e), e.status()))
+            visit.respond(render(&state, &visit, &form, Some(&e), e.status()).await)
         }
         Err(e) => visit.error(&e),
     }

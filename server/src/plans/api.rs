@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -396,22 +396,37 @@ pub async fn argue(
     ))
 }
 
-/// An account by the id the client API gives it (local or remote).
-async fn account(
-    db: &impl ConnectionTrait,
+/// An account by the id the client API gives it (local or remote), or by
+/// its handle (`@name` here, `@name@domain` elsewhere), as people write it.
+pub(super) async fn account(
+    state: &AppState,
     id: &str,
 ) -> Result<crate::actors::entity::Model, AppError> {
-    let not_found = || AppError::NotFound("no such account".into());
-    let id: i64 = id.parse().map_err(|_| not_found())?;
-    crate::actors::entity::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(not_found)
+    let id = id.trim();
+    if let Ok(id) = id.parse::<i64>() {
+        return crate::actors::entity::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| AppError::NotFound("no such account".into()));
+    }
+    let unknown = || AppError::invalid("account_id", "no one is known by this handle");
+    let acct = id.trim_start_matches('@');
+    let (name, host) = match acct.split_once('@') {
+        Some((n, h)) => (n, h.to_lowercase()),
+        None => (acct, state.config.instance.domain.clone()),
+    };
+    if name.is_empty() || host.is_empty() {
+        return Err(unknown());
+    }
+    crate::federation::remote::resolve_acct(state, name, &host)
+        .await
+        .map_err(|_| unknown())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OwnerBody {
-    /// An account id as this instance's API knows it (local or remote).
+    /// An account id as this instance's API knows it (local or remote), or
+    /// a handle: `@name` here, `@name@domain` elsewhere.
     pub account_id: String,
 }
 
@@ -426,7 +441,7 @@ pub async fn add_owner(
 ) -> Result<(StatusCode, Json<OwnerAdded>), AppError> {
     let person = auth.person("write:statuses")?;
     let p = service::find(&state.db, &id).await?;
-    let target = account(&state.db, &body.account_id).await?;
+    let target = account(&state, &body.account_id).await?;
     let invitation = super::coowners::invite(&state, person, p, &target).await?;
     let p = service::find(&state.db, &id).await?;
     Ok((
@@ -471,7 +486,7 @@ pub async fn name_editor(
 ) -> Result<(StatusCode, Json<Vec<EditorView>>), AppError> {
     let person = auth.person("write:statuses")?;
     let p = service::find(&state.db, &id).await?;
-    let member = account(&state.db, &body.account_id).await?;
+    let member = account(&state, &body.account_id).await?;
     super::editors::name(&state, person, &p, &body.group, &member).await?;
     Ok((
         StatusCode::CREATED,
@@ -488,7 +503,7 @@ pub async fn remove_editor(
 ) -> Result<Json<Vec<EditorView>>, AppError> {
     let person = auth.person("write:statuses")?;
     let p = service::find(&state.db, &id).await?;
-    let member = account(&state.db, &account_id).await?;
+    let member = account(&state, &account_id).await?;
     super::editors::remove(&state, person, &p, &group, member.id).await?;
     Ok(Json(views::editors(&state.db, &state.config, p.id).await?))
 }
@@ -560,7 +575,8 @@ pub async fn reject_invitation(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AdviceRequestBody {
-    /// Whom to ask: an account id as this instance's API knows it.
+    /// Whom to ask: an account id as this instance's API knows it, or a
+    /// handle (`@name`, `@name@domain`).
     pub account_id: String,
     pub question: String,
 }
@@ -575,7 +591,7 @@ pub async fn request_advice(
 ) -> Result<(StatusCode, Json<AdviceView>), AppError> {
     let person = auth.person("write:statuses")?;
     let p = service::find(&state.db, &id).await?;
-    let advisor = account(&state.db, &body.account_id).await?;
+    let advisor = account(&state, &body.account_id).await?;
     let r = super::advice::request(&state, person, p, &advisor, &body.question).await?;
     Ok((
         StatusCode::CREATED,
@@ -666,38 +682,16 @@ pub async fn create_poll(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let person = auth.person("write:statuses")?;
     let p = service::find(&state.db, &id).await?;
-    if !p.local {
-        return Err(AppError::Forbidden(
-            "this plan lives on another instance: ask from there".into(),
-        ));
-    }
-    if !service::standing(&state, person, &p).await?.owner {
-        return Err(AppError::Forbidden(
-            "only the plan's owners may start a poll on it".into(),
-        ));
-    }
-    if body.options.len() < 2 {
-        return Err(AppError::invalid(
-            "options",
-            "a poll needs at least 2 options",
-        ));
-    }
-    let draft = crate::statuses::service::Draft {
-        text: body.question,
-        spoiler_text: String::new(),
-        sensitive: false,
-        visibility: crate::statuses::Visibility::Public,
-        language: None,
-        in_reply_to_id: Some(p.status_id.to_string()),
-        media_ids: vec![],
-        poll: Some(crate::statuses::service::NewPoll {
-            options: body.options,
-            expires_in: body.expires_in.unwrap_or(86_400),
-            multiple: body.multiple,
-        }),
-        stance: None,
-    };
-    let s = crate::statuses::service::create(&state, person, draft, None).await?;
+    let s = service::start_poll(
+        &state,
+        person,
+        &p,
+        body.question,
+        body.options,
+        body.expires_in,
+        body.multiple,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(

@@ -15,6 +15,8 @@
 //! - `views.rs`: the API's JSON shapes, assembled from the read models.
 //! - `api.rs`: `/api/knooppunt/v1/plans`; `web.rs`: the page at `/plans/:id`;
 //!   `web_forms.rs`: its forms (support, arguments, steps);
+//!   `web_sections.rs` and `web_work.rs`: its working sections (comments,
+//!   polls, advice, owners, events, progress) and their forms;
 //!   `web_new.rs`: `/plans/new`; `web_list.rs`: `/plans`.
 
 pub mod advice;
@@ -34,3 +36,5 @@ pub mod web;
 pub mod web_forms;
 pub mod web_list;
 pub mod web_new;
+pub mod web_sections;
+pub mod web_work;

@@ -723,3 +723,65 @@ pub async fn argue(
     };
     crate::statuses::service::create(state, person, draft, None).await
 }
+
+/// A poll an owner puts to the neighbourhood about a plan here: a public
+/// `Question` in reply to the plan's post.
+pub async fn start_poll(
+    state: &AppState,
+    person: &Person,
+    p: &plan::Model,
+    question: String,
+    options: Vec<String>,
+    expires_in: Option<i64>,
+    multiple: bool,
+) -> Result<status::Model, AppError> {
+    local_only(p)?;
+    if !standing(state, person, p).await?.owner {
+        return Err(AppError::Forbidden(
+            "only the plan's owners may start a poll on it".into(),
+        ));
+    }
+    let options: Vec<String> = options
+        .into_iter()
+        .map(|o| o.trim().to_string())
+        .filter(|o| !o.is_empty())
+        .collect();
+    if options.len() < 2 {
+        return Err(AppError::invalid(
+            "options",
+            "a poll needs at least 2 options",
+        ));
+    }
+    let draft = crate::statuses::service::Draft {
+        text: question,
+        spoiler_text: String::new(),
+        sensitive: false,
+        visibility: crate::statuses::Visibility::Public,
+        language: None,
+        in_reply_to_id: Some(p.status_id.to_string()),
+        media_ids: vec![],
+        poll: Some(crate::statuses::service::NewPoll {
+            options,
+            expires_in: expires_in.unwrap_or(86_400),
+            multiple,
+        }),
+        stance: None,
+    };
+    crate::statuses::service::create(state, person, draft, None).await
+}
+
+/// The plan an event belongs to, as the event stores it (its post's
+/// ActivityPub id): only the plan's owners link an event to it.
+pub async fn event_link(state: &AppState, person: &Person, id: &str) -> Result<String, AppError> {
+    let p = find(&state.db, id).await?;
+    if !standing(state, person, &p).await?.owner {
+        return Err(AppError::Forbidden(
+            "only the plan's owners may link an event to it".into(),
+        ));
+    }
+    let s = status::Entity::find_by_id(p.status_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such plan".into()))?;
+    Ok(s.ap_id)
+}

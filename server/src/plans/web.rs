@@ -49,6 +49,8 @@ struct PlanPage {
     steps: Vec<(String, String, bool)>,
     /// The viewer owns the plan (and may edit it).
     owner: bool,
+    /// Comments, polls, advice, owners' invitations, events, progress.
+    x: super::web_sections::Sections,
     f: super::web_forms::Kept,
 }
 
@@ -122,7 +124,7 @@ struct HistoryLine {
 }
 
 /// `@name@host` for an actor's id, as far as its URL tells.
-fn handle(ap_id: &str) -> String {
+pub(super) fn handle(ap_id: &str) -> String {
     match url::Url::parse(ap_id) {
         Ok(u) => {
             let name = u
@@ -204,6 +206,21 @@ pub(super) async fn plan_page(
     let replies = super::store::arguments_of(db, p.status_id, None).await?;
     let arguments = super::views::arguments(db, config, replies).await?;
     let history = service::history_of(db, p.id).await?;
+    let owner = match visit.person.as_ref() {
+        Some(person) if p.local => service::standing(state, person, &p).await?.owner,
+        _ => false,
+    };
+    let x = super::web_sections::load(
+        state,
+        visit,
+        &p,
+        &s.ap_id,
+        &view,
+        arguments.comments,
+        &history,
+        owner,
+    )
+    .await?;
     let page = PlanPage {
         c: visit.chrome(),
         t,
@@ -242,10 +259,8 @@ pub(super) async fn plan_page(
         contra: argument_lines(arguments.contra),
         history: history_lines(&history, t),
         steps: steps(state, visit, &p, t).await?,
-        owner: match visit.person.as_ref() {
-            Some(person) if p.local => service::standing(state, person, &p).await?.owner,
-            _ => false,
-        },
+        owner,
+        x,
         f,
     };
     visit.render(code, &page)

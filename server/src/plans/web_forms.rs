@@ -24,9 +24,72 @@ pub struct Kept {
     /// The reason written for a step, and why the step was refused.
     pub note: String,
     pub step_error: Option<String>,
+    /// The other forms (comment, poll, advice, …): which one was refused,
+    /// its values by field name, and the error with the field it belongs
+    /// to (none: the form's as a whole).
+    pub form: &'static str,
+    pub values: Vec<(String, String)>,
+    pub field: Option<String>,
+    pub error: Option<String>,
 }
 
 impl Kept {
+    /// What form `form` kept in its field `name`.
+    pub fn val(&self, form: &str, name: &str) -> String {
+        if self.form != form {
+            return String::new();
+        }
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// The refusal of form `form` at its field `name`.
+    pub fn error_at(&self, form: &str, name: &str) -> Option<String> {
+        (self.form == form && self.field.as_deref() == Some(name))
+            .then(|| self.error.clone())
+            .flatten()
+    }
+
+    /// The refusal of form `form` as a whole.
+    pub fn error_of(&self, form: &str) -> Option<String> {
+        (self.form == form && self.field.is_none())
+            .then(|| self.error.clone())
+            .flatten()
+    }
+
+    /// A refused form: its error goes next to its field when it names one
+    /// of `fields`, else above the form.
+    pub fn refused(
+        form: &'static str,
+        values: Vec<(&str, String)>,
+        fields: &[&str],
+        error: &AppError,
+    ) -> Kept {
+        let (field, message) = match error {
+            AppError::Invalid { field, message } => {
+                let field = fields
+                    .iter()
+                    .find(|f| field == *f || field.starts_with(&format!("{f}.")))
+                    .map(|f| f.to_string());
+                (field, message.clone())
+            }
+            other => (None, other.to_string()),
+        };
+        Kept {
+            form,
+            values: values
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v))
+                .collect(),
+            field,
+            error: Some(message),
+            ..Kept::default()
+        }
+    }
+
     fn argument(body: &ArgumentBody, error: &AppError) -> Kept {
         let message = match error {
             AppError::Invalid { message, .. } => message.clone(),
@@ -50,7 +113,7 @@ impl Kept {
 }
 
 /// The plan's page after a form: back to it, or shown again with the refusal.
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     headers: &HeaderMap,
     visit: &Visit,

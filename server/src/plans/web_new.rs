@@ -1,5 +1,6 @@
 //! `/plans/new`: the form to write a plan. It posts the API's field names
-//! (`title`, `summary`, `content`, `themes`, `area[address]`, `group`), read
+//! (`title`, `summary`, `content`, `themes`, `area[address]`,
+//! `cost_estimate` and `requested_budget` in euros, `group`), read
 //! into the API's `PlanBody` and started by the same `service::create`; a
 //! refusal shows the form again with the error next to its field.
 
@@ -50,10 +51,72 @@ pub struct PlanForm {
     area: AreaForm,
     #[serde(default)]
     group: String,
+    /// Euros as people write them (`1250`, `1250.50`, `1.250,50`).
+    #[serde(default)]
+    cost_estimate: String,
+    #[serde(default)]
+    requested_budget: String,
+}
+
+/// An amount in euros as people write it, in cents; `None` when empty.
+fn cents(field: &str, text: &str) -> Result<Option<i64>, AppError> {
+    let text: String = text
+        .trim()
+        .trim_start_matches('€')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let bad = || AppError::invalid(field, "must be an amount in euros, such as 1250.50");
+    // A comma is the decimal separator where it is written, and dots then
+    // group thousands (Dutch); without one, dots before three digits group
+    // thousands too (`1.000`), and a dot before one or two is the decimal
+    // separator (`1250.50`).
+    let thousands = text.split('.').skip(1).all(|g| g.len() == 3) && text.contains('.');
+    let normal = if text.contains(',') {
+        text.replace('.', "").replace(',', ".")
+    } else if thousands {
+        text.replace('.', "")
+    } else {
+        text
+    };
+    let (whole, fraction) = normal.split_once('.').unwrap_or((&normal, ""));
+    if whole.is_empty()
+        || fraction.len() > 2
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !fraction.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let euros: i64 = whole.parse().map_err(|_| bad())?;
+    let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| bad())?;
+    euros
+        .checked_mul(100)
+        .and_then(|c| c.checked_add(cents))
+        .map(Some)
+        .ok_or_else(bad)
+}
+
+/// Cents as the form shows them again: `1250.50`.
+fn euros(cents: Option<i64>) -> String {
+    cents
+        .map(|c| format!("{}.{:02}", c / 100, c % 100))
+        .unwrap_or_default()
+}
+
+fn money(cents: Option<i64>) -> Option<Option<super::api::Money>> {
+    cents.map(|amount_cents| {
+        Some(super::api::Money {
+            amount_cents,
+            currency: None,
+        })
+    })
 }
 
 impl PlanForm {
-    fn body(&self) -> PlanBody {
+    fn body(&self) -> Result<PlanBody, AppError> {
         let themes: Vec<String> = self
             .themes
             .split(|c: char| c == ',' || c.is_whitespace())
@@ -63,7 +126,9 @@ impl PlanForm {
             .collect();
         let address = self.area.address.trim();
         let group = self.group.trim().trim_start_matches('@');
-        PlanBody {
+        let cost = cents("cost_estimate", &self.cost_estimate)?;
+        let budget = cents("requested_budget", &self.requested_budget)?;
+        Ok(PlanBody {
             title: Some(self.title.clone()),
             summary: Some(self.summary.clone()),
             content: Some(self.content.clone()),
@@ -74,10 +139,10 @@ impl PlanForm {
                     geometry: None,
                 })
             }),
-            cost_estimate: None,
-            requested_budget: None,
+            cost_estimate: money(cost),
+            requested_budget: money(budget),
             group: (!group.is_empty()).then(|| group.to_string()),
-        }
+        })
     }
 
     fn fields(&self, t: Tr, error: Option<&AppError>) -> Vec<Field> {
@@ -95,19 +160,40 @@ impl PlanForm {
             }),
             hint: None,
             value: value.to_string(),
-            error: error_of(if id == "area" { "area.address" } else { name }),
+            error: error_of(if id == "area" { "area.address" } else { name }).or_else(|| {
+                // The API names the amount inside the money: `cost_estimate.amount_cents`.
+                match error {
+                    Some(AppError::Invalid { field, message })
+                        if field.starts_with(&format!("{name}.")) && !name.contains('[') =>
+                    {
+                        Some(message.clone())
+                    }
+                    _ => None,
+                }
+            }),
             kind: if long { "textarea" } else { "text" },
         };
         let mut themes = field("themes", "themes", &self.themes, false);
         themes.hint = Some(t.get("plan-new-themes-hint"));
         let mut group = field("group", "group", &self.group, false);
         group.hint = Some(t.get("plan-new-group-hint"));
+        let mut cost = field("cost_estimate", "cost_estimate", &self.cost_estimate, false);
+        cost.hint = Some(t.get("plan-new-money-hint"));
+        let mut budget = field(
+            "requested_budget",
+            "requested_budget",
+            &self.requested_budget,
+            false,
+        );
+        budget.hint = Some(t.get("plan-new-money-hint"));
         vec![
             field("title", "title", &self.title, false),
             field("summary", "summary", &self.summary, true),
             field("content", "content", &self.content, true),
             themes,
             field("area[address]", "area", &self.area.address, false),
+            cost,
+            budget,
             group,
         ]
     }
@@ -168,7 +254,7 @@ pub async fn create(
         Ok(person) => person,
         Err(redirect) => return redirect.into_response(),
     };
-    let created = match form.body().into_fields() {
+    let created = match form.body().and_then(PlanBody::into_fields) {
         Ok((fields, group)) => service::create(&state, person, fields, group.as_deref()).await,
         Err(e) => Err(e),
     };
@@ -209,6 +295,8 @@ pub async fn edit_page(
                 address: p.area_address.clone().unwrap_or_default(),
             },
             group: String::new(),
+            cost_estimate: euros(p.cost_estimate_cents),
+            requested_budget: euros(p.requested_budget_cents),
         };
         render_at(&visit, &form, None, StatusCode::OK, Some(p.id))
     }
@@ -228,12 +316,19 @@ pub async fn edit(
         Ok(person) => person,
         Err(redirect) => return redirect.into_response(),
     };
-    let mut body = form.body();
-    body.group = None;
-    if body.area.is_none() {
-        body.area = Some(None);
-    }
     let edited = async {
+        let mut body = form.body()?;
+        body.group = None;
+        // Emptied fields are cleared.
+        if body.area.is_none() {
+            body.area = Some(None);
+        }
+        if body.cost_estimate.is_none() {
+            body.cost_estimate = Some(None);
+        }
+        if body.requested_budget.is_none() {
+            body.requested_budget = Some(None);
+        }
         let p = service::find(&state.db, &id).await?;
         let (fields, _) = body.into_fields()?;
         service::edit(&state, person, p, fields).await
@@ -252,5 +347,33 @@ pub async fn edit(
             ))
         }
         Err(e) => visit.error(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cents;
+
+    #[test]
+    fn amounts_read_as_people_write_them() {
+        for (text, want) in [
+            ("1250", 125_000),
+            ("1250.5", 125_050),
+            ("1250,50", 125_050),
+            ("1.250,50", 125_050),
+            ("€ 1.000", 100_000),
+            ("1.000.000", 100_000_000),
+            ("0,05", 5),
+        ] {
+            assert_eq!(
+                cents("cost_estimate", text).ok(),
+                Some(Some(want)),
+                "{text}"
+            );
+        }
+        assert_eq!(cents("cost_estimate", " ").ok(), Some(None));
+        for bad in ["twaalf", "1.2.3", "12,345", "-5", ",5", "1e3"] {
+            assert!(cents("cost_estimate", bad).is_err(), "{bad}");
+        }
     }
 }
