@@ -349,6 +349,7 @@ fn page_routes() -> Router<AppState> {
             get(crate::events::web_new::page).post(crate::events::web_new::create),
         )
         .route("/events/{id}/{action}", post(crate::events::web::take_part))
+        .merge(plan_work_routes())
         .merge(people_routes())
         .merge(group_and_admin_routes())
 }
@@ -392,7 +393,6 @@ fn group_and_admin_routes() -> Router<AppState> {
             get(admin::domain_blocks).post(admin::block),
         )
         .route("/admin/domain_blocks/{domain}/remove", post(admin::unblock))
-        .merge(plan_work_routes())
 }
 
 /// The forms of a plan page's working sections (comments, polls, advice,
