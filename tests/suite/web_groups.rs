@@ -304,8 +304,10 @@ async fn an_administrator_runs_the_instance_from_admin() {
     sign_in_refused(&b, &i, "sam").await;
 
     // ada approves sam.
+    // An administrator reaches /admin from the header of every page.
     sign_in(&b, &i, "ada").await;
-    b.goto(&i.url("/admin")).await;
+    b.click("header.site a[href='/admin']").await;
+    assert_eq!(b.path().await, "/admin");
     assert!(b.main_text().await.contains("Sign-ups to approve: 1"));
     b.click("main nav a[href='/admin/users']").await;
     assert!(b.text("#user-sam .user-state").await.contains("waiting"));
@@ -314,6 +316,10 @@ async fn an_administrator_runs_the_instance_from_admin() {
     assert_eq!(b.text("#user-sam .user-state").await, "active");
     sign_out(&b).await;
     sign_in(&b, &i, "sam").await;
+    assert!(
+        !b.source().await.contains("href=\"/admin\""),
+        "no administration link for others"
+    );
     sign_out(&b).await;
 
     // ada disables sam: no more signing in.

@@ -192,6 +192,11 @@ async fn every_section_of_a_plan_page_is_used_in_the_browser() {
         .await;
     assert!(b.text("#owners .owners").await.contains("@bram"));
     assert!(!b.source().await.contains("class=\"invited\""));
+    let history = b.text("ol.history").await;
+    assert!(
+        history.contains(&format!("@bram@{}", i.domain)) && !history.contains("/users/bram"),
+        "the new owner by handle: {history}"
+    );
     sign_out(&b).await;
 
     // eva answers the advice she was asked for.

@@ -3,7 +3,7 @@
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use serde_json::Value;
@@ -15,7 +15,6 @@ use crate::error::AppError;
 use crate::federation::{ap_json, wants_activity_json};
 use crate::http::extract::ApiQuery;
 use crate::state::AppState;
-use crate::text::escape;
 use knooppunt_federation::engine::outbox;
 use knooppunt_federation::vocab;
 
@@ -31,17 +30,15 @@ async fn local(state: &AppState, kind: ActorKind, name: &str) -> Result<Actor, A
         .ok_or_else(|| AppError::NotFound("no such actor".into()))
 }
 
-/// A short HTML profile for people who open an actor URL in a browser.
-fn profile_page(state: &AppState, a: &Actor) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{name} · {instance}</title></head><body><main><h1>{name}</h1><p><code>@{user}@{domain}</code></p><div>{summary}</div></main></body></html>",
-        name = escape(&a.display_name),
-        instance = escape(&state.config.instance.name),
-        user = escape(&a.username),
-        domain = escape(&state.config.instance.domain),
-        summary = a.summary,
-    );
-    Html(html).into_response()
+/// Where a browser that opens an actor URL sees the actor: a person's
+/// profile or a group's page.
+fn page_of(a: &Actor) -> Response {
+    let path = if a.kind == ActorKind::Group.as_str() {
+        format!("/groups/{}", a.username)
+    } else {
+        format!("/@{}", a.username)
+    };
+    axum::response::Redirect::to(&path).into_response()
 }
 
 async fn actor_response(
@@ -66,7 +63,7 @@ async fn actor_response(
     } else if a.suspended_at.is_some() {
         Err(AppError::NotFound("this account is suspended".into()))
     } else {
-        Ok(profile_page(state, a))
+        Ok(page_of(a))
     }
 }
 
@@ -79,7 +76,7 @@ pub async fn person(
     let a = local(&state, ActorKind::Person, &name).await?;
     // People get the profile page.
     if !wants_activity_json(&headers) && a.deleted_at.is_none() {
-        return Ok(axum::response::Redirect::to(&format!("/@{}", a.username)).into_response());
+        return Ok(page_of(&a));
     }
     actor_response(&state, &headers, &a).await
 }

@@ -76,6 +76,7 @@ impl Visit {
         let user = self.person.as_ref().map(|p| Viewer {
             username: p.actor.username.clone(),
             display_name: p.actor.display_name.clone(),
+            admin: p.account.admin,
         });
         Chrome::new(
             self.lang,

@@ -161,7 +161,12 @@ fn history_lines(history: &[super::entity::history::Model], t: Tr) -> Vec<Histor
                 who: handle(&h.actor_ap_id),
                 who_url: h.actor_ap_id.clone(),
                 what,
-                note: h.note.clone(),
+                // An owner added is noted by their actor id: shown as a handle.
+                note: if h.action == "owner_added" && h.note.starts_with("http") {
+                    handle(&h.note)
+                } else {
+                    h.note.clone()
+                },
             }
         })
         .collect()

@@ -22,6 +22,8 @@ use crate::i18n::{Lang, Tr};
 pub struct Viewer {
     pub username: String,
     pub display_name: String,
+    /// Administrators see a link to `/admin`.
+    pub admin: bool,
 }
 
 /// A choice of the language switch.
