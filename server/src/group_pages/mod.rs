@@ -220,43 +220,7 @@ async fn group_page(
     let list =
         crate::statuses::store::by_account(db, me, group.id, &recent, false, false, false).await?;
     let rendered = crate::statuses::views::statuses(db, &state.config, &list, me).await?;
-    let plans = crate::plans::store::page(
-        db,
-        &crate::plans::store::Filter {
-            owner: Some(group.id),
-            ..Default::default()
-        },
-        &Page::default(),
-        SHOWN_ITEMS,
-        me,
-    )
-    .await?
-    .into_iter()
-    .map(|r| PlanLine {
-        id: r.plan.id,
-        state: t.get(&format!("plan-state-{}", r.plan.state)),
-        title: r.plan.title,
-    })
-    .collect();
-    let events = crate::events::store::page(
-        db,
-        &crate::events::store::Filter {
-            organizer: Some(group.id),
-            from: Some(chrono::Utc::now()),
-        },
-        &Page::default(),
-        SHOWN_ITEMS,
-        me,
-    )
-    .await?
-    .into_iter()
-    .map(|r| EventLine {
-        id: r.event.id,
-        starts: r.event.starts_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-        starts_at: r.event.starts_at.to_rfc3339(),
-        name: r.event.name,
-    })
-    .collect();
+    let (plans, events) = plans_and_events(db, group.id, me, t).await?;
     let policy = service::policy_of(db, group.id).await?;
     let page = GroupPage {
         c: visit.chrome().at("groups"),
@@ -291,6 +255,61 @@ async fn group_page(
         refusal: refused.as_ref().map(|r| r.1.clone()),
     };
     visit.render(refused.map_or(StatusCode::OK, |r| r.0), &page)
+}
+
+/// The group's newest plans and its coming events, each in one statement.
+async fn plans_and_events(
+    db: &sea_orm::DatabaseConnection,
+    group: i64,
+    me: Option<i64>,
+    t: Tr,
+) -> Result<(Vec<PlanLine>, Vec<EventLine>), AppError> {
+    let plans = crate::plans::store::page(
+        db,
+        &crate::plans::store::Filter {
+            owner: Some(group),
+            ..Default::default()
+        },
+        &Page::default(),
+        SHOWN_ITEMS,
+        me,
+    )
+    .await?
+    .into_iter()
+    .map(|r| PlanLine {
+        id: r.plan.id,
+        state: crate::plans::web::state_label(&r.plan.state, t),
+        title: r.plan.title,
+    })
+    .collect();
+    let events = crate::events::store::page(
+        db,
+        &crate::events::store::Filter {
+            organizer: Some(group),
+            from: Some(chrono::Utc::now()),
+        },
+        &Page::default(),
+        SHOWN_ITEMS,
+        me,
+    )
+    .await?
+    .into_iter()
+    .map(|r| {
+        let starts_at = r.event.starts_at.to_rfc3339();
+        EventLine {
+            id: r.event.id,
+            // In the event's own time zone, as on its page.
+            starts: format!(
+                "{} ({})",
+                crate::events::web::local_label(&starts_at, &r.event.timezone),
+                r.event.timezone
+            ),
+            starts_at,
+            name: r.event.name,
+        }
+    })
+    .collect();
+    Ok((plans, events))
 }
 
 /// `POST /groups/:name/join`: following the group, by the API's rules (an

@@ -185,6 +185,19 @@ pub async fn page(
 }
 
 /// The plan's page, with what a refused form kept and its status.
+/// The plan's owners as the API shows them: (acct, profile URL).
+fn owner_links(view: &Value) -> Vec<(String, String)> {
+    let text = |a: &Value, key: &str| a[key].as_str().unwrap_or_default().to_string();
+    view["owners"]
+        .as_array()
+        .map(|o| {
+            o.iter()
+                .map(|a| (text(a, "acct"), text(a, "url")))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub(super) async fn plan_page(
     state: &AppState,
     headers: &HeaderMap,
@@ -234,19 +247,7 @@ pub(super) async fn plan_page(
         summary: p.summary.clone(),
         content: p.content.clone(),
         state_label: state_label(&p.state, t),
-        owners: view["owners"]
-            .as_array()
-            .map(|o| {
-                o.iter()
-                    .map(|a| {
-                        (
-                            a["acct"].as_str().unwrap_or_default().to_string(),
-                            a["url"].as_str().unwrap_or_default().to_string(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        owners: owner_links(&view),
         themes: view["themes"]
             .as_array()
             .map(|t| {

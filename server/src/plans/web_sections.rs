@@ -207,67 +207,8 @@ pub async fn load(
 ) -> Result<Sections, AppError> {
     let t = visit.t();
     let person = visit.person.as_ref();
-    let answerable: Vec<String> = match person {
-        Some(person) => super::advice::pending_for(state, person)
-            .await?
-            .into_iter()
-            .filter(|r| r.plan_id == p.id)
-            .map(|r| r.id.to_string())
-            .collect(),
-        None => vec![],
-    };
-    let advice = view["advice"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|a| {
-                    let (advisor, advisor_url) = acct(&a["advisor"]);
-                    let id = a["id"].as_str().unwrap_or_default().to_string();
-                    AdviceLine {
-                        mine: answerable.contains(&id),
-                        id,
-                        advisor,
-                        advisor_url,
-                        question: a["question"].as_str().unwrap_or_default().to_string(),
-                        verdict: a["verdict"].as_str().map(|v| verdict_label(v, t)),
-                        reasons: a["reasons"].as_str().unwrap_or_default().to_string(),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let invitation_lines = |invs: Vec<super::entity::invitation::Model>| async move {
-        let invitees =
-            crate::actors::store::by_ids(&state.db, invs.iter().map(|i| i.actor_id)).await?;
-        Ok::<_, AppError>(
-            invs.into_iter()
-                .map(|i| InvitationLine {
-                    id: i.id.to_string(),
-                    invitee: invitees
-                        .get(&i.actor_id)
-                        .map(|a| format!("@{}", crate::statuses::views::acct(a)))
-                        .unwrap_or_default(),
-                    state: t.get(&format!("plan-invitation-{}", i.state)),
-                })
-                .collect::<Vec<_>>(),
-        )
-    };
-    let (invitations, invited) = match person {
-        Some(person) => {
-            let sent = if owner {
-                coowners::sent(state, person, p).await?
-            } else {
-                vec![]
-            };
-            let mine: Vec<_> = coowners::pending_for(state, person)
-                .await?
-                .into_iter()
-                .filter(|i| i.plan_id == p.id)
-                .collect();
-            (invitation_lines(sent).await?, invitation_lines(mine).await?)
-        }
-        None => (vec![], vec![]),
-    };
+    let advice = advice_lines(state, person, p, view, t).await?;
+    let (invitations, invited) = invitation_lines(state, person, p, owner, t).await?;
     let events = crate::events::store::of_plan(&state.db, plan_ap_id)
         .await?
         .into_iter()
@@ -292,5 +233,87 @@ pub async fn load(
         events,
         progress: progress(history),
         may_report: owner && running && p.local,
+    })
+}
+
+/// The plan's advice requests, marked where `person` is the one asked.
+async fn advice_lines(
+    state: &AppState,
+    person: Option<&crate::auth::service::Person>,
+    p: &plan::Model,
+    view: &Value,
+    t: Tr,
+) -> Result<Vec<AdviceLine>, AppError> {
+    let answerable: Vec<String> = match person {
+        Some(person) => super::advice::pending_for(state, person)
+            .await?
+            .into_iter()
+            .filter(|r| r.plan_id == p.id)
+            .map(|r| r.id.to_string())
+            .collect(),
+        None => vec![],
+    };
+    Ok(view["advice"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|a| {
+                    let (advisor, advisor_url) = acct(&a["advisor"]);
+                    let id = a["id"].as_str().unwrap_or_default().to_string();
+                    AdviceLine {
+                        mine: answerable.contains(&id),
+                        id,
+                        advisor,
+                        advisor_url,
+                        question: a["question"].as_str().unwrap_or_default().to_string(),
+                        verdict: a["verdict"].as_str().map(|v| verdict_label(v, t)),
+                        reasons: a["reasons"].as_str().unwrap_or_default().to_string(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Invitations to own the plan: those its owners sent (for an owner) and
+/// those waiting for `person`.
+async fn invitation_lines(
+    state: &AppState,
+    person: Option<&crate::auth::service::Person>,
+    p: &plan::Model,
+    owner: bool,
+    t: Tr,
+) -> Result<(Vec<InvitationLine>, Vec<InvitationLine>), AppError> {
+    let invitation_lines = |invs: Vec<super::entity::invitation::Model>| async move {
+        let invitees =
+            crate::actors::store::by_ids(&state.db, invs.iter().map(|i| i.actor_id)).await?;
+        Ok::<_, AppError>(
+            invs.into_iter()
+                .map(|i| InvitationLine {
+                    id: i.id.to_string(),
+                    invitee: invitees
+                        .get(&i.actor_id)
+                        .map(|a| format!("@{}", crate::statuses::views::acct(a)))
+                        .unwrap_or_default(),
+                    state: t.get(&format!("plan-invitation-{}", i.state)),
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    Ok(match person {
+        Some(person) => {
+            let sent = if owner {
+                coowners::sent(state, person, p).await?
+            } else {
+                vec![]
+            };
+            let mine: Vec<_> = coowners::pending_for(state, person)
+                .await?
+                .into_iter()
+                .filter(|i| i.plan_id == p.id)
+                .collect();
+            (invitation_lines(sent).await?, invitation_lines(mine).await?)
+        }
+        None => (vec![], vec![]),
     })
 }
