@@ -333,7 +333,7 @@ fn page_routes() -> Router<AppState> {
         )
         .route(
             "/plans/{id}/arguments",
-            post(crate::plans::web_forms::argue),
+            get(crate::plans::web::side_page).post(crate::plans::web_forms::argue),
         )
         .route(
             "/plans/{id}/transition",

@@ -7,7 +7,7 @@ use std::time::Instant;
 use knooppunt::statuses::entity::status;
 use knooppunt_tests::seed::{self, RemoteActors};
 use knooppunt_tests::{ApiClient, TestInstance};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 const PW: &str = "lange wandeling 42";
@@ -84,29 +84,72 @@ async fn a_plan_with_thirty_three_thousand_arguments_shows_with_its_thread() {
         counts,
         json!({ "pro": third, "contra": third, "comments": third })
     );
-    // The page for people lists every argument with its author.
+    // The page for people shows the first arguments of each side, with
+    // how many there are and a way to all of them.
+    let plan_path = format!("/plans/{}", plan["id"].as_str().unwrap());
     let shown = Instant::now();
-    let page = a
-        .get(&format!("/plans/{}", plan["id"].as_str().unwrap()))
-        .await;
+    let page = a.get(&plan_path).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     eprintln!(
-        "plan page with {ARGUMENTS} arguments in {:?}",
-        shown.elapsed()
+        "plan page with {ARGUMENTS} arguments in {:?} ({} KB)",
+        shown.elapsed(),
+        html.len() / 1024
     );
-    // Arguments for and against, not comments; the last of each.
-    assert_eq!(
-        html.matches("<li class=\"argument\">").count(),
-        2 * ARGUMENTS / 3,
-        "{}",
-        &html[..500]
-    );
-    for last in [ARGUMENTS - 3, ARGUMENTS - 2] {
+    assert_eq!(html.matches("<li class=\"argument\">").count(), 2 * 20);
+    assert!(html.contains(&format!("({third})")), "the sides' sizes");
+    for first in [0, 1] {
         assert!(html.contains(&format!(
-            "<p class=\"who\">r{last}@127.0.0.9:1</p><div class=\"content\"><p>Argument {last}</p></div>"
+            "<p class=\"who\">r{first}@127.0.0.9:1</p><div class=\"content\"><p>Argument {first}</p></div>"
         )));
     }
+    assert!(html.contains(&format!("href=\"{plan_path}/arguments?side=contra\"")));
+    // One side a page at a time: the next page follows the last shown.
+    let side = a.get(&format!("{plan_path}/arguments?side=contra")).await;
+    assert_eq!(side.status(), 200);
+    let side = side.text().await.unwrap();
+    assert_eq!(side.matches("<li class=\"argument\">").count(), 20);
+    assert!(side.contains("<p>Argument 58</p>") && !side.contains("<p>Argument 61</p>"));
+    let later = side
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| {
+            href.contains("min_id=") && side.contains(&format!("href=\"{href}\" rel=\"next\""))
+        })
+        .expect("a link to later arguments")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let next = a.get(&later).await.text().await.unwrap();
+    assert!(next.contains("<p>Argument 61</p>") && !next.contains("<p>Argument 58</p>"));
+    // The last ones are reached from a cursor near the end.
+    let near_end = status::Entity::find()
+        .filter(status::Column::ApId.eq(format!(
+            "http://127.0.0.9:1/users/r{}/statuses/1",
+            ARGUMENTS - 6
+        )))
+        .one(&a.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let last = a
+        .get(&format!(
+            "{plan_path}/arguments?side=pro&min_id={}",
+            near_end.id
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(last.matches("<li class=\"argument\">").count(), 1, "{last}");
+    assert!(last.contains(&format!("<p>Argument {}</p>", ARGUMENTS - 3)));
+    assert!(
+        !last.contains("rel=\"next\""),
+        "no later page after the last"
+    );
+    let (code, _) = alice
+        .get(&format!("{plan_path}/arguments?side=sideways"))
+        .await;
+    assert_eq!(code, 422);
     // The thread of the plan's post: its first 4,096 replies, as Mastodon.
     let asked = Instant::now();
     let (code, context) = alice.get(&format!("/api/v1/statuses/{post}/context")).await;

@@ -565,6 +565,19 @@ async fn a_full_plan_page_has_no_wcag_violations() {
             &mut found,
         )
         .await;
+        // One side's own page (the plan page shows the first of each side).
+        for side in ["pro", "comments"] {
+            let side_path = format!("{path}/arguments?side={side}");
+            axe_at(
+                &b,
+                &i,
+                &side_path,
+                &format!("{side} {lang}"),
+                lang,
+                &mut found,
+            )
+            .await;
+        }
     }
     // The dark scheme's colours, on the same full page.
     if let Some(dark) = Browser::start_with(true, true).await {

@@ -461,3 +461,8 @@ plan-new-cost_estimate = Cost estimate in euros (optional)
 plan-new-requested_budget = Requested budget in euros (optional)
 plan-new-money-hint = An amount such as 1250 or 1250.50.
 event-new-plan = This event belongs to the plan
+
+# A plan's arguments, one side at a time
+plan-side-all = All
+plan-side-none = Nothing here yet.
+plan-side-later = Later ones

@@ -461,3 +461,8 @@ plan-new-cost_estimate = Geschatte kosten in euro (optioneel)
 plan-new-requested_budget = Gevraagd budget in euro (optioneel)
 plan-new-money-hint = Een bedrag zoals 1250 of 1250,50.
 event-new-plan = Deze activiteit hoort bij het plan
+
+# A plan's arguments, one side at a time
+plan-side-all = Alle
+plan-side-none = Hier staat nog niets.
+plan-side-later = Latere

@@ -322,6 +322,53 @@ pub async fn arguments_of(
     status_id: i64,
     page: Option<(&Page, u64)>,
 ) -> Result<Vec<status::Model>, AppError> {
+    arguments_on(db, status_id, None, page).await
+}
+
+/// One side of a plan's replies: arguments for, against, or the comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Pro,
+    Contra,
+    Comments,
+}
+
+impl Side {
+    pub fn parse(s: &str) -> Option<Side> {
+        match s {
+            "pro" => Some(Side::Pro),
+            "contra" => Some(Side::Contra),
+            "comments" => Some(Side::Comments),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Pro => "pro",
+            Side::Contra => "contra",
+            Side::Comments => "comments",
+        }
+    }
+}
+
+/// A page of one side of a plan's replies, oldest first.
+pub async fn arguments_of_side(
+    db: &impl ConnectionTrait,
+    status_id: i64,
+    side: Side,
+    page: &Page,
+    limit: u64,
+) -> Result<Vec<status::Model>, AppError> {
+    arguments_on(db, status_id, Some(side), Some((page, limit))).await
+}
+
+async fn arguments_on(
+    db: &impl ConnectionTrait,
+    status_id: i64,
+    side: Option<Side>,
+    page: Option<(&Page, u64)>,
+) -> Result<Vec<status::Model>, AppError> {
     let with_poll = Query::select()
         .column(poll::Column::StatusId)
         .from(poll::Entity)
@@ -330,6 +377,17 @@ pub async fn arguments_of(
         .filter(status::Column::InReplyToId.eq(status_id))
         .filter(status::Column::Visibility.is_in(["public", "unlisted"]))
         .filter(status::Column::Id.not_in_subquery(with_poll));
+    let query = match side {
+        None => query,
+        Some(Side::Pro) => query.filter(status::Column::Stance.eq("pro")),
+        Some(Side::Contra) => query.filter(status::Column::Stance.eq("contra")),
+        // As `views::arguments` sorts them: anything not for or against.
+        Some(Side::Comments) => query.filter(
+            sea_orm::Condition::any()
+                .add(status::Column::Stance.is_null())
+                .add(status::Column::Stance.is_not_in(["pro", "contra"])),
+        ),
+    };
     let (query, reversed) = match page {
         Some((page, limit)) => arguments_keyset().apply(query, page, limit),
         None => (query.order_by_asc(status::Column::Id), false),

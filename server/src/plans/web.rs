@@ -8,8 +8,10 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::service;
+use super::store::Side;
 use crate::auth::web::Visit;
 use crate::error::AppError;
+use crate::http::pagination::Page;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::statuses::entity::status;
@@ -44,6 +46,8 @@ struct PlanPage {
     supported: bool,
     pro: Vec<ArgumentLine>,
     contra: Vec<ArgumentLine>,
+    /// How many there are in all of each side (the page shows the first ones).
+    counts: SideCounts,
     history: Vec<HistoryLine>,
     /// The steps the viewer may take from here: (state, its label, needs a reason).
     steps: Vec<(String, String, bool)>,
@@ -52,6 +56,24 @@ struct PlanPage {
     /// Comments, polls, advice, owners' invitations, events, progress.
     x: super::web_sections::Sections,
     f: super::web_forms::Kept,
+}
+
+/// The sizes of a plan's sides, as the API counts them.
+struct SideCounts {
+    pro: u64,
+    contra: u64,
+    comments: u64,
+}
+
+impl SideCounts {
+    fn of(view: &Value) -> SideCounts {
+        let n = |side: &str| view["arguments_count"][side].as_u64().unwrap_or(0);
+        SideCounts {
+            pro: n("pro"),
+            contra: n("contra"),
+            comments: n("comments"),
+        }
+    }
 }
 
 /// An argument as the page shows it, with its own support.
@@ -221,7 +243,15 @@ pub(super) async fn plan_page(
     let me = visit.person.as_ref().map(|p| p.actor.id);
     let view = serde_json::to_value(super::views::view(db, config, &p, me).await?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let replies = super::store::arguments_of(db, p.status_id, None).await?;
+    // The first page of each side; the rest is a link away.
+    let mut replies = Vec::new();
+    for side in [Side::Pro, Side::Contra, Side::Comments] {
+        let first = Page::default();
+        replies.extend(
+            super::store::arguments_of_side(db, p.status_id, side, &first, crate::web::PER_PAGE)
+                .await?,
+        );
+    }
     let arguments = super::views::arguments(db, config, replies).await?;
     let history = service::history_of(db, p.id).await?;
     let owner = match visit.person.as_ref() {
@@ -263,6 +293,7 @@ pub(super) async fn plan_page(
         supported: view["supported"].as_bool().unwrap_or(false),
         pro: argument_lines(arguments.pro),
         contra: argument_lines(arguments.contra),
+        counts: SideCounts::of(&view),
         history: history_lines(&history, t),
         steps: steps(state, visit, &p, t).await?,
         owner,
@@ -280,4 +311,76 @@ pub async fn advice_answer(
 ) -> Result<Response, AppError> {
     let note = super::advice::answer_note(&state, &id).await?;
     Ok(crate::federation::ap_json(note))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SideQuery {
+    #[serde(default)]
+    side: String,
+    min_id: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "plan_arguments.html")]
+struct SidePage {
+    c: Chrome,
+    t: Tr,
+    id: i64,
+    title: String,
+    /// The Fluent key of the side's name.
+    side: &'static str,
+    arguments: Vec<ArgumentLine>,
+    later: Option<String>,
+}
+
+/// `GET /plans/:id/arguments?side=pro|contra|comments`: every argument of
+/// one side, a page at a time, oldest first (the plan page shows the first).
+pub async fn side_page(
+    State(state): State<AppState>,
+    visit: Visit,
+    Path(id): Path<String>,
+    crate::http::extract::ApiQuery(q): crate::http::extract::ApiQuery<SideQuery>,
+) -> Response {
+    let result = async {
+        let db = &state.db;
+        let side = Side::parse(&q.side)
+            .ok_or_else(|| AppError::invalid("side", "choose pro, contra or comments"))?;
+        let p = service::find(db, &id).await?;
+        let page = Page {
+            min_id: q.min_id.clone(),
+            ..Page::default()
+        };
+        let replies =
+            super::store::arguments_of_side(db, p.status_id, side, &page, crate::web::PER_PAGE)
+                .await?;
+        let last = replies.last().map(|r| r.id);
+        let shown = replies.len();
+        let all = super::views::arguments(db, &state.config, replies).await?;
+        let list = match side {
+            Side::Pro => all.pro,
+            Side::Contra => all.contra,
+            Side::Comments => all.comments,
+        };
+        let page = SidePage {
+            c: visit.chrome().at("plans"),
+            t: visit.t(),
+            id: p.id,
+            title: p.title,
+            side: match side {
+                Side::Pro => "plan-pro",
+                Side::Contra => "plan-contra",
+                Side::Comments => "plan-comments",
+            },
+            arguments: argument_lines(list),
+            later: crate::web::next_page(shown, last, |last| {
+                format!(
+                    "/plans/{}/arguments?side={}&min_id={last}",
+                    p.id,
+                    side.as_str()
+                )
+            }),
+        };
+        visit.render(StatusCode::OK, &page)
+    };
+    visit.respond(result.await)
 }
