@@ -220,6 +220,22 @@ fn owner_links(view: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// The first page of each side of a plan's replies; the rest is a link away.
+async fn first_of_each_side(
+    db: &sea_orm::DatabaseConnection,
+    status_id: i64,
+) -> Result<Vec<status::Model>, AppError> {
+    let mut replies = Vec::new();
+    for side in [Side::Pro, Side::Contra, Side::Comments] {
+        let first = Page::default();
+        replies.extend(
+            super::store::arguments_of_side(db, status_id, side, &first, crate::web::PER_PAGE)
+                .await?,
+        );
+    }
+    Ok(replies)
+}
+
 pub(super) async fn plan_page(
     state: &AppState,
     headers: &HeaderMap,
@@ -243,15 +259,7 @@ pub(super) async fn plan_page(
     let me = visit.person.as_ref().map(|p| p.actor.id);
     let view = serde_json::to_value(super::views::view(db, config, &p, me).await?)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    // The first page of each side; the rest is a link away.
-    let mut replies = Vec::new();
-    for side in [Side::Pro, Side::Contra, Side::Comments] {
-        let first = Page::default();
-        replies.extend(
-            super::store::arguments_of_side(db, p.status_id, side, &first, crate::web::PER_PAGE)
-                .await?,
-        );
-    }
+    let replies = first_of_each_side(db, p.status_id).await?;
     let arguments = super::views::arguments(db, config, replies).await?;
     let history = service::history_of(db, p.id).await?;
     let owner = match visit.person.as_ref() {
