@@ -357,9 +357,9 @@ fn page_routes() -> Router<AppState> {
 /// People: profiles (`/@name`, `/@name@domain`), following, search and
 /// one's settings.
 fn people_routes() -> Router<AppState> {
-    use crate::auth::settings;
+    use crate::settings;
     Router::new()
-        .route("/search", get(crate::search::web::page))
+        .route("/search", get(crate::search_page::page))
         .route("/settings", get(settings::page))
         .route("/settings/profile", post(settings::profile))
         .route("/settings/language", post(settings::language))

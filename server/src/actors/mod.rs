@@ -30,3 +30,23 @@ impl ActorKind {
         }
     }
 }
+
+/// Where people see an actor: a person here at `/@name` (as on Mastodon;
+/// the actor's `url`, its account's `url` and its WebFinger profile page),
+/// anyone else at the `url` they gave, or their id.
+pub fn page_url(config: &crate::config::Config, a: &entity::Model) -> String {
+    if a.local && a.kind == "person" {
+        return format!("{}/@{}", config.base_url(), a.username);
+    }
+    a.url.clone().unwrap_or_else(|| a.ap_id.clone())
+}
+
+/// Where a page shows `a`: `/@name` here, `/@name@domain` elsewhere, a
+/// local group's own page.
+pub fn profile_path(a: &entity::Model) -> String {
+    match (a.local, a.kind.as_str()) {
+        (true, "group") => format!("/groups/{}", a.username),
+        (true, _) => format!("/@{}", a.username),
+        (false, _) => format!("/@{}@{}", a.username, a.host),
+    }
+}

@@ -52,7 +52,7 @@ pub async fn webfinger(
         .filter(|a| a.deleted_at.is_none())
         .ok_or_else(|| AppError::NotFound("no such account here".into()))?;
     let subject = format!("acct:{}@{}", actor.username, state.config.instance.domain);
-    let profile = crate::persons::page_url(&state.config, &actor);
+    let profile = crate::actors::page_url(&state.config, &actor);
     let body = serde_json::to_vec(&jrd(subject, &actor.ap_id, &profile))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((

@@ -8,7 +8,6 @@ pub mod entity;
 pub mod extract;
 pub mod oauth;
 pub mod service;
-pub mod settings;
 pub mod web;
 
 /// Name of the session cookie.

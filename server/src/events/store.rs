@@ -181,19 +181,3 @@ pub async fn with_uids(
         })
         .collect())
 }
-
-/// The events that belong to a plan (by its post's ActivityPub id), soonest
-/// first: what its page lists as related events.
-pub async fn of_plan(
-    db: &impl ConnectionTrait,
-    plan_ap_id: &str,
-) -> Result<Vec<event::Model>, AppError> {
-    use sea_orm::QueryOrder;
-    Ok(event::Entity::find()
-        .filter(event::Column::PlanApId.eq(plan_ap_id))
-        .order_by_asc(event::Column::StartsAt)
-        .order_by_asc(event::Column::Id)
-        .limit(50)
-        .all(db)
-        .await?)
-}

@@ -79,14 +79,7 @@ pub async fn take_part(
     }
 }
 
-/// `YYYY-MM-DD HH:MM` of an RFC 3339 time in the event's own time zone.
-pub(crate) fn local_label(at: &str, zone: &str) -> String {
-    let parsed = chrono::DateTime::parse_from_rfc3339(at).ok();
-    match (parsed, zone.parse::<chrono_tz::Tz>()) {
-        (Some(at), Ok(tz)) => at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
-        _ => at.get(..16).unwrap_or_default().replace('T', " "),
-    }
-}
+pub(crate) use crate::web::local_label;
 
 async fn event_page(
     state: &AppState,

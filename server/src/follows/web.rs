@@ -35,7 +35,7 @@ pub async fn act(
             "unfollow" => service::unfollow(&state, person, &id).await?,
             _ => return Err(AppError::NotFound("not found".into())),
         };
-        let fallback = crate::persons::web_profile::profile_path(&target);
+        let fallback = crate::actors::profile_path(&target);
         let back = match query.return_to.as_deref() {
             Some(to) => safe_return_to(&state.config, Some(to)),
             None => fallback,

@@ -32,13 +32,3 @@ impl Role {
         }
     }
 }
-
-/// Where people see an actor: a person here at `/@name` (as on Mastodon;
-/// the actor's `url`, its account's `url` and its WebFinger profile page),
-/// anyone else at the `url` they gave, or their id.
-pub fn page_url(config: &crate::config::Config, a: &crate::actors::entity::Model) -> String {
-    if a.local && a.kind == "person" {
-        return format!("{}/@{}", config.base_url(), a.username);
-    }
-    a.url.clone().unwrap_or_else(|| a.ap_id.clone())
-}

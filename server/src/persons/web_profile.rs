@@ -20,16 +20,6 @@ use crate::statuses::web::post::PostView;
 use crate::statuses::{store, views};
 use crate::web::{Chrome, encode, next_page, paged};
 
-/// Where a page shows `a`: `/@name` here, `/@name@domain` elsewhere, a
-/// local group's own page.
-pub fn profile_path(a: &Actor) -> String {
-    match (a.local, a.kind.as_str()) {
-        (true, "group") => format!("/groups/{}", a.username),
-        (true, _) => format!("/@{}", a.username),
-        (false, _) => format!("/@{}@{}", a.username, a.host),
-    }
-}
-
 /// What the Follow button of a profile says and does.
 pub struct FollowButton {
     /// `follow` or `unfollow`: the form's action.
@@ -114,7 +104,7 @@ async fn show(
     page: Page,
 ) -> Result<Response, AppError> {
     let a = find(state, handle).await?;
-    let path = profile_path(&a);
+    let path = crate::actors::profile_path(&a);
     if path.starts_with("/groups/") {
         return Ok(Redirect::to(&path).into_response());
     }

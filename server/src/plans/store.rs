@@ -450,3 +450,39 @@ pub async fn argument_counts(
     }
     Ok((pro, contra, comments))
 }
+
+/// An event that belongs to a plan, as the plan's page lists it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct RelatedEvent {
+    pub id: i64,
+    pub name: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub timezone: String,
+    pub cancelled: bool,
+}
+
+/// The events that belong to a plan (by its post's ActivityPub id), soonest
+/// first. Read by table name: `events` builds on `plans` (an event's plan
+/// is checked by plans' rules), so plans does not import it.
+pub async fn related_events(
+    db: &impl ConnectionTrait,
+    plan_ap_id: &str,
+) -> Result<Vec<RelatedEvent>, AppError> {
+    let events = Alias::new("events");
+    let col = |c: &str| Expr::col((events.clone(), Alias::new(c)));
+    let query = Query::select()
+        .exprs(["id", "name", "starts_at", "timezone", "cancelled"].map(col))
+        .from(events.clone())
+        .and_where(col("plan_ap_id").eq(plan_ap_id))
+        .order_by(
+            (events.clone(), Alias::new("starts_at")),
+            sea_orm::Order::Asc,
+        )
+        .order_by((events, Alias::new("id")), sea_orm::Order::Asc)
+        .limit(50)
+        .to_owned();
+    let backend = db.get_database_backend();
+    Ok(RelatedEvent::find_by_statement(backend.build(&query))
+        .all(db)
+        .await?)
+}

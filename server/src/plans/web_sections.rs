@@ -209,7 +209,7 @@ pub async fn load(
     let person = visit.person.as_ref();
     let advice = advice_lines(state, person, p, view, t).await?;
     let (invitations, invited) = invitation_lines(state, person, p, owner, t).await?;
-    let events = crate::events::store::of_plan(&state.db, plan_ap_id)
+    let events = super::store::related_events(&state.db, plan_ap_id)
         .await?
         .into_iter()
         .map(|e| {
@@ -217,7 +217,7 @@ pub async fn load(
             EventLine {
                 id: e.id,
                 name: e.name,
-                at_label: crate::events::web::local_label(&at, &e.timezone),
+                at_label: crate::web::local_label(&at, &e.timezone),
                 at,
                 cancelled: e.cancelled,
             }

@@ -13,7 +13,6 @@
 
 pub mod service;
 pub mod store;
-pub mod web;
 
 use sea_orm::DbErr;
 

@@ -130,7 +130,7 @@ pub async fn accounts(
                 "noindex": false,
                 "created_at": time(&a.created_at),
                 "note": a.summary,
-                "url": crate::persons::page_url(config, a),
+                "url": crate::actors::page_url(config, a),
                 "uri": a.ap_id,
                 "avatar": avatar,
                 "avatar_static": avatar,

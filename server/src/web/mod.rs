@@ -219,3 +219,12 @@ pub fn next_page(
 ) -> Option<String> {
     last.filter(|_| shown as u64 >= PER_PAGE).map(link)
 }
+
+/// `YYYY-MM-DD HH:MM` of an RFC 3339 time in the time zone `zone` (an event's own).
+pub fn local_label(at: &str, zone: &str) -> String {
+    let parsed = chrono::DateTime::parse_from_rfc3339(at).ok();
+    match (parsed, zone.parse::<chrono_tz::Tz>()) {
+        (Some(at), Ok(tz)) => at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+        _ => at.get(..16).unwrap_or_default().replace('T', " "),
+    }
+}

@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::oauth::service::{AuthorisedApp, authorised_apps, revoke_app};
-use super::service::{self, Person};
-use super::web::{CsrfForm, NoFields, Visit};
+use crate::auth::oauth::service::{AuthorisedApp, authorised_apps, revoke_app};
+use crate::auth::service::{self, Person};
+use crate::auth::web::{CsrfForm, NoFields, Visit};
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
 use crate::i18n::{Lang, Tr};
@@ -261,8 +261,9 @@ pub async fn language(
 }
 
 fn with_lang_cookie(state: &AppState, mut response: Response, code: &str) -> Response {
-    let secure = super::web::secure_cookies(state);
-    if let Some(cookie) = super::csrf::set_cookie(crate::i18n::LANG_COOKIE, code, secure, Some(365))
+    let secure = crate::auth::web::secure_cookies(state);
+    if let Some(cookie) =
+        crate::auth::csrf::set_cookie(crate::i18n::LANG_COOKIE, code, secure, Some(365))
     {
         response
             .headers_mut()
@@ -283,7 +284,7 @@ pub async fn password(
         Ok(person) => person,
         Err(redirect) => return redirect.into_response(),
     };
-    let session = super::csrf::read_cookie(&headers, super::SESSION_COOKIE);
+    let session = crate::auth::csrf::read_cookie(&headers, crate::auth::SESSION_COOKIE);
     let result = service::change_password(
         &state,
         person,

@@ -11,12 +11,12 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::actors::entity::Model as Actor;
+use crate::actors::profile_path;
 use crate::auth::web::Visit;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
 use crate::i18n::Tr;
 use crate::mastodon::search as api;
-use crate::persons::web_profile::profile_path;
 use crate::search::service::{self as search, Search};
 use crate::search::{Kind, in_order};
 use crate::state::AppState;
