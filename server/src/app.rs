@@ -495,5 +495,5 @@ fn request_span(request: &Request) -> tracing::Span {
 }
 
 async fn not_found() -> AppError {
-    AppError::NotFound("not found".into())
+    AppError::NotFound(msg!("error-missing"))
 }

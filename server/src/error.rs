@@ -6,28 +6,30 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sea_orm::{DbErr, SqlErr};
 
+use crate::i18n::{Msg, Tr};
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// Input that does not satisfy a rule; names the field.
     #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    Invalid { field: String, message: Msg },
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Msg),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Msg),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Msg),
     /// Missing or invalid credentials.
     #[error("{0}")]
-    Unauthorized(String),
+    Unauthorized(Msg),
     #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(Msg),
     /// 429 with a `Retry-After` in seconds.
     #[error("{message}")]
-    RateLimited { message: String, retry_after: u64 },
+    RateLimited { message: Msg, retry_after: u64 },
     /// 503 with a `Retry-After` in seconds: busy, try again.
     #[error("{message}")]
-    Unavailable { message: String, retry_after: u64 },
+    Unavailable { message: Msg, retry_after: u64 },
     /// An RFC 6749 error from the token endpoint: `{"error": code, "error_description": …}`.
     #[error("{description}")]
     OAuth {
@@ -39,9 +41,9 @@ pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
-    PayloadTooLarge(String),
+    PayloadTooLarge(Msg),
     #[error("{0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Msg),
     #[error("database error")]
     Database(#[from] DbErr),
     #[error("internal error")]
@@ -61,16 +63,42 @@ impl AppError {
         }
     }
 
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, message: Msg) -> Self {
         AppError::Invalid {
             field: field.into(),
-            message: message.into(),
+            message,
+        }
+    }
+
+    /// The message alone, in the reader's language: shown next to its field.
+    pub fn field_text(&self, tr: Tr) -> String {
+        match self {
+            AppError::Invalid { message, .. } => tr.msg(message),
+            other => other.text(tr),
+        }
+    }
+
+    /// What went wrong, in the reader's language: the API's message, for
+    /// pages. Server errors never show their detail.
+    pub fn text(&self, tr: Tr) -> String {
+        match self {
+            AppError::Invalid { field, message } => format!("{field}: {}", tr.msg(message)),
+            AppError::NotFound(m)
+            | AppError::Conflict(m)
+            | AppError::Forbidden(m)
+            | AppError::Unauthorized(m)
+            | AppError::TooManyRequests(m)
+            | AppError::RateLimited { message: m, .. }
+            | AppError::Unavailable { message: m, .. }
+            | AppError::PayloadTooLarge(m)
+            | AppError::UnsupportedMediaType(m) => tr.msg(m),
+            _ => self.to_string(),
         }
     }
 
     /// A unique-constraint violation becomes a conflict with the given message;
     /// any other database error stays a database error.
-    pub fn from_db_conflict(error: DbErr, message: String) -> Self {
+    pub fn from_db_conflict(error: DbErr, message: Msg) -> Self {
         match error.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(message),
             _ => AppError::Database(error),
@@ -103,20 +131,21 @@ impl From<knooppunt_federation::engine::EngineError> for AppError {
         use knooppunt_federation::engine::EngineError as E;
         match error {
             E::BadRequest(m) => AppError::BadRequest(m),
-            E::Unauthorized(m) => AppError::Unauthorized(m),
-            E::Forbidden(m) => AppError::Forbidden(m),
+            // The engine speaks to servers, in English: its words pass as they are.
+            E::Unauthorized(m) => AppError::Unauthorized(msg!("error-federation", detail = m)),
+            E::Forbidden(m) => AppError::Forbidden(msg!("error-federation", detail = m)),
             E::RateLimited {
                 message,
                 retry_after,
             } => AppError::RateLimited {
-                message,
+                message: msg!("error-federation", detail = message),
                 retry_after,
             },
             E::Unavailable {
                 message,
                 retry_after,
             } => AppError::Unavailable {
-                message,
+                message: msg!("error-federation", detail = message),
                 retry_after,
             },
             E::Database(e) => AppError::Database(e),
@@ -159,9 +188,11 @@ impl From<knooppunt_federation::vocab::CheckError> for AppError {
         use knooppunt_federation::vocab::CheckError;
         let message = format!("activity refused: {error}");
         match error {
-            CheckError::NotTheSigner { .. } => AppError::Unauthorized(message),
+            CheckError::NotTheSigner { .. } => {
+                AppError::Unauthorized(msg!("error-federation", detail = message))
+            }
             CheckError::NotTheAuthor | CheckError::UndoOfOther | CheckError::UpdateOfOther => {
-                AppError::Forbidden(message)
+                AppError::Forbidden(msg!("error-federation", detail = message))
             }
             CheckError::Incomplete
             | CheckError::NotAUrl { .. }
@@ -196,7 +227,7 @@ impl IntoResponse for AppError {
         if status == StatusCode::UNAUTHORIZED {
             // RFC 6750: tell clients how to authenticate.
             let challenge = match &self {
-                AppError::Unauthorized(m) if m.contains("token") => {
+                AppError::Unauthorized(m) if m.key().contains("token") => {
                     "Bearer realm=\"knooppunt\", error=\"invalid_token\""
                 }
                 _ => "Bearer realm=\"knooppunt\"",

@@ -82,7 +82,7 @@ impl Guards {
     /// letting password hashing eat every core.
     pub async fn password_slot(&self) -> Result<SemaphorePermit<'_>, AppError> {
         let busy = || AppError::Unavailable {
-            message: "too many sign-ins at once; try again in a moment".into(),
+            message: msg!("error-sign-ins-busy"),
             retry_after: 2,
         };
         let _waiting = self.password_queue.try_acquire().map_err(|_| busy())?;
@@ -91,28 +91,20 @@ impl Guards {
 
     /// Counts an app registration from `client`; 429 beyond its share.
     pub fn register_app(&self, client: IpAddr) -> Result<(), AppError> {
-        count(
-            &self.apps,
-            client,
-            "too many apps registered from this address; try again later",
-        )
+        count(&self.apps, client, msg!("error-apps-rate-limited"))
     }
 
     /// Counts a sign-up from `client`; 429 beyond its share. A sign-up
     /// hashes a password and makes a key pair: both cost real work.
     pub fn sign_up(&self, client: IpAddr) -> Result<(), AppError> {
-        count(
-            &self.sign_ups,
-            client,
-            "too many sign-ups from this address; try again later",
-        )
+        count(&self.sign_ups, client, msg!("error-sign-ups-rate-limited"))
     }
 }
 
 fn count(
     limiter: &DefaultKeyedRateLimiter<String>,
     client: IpAddr,
-    message: &str,
+    message: crate::i18n::Msg,
 ) -> Result<(), AppError> {
     if limiter.len() > 10_000 {
         limiter.retain_recent();
@@ -124,7 +116,7 @@ fn count(
                 &governor::clock::DefaultClock::default(),
             ));
             AppError::RateLimited {
-                message: message.into(),
+                message,
                 retry_after: wait.as_secs().max(1),
             }
         })

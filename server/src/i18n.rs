@@ -131,6 +131,114 @@ impl Tr {
             .try_lookup_with_args(self.0.id(), key, &args)
             .unwrap_or_else(|| key.to_string())
     }
+
+    /// A [`Msg`] in this language.
+    pub fn msg(&self, m: &Msg) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = m
+            .args
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    Arg::Text(t) => FluentValue::from(t.clone()),
+                    Arg::Number(n) => FluentValue::from(*n),
+                    Arg::Key(key) => FluentValue::from(self.get(key)),
+                };
+                (Cow::Borrowed(*name), value)
+            })
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.0.id(), m.key, &args)
+            .unwrap_or_else(|| m.key.to_string())
+    }
+}
+
+/// A message for a person: a Fluent key and its arguments, put into words
+/// only when shown, in the reader's language. Errors carry these instead of
+/// English text; `Display` gives the English, for logs and the API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Msg {
+    key: &'static str,
+    args: Vec<(&'static str, Arg)>,
+}
+
+/// One argument of a [`Msg`]: numbers stay numbers, so plurals can pick.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+    /// Another message, said in the same language (a plan state's word).
+    Key(String),
+}
+
+impl From<String> for Arg {
+    fn from(v: String) -> Arg {
+        Arg::Text(v)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Arg {
+        Arg::Text(v.to_string())
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(v: &String) -> Arg {
+        Arg::Text(v.clone())
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(v: $t) -> Arg {
+                // Fluent keeps numbers as f64: ids beyond 2^53 stay text.
+                match i64::try_from(v) {
+                    Ok(n) if n.unsigned_abs() < 1 << 53 => Arg::Number(n),
+                    _ => Arg::Text(v.to_string()),
+                }
+            }
+        }
+    )*};
+}
+number_arg!(i32, i64, u16, u32, u64, usize);
+
+impl Msg {
+    pub fn new(key: &'static str) -> Msg {
+        Msg {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Msg {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// A plan state (`in_progress`) as its word in the reader's language.
+    pub fn state(self, name: &'static str, state: &str) -> Msg {
+        self.arg(name, Arg::Key(format!("plan-state-word-{state}")))
+    }
+
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+}
+
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&Lang::En.tr().msg(self))
+    }
+}
+
+/// `msg!("error-no-such-plan")`, `msg!("error-too-long", max = 500)`: a
+/// [`Msg`]; a unit test checks that both message files have every key.
+#[macro_export]
+macro_rules! msg {
+    ($key:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::i18n::Msg::new($key)$(.arg(stringify!($name), $value))*
+    };
 }
 
 #[cfg(test)]
@@ -166,7 +274,7 @@ mod tests {
 
     fn keys(file: &str) -> BTreeSet<String> {
         file.lines()
-            .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+            .filter(|l| !l.starts_with([' ', '#', '\t', '-']) && l.contains(" ="))
             .filter_map(|l| l.split(" =").next().map(str::to_string))
             .collect()
     }
@@ -180,12 +288,87 @@ mod tests {
             nl.symmetric_difference(&en).collect::<Vec<_>>(),
             Vec::<&String>::new()
         );
-        for key in &nl {
+        // Messages with arguments other than a count are said through
+        // `msg!` (tested below); here each must at least be present.
+        let with_args: BTreeSet<&str> = include_str!("../locales/en/main.ftl")
+            .lines()
+            .filter(|l| l.matches("{ $").count() > l.matches("{ $count").count())
+            .filter_map(|l| l.split(" =").next())
+            .collect();
+        for key in nl.iter().filter(|k| !with_args.contains(k.as_str())) {
             for lang in Lang::ALL {
                 // With an argument: plurals need theirs, others ignore it.
                 assert_ne!(lang.tr().count(key, &2), *key, "{key} in {}", lang.code());
             }
         }
+    }
+
+    /// Every `"error-…"` key the code names (in `msg!`, `Msg::new` or a
+    /// table of keys) is in the message files: a missing one would show as
+    /// its key.
+    #[test]
+    fn every_message_the_code_names_exists() {
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        let mut missing = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        let mut named = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for piece in text.split(concat!('"', "error-")).skip(1) {
+                    let key: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                        .collect();
+                    if !key.is_empty() && piece[key.len()..].starts_with('"') {
+                        named += 1;
+                        if !en.contains(&format!("error-{key}")) {
+                            missing.push(format!("error-{key} in {}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(named > 200, "{named}");
+        assert_eq!(missing, Vec::<String>::new());
+    }
+
+    #[test]
+    fn messages_are_said_in_each_language() {
+        let m = msg!("error-too-long-count", count = 501, max = 500);
+        assert_eq!(m.to_string(), "is too long (501 characters, at most 500)");
+        assert_eq!(
+            Lang::Nl.tr().msg(&m),
+            "is te lang (501 tekens, hoogstens 500)"
+        );
+        let step = msg!("error-plan-step-not-yours", who = "owners")
+            .state("from", "idea")
+            .state("to", "in_progress");
+        assert_eq!(
+            step.to_string(),
+            "only the plan's owners may move a plan from idea to in progress"
+        );
+        assert_eq!(
+            Lang::Nl.tr().msg(&step),
+            "alleen de eigenaren van het plan mogen een plan van idee naar in uitvoering brengen"
+        );
+        // Ids beyond f64's integers stay exact.
+        let big = msg!(
+            "error-status-not-by-reported-account",
+            id = 113_001_234_567_890_123_i64
+        );
+        assert_eq!(
+            big.to_string(),
+            "status 113001234567890123 is not by the reported account"
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Knooppunt: a federated ActivityPub server for neighbourhood cooperatives.
 //! `main.rs` only calls [`cli::main`]; tests use the same modules in-process.
 
+// First, so that `msg!` is in scope in every module below.
+#[macro_use]
+pub mod i18n;
 pub mod actors;
 pub mod admin;
 pub mod app;
@@ -19,7 +22,6 @@ pub mod groups;
 pub mod guard;
 pub mod hooks;
 pub mod http;
-pub mod i18n;
 pub mod instance;
 pub mod mastodon;
 pub mod media;

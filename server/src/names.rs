@@ -18,6 +18,25 @@ pub enum UsernameError {
     InvalidCharacters(String),
 }
 
+impl UsernameError {
+    /// The refusal for a person, in their language when shown.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        match self {
+            UsernameError::Empty => msg!("error-username-empty"),
+            UsernameError::TooLong(len) => {
+                msg!(
+                    "error-username-too-long",
+                    len = *len,
+                    max = Username::MAX_LEN
+                )
+            }
+            UsernameError::InvalidCharacters(name) => {
+                msg!("error-username-characters", name = name)
+            }
+        }
+    }
+}
+
 impl Username {
     pub const MAX_LEN: usize = 30;
 

@@ -93,7 +93,7 @@ async fn render(
 ) -> Result<Response, AppError> {
     let t = visit.t();
     let error_of = |name: &str| match &refused.error {
-        Some(AppError::Invalid { field, message }) if field == name => Some(message.clone()),
+        Some(AppError::Invalid { field, message }) if field == name => Some(t.msg(message)),
         _ => None,
     };
     let a = &person.actor;
@@ -239,7 +239,7 @@ pub async fn language(
     };
     let result = match Lang::from_code(&form.lang) {
         Some(lang) => service::set_language(&state.db, person.actor.id, lang.code()).await,
-        None => Err(AppError::invalid("lang", "choose nl or en")),
+        None => Err(AppError::invalid("lang", msg!("error-choose-nl-en"))),
     };
     let response = match result {
         // The switch's cookie would otherwise win over the account.
@@ -317,7 +317,7 @@ pub async fn revoke(
     let result = async {
         let id: i64 = id
             .parse()
-            .map_err(|_| AppError::NotFound("Record not found".into()))?;
+            .map_err(|_| AppError::NotFound(msg!("error-record-not-found")))?;
         revoke_app(&state.db, person.actor.id, id).await?;
         Ok(Redirect::to("/settings?saved=apps").into_response())
     };

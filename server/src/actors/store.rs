@@ -105,7 +105,7 @@ pub async fn insert_local(
         .exec_with_returning(db)
         .await
         .map_err(|e| {
-            AppError::from_db_conflict(e, format!("the name {} is taken", new.username))
+            AppError::from_db_conflict(e, msg!("error-name-taken", username = new.username))
         })?;
     super::search::index(db, &actor).await?;
     Ok(actor)

@@ -28,7 +28,7 @@ fn admin(visit: &Visit) -> Result<&Person, Box<Response>> {
         .person()
         .map_err(|redirect| Box::new(redirect.into_response()))?;
     if !person.account.admin {
-        let refused = visit.error(&AppError::Forbidden("administrators only".into()));
+        let refused = visit.error(&AppError::Forbidden(msg!("error-administrators-only")));
         return Err(Box::new(refused));
     }
     Ok(person)
@@ -167,7 +167,7 @@ pub async fn user_action(
                 crate::persons::service::disable(db, config, &name).await?,
                 "account.disable",
             ),
-            _ => return Err(AppError::NotFound("no such action".into())),
+            _ => return Err(AppError::NotFound(msg!("error-no-such-action"))),
         };
         if changed {
             crate::audit::record(db, &Moderator::Admin(person), entry, &name, "").await?;
@@ -331,7 +331,7 @@ async fn blocks_page(
         })
         .collect();
     let error_of = |name: &str| match &refused {
-        Some(AppError::Invalid { field, message }) if field == name => Some(message.clone()),
+        Some(AppError::Invalid { field, message }) if field == name => Some(t.msg(message)),
         _ => None,
     };
     // A refusal about no one field is shown by the domain.
@@ -344,8 +344,7 @@ async fn blocks_page(
         {
             None
         }
-        Some(AppError::Invalid { message, .. }) => Some(message.clone()),
-        Some(other) => Some(other.to_string()),
+        Some(other) => Some(other.field_text(t)),
         None => None,
     };
     let field = |name: &'static str, kind: &'static str, value: String, error| Field {
@@ -413,7 +412,7 @@ pub async fn block(
         None if form.severity.is_empty() => Ok(Severity::default()),
         None => Err(AppError::invalid(
             "severity",
-            "must be silence, suspend or noop",
+            msg!("error-must-silence-suspend-noop"),
         )),
     };
     let result = match severity {

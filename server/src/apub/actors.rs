@@ -27,7 +27,7 @@ async fn local(state: &AppState, kind: ActorKind, name: &str) -> Result<Actor, A
     actor_store::find_local(&state.db, &state.config, name)
         .await?
         .filter(|a| a.kind == kind.as_str())
-        .ok_or_else(|| AppError::NotFound("no such actor".into()))
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-actor")))
 }
 
 /// Where a browser that opens an actor URL sees the actor: a person's
@@ -61,7 +61,7 @@ async fn actor_response(
         let context = vocab::context(&context_url(&state.config));
         Ok(ap_json(vocab::with_context(&doc, context)?))
     } else if a.suspended_at.is_some() {
-        Err(AppError::NotFound("this account is suspended".into()))
+        Err(AppError::NotFound(msg!("error-account-suspended")))
     } else {
         Ok(page_of(a))
     }
@@ -115,7 +115,7 @@ const PAGE_SIZE: u64 = 40;
 async fn owner(state: &AppState, path: &str) -> Result<(Actor, String), AppError> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let [kind, name, which] = parts[..] else {
-        return Err(AppError::NotFound("not found".into()));
+        return Err(AppError::NotFound(msg!("error-missing")));
     };
     let kind = if kind == "groups" {
         ActorKind::Group
@@ -156,7 +156,7 @@ pub async fn follow_collection(
     let mine = match which.as_str() {
         "followers" => follow::Column::TargetId,
         "following" => follow::Column::FollowerId,
-        _ => return Err(AppError::NotFound("not found".into())),
+        _ => return Err(AppError::NotFound(msg!("error-missing"))),
     };
     let base = follow::Entity::find()
         .filter(mine.eq(a.id))

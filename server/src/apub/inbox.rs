@@ -35,7 +35,7 @@ pub async fn personal(
 ) -> Response {
     match crate::actors::store::find_local(&state.db, &state.config, &name).await {
         Ok(Some(_)) => respond(receive(&state, client, &method, &uri, &headers, &body).await),
-        Ok(None) => AppError::NotFound("no such actor".into()).into_response(),
+        Ok(None) => AppError::NotFound(msg!("error-no-such-actor")).into_response(),
         Err(e) => e.into_response(),
     }
 }

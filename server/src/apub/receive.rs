@@ -209,7 +209,7 @@ async fn receive_follow(
     let follow_id = activity.id.as_str();
     let target = local_by_ap_id(state, &activity.object)
         .await?
-        .ok_or_else(|| AppError::NotFound("no such local actor".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-local-actor")))?;
     if target.kind == "application" {
         return Err(AppError::BadRequest(
             "the instance actor cannot be followed".into(),
@@ -455,9 +455,7 @@ async fn receive_object(
     match &object {
         vocab::Object::Actor(a) if create.is_none() => {
             if a.id != sender.ap_id {
-                return Err(AppError::Forbidden(
-                    "an actor can only update itself".into(),
-                ));
+                return Err(AppError::Forbidden(msg!("error-actor-update-itself")));
             }
             a.check().map_err(AppError::BadRequest)?;
             remote::store_actor(state, a).await?;
@@ -503,18 +501,16 @@ async fn receive_vote(
         return Ok(false);
     };
     if !crate::statuses::store::can_see(&state.db, Some(sender.id), &question).await? {
-        return Err(AppError::Forbidden(
-            "the poll is not visible to the sender".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-poll-not-visible-sender")));
     }
     if p.expires_at.is_some_and(|e| e <= Utc::now()) {
-        return Err(AppError::invalid("poll", "the poll has ended"));
+        return Err(AppError::invalid("poll", msg!("error-poll-has-ended")));
     }
     let options: Vec<String> = serde_json::from_str(&p.options).unwrap_or_default();
     let choice = options
         .iter()
         .position(|o| o == name)
-        .ok_or_else(|| AppError::invalid("name", "not an option of this poll"))?;
+        .ok_or_else(|| AppError::invalid("name", msg!("error-not-option-poll")))?;
     let already: Vec<poll_vote::Model> = poll_vote::Entity::find()
         .filter(poll_vote::Column::PollId.eq(p.id))
         .filter(poll_vote::Column::ActorId.eq(sender.id))
@@ -599,9 +595,7 @@ async fn receive_delete(
         .await?
     {
         if s.actor_id != sender.id {
-            return Err(AppError::Forbidden(
-                "only the author can delete a status".into(),
-            ));
+            return Err(AppError::Forbidden(msg!("error-author-delete-status")));
         }
         let txn = state.db.begin_write().await?;
         crate::statuses::service::remove_status(&txn, &state.config, &s).await?;
@@ -626,9 +620,7 @@ async fn receive_like(
         return Ok(StatusCode::ACCEPTED);
     };
     if !crate::statuses::store::can_see(&state.db, Some(sender.id), &s).await? {
-        return Err(AppError::Forbidden(
-            "the status is not visible to the sender".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-status-not-visible-sender")));
     }
     let txn = state.db.begin_write().await?;
     if crate::statuses::service::add_favourite(&txn, &state.config, sender.id, &s, like_id).await? {
@@ -656,9 +648,9 @@ async fn receive_announce(
     if !matches!(original.visibility.as_str(), "public" | "unlisted")
         || !crate::statuses::store::can_see(&state.db, Some(sender.id), &original).await?
     {
-        return Err(AppError::Forbidden(
-            "only public statuses the sender may see can be announced".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-public-statuses-sender-see-announced"
+        )));
     }
     let txn = state.db.begin_write().await?;
     let visibility = crate::statuses::Visibility::Public;

@@ -50,7 +50,7 @@ pub async fn webfinger(
     let actor = find(&state, &resource)
         .await?
         .filter(|a| a.deleted_at.is_none())
-        .ok_or_else(|| AppError::NotFound("no such account here".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-account-here")))?;
     let subject = format!("acct:{}@{}", actor.username, state.config.instance.domain);
     let profile = crate::actors::page_url(&state.config, &actor);
     let body = serde_json::to_vec(&jrd(subject, &actor.ap_id, &profile))

@@ -13,7 +13,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         let raw = raw.trim();
-        let invalid = || AppError::invalid("email", format!("{raw:?} is not an email address"));
+        let invalid = || AppError::invalid("email", msg!("error-not-email-address", raw = raw));
         if raw.len() > 254 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
@@ -53,13 +53,13 @@ impl Password {
         if len < Self::MIN_LEN {
             return Err(AppError::invalid(
                 "password",
-                format!("too short ({len} characters, at least {})", Self::MIN_LEN),
+                msg!("error-too-short", len = len, min = Self::MIN_LEN),
             ));
         }
         if len > Self::MAX_LEN {
             return Err(AppError::invalid(
                 "password",
-                format!("too long (at most {} characters)", Self::MAX_LEN),
+                msg!("error-too-long", max = Self::MAX_LEN),
             ));
         }
         let mut distinct: Vec<char> = raw.chars().collect();
@@ -68,11 +68,14 @@ impl Password {
         if distinct.len() < 5 {
             return Err(AppError::invalid(
                 "password",
-                "too easy to guess (use at least 5 different characters)",
+                msg!("error-too-easy-guess-use-at-least"),
             ));
         }
         if !username.is_empty() && raw.to_lowercase().contains(&username.to_lowercase()) {
-            return Err(AppError::invalid("password", "must not contain the name"));
+            return Err(AppError::invalid(
+                "password",
+                msg!("error-must-not-contain-name"),
+            ));
         }
         Ok(Self(raw.to_string()))
     }

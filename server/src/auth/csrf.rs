@@ -54,8 +54,8 @@ pub fn verify(headers: &HeaderMap, submitted: &str) -> Result<(), AppError> {
         {
             Ok(())
         }
-        _ => Err(AppError::Forbidden(
-            "the form has expired or came from another site; reload the page and try again".into(),
-        )),
+        _ => Err(AppError::Forbidden(msg!(
+            "error-form-has-expired-came-from-another"
+        ))),
     }
 }

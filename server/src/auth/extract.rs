@@ -17,18 +17,18 @@ impl Auth {
     /// The acting person, if the token has `scope`; 403 otherwise, 422 for app-only tokens.
     pub fn person(&self, scope: &str) -> Result<&Person, AppError> {
         self.require(scope)?;
-        self.0
-            .person
-            .as_ref()
-            .ok_or_else(|| AppError::invalid("token", "this method requires an authenticated user"))
+        self.0.person.as_ref().ok_or_else(|| {
+            AppError::invalid("token", msg!("error-method-requires-authenticated-user"))
+        })
     }
 
     pub fn require(&self, scope: &str) -> Result<(), AppError> {
         if self.0.scopes.allows(scope) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(format!(
-                "this action is outside the authorized scopes (needs {scope})"
+            Err(AppError::Forbidden(msg!(
+                "error-action-outside-authorized-scopes-needs",
+                scope = scope
             )))
         }
     }
@@ -52,7 +52,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         match MaybeAuth::from_request_parts(parts, state).await? {
             MaybeAuth(Some(grant)) => Ok(Auth(grant)),
-            MaybeAuth(None) => Err(AppError::Unauthorized("the access token is invalid".into())),
+            MaybeAuth(None) => Err(AppError::Unauthorized(msg!("error-access-token-invalid"))),
         }
     }
 }
@@ -85,7 +85,7 @@ where
         let state = AppState::from_ref(state);
         match authenticate_bearer(&state.db, token).await? {
             Some(grant) => Ok(MaybeAuth(Some(grant))),
-            None => Err(AppError::Unauthorized("the access token is invalid".into())),
+            None => Err(AppError::Unauthorized(msg!("error-access-token-invalid"))),
         }
     }
 }

@@ -105,7 +105,7 @@ pub async fn check_login(
             check_may_sign_in(&person)?;
             Ok(person)
         }
-        _ => Err(AppError::Unauthorized("wrong name or password".into())),
+        _ => Err(AppError::Unauthorized(msg!("error-wrong-name-password"))),
     }
 }
 
@@ -132,7 +132,7 @@ async fn held_back(
     let from_address = earlier(address).count(db).await?;
     if from_address >= u64::from(config.api.max_failed_logins_per_address) {
         return Ok(Some(AppError::RateLimited {
-            message: "too many failed logins from this address; try again in 15 minutes".into(),
+            message: msg!("error-logins-from-address"),
             retry_after: u64::try_from(ATTEMPT_WINDOW_MINUTES * 60).unwrap_or(900),
         }));
     }
@@ -149,9 +149,7 @@ async fn held_back(
         if now < ready {
             let wait = (((ready - now).num_milliseconds() + 999) / 1000).max(1);
             return Ok(Some(AppError::RateLimited {
-                message: format!(
-                    "too many failed logins for this account; try again in {wait} seconds"
-                ),
+                message: msg!("error-logins-for-account", wait = wait),
                 retry_after: u64::try_from(wait).unwrap_or(1),
             }));
         }
@@ -171,15 +169,13 @@ async fn forget(db: &DatabaseConnection, mine: &[login_attempt::Model]) -> Resul
 /// A person with the right password may still not sign in.
 fn check_may_sign_in(person: &Person) -> Result<(), AppError> {
     if person.account.disabled_at.is_some() {
-        return Err(AppError::Forbidden("this account is disabled".into()));
+        return Err(AppError::Forbidden(msg!("error-account-disabled")));
     }
     if person.actor.suspended_at.is_some() {
-        return Err(AppError::Forbidden("this account is suspended".into()));
+        return Err(AppError::Forbidden(msg!("error-account-suspended")));
     }
     if !person.account.approved {
-        return Err(AppError::Forbidden(
-            "this account is waiting for approval".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-account-waiting-approval")));
     }
     Ok(())
 }
@@ -220,7 +216,7 @@ pub async fn named_person(
     config: &Config,
     name: &str,
 ) -> Result<(crate::actors::entity::Model, account::Model), AppError> {
-    let not_found = || AppError::NotFound(format!("there is no local person named {name:?}"));
+    let not_found = || AppError::NotFound(msg!("error-there-no-local-person-named", name = name));
     let actor = crate::actors::store::find_local(db, config, name)
         .await?
         .filter(|a| a.kind == crate::actors::ActorKind::Person.as_str())
@@ -354,7 +350,7 @@ pub async fn change_password(
         Ok(_) | Err(AppError::Unauthorized(_)) => {
             return Err(AppError::invalid(
                 "current_password",
-                "is not your password",
+                msg!("error-not-your-password"),
             ));
         }
         Err(e) => return Err(e),

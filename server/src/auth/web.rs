@@ -153,7 +153,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let bytes = match axum::body::to_bytes(body, usize::MAX).await {
             Ok(bytes) => bytes,
             Err(_) => {
-                let error = AppError::PayloadTooLarge("the form is too large".into());
+                let error = AppError::PayloadTooLarge(msg!("error-form-too-large"));
                 return Err(refuse(state, &parts, error).await);
             }
         };
@@ -164,8 +164,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .map(|f| f.csrf_token)
             .unwrap_or_default();
         if csrf::verify(&parts.headers, &token).is_err() {
-            let lang = Lang::choose(&parts.headers, None);
-            let error = AppError::Forbidden(lang.tr().get("error-csrf"));
+            let error = AppError::Forbidden(msg!("error-csrf"));
             return Err(refuse(state, &parts, error).await);
         }
         let parsed = qs
@@ -273,7 +272,7 @@ pub async fn sign_in(
             &visit,
             return_to,
             form.username,
-            Some(e.to_string()),
+            Some(e.text(visit.t())),
             e.status(),
         ),
         Err(e) => Err(e),
@@ -341,8 +340,8 @@ async fn switch_language(
     visit: &Visit,
     form: LanguageForm,
 ) -> Result<Response, AppError> {
-    let lang =
-        Lang::from_code(&form.lang).ok_or_else(|| AppError::invalid("lang", "choose nl or en"))?;
+    let lang = Lang::from_code(&form.lang)
+        .ok_or_else(|| AppError::invalid("lang", msg!("error-choose-nl-en")))?;
     if let Some(person) = &visit.person {
         service::set_language(&state.db, person.actor.id, lang.code()).await?;
     }

@@ -86,7 +86,7 @@ fn parse_time(field: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, 
         .map(|t| {
             DateTime::parse_from_rfc3339(t)
                 .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| AppError::invalid(field, "must be an RFC 3339 time"))
+                .map_err(|_| AppError::invalid(field, msg!("error-must-rfc-3339-time")))
         })
         .transpose()
 }
@@ -247,7 +247,7 @@ pub async fn list(
     if let Some(name) = &q.organizer {
         let a = crate::actors::store::find_local(&state.db, &state.config, name)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("no one here is called {name:?}")))?;
+            .ok_or_else(|| AppError::NotFound(msg!("error-no-one-here-called", name = name)))?;
         filter.organizer = Some(a.id);
     }
     let viewer = auth.person("read:statuses").map(|p| p.actor.id);
@@ -439,6 +439,6 @@ pub async fn group_ics(
     let group = crate::actors::store::find_local(&state.db, &state.config, &name)
         .await?
         .filter(|a| a.kind == "group")
-        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-there-no-group-named-here", name = &name)))?;
     feed(&state, Some(group.id), &name).await
 }

@@ -178,7 +178,7 @@ pub async fn receive_join(
 ) -> Result<StatusCode, AppError> {
     let join_id = join.id.clone();
     let Some((e, s)) = local_event(state, &join.object).await? else {
-        return Err(AppError::NotFound("no such event here".into()));
+        return Err(AppError::NotFound(msg!("error-no-such-event-here")));
     };
     let organizer = crate::statuses::service::actor_of(&state.db, e.organizer_id).await?;
     let config = state.config.as_ref();
@@ -281,9 +281,7 @@ pub async fn receive_join_answer(
         return Ok(Some(StatusCode::ACCEPTED));
     };
     if e.organizer_id != sender.id {
-        return Err(AppError::Forbidden(
-            "only the organiser answers a Join".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-organiser-answers-join")));
     }
     let mut a: participant::ActiveModel = p.into();
     a.state = Set(if accepted { "accepted" } else { "rejected" }.into());

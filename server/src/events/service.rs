@@ -37,20 +37,26 @@ pub fn check(f: &Fields, current: Option<&event::Model>) -> Result<(), AppError>
     if let Some(n) = &f.name
         && (n.trim().is_empty() || n.chars().count() > 200)
     {
-        return Err(AppError::invalid("name", "must be 1 to 200 characters"));
+        return Err(AppError::invalid(
+            "name",
+            msg!("error-must-1-200-characters"),
+        ));
     }
     if f.description
         .as_ref()
         .is_some_and(|d| d.chars().count() > 20_000)
     {
-        return Err(AppError::invalid("description", "at most 20000 characters"));
+        return Err(AppError::invalid(
+            "description",
+            msg!("error-at-most-characters", max = 20000),
+        ));
     }
     if let Some(tz) = &f.timezone
         && tz.parse::<chrono_tz::Tz>().is_err()
     {
         return Err(AppError::invalid(
             "timezone",
-            format!("{tz:?} is not an IANA time zone such as Europe/Amsterdam"),
+            msg!("error-not-iana-time-zone-such-as", tz = tz),
         ));
     }
     let starts = f.starts_at.or(current.map(|e| e.starts_at));
@@ -58,10 +64,13 @@ pub fn check(f: &Fields, current: Option<&event::Model>) -> Result<(), AppError>
     if let (Some(s), Some(e)) = (starts, ends)
         && e < s
     {
-        return Err(AppError::invalid("ends_at", "cannot be before starts_at"));
+        return Err(AppError::invalid(
+            "ends_at",
+            msg!("error-cannot-before-starts-at"),
+        ));
     }
     if f.capacity.flatten().is_some_and(|c| c < 1) {
-        return Err(AppError::invalid("capacity", "must be at least 1"));
+        return Err(AppError::invalid("capacity", msg!("error-must-at-least-1")));
     }
     if f.latitude
         .flatten()
@@ -72,7 +81,7 @@ pub fn check(f: &Fields, current: Option<&event::Model>) -> Result<(), AppError>
     {
         return Err(AppError::invalid(
             "location",
-            "latitude or longitude out of range",
+            msg!("error-latitude-longitude-out-range"),
         ));
     }
     for v in [&f.location_name, &f.location_address]
@@ -81,7 +90,10 @@ pub fn check(f: &Fields, current: Option<&event::Model>) -> Result<(), AppError>
         .flatten()
     {
         if v.chars().count() > 500 {
-            return Err(AppError::invalid("location", "at most 500 characters"));
+            return Err(AppError::invalid(
+                "location",
+                msg!("error-at-most-characters", max = 500),
+            ));
         }
     }
     Ok(())
@@ -118,13 +130,13 @@ pub fn html_url(config: &crate::config::Config, id: i64) -> String {
 pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<event::Model, AppError> {
     let id: i64 = id
         .parse()
-        .map_err(|_| AppError::NotFound("no such event".into()))?;
+        .map_err(|_| AppError::NotFound(msg!("error-no-such-event")))?;
     // A suspended organiser's event is hidden like the rest of their content.
     event::Entity::find_by_id(id)
         .filter(event::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("no such event".into()))
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-event")))
 }
 
 pub async fn accepted_count(db: &impl ConnectionTrait, event_id: i64) -> Result<u64, AppError> {
@@ -152,7 +164,7 @@ pub async fn create(
     let (Some(name), Some(starts_at)) = (fields.name.clone(), fields.starts_at) else {
         return Err(AppError::invalid(
             "name",
-            "an event needs a name and starts_at",
+            msg!("error-event-needs-name-starts-at"),
         ));
     };
     check(&fields, None)?;
@@ -267,17 +279,15 @@ pub async fn update(
     f: Fields,
 ) -> Result<event::Model, AppError> {
     if !e.local || !organises(state, person, &e).await? {
-        return Err(AppError::Forbidden(
-            "only the organiser may change an event".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-organiser-change-event")));
     }
     check(&f, Some(&e))?;
     if let Some(Some(c)) = f.capacity
         && u64::try_from(c).unwrap_or(0) < accepted_count(&state.db, e.id).await?
     {
-        return Err(AppError::Conflict(
-            "more people take part than the new capacity".into(),
-        ));
+        return Err(AppError::Conflict(msg!(
+            "error-more-people-take-part-than-new"
+        )));
     }
     let mut a: event::ActiveModel = e.into();
     if let Some(v) = f.name {
@@ -321,9 +331,7 @@ pub async fn cancel(
     e: event::Model,
 ) -> Result<event::Model, AppError> {
     if !e.local || !organises(state, person, &e).await? {
-        return Err(AppError::Forbidden(
-            "only the organiser may cancel an event".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-organiser-cancel-event")));
     }
     let mut a: event::ActiveModel = e.into();
     a.cancelled = Set(true);
@@ -339,9 +347,6 @@ fn join_activity(joiner: &Actor, e_ap_id: &str, id: &str) -> Result<serde_json::
     ))?)
 }
 
-/// The refusal of a join beyond the capacity.
-pub const FULL: &str = "the event is full";
-
 /// `person` takes part: at once here (capacity permitting), or by `Join`
 /// to the event's home elsewhere (pending until it answers).
 pub async fn join(
@@ -350,7 +355,7 @@ pub async fn join(
     e: &event::Model,
 ) -> Result<participant::Model, AppError> {
     if e.cancelled {
-        return Err(AppError::Conflict("the event is cancelled".into()));
+        return Err(AppError::Conflict(msg!("error-event-cancelled")));
     }
     if let Some(p) = participant::Entity::find()
         .filter(participant::Column::EventId.eq(e.id))
@@ -377,7 +382,7 @@ pub async fn join(
         if let Some(cap) = e.capacity
             && accepted_count(&txn, e.id).await? >= u64::try_from(cap).unwrap_or(0)
         {
-            return Err(AppError::Conflict(FULL.into()));
+            return Err(AppError::Conflict(msg!("error-event-full")));
         }
         let row = insert_participant(&txn, e.id, person.actor.id, "accepted", None).await?;
         changed(&txn, config, e).await?;
@@ -386,11 +391,11 @@ pub async fn join(
         let s = status::Entity::find_by_id(e.status_id)
             .one(&txn)
             .await?
-            .ok_or_else(|| AppError::NotFound("no such event".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("error-no-such-event")))?;
         let organizer = actor::Entity::find_by_id(e.organizer_id)
             .one(&txn)
             .await?
-            .ok_or_else(|| AppError::NotFound("no such organiser".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("error-no-such-organiser")))?;
         let join_id = format!(
             "{}#joins/{}",
             person.actor.ap_id,
@@ -437,7 +442,7 @@ async fn insert_participant(
     }
     .insert(db)
     .await
-    .map_err(|e| AppError::from_db_conflict(e, "already taking part".into()))
+    .map_err(|e| AppError::from_db_conflict(e, msg!("error-already-taking-part")))
 }
 
 /// `person` no longer takes part; the home elsewhere gets a `Leave`.

@@ -61,7 +61,7 @@ pub async fn take_part(
         match action.as_str() {
             "join" => service::join(&state, person, &e).await.map(|_| ()),
             "leave" => service::leave(&state, person, &e).await,
-            _ => Err(AppError::NotFound("no such action".into())),
+            _ => Err(AppError::NotFound(msg!("error-no-such-action"))),
         }
     }
     .await;
@@ -69,8 +69,10 @@ pub async fn take_part(
         Ok(()) => Redirect::to(&format!("/events/{id}#take-part")).into_response(),
         Err(e) if e.status().is_client_error() && !matches!(e, AppError::NotFound(_)) => {
             let refusal = match &e {
-                AppError::Conflict(m) if m == service::FULL => visit.t().get("event-full"),
-                other => other.to_string(),
+                AppError::Conflict(m) if m.key() == "error-event-full" => {
+                    visit.t().get("event-full")
+                }
+                other => other.text(visit.t()),
             };
             let page = event_page(&state, &headers, &visit, &id, Some((e.status(), refusal))).await;
             visit.respond(page)
@@ -93,7 +95,7 @@ async fn event_page(
     let s = status::Entity::find_by_id(e.status_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("no such event".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-event")))?;
     if let Some(response) =
         crate::statuses::federate::object_or_home(db, config, headers, &s).await?
     {

@@ -74,13 +74,13 @@ fn local_time(field: &str, value: &str, zone: &str) -> Result<Option<String>, Ap
     let Some(value) = some(value) else {
         return Ok(None);
     };
-    let bad = || AppError::invalid(field, "must be a date and a time");
+    let bad = || AppError::invalid(field, msg!("error-must-date-time"));
     let naive = NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| bad())?;
     let tz: chrono_tz::Tz = zone
         .parse()
-        .map_err(|_| AppError::invalid("timezone", "is not a known time zone"))?;
+        .map_err(|_| AppError::invalid("timezone", msg!("error-not-known-time-zone")))?;
     let at = tz.from_local_datetime(&naive).earliest().ok_or_else(bad)?;
     Ok(Some(at.to_rfc3339()))
 }
@@ -91,7 +91,7 @@ impl EventForm {
         let capacity = match some(&self.capacity) {
             Some(c) => Some(
                 c.parse::<i32>()
-                    .map_err(|_| AppError::invalid("capacity", "must be a whole number"))?,
+                    .map_err(|_| AppError::invalid("capacity", msg!("error-must-whole-number")))?,
             ),
             None => None,
         };
@@ -118,7 +118,7 @@ impl EventForm {
 
     fn fields(&self, t: Tr, error: Option<&AppError>) -> Vec<Field> {
         let error_of = |name: &str| match error {
-            Some(AppError::Invalid { field, message }) if field == name => Some(message.clone()),
+            Some(AppError::Invalid { field, message }) if field == name => Some(t.msg(message)),
             _ => None,
         };
         let field = |name: &'static str, id: &'static str, value: &str, kind| Field {

@@ -65,7 +65,7 @@ pub async fn refetch_actor(state: &AppState, ap_id: &str) -> Result<Actor, AppEr
     if vocab::host_of(ap_id).as_deref() == Some(state.config.instance.domain.as_str()) {
         return find_by_ap_id(state, ap_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("no such local actor".into()));
+            .ok_or_else(|| AppError::NotFound(msg!("error-no-such-local-actor")));
     }
     let value = state
         .federation
@@ -117,9 +117,9 @@ pub async fn fetch_signer(state: &AppState, key_id: &str) -> Result<Actor, AppEr
     // Some servers give the key its own document, with an owner.
     if let Ok(key) = vocab::PublicKey::deserialize(&value) {
         if vocab::host_of(&key.owner) != vocab::host_of(key_id) {
-            return Err(AppError::Unauthorized(
-                "the key's owner is on another host".into(),
-            ));
+            return Err(AppError::Unauthorized(msg!(
+                "error-keys-owner-another-host"
+            )));
         }
         return refetch_actor(state, &key.owner).await;
     }
@@ -188,9 +188,9 @@ pub async fn store_actor(state: &AppState, doc: &ActorDocument) -> Result<Actor,
                     ) =>
                 {
                     txn.rollback().await?;
-                    return find_by_ap_id(state, &doc.id)
-                        .await?
-                        .ok_or_else(|| AppError::Conflict("actor changed while storing".into()));
+                    return find_by_ap_id(state, &doc.id).await?.ok_or_else(|| {
+                        AppError::Conflict(msg!("error-actor-changed-while-storing"))
+                    });
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -234,7 +234,7 @@ fn apply_document(active: &mut actor::ActiveModel, doc: &ActorDocument, now: Dat
 
 /// `NAME@DOMAIN` to an actor: ours directly, others through WebFinger.
 pub async fn resolve_acct(state: &AppState, name: &str, domain: &str) -> Result<Actor, AppError> {
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     if domain == state.config.instance.domain {
         return crate::actors::store::find_local(&state.db, &state.config, name)
             .await?

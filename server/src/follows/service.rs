@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 /// An actor by its API id, or 404.
 pub async fn find_actor(db: &impl ConnectionTrait, id: &str) -> Result<Actor, AppError> {
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let id: i64 = id.parse().map_err(|_| not_found())?;
     actor::Entity::find_by_id(id)
         .one(db)
@@ -52,13 +52,19 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
     let me = person.actor.id;
     let target = find_actor(db, target_id).await?;
     if target.id == me {
-        return Err(AppError::invalid("id", "you cannot follow yourself"));
+        return Err(AppError::invalid(
+            "id",
+            msg!("error-you-cannot-follow-yourself"),
+        ));
     }
     if target.kind == "application" {
-        return Err(AppError::invalid("id", "this account cannot be followed"));
+        return Err(AppError::invalid(
+            "id",
+            msg!("error-account-cannot-followed"),
+        ));
     }
     if blocked_either_way(db, me, target.id).await? {
-        return Err(AppError::Forbidden("this action is not allowed".into()));
+        return Err(AppError::Forbidden(msg!("error-action-not-allowed")));
     }
     let existing = follow::Entity::find()
         .filter(follow::Column::FollowerId.eq(me))
@@ -67,9 +73,9 @@ pub async fn follow(state: &AppState, person: &Person, target_id: &str) -> Resul
         .await?;
     let policy = join_policy(db, &target).await?;
     if policy.as_deref() == Some("invite") {
-        return Err(AppError::Forbidden(
-            "this group takes members by invitation only".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-group-takes-members-by-invitation"
+        )));
     }
     if existing.is_none() {
         start_following(state, person, &target, policy.as_deref()).await?;
@@ -143,7 +149,7 @@ pub async fn add_follow(
         }
         .insert(txn)
         .await
-        .map_err(|e| AppError::from_db_conflict(e, "already a member".into()))?;
+        .map_err(|e| AppError::from_db_conflict(e, msg!("error-already-member")))?;
     }
     Ok(Some(accepted))
 }
@@ -165,7 +171,7 @@ async fn start_following(
         .await?
         .is_none()
     {
-        return Err(AppError::Conflict("already following".into()));
+        return Err(AppError::Conflict(msg!("error-already-following")));
     }
     crate::follows::federate::followed(
         &txn,
@@ -225,7 +231,10 @@ pub async fn block(state: &AppState, person: &Person, target_id: &str) -> Result
     let me = person.actor.id;
     let target = find_actor(db, target_id).await?;
     if target.id == me {
-        return Err(AppError::invalid("id", "you cannot block yourself"));
+        return Err(AppError::invalid(
+            "id",
+            msg!("error-you-cannot-block-yourself"),
+        ));
     }
     let txn = db.begin_write().await?;
     let exists = block::Entity::find()
@@ -286,7 +295,10 @@ pub async fn mute(state: &AppState, person: &Person, target_id: &str) -> Result<
     let me = person.actor.id;
     let target = find_actor(db, target_id).await?;
     if target.id == me {
-        return Err(AppError::invalid("id", "you cannot mute yourself"));
+        return Err(AppError::invalid(
+            "id",
+            msg!("error-you-cannot-mute-yourself"),
+        ));
     }
     let exists = mute::Entity::find()
         .filter(mute::Column::ActorId.eq(me))
@@ -396,7 +408,7 @@ pub async fn answer_request(
         .filter(follow::Column::Accepted.eq(false))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("Record not found".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-record-not-found")))?;
     let txn = db.begin_write().await?;
     let follow_ap_id = request.ap_id.clone();
     if accept {

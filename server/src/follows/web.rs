@@ -33,7 +33,7 @@ pub async fn act(
         let target = match action.as_str() {
             "follow" => service::follow(&state, person, &id).await?,
             "unfollow" => service::unfollow(&state, person, &id).await?,
-            _ => return Err(AppError::NotFound("not found".into())),
+            _ => return Err(AppError::NotFound(msg!("error-missing"))),
         };
         let fallback = crate::actors::profile_path(&target);
         let back = match query.return_to.as_deref() {

@@ -62,7 +62,7 @@ pub async fn directory(
         let before = match q.max_id.as_deref() {
             Some(id) => Some(
                 id.parse::<i64>()
-                    .map_err(|_| AppError::invalid("max_id", "is not an id"))?,
+                    .map_err(|_| AppError::invalid("max_id", msg!("error-not-id")))?,
             ),
             None => None,
         };
@@ -369,12 +369,12 @@ pub async fn answer(
         let accept = match answer.as_str() {
             "approve" => true,
             "reject" => false,
-            _ => return Err(AppError::NotFound("no such action".into())),
+            _ => return Err(AppError::NotFound(msg!("error-no-such-action"))),
         };
         let group = service::moderated(&state, person, &name).await?;
         let id: i64 = account_id
             .parse()
-            .map_err(|_| AppError::NotFound("no such request to join".into()))?;
+            .map_err(|_| AppError::NotFound(msg!("error-no-such-request-join")))?;
         service::answer_join(&state, &group, id, accept).await?;
         Ok(())
     }
@@ -395,7 +395,7 @@ async fn finish(
             Redirect::to(&format!("/groups/{}#{anchor}", crate::web::encode(name))).into_response()
         }
         Err(e) if e.status().is_client_error() && !matches!(e, AppError::NotFound(_)) => {
-            let page = group_page(state, visit, name, Some((e.status(), e.to_string()))).await;
+            let page = group_page(state, visit, name, Some((e.status(), e.text(visit.t())))).await;
             visit.respond(page)
         }
         Err(e) => visit.error(&e),

@@ -58,7 +58,7 @@ async fn answer(
     let group = service::moderated(&state, person, &name).await?;
     let id: i64 = account_id
         .parse()
-        .map_err(|_| AppError::NotFound("no such request to join".into()))?;
+        .map_err(|_| AppError::NotFound(msg!("error-no-such-request-join")))?;
     let member = service::answer_join(&state, &group, id, accept).await?;
     Ok(Json(
         json!({ "account": views::account(&state.db, &state.config, &member).await?, "accepted": accept }),
@@ -99,15 +99,15 @@ async fn appoint(
     let group = crate::actors::store::find_local(&state.db, &state.config, name)
         .await?
         .filter(|a| a.kind == "group")
-        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-there-no-group-named-here", name = name)))?;
     if !service::may_appoint(&state.db, person, group.id).await? {
-        return Err(AppError::Forbidden(
-            "only the group's owner or an administrator appoints its moderators".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-groups-owner-administrator-appoints-moderators"
+        )));
     }
     let id: i64 = account_id
         .parse()
-        .map_err(|_| AppError::NotFound("no such account".into()))?;
+        .map_err(|_| AppError::NotFound(msg!("error-no-such-account")))?;
     service::set_moderator(&state.db, group.id, id, moderator, false).await?;
     let member = crate::statuses::service::actor_of(&state.db, id).await?;
     // Administrators appointing (the neighbourhood's deciders) is moderation.

@@ -29,19 +29,22 @@ pub async fn create(
     owner: &str,
     join_policy: JoinPolicy,
 ) -> Result<CreatedGroup, AppError> {
-    let username = Username::parse(name).map_err(|e| AppError::invalid("name", e.to_string()))?;
+    let username = Username::parse(name).map_err(|e| AppError::invalid("name", e.msg()))?;
     let (owner, owner_account) = find_person(db, config, owner).await?;
     if owner_account.disabled_at.is_some() {
-        return Err(AppError::Forbidden(format!(
-            "{} is disabled and cannot own a group",
-            owner.username
+        return Err(AppError::Forbidden(msg!(
+            "error-disabled-cannot-own-group",
+            name = &owner.username
         )));
     }
     if actor_store::find_local(db, config, username.as_str())
         .await?
         .is_some()
     {
-        return Err(AppError::Conflict(format!("the name {username} is taken")));
+        return Err(AppError::Conflict(msg!(
+            "error-name-taken",
+            username = username.as_str()
+        )));
     }
     let keys = tokio::task::spawn_blocking(knooppunt_federation::keys::generate_actor_keys)
         .await
@@ -172,11 +175,11 @@ pub async fn moderated(
     let group = actor_store::find_local(&state.db, &state.config, name)
         .await?
         .filter(|a| a.kind == ActorKind::Group.as_str())
-        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-there-no-group-named-here", name = name)))?;
     if !may_moderate(&state.db, group.id, person.actor.id).await? {
-        return Err(AppError::Forbidden(
-            "only the group's owners and moderators may do this".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-groups-owners-moderators-do"
+        )));
     }
     Ok(group)
 }
@@ -231,11 +234,11 @@ pub async fn answer_join(
         .filter(membership::Column::State.eq("pending"))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("no such request to join".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-request-join")))?;
     let member = crate::actors::entity::Entity::find_by_id(member_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("no such request to join".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-request-join")))?;
     let request = follow::Entity::find()
         .filter(follow::Column::FollowerId.eq(member_id))
         .filter(follow::Column::TargetId.eq(group.id))
@@ -304,14 +307,14 @@ pub async fn set_moderator(
         None => {
             return Err(AppError::invalid(
                 "account_id",
-                "only active members of the group can moderate it",
+                msg!("error-active-members-group-moderate"),
             ));
         }
     };
     if m.role == MemberRole::Owner.as_str() {
-        return Err(AppError::Conflict(
-            "the group's owner moderates it already".into(),
-        ));
+        return Err(AppError::Conflict(msg!(
+            "error-groups-owner-moderates-already"
+        )));
     }
     let mut active: membership::ActiveModel = m.into();
     active.role = Set(if moderator {
@@ -525,7 +528,7 @@ pub async fn local_group(
         .await?
         .filter(|a| a.kind == ActorKind::Group.as_str() && a.deleted_at.is_none())
         .filter(|a| !crate::actors::hidden::is_hidden(a))
-        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))
+        .ok_or_else(|| AppError::NotFound(msg!("error-there-no-group-named-here", name = name)))
 }
 
 /// How `group` takes members (`open`, `approval`, `invite`).

@@ -35,7 +35,7 @@ where
             .await
             .map_err(|e| match e.status() {
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                    AppError::PayloadTooLarge("request body too large".into())
+                    AppError::PayloadTooLarge(msg!("error-request-body-too-large"))
                 }
                 _ => AppError::BadRequest(format!("cannot read the request body: {e}")),
             })?;
@@ -201,7 +201,7 @@ where
         let mut files = Vec::new();
         while let Some(field) = multipart.next_field().await.map_err(|e| match e.status() {
             axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                AppError::PayloadTooLarge("upload too large".into())
+                AppError::PayloadTooLarge(msg!("error-upload-too-large"))
             }
             _ => AppError::BadRequest(format!("invalid multipart body: {e}")),
         })? {
@@ -209,7 +209,7 @@ where
             let file_name = field.file_name().map(str::to_string);
             let bytes = field.bytes().await.map_err(|e| match e.status() {
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                    AppError::PayloadTooLarge("upload too large".into())
+                    AppError::PayloadTooLarge(msg!("error-upload-too-large"))
                 }
                 _ => AppError::BadRequest(format!("invalid multipart body: {e}")),
             })?;

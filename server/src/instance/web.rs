@@ -182,7 +182,7 @@ pub async fn static_file(
     let bytes: &'static [u8] = match file.as_str() {
         "avatar.png" => include_bytes!("../../static/avatar.png"),
         "header.png" => include_bytes!("../../static/header.png"),
-        _ => return Err(AppError::NotFound("not found".into())),
+        _ => return Err(AppError::NotFound(msg!("error-missing"))),
     };
     Ok((
         [

@@ -198,7 +198,7 @@ pub async fn nodeinfo(
 ) -> Result<Response, AppError> {
     use axum::response::IntoResponse;
     if version != "2.0" && version != "2.1" {
-        return Err(AppError::NotFound("not found".into()));
+        return Err(AppError::NotFound(msg!("error-missing")));
     }
     let (people, statuses) = usage(&state).await?;
     let mut software = json!({ "name": "knooppunt", "version": env!("CARGO_PKG_VERSION") });
@@ -413,7 +413,7 @@ pub async fn federation_status(
 ) -> Result<Json<Value>, AppError> {
     let person = auth.person("read")?;
     if !person.account.admin {
-        return Err(AppError::Forbidden("administrators only".into()));
+        return Err(AppError::Forbidden(msg!("error-administrators-only")));
     }
     let status = crate::federation::outbox::status(&state.db).await?;
     serde_json::to_value(status)

@@ -41,7 +41,7 @@ pub async fn upload(
         .files
         .iter()
         .find(|f| f.field == "file")
-        .ok_or_else(|| AppError::invalid("file", "is required"))?;
+        .ok_or_else(|| AppError::invalid("file", msg!("error-required")))?;
     tracing::debug!(name = ?file.file_name, size = file.bytes.len(), "media upload");
     let media = service::store(
         &state.db,

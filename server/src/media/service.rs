@@ -31,22 +31,23 @@ pub async fn store(
     description: Option<&str>,
 ) -> Result<Media, AppError> {
     if bytes.len() > config.media.max_image_bytes {
-        return Err(AppError::PayloadTooLarge(format!(
-            "file is too large ({} bytes, at most {})",
-            bytes.len(),
-            config.media.max_image_bytes
+        return Err(AppError::PayloadTooLarge(msg!(
+            "error-file-too-large",
+            size = bytes.len(),
+            max = config.media.max_image_bytes
         )));
     }
     let (content_type, ext) = image_type(bytes).ok_or_else(|| {
-        AppError::UnsupportedMediaType(
-            "unsupported file type: upload a PNG, JPEG, GIF or WebP image".into(),
-        )
+        AppError::UnsupportedMediaType(msg!("error-unsupported-file-type-upload-png-jpeg"))
     })?;
     let size = imagesize::blob_size(bytes)
-        .map_err(|_| AppError::invalid("file", "the image is damaged or incomplete"))?;
+        .map_err(|_| AppError::invalid("file", msg!("error-image-damaged-incomplete")))?;
     let description = description.unwrap_or_default();
     if description.chars().count() > 1500 {
-        return Err(AppError::invalid("description", "at most 1500 characters"));
+        return Err(AppError::invalid(
+            "description",
+            msg!("error-at-most-characters", max = 1500),
+        ));
     }
     let file_name = format!("{}.{ext}", crate::secrets::random_token()?);
     let dir = &config.media.directory;
@@ -88,7 +89,7 @@ pub async fn find_own(
     person: &Person,
     id: &str,
 ) -> Result<Media, AppError> {
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let id: i64 = id.parse().map_err(|_| not_found())?;
     entity::Entity::find_by_id(id)
         .one(db)
@@ -103,7 +104,10 @@ pub async fn describe(
     description: &str,
 ) -> Result<Media, AppError> {
     if description.chars().count() > 1500 {
-        return Err(AppError::invalid("description", "at most 1500 characters"));
+        return Err(AppError::invalid(
+            "description",
+            msg!("error-at-most-characters", max = 1500),
+        ));
     }
     let mut active: entity::ActiveModel = media.into();
     active.description = Set(description.to_string());
@@ -116,7 +120,7 @@ pub async fn read_file(
     config: &Config,
     name: &str,
 ) -> Result<(Vec<u8>, String), AppError> {
-    let not_found = || AppError::NotFound("not found".into());
+    let not_found = || AppError::NotFound(msg!("error-missing"));
     // Names are ours: base64url plus an extension; anything else is not a file of ours.
     if name.is_empty()
         || !name

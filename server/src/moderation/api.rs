@@ -60,7 +60,7 @@ pub fn routes() -> axum::Router<AppState> {
 fn admin<'a>(auth: &'a Auth, scope: &str) -> Result<&'a Person, AppError> {
     let person = auth.person(scope)?;
     if !person.account.admin {
-        return Err(AppError::Forbidden("administrators only".into()));
+        return Err(AppError::Forbidden(msg!("error-administrators-only")));
     }
     Ok(person)
 }
@@ -86,7 +86,7 @@ pub async fn create(
     let person = auth.person("write:reports")?;
     let target_id = form
         .account_id
-        .ok_or_else(|| AppError::invalid("account_id", "is required"))?;
+        .ok_or_else(|| AppError::invalid("account_id", msg!("error-required")))?;
     let (r, status_ids) = service::report(
         &state,
         person,
@@ -377,8 +377,9 @@ pub async fn block(
     let person = admin(&auth, "admin:write")?;
     let severity = match body.severity.as_deref() {
         None => Severity::Suspend,
-        Some(s) => Severity::parse(s)
-            .ok_or_else(|| AppError::invalid("severity", "must be silence, suspend or noop"))?,
+        Some(s) => Severity::parse(s).ok_or_else(|| {
+            AppError::invalid("severity", msg!("error-must-silence-suspend-noop"))
+        })?,
     };
     let b = blocks::block_domain(
         &state,

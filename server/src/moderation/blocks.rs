@@ -65,7 +65,7 @@ pub struct NewBlock {
 /// IP address, with an optional port (instances in tests and on odd ports).
 pub fn parse_domain(raw: &str) -> Result<String, AppError> {
     let d = raw.trim().trim_end_matches('.').to_ascii_lowercase();
-    let bad = || AppError::invalid("domain", format!("{raw:?} is not a domain"));
+    let bad = || AppError::invalid("domain", msg!("error-not-domain", raw = raw));
     let (host, port) = match d.rsplit_once(':') {
         Some((h, p)) if !h.contains(':') => (h, Some(p)),
         _ => (d.as_str(), None),
@@ -125,7 +125,7 @@ async fn block_domains(
         if domain == *own || knooppunt_federation::fetch::host_within(own, &domain) {
             return Err(AppError::invalid(
                 "domain",
-                "this instance cannot block itself",
+                msg!("error-instance-cannot-block-itself"),
             ));
         }
         let existing = domain_block::Entity::find()
@@ -229,7 +229,10 @@ pub async fn unblock_domain(
         .exec(&txn)
         .await?;
     if removed.rows_affected == 0 {
-        return Err(AppError::NotFound(format!("{domain} is not blocked")));
+        return Err(AppError::NotFound(msg!(
+            "error-not-blocked",
+            domain = domain
+        )));
     }
     apply_limits(&txn).await?;
     record(&txn, who, "domain.unblock", &domain, reason).await?;
@@ -313,7 +316,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<NewBlock>, AppError> {
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let bad = |line: u64, why: String| AppError::invalid("file", format!("line {line}: {why}"));
+    let bad = |line: u64, why: String| {
+        AppError::invalid("file", msg!("error-line", line = line, why = why))
+    };
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| bad(1, e.to_string()))?

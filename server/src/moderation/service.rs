@@ -47,7 +47,7 @@ pub async fn report(
     new: NewReport,
 ) -> Result<(report::Model, Vec<i64>), AppError> {
     let db = &state.db;
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let target_id: i64 = new.target_id.parse().map_err(|_| not_found())?;
     let target = actor::Entity::find_by_id(target_id)
         .one(db)
@@ -56,20 +56,20 @@ pub async fn report(
     if target.id == reporter.actor.id {
         return Err(AppError::invalid(
             "account_id",
-            "you cannot report yourself",
+            msg!("error-you-cannot-report-yourself"),
         ));
     }
     let category = new.category.unwrap_or_else(|| "other".into());
     if !CATEGORIES.contains(&category.as_str()) {
         return Err(AppError::invalid(
             "category",
-            "must be spam, legal, violation or other",
+            msg!("error-must-spam-legal-violation-other"),
         ));
     }
     if new.comment.chars().count() > MAX_COMMENT {
         return Err(AppError::invalid(
             "comment",
-            format!("at most {MAX_COMMENT} characters"),
+            msg!("error-at-most-characters", max = MAX_COMMENT),
         ));
     }
     let mut statuses = Vec::new();
@@ -78,7 +78,7 @@ pub async fn report(
         if s.actor_id != target.id {
             return Err(AppError::invalid(
                 "status_ids",
-                format!("status {id} is not by the reported account"),
+                msg!("error-status-not-by-reported-account", id = id),
             ));
         }
         statuses.push(s);
@@ -159,7 +159,7 @@ pub async fn reports(
         Some(other) => {
             return Err(AppError::invalid(
                 "state",
-                format!("{other:?} is not open or resolved"),
+                msg!("error-not-open-resolved", other = other),
             ));
         }
         None => {}
@@ -168,7 +168,7 @@ pub async fn reports(
 }
 
 pub async fn find_report(db: &DatabaseConnection, id: &str) -> Result<report::Model, AppError> {
-    let not_found = || AppError::NotFound("no such report".into());
+    let not_found = || AppError::NotFound(msg!("error-no-such-report"));
     let id: i64 = id.parse().map_err(|_| not_found())?;
     report::Entity::find_by_id(id)
         .one(db)
@@ -231,16 +231,16 @@ pub async fn forward(
     let target = actor::Entity::find_by_id(r.target_id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| AppError::NotFound("the reported account is gone".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-reported-account-gone")))?;
     if target.local {
-        return Err(AppError::Conflict(
-            "the reported account is here: there is nobody to forward to".into(),
-        ));
+        return Err(AppError::Conflict(msg!(
+            "error-reported-account-here-there-nobody-forward"
+        )));
     }
     if r.forwarded || r.origin_host.is_some() {
-        return Err(AppError::Conflict(
-            "this report came from, or was sent to, the account's instance".into(),
-        ));
+        return Err(AppError::Conflict(msg!(
+            "error-report-came-from-was-sent-accounts"
+        )));
     }
     let ids: Vec<i64> = statuses_of(&state.db, &[r.id])
         .await?
@@ -354,21 +354,23 @@ async fn account_to_moderate(
     who: &Moderator<'_>,
     target_id: &str,
 ) -> Result<Actor, AppError> {
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let id: i64 = target_id.parse().map_err(|_| not_found())?;
     let target = actor::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(not_found)?;
     if target.kind == "application" {
-        return Err(AppError::Forbidden(
-            "an instance's own actor is moderated with a domain block".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-instances-own-actor-moderated-with-domain"
+        )));
     }
     if let Moderator::Admin(p) = who
         && p.actor.id == target.id
     {
-        return Err(AppError::Forbidden("you cannot moderate yourself".into()));
+        return Err(AppError::Forbidden(msg!(
+            "error-you-cannot-moderate-yourself"
+        )));
     }
     if target.local
         && crate::auth::account::Entity::find_by_id(target.id)
@@ -376,12 +378,12 @@ async fn account_to_moderate(
             .await?
             .is_some_and(|a| a.admin)
     {
-        return Err(AppError::Forbidden(
-            "administrators are not moderated; take the role away first".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-administrators-are-not-moderated-take-role"
+        )));
     }
     if target.deleted_at.is_some() {
-        return Err(AppError::Conflict("the account was deleted".into()));
+        return Err(AppError::Conflict(msg!("error-account-was-deleted")));
     }
     Ok(target)
 }

@@ -111,7 +111,7 @@ pub async fn list(
 }
 
 async fn own(state: &AppState, me: i64, id: &str) -> Result<Notification, AppError> {
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let id: i64 = id.parse().map_err(|_| not_found())?;
     entity::Entity::find_by_id(id)
         .one(&state.db)
@@ -157,7 +157,7 @@ pub async fn dismiss_legacy(
 ) -> Result<Json<Value>, AppError> {
     let id = form
         .id
-        .ok_or_else(|| AppError::invalid("id", "is required"))?;
+        .ok_or_else(|| AppError::invalid("id", msg!("error-required")))?;
     dismiss(state, auth, Path(id)).await
 }
 

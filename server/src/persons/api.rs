@@ -130,10 +130,10 @@ pub async fn lookup(
     _auth: MaybeAuth,
     ApiQuery(q): ApiQuery<LookupQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let acct = q
         .acct
-        .ok_or_else(|| AppError::invalid("acct", "is required"))?;
+        .ok_or_else(|| AppError::invalid("acct", msg!("error-required")))?;
     let acct = acct.trim_start_matches('@');
     let (name, host) = match acct.split_once('@') {
         Some((n, h)) => (n, h.to_lowercase()),

@@ -47,8 +47,7 @@ pub async fn create(
     config: &Config,
     new: NewPerson<'_>,
 ) -> Result<PersonListing, AppError> {
-    let username =
-        Username::parse(new.name).map_err(|e| AppError::invalid("name", e.to_string()))?;
+    let username = Username::parse(new.name).map_err(|e| AppError::invalid("name", e.msg()))?;
     let email = Email::parse(new.email)?;
     let password = Password::parse(new.password, username.as_str())?;
 
@@ -56,12 +55,15 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(AppError::Conflict(format!("the name {username} is taken")));
+        return Err(AppError::Conflict(msg!(
+            "error-name-taken",
+            username = username.as_str()
+        )));
     }
     if find_account_by_email(db, &email).await?.is_some() {
-        return Err(AppError::Conflict(format!(
-            "the email address {} is already in use",
-            email.as_str()
+        return Err(AppError::Conflict(msg!(
+            "error-email-in-use",
+            email = email.as_str()
         )));
     }
 
@@ -102,10 +104,7 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(|e| {
-        AppError::from_db_conflict(
-            e,
-            format!("the email address {} is already in use", email.as_str()),
-        )
+        AppError::from_db_conflict(e, msg!("error-email-in-use", email = email.as_str()))
     })?;
     txn.commit().await?;
     Ok(listing(actor, account))
@@ -188,7 +187,10 @@ fn listing(actor: actors::entity::Model, account: account::Model) -> PersonListi
 pub async fn delete(state: &crate::state::AppState, name: &str) -> Result<(), AppError> {
     let (actor, _) = find_person(&state.db, &state.config, name).await?;
     if actor.deleted_at.is_some() {
-        return Err(AppError::Conflict(format!("{name} was already deleted")));
+        return Err(AppError::Conflict(msg!(
+            "error-was-already-deleted",
+            name = name
+        )));
     }
     delete_actor(state, &actor).await
 }
@@ -293,13 +295,19 @@ pub async fn update_profile(
     let mut active: actors::entity::ActiveModel = person.actor.clone().into();
     if let Some(name) = change.display_name {
         if name.chars().count() > 100 {
-            return Err(AppError::invalid("display_name", "at most 100 characters"));
+            return Err(AppError::invalid(
+                "display_name",
+                msg!("error-at-most-characters", max = 100),
+            ));
         }
         active.display_name = Set(name.trim().to_string());
     }
     if let Some(note) = change.note {
         if note.chars().count() > 1000 {
-            return Err(AppError::invalid("note", "at most 1000 characters"));
+            return Err(AppError::invalid(
+                "note",
+                msg!("error-at-most-characters", max = 1000),
+            ));
         }
         active.summary = Set(crate::text::to_html(
             &note,
@@ -312,7 +320,7 @@ pub async fn update_profile(
     }
     if let Some(role) = change.role.filter(|r| !r.is_empty()) {
         let role = <Role as clap::ValueEnum>::from_str(&role, false)
-            .map_err(|_| AppError::invalid("role", format!("{role:?} is not a role")))?;
+            .map_err(|_| AppError::invalid("role", msg!("error-not-role", role = role)))?;
         active.role = Set(Some(role.as_str().to_string()));
     }
     for file in change.files {
@@ -322,7 +330,7 @@ pub async fn update_profile(
         match file.field.as_str() {
             "avatar" => active.avatar_media_id = Set(Some(media.id)),
             "header" => active.header_media_id = Set(Some(media.id)),
-            other => return Err(AppError::invalid(other, "unexpected file")),
+            other => return Err(AppError::invalid(other, msg!("error-unexpected-file"))),
         }
     }
     active.updated_at = Set(Utc::now());

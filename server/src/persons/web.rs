@@ -105,7 +105,7 @@ pub async fn sign_up(
         return render_sign_up(&state, &visit, None, None, StatusCode::FORBIDDEN);
     }
     if let Err(e) = state.guards.sign_up(client) {
-        let message = e.to_string();
+        let message = e.text(visit.t());
         return render_sign_up(&state, &visit, Some(&form), Some(message), e.status());
     }
     let approved = registrations == Registrations::Open;
@@ -129,7 +129,7 @@ pub async fn sign_up(
         Ok(person) => person,
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
             let status = e.status();
-            return render_sign_up(&state, &visit, Some(&form), Some(e.to_string()), status);
+            return render_sign_up(&state, &visit, Some(&form), Some(e.text(visit.t())), status);
         }
         Err(e) => return Err(e),
     };

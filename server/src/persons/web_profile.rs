@@ -65,7 +65,7 @@ pub async fn page(
 
 /// The actor a `@name[@domain]` names: here, known, or looked up.
 async fn find(state: &AppState, handle: &str) -> Result<Actor, AppError> {
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let acct = handle.strip_prefix('@').ok_or_else(not_found)?;
     let (name, host) = match acct.split_once('@') {
         Some((n, h)) => (n, h.to_lowercase()),

@@ -140,7 +140,7 @@ impl PlanBody {
         {
             return Err(AppError::invalid(
                 "requested_budget.currency",
-                "must be the currency of the cost estimate",
+                msg!("error-must-currency-cost-estimate"),
             ));
         }
         let fields = Fields {
@@ -189,7 +189,7 @@ pub async fn list(
     let mut filter = store::Filter::default();
     if let Some(st) = &q.state {
         let st = super::state::State::parse(st)
-            .ok_or_else(|| AppError::invalid("state", format!("{st:?} is not a state")))?;
+            .ok_or_else(|| AppError::invalid("state", msg!("error-not-a-state", state = st)))?;
         filter.state = Some(st);
     }
     filter.theme = q
@@ -407,9 +407,9 @@ pub(super) async fn account(
         return crate::actors::entity::Entity::find_by_id(id)
             .one(&state.db)
             .await?
-            .ok_or_else(|| AppError::NotFound("no such account".into()));
+            .ok_or_else(|| AppError::NotFound(msg!("error-no-such-account")));
     }
-    let unknown = || AppError::invalid("account_id", "no one is known by this handle");
+    let unknown = || AppError::invalid("account_id", msg!("error-no-one-known-by-handle"));
     let acct = id.trim_start_matches('@');
     let (name, host) = match acct.split_once('@') {
         Some((n, h)) => (n, h.to_lowercase()),

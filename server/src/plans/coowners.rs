@@ -88,9 +88,9 @@ pub async fn invite(
 /// group they moderate. Only the plan's home invites.
 async fn inviter(state: &AppState, person: &Person, p: &plan::Model) -> Result<Actor, AppError> {
     if !p.local {
-        return Err(AppError::Forbidden(
-            "this plan lives on another instance: invite from there".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-plan-lives-another-instance-invite-from"
+        )));
     }
     // Adding owners is for the plan's own people and the moderators of its
     // groups: an editor edits for a group, and cannot make itself (or
@@ -98,13 +98,13 @@ async fn inviter(state: &AppState, person: &Person, p: &plan::Model) -> Result<A
     let inviter = service::acting_owner(state, person, p)
         .await?
         .filter(|a| a.id == person.actor.id || a.kind == "group")
-        .ok_or_else(|| AppError::Forbidden("only the plan's owners may invite co-owners".into()))?;
+        .ok_or_else(|| AppError::Forbidden(msg!("error-plans-owners-invite-co-owners")))?;
     if inviter.kind == "group"
         && !crate::groups::service::may_moderate(&state.db, inviter.id, person.actor.id).await?
     {
-        return Err(AppError::Forbidden(
-            "only the moderators of an owning group invite co-owners for it".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-moderators-owning-group-invite-co-owners"
+        )));
     }
     Ok(inviter)
 }
@@ -120,13 +120,13 @@ async fn check_invitable(
     if target.id == person.actor.id {
         return Err(AppError::invalid(
             "account_id",
-            "you cannot invite yourself",
+            msg!("error-you-cannot-invite-yourself"),
         ));
     }
     if !matches!(target.kind.as_str(), "person" | "group") {
         return Err(AppError::invalid(
             "account_id",
-            "only people and groups can own a plan",
+            msg!("error-people-groups-own-plan"),
         ));
     }
     if service::owners(&state.db, p.id)
@@ -134,7 +134,7 @@ async fn check_invitable(
         .iter()
         .any(|o| o.id == target.id)
     {
-        return Err(AppError::Conflict("already an owner of this plan".into()));
+        return Err(AppError::Conflict(msg!("error-already-owner-plan")));
     }
     let waiting = invitation::Entity::find()
         .filter(invitation::Column::PlanId.eq(p.id))
@@ -143,9 +143,9 @@ async fn check_invitable(
         .count(&state.db)
         .await?;
     if waiting > 0 {
-        return Err(AppError::Conflict(
-            "already invited; the invitation awaits an answer".into(),
-        ));
+        return Err(AppError::Conflict(msg!(
+            "error-already-invited-invitation-awaits-answer"
+        )));
     }
     Ok(())
 }
@@ -183,9 +183,9 @@ pub async fn sent(
     p: &plan::Model,
 ) -> Result<Vec<invitation::Model>, AppError> {
     if !service::standing(state, person, p).await?.owner {
-        return Err(AppError::Forbidden(
-            "only the plan's owners see its invitations".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-plans-owners-see-invitations"
+        )));
     }
     Ok(invitation::Entity::find()
         .filter(invitation::Column::PlanId.eq(p.id))
@@ -205,7 +205,7 @@ pub async fn receive_invite(
         .filter(actor::Column::Local.eq(true))
         .one(&state.db)
         .await?
-        .ok_or_else(|| AppError::NotFound("the invited actor is not here".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-invited-actor-not-here")))?;
     // The plan as its home serves it (never an embedded copy).
     let post = crate::statuses::federate::fetch_note(state, &invite.object, 0).await?;
     let p = plan::Entity::find()
@@ -216,18 +216,18 @@ pub async fn receive_invite(
     // Owners are recorded at the plan's home: only it can add one, so only
     // an owner on that instance invites.
     if p.local || vocab::host_of(&post.ap_id).as_deref() != Some(sender.host.as_str()) {
-        return Err(AppError::Forbidden(
-            "invitations to a plan come from the plan's own instance".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-invitations-plan-come-from-plans-own"
+        )));
     }
     if !service::owners(&state.db, p.id)
         .await?
         .iter()
         .any(|o| o.id == sender.id)
     {
-        return Err(AppError::Forbidden(
-            "only a plan's owners may invite co-owners".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-plans-owners-invite-co-owners-2"
+        )));
     }
     let inserted = invitation::ActiveModel {
         plan_id: Set(p.id),
@@ -274,7 +274,7 @@ pub async fn answer(
     id: &str,
     accept: bool,
 ) -> Result<invitation::Model, AppError> {
-    let not_found = || AppError::NotFound("no such invitation".into());
+    let not_found = || AppError::NotFound(msg!("error-no-such-invitation"));
     let inv = answerable(state, person, id).await?;
     let invitee = actor::Entity::find_by_id(inv.actor_id)
         .one(&state.db)
@@ -303,7 +303,7 @@ async fn answerable(
     person: &Person,
     id: &str,
 ) -> Result<invitation::Model, AppError> {
-    let not_found = || AppError::NotFound("no such invitation".into());
+    let not_found = || AppError::NotFound(msg!("error-no-such-invitation"));
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let inv = invitation::Entity::find_by_id(id)
         .one(&state.db)
@@ -313,9 +313,9 @@ async fn answerable(
         return Err(not_found());
     }
     if inv.state != "pending" {
-        return Err(AppError::Conflict(format!(
-            "this invitation was already {}",
-            inv.state
+        return Err(AppError::Conflict(msg!(
+            "error-invitation-already",
+            state = &inv.state
         )));
     }
     Ok(inv)
@@ -409,9 +409,9 @@ pub async fn receive_answer(
         return Ok(None);
     };
     if inv.actor_id != sender.id {
-        return Err(AppError::Forbidden(
-            "only the invited actor can answer an invitation".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-invited-actor-answer-invitation"
+        )));
     }
     if inv.state != "pending" {
         return Ok(Some(StatusCode::ACCEPTED));
@@ -419,7 +419,7 @@ pub async fn receive_answer(
     let p = plan::Entity::find_by_id(inv.plan_id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| AppError::NotFound("the plan is gone".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-plan-gone")))?;
     let txn = state.db.begin_write().await?;
     mark(&txn, inv, accepted).await?;
     if accepted && p.local {
@@ -583,9 +583,7 @@ pub async fn receive_edit(
         .iter()
         .any(|o| o.id == sender.id)
     {
-        return Err(AppError::Forbidden(
-            "only the plan's owners may change it".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-plans-owners-change")));
     }
     // A step: checked with the standing of an owner elsewhere (deciders are
     // people of this instance).

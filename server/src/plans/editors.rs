@@ -49,8 +49,9 @@ async fn moderated_owner(
         .iter()
         .any(|o| o.id == g.id)
     {
-        return Err(AppError::Forbidden(format!(
-            "the group {group:?} does not own this plan"
+        return Err(AppError::Forbidden(msg!(
+            "error-group-does-not-own-plan",
+            group = group
         )));
     }
     Ok(g)
@@ -71,7 +72,7 @@ pub async fn name(
     {
         return Err(AppError::invalid(
             "account_id",
-            "only people who are members of the group here can edit for it",
+            msg!("error-people-who-are-members-group-here"),
         ));
     }
     editor::ActiveModel {
@@ -84,7 +85,7 @@ pub async fn name(
     }
     .insert(&state.db)
     .await
-    .map_err(|e| AppError::from_db_conflict(e, "already an editor of this plan".into()))
+    .map_err(|e| AppError::from_db_conflict(e, msg!("error-already-editor-plan")))
 }
 
 /// A moderator of an owning group takes a member's editing right away.
@@ -103,7 +104,7 @@ pub async fn remove(
         .exec(&state.db)
         .await?;
     if removed.rows_affected == 0 {
-        return Err(AppError::NotFound("no such editor".into()));
+        return Err(AppError::NotFound(msg!("error-no-such-editor")));
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::error::AppError;
+use crate::i18n::Msg;
 
 const MAX_TITLE: usize = 200;
 const MAX_SUMMARY: usize = 1_000;
@@ -29,7 +30,7 @@ pub(super) fn check_text(field: &'static str, value: &str, max: usize) -> Result
     if n > max {
         return Err(AppError::invalid(
             field,
-            format!("is too long ({n} characters, at most {max})"),
+            msg!("error-too-long-count", count = n, max = max),
         ));
     }
     Ok(())
@@ -40,7 +41,7 @@ pub fn clean_themes(themes: &[String]) -> Result<Vec<String>, AppError> {
     if themes.len() > MAX_THEMES {
         return Err(AppError::invalid(
             "themes",
-            format!("at most {MAX_THEMES} themes"),
+            msg!("error-at-most-themes", max = MAX_THEMES),
         ));
     }
     let mut out: Vec<String> = Vec::new();
@@ -52,7 +53,7 @@ pub fn clean_themes(themes: &[String]) -> Result<Vec<String>, AppError> {
         {
             return Err(AppError::invalid(
                 "themes",
-                format!("{t:?} is not a theme (letters, digits and _ only)"),
+                msg!("error-not-theme-letters-digits", t = t),
             ));
         }
         if !out.contains(&name) {
@@ -64,7 +65,7 @@ pub fn clean_themes(themes: &[String]) -> Result<Vec<String>, AppError> {
 
 /// A GeoJSON Point or Polygon with numeric coordinates in range.
 pub fn check_geometry(g: &Value) -> Result<(), AppError> {
-    let bad = |why: &str| AppError::invalid("area.geometry", why.to_string());
+    let bad = |key: &'static str| AppError::invalid("area.geometry", Msg::new(key));
     let position = |p: &Value| -> bool {
         matches!(p.as_array().map(Vec::as_slice), Some([lon, lat, ..])
             if lon.as_f64().is_some_and(|x| (-180.0..=180.0).contains(&x))
@@ -73,39 +74,37 @@ pub fn check_geometry(g: &Value) -> Result<(), AppError> {
     match g.get("type").and_then(Value::as_str) {
         Some("Point") => {
             if !g.get("coordinates").is_some_and(position) {
-                return Err(bad("a Point needs [longitude, latitude]"));
+                return Err(bad("error-geometry-point"));
             }
         }
         Some("Polygon") => {
             let rings = g
                 .get("coordinates")
                 .and_then(Value::as_array)
-                .ok_or_else(|| bad("a Polygon needs rings of positions"))?;
+                .ok_or_else(|| bad("error-geometry-polygon-rings"))?;
             if rings.is_empty() || rings.len() > 100 {
-                return Err(bad("a Polygon needs 1 to 100 rings"));
+                return Err(bad("error-geometry-polygon-ring-count"));
             }
             for ring in rings {
                 let points = ring
                     .as_array()
-                    .ok_or_else(|| bad("a ring is a list of positions"))?;
+                    .ok_or_else(|| bad("error-geometry-ring-list"))?;
                 if points.len() < 4 || points.len() > 10_000 || !points.iter().all(position) {
-                    return Err(bad(
-                        "a ring needs 4 to 10000 [longitude, latitude] positions",
-                    ));
+                    return Err(bad("error-geometry-ring-size"));
                 }
                 if points.first() != points.last() {
-                    return Err(bad("a ring must end where it starts"));
+                    return Err(bad("error-geometry-ring-closed"));
                 }
             }
         }
-        _ => return Err(bad("only GeoJSON Point and Polygon are supported")),
+        _ => return Err(bad("error-geometry-kind")),
     }
     Ok(())
 }
 
 fn check_money(field: &'static str, cents: Option<i64>) -> Result<(), AppError> {
     if cents.is_some_and(|c| c < 0) {
-        return Err(AppError::invalid(field, "cannot be negative"));
+        return Err(AppError::invalid(field, msg!("error-cannot-negative")));
     }
     Ok(())
 }
@@ -113,7 +112,7 @@ fn check_money(field: &'static str, cents: Option<i64>) -> Result<(), AppError> 
 pub fn check_fields(f: &Fields) -> Result<(), AppError> {
     if let Some(t) = &f.title {
         if t.trim().is_empty() {
-            return Err(AppError::invalid("title", "can't be blank"));
+            return Err(AppError::invalid("title", msg!("error-cant-blank")));
         }
         check_text("title", t, MAX_TITLE)?;
     }
@@ -136,7 +135,7 @@ pub fn check_fields(f: &Fields) -> Result<(), AppError> {
     {
         return Err(AppError::invalid(
             "currency",
-            "must be an ISO 4217 code such as EUR",
+            msg!("error-must-iso-4217-code-such-as"),
         ));
     }
     Ok(())

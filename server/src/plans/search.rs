@@ -130,7 +130,7 @@ pub async fn search(
         .to_owned();
     if let Some(st) = &q.state {
         let st = super::state::State::parse(st)
-            .ok_or_else(|| AppError::invalid("state", format!("{st:?} is not a state")))?;
+            .ok_or_else(|| AppError::invalid("state", msg!("error-not-a-state", state = st)))?;
         within.and_where(plan::Column::State.eq(st.as_str()));
     }
     if let Some(theme) = &q.theme {

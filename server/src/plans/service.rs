@@ -25,9 +25,9 @@ use super::fields::{MAX_CONTENT, check_text};
 impl From<Refusal> for AppError {
     fn from(r: Refusal) -> AppError {
         match r {
-            Refusal::NoSuchStep { .. } => AppError::Conflict(r.to_string()),
-            Refusal::NotYours { .. } => AppError::Forbidden(r.to_string()),
-            Refusal::NeedsNote(_) => AppError::invalid("note", r.to_string()),
+            Refusal::NoSuchStep { .. } => AppError::Conflict(r.msg()),
+            Refusal::NotYours { .. } => AppError::Forbidden(r.msg()),
+            Refusal::NeedsNote(_) => AppError::invalid("note", r.msg()),
         }
     }
 }
@@ -64,7 +64,7 @@ pub async fn create(
     let (db, config) = (&state.db, state.config.as_ref());
     let title = fields.title.clone().unwrap_or_default();
     if title.trim().is_empty() {
-        return Err(AppError::invalid("title", "can't be blank"));
+        return Err(AppError::invalid("title", msg!("error-cant-blank")));
     }
     check_fields(&fields)?;
     let themes = clean_themes(fields.themes.as_deref().unwrap_or_default())?;
@@ -131,12 +131,10 @@ async fn group_of_new_plan(
     let g = crate::actors::store::find_local(db, config, name)
         .await?
         .filter(|a| a.kind == "group")
-        .ok_or_else(|| AppError::NotFound(format!("there is no group named {name:?} here")))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-there-no-group-named-here", name = name)))?;
     let moderates = crate::groups::service::may_moderate(db, g.id, person.actor.id).await?;
     if !moderates && !crate::groups::service::is_active_member(db, g.id, person.actor.id).await? {
-        return Err(AppError::Forbidden(
-            "only members of a group may start a plan for it".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-members-group-start-plan")));
     }
     Ok((g, moderates))
 }
@@ -254,13 +252,13 @@ pub async fn append_history(
 pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<plan::Model, AppError> {
     let id: i64 = id
         .parse()
-        .map_err(|_| AppError::NotFound("no such plan".into()))?;
+        .map_err(|_| AppError::NotFound(msg!("error-no-such-plan")))?;
     // A suspended author's plan is hidden like the rest of their content.
     plan::Entity::find_by_id(id)
         .filter(plan::Column::StatusId.not_in_subquery(crate::statuses::store::hidden_statuses()))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("no such plan".into()))
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-plan")))
 }
 
 /// The plan's owners, the first (its author) first.
@@ -327,9 +325,9 @@ fn local_only(p: &plan::Model) -> Result<(), AppError> {
     if p.local {
         Ok(())
     } else {
-        Err(AppError::Forbidden(
-            "this plan lives on another instance: change it there".into(),
-        ))
+        Err(AppError::Forbidden(msg!(
+            "error-plan-lives-another-instance-change-there"
+        )))
     }
 }
 
@@ -397,7 +395,7 @@ pub async fn edit(
     if !p.local {
         let acting = acting_owner(state, person, &p)
             .await?
-            .ok_or_else(|| AppError::Forbidden("only the plan's owners may edit it".into()))?;
+            .ok_or_else(|| AppError::Forbidden(msg!("error-plans-owners-edit")))?;
         check_fields(&fields)?;
         let themes = match &fields.themes {
             Some(t) => Some(clean_themes(t)?),
@@ -408,9 +406,7 @@ pub async fn edit(
     }
     let standing = standing(state, person, &p).await?;
     if !standing.owner {
-        return Err(AppError::Forbidden(
-            "only the plan's owners may edit it".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-plans-owners-edit")));
     }
     apply_edit(state, &person.actor.ap_id, p, fields).await
 }
@@ -450,10 +446,9 @@ pub async fn apply_edit(
     local_only(&p)?;
     let current = State::parse(&p.state).unwrap_or(State::Idea);
     if !current.is_open() {
-        return Err(AppError::Conflict(format!(
-            "a plan that is {} cannot be edited",
-            current.as_str()
-        )));
+        return Err(AppError::Conflict(
+            msg!("error-plan-cannot-be-edited").state("state", current.as_str()),
+        ));
     }
     check_fields(&fields)?;
     let themes = match &fields.themes {
@@ -579,7 +574,7 @@ pub async fn add_owner_in(
     }
     .insert(txn)
     .await
-    .map_err(|e| AppError::from_db_conflict(e, "already an owner".into()))?;
+    .map_err(|e| AppError::from_db_conflict(e, msg!("error-already-owner")))?;
     let mut active: plan::ActiveModel = p.into();
     active.updated_at = Set(Utc::now());
     let note = new_owner.ap_id.clone();
@@ -631,9 +626,10 @@ fn parse_state(to: &str) -> Result<State, AppError> {
     State::parse(to).ok_or_else(|| {
         AppError::invalid(
             "to",
-            format!(
-                "{to:?} is not a state ({})",
-                State::ALL.map(State::as_str).join(", ")
+            msg!(
+                "error-not-a-state-of",
+                state = to,
+                states = State::ALL.map(State::as_str).join(", ")
             ),
         )
     })
@@ -706,7 +702,7 @@ pub async fn argue(
         Some(other) => {
             return Err(AppError::invalid(
                 "stance",
-                format!("{other:?} is not a stance (pro or contra)"),
+                msg!("error-not-stance-pro-contra", other = other),
             ));
         }
     };
@@ -737,9 +733,7 @@ pub async fn start_poll(
 ) -> Result<status::Model, AppError> {
     local_only(p)?;
     if !standing(state, person, p).await?.owner {
-        return Err(AppError::Forbidden(
-            "only the plan's owners may start a poll on it".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-plans-owners-start-poll")));
     }
     let options: Vec<String> = options
         .into_iter()
@@ -749,7 +743,7 @@ pub async fn start_poll(
     if options.len() < 2 {
         return Err(AppError::invalid(
             "options",
-            "a poll needs at least 2 options",
+            msg!("error-poll-needs-at-least-2-options"),
         ));
     }
     let draft = crate::statuses::service::Draft {
@@ -775,13 +769,11 @@ pub async fn start_poll(
 pub async fn event_link(state: &AppState, person: &Person, id: &str) -> Result<String, AppError> {
     let p = find(&state.db, id).await?;
     if !standing(state, person, &p).await?.owner {
-        return Err(AppError::Forbidden(
-            "only the plan's owners may link an event to it".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-plans-owners-link-event")));
     }
     let s = status::Entity::find_by_id(p.status_id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| AppError::NotFound("no such plan".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-plan")))?;
     Ok(s.ap_id)
 }

@@ -59,6 +59,8 @@ impl State {
     }
 }
 
+use crate::i18n::Msg;
+
 /// What the acting person is to the plan.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Standing {
@@ -67,23 +69,52 @@ pub struct Standing {
 }
 
 /// Why a step was refused: a step no plan can take (409), a person who may
-/// not take it (403), or a step that needs a reason or results (422).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// not take it (403), or a step that needs a reason or results (422). `to` is
+/// a state, or `progress` for a progress report.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    #[error("a plan cannot go from {from} to {to}")]
     NoSuchStep {
         from: &'static str,
         to: &'static str,
     },
-    #[error("only {who} may move a plan from {from} to {to}")]
+    /// `who`: `owners` or `deciders`.
     NotYours {
         who: &'static str,
         from: &'static str,
         to: &'static str,
     },
-    #[error("{0}")]
+    /// The message key of what the note must say.
     NeedsNote(&'static str),
 }
+
+/// What a progress report is, where a state would be.
+const PROGRESS: &str = "progress";
+
+impl Refusal {
+    pub fn msg(&self) -> Msg {
+        match *self {
+            Refusal::NoSuchStep { from, to: PROGRESS } => {
+                msg!("error-progress-not-now").state("from", from)
+            }
+            Refusal::NoSuchStep { from, to } => msg!("error-plan-no-such-step")
+                .state("from", from)
+                .state("to", to),
+            Refusal::NotYours { to: PROGRESS, .. } => msg!("error-progress-owners-only"),
+            Refusal::NotYours { who, from, to } => msg!("error-plan-step-not-yours", who = who)
+                .state("from", from)
+                .state("to", to),
+            Refusal::NeedsNote(key) => Msg::new(key),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.msg().fmt(f)
+    }
+}
+
+impl std::error::Error for Refusal {}
 
 enum Who {
     Owners,
@@ -96,12 +127,9 @@ fn rule(from: State, to: State) -> Option<(Who, Option<&'static str>)> {
     match (from, to) {
         (Idea, Proposal) | (Adopted, InProgress) => Some((Who::Owners, None)),
         (Proposal, Adopted) | (Proposal, Rejected) => {
-            Some((Who::Deciders, Some("a decision needs its reason (note)")))
+            Some((Who::Deciders, Some("error-decision-needs-reason")))
         }
-        (InProgress, Done) => Some((
-            Who::Owners,
-            Some("a finished plan needs its results (note)"),
-        )),
+        (InProgress, Done) => Some((Who::Owners, Some("error-done-needs-results"))),
         (from, Withdrawn) if from.is_open() => Some((Who::Owners, None)),
         _ => None,
     }
@@ -114,11 +142,8 @@ pub fn check(from: State, to: State, standing: Standing, note: &str) -> Result<(
         to: to.as_str(),
     })?;
     let (allowed, who) = match who {
-        Who::Owners => (standing.owner, "the plan's owners"),
-        Who::Deciders => (
-            standing.decider,
-            "the neighbourhood's moderators and administrators who do not own the plan",
-        ),
+        Who::Owners => (standing.owner, "owners"),
+        Who::Deciders => (standing.decider, "deciders"),
     };
     if !allowed {
         return Err(Refusal::NotYours {
@@ -140,20 +165,18 @@ pub fn check_progress(current: State, standing: Standing, note: &str) -> Result<
     if !matches!(current, State::Adopted | State::InProgress) {
         return Err(Refusal::NoSuchStep {
             from: current.as_str(),
-            to: "a progress report",
+            to: PROGRESS,
         });
     }
     if !standing.owner {
         return Err(Refusal::NotYours {
-            who: "the plan's owners",
+            who: "owners",
             from: current.as_str(),
-            to: "a progress report",
+            to: PROGRESS,
         });
     }
     if note.trim().is_empty() {
-        return Err(Refusal::NeedsNote(
-            "a progress report needs its text (note)",
-        ));
+        return Err(Refusal::NeedsNote("error-progress-needs-text"));
     }
     Ok(())
 }

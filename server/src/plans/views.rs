@@ -508,11 +508,11 @@ pub async fn invitations(
             let plan = plans
                 .get(&inv.plan_id)
                 .cloned()
-                .ok_or_else(|| AppError::NotFound("the plan is gone".into()))?;
+                .ok_or_else(|| AppError::NotFound(msg!("error-plan-gone")))?;
             let invitee = accounts
                 .get(&inv.actor_id)
                 .cloned()
-                .ok_or_else(|| AppError::NotFound("Record not found".into()))?;
+                .ok_or_else(|| AppError::NotFound(msg!("error-record-not-found")))?;
             Ok(InvitationView {
                 id: inv.id.to_string(),
                 invitee,

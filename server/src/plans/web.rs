@@ -249,7 +249,7 @@ pub(super) async fn plan_page(
     let s = status::Entity::find_by_id(p.status_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("no such plan".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-no-such-plan")))?;
     if let Some(response) =
         crate::statuses::federate::object_or_home(db, config, headers, &s).await?
     {
@@ -352,7 +352,7 @@ pub async fn side_page(
     let result = async {
         let db = &state.db;
         let side = Side::parse(&q.side)
-            .ok_or_else(|| AppError::invalid("side", "choose pro, contra or comments"))?;
+            .ok_or_else(|| AppError::invalid("side", msg!("error-choose-pro-contra-comments")))?;
         let p = service::find(db, &id).await?;
         let page = Page {
             min_id: q.min_id.clone(),

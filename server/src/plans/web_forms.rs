@@ -12,6 +12,7 @@ use super::api::{ArgumentBody, TransitionBody};
 use super::service;
 use crate::auth::web::{CsrfForm, NoFields, Visit};
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::state::AppState;
 
 /// What a refused form on the plan's page keeps, and why it was refused.
@@ -63,6 +64,7 @@ impl Kept {
     /// A refused form: its error goes next to its field when it names one
     /// of `fields`, else above the form.
     pub fn refused(
+        t: Tr,
         form: &'static str,
         values: Vec<(&str, String)>,
         fields: &[&str],
@@ -74,9 +76,9 @@ impl Kept {
                     .iter()
                     .find(|f| field == *f || field.starts_with(&format!("{f}.")))
                     .map(|f| f.to_string());
-                (field, message.clone())
+                (field, t.msg(message))
             }
-            other => (None, other.to_string()),
+            other => (None, other.text(t)),
         };
         Kept {
             form,
@@ -90,11 +92,8 @@ impl Kept {
         }
     }
 
-    fn argument(body: &ArgumentBody, error: &AppError) -> Kept {
-        let message = match error {
-            AppError::Invalid { message, .. } => message.clone(),
-            other => other.to_string(),
-        };
+    fn argument(t: Tr, body: &ArgumentBody, error: &AppError) -> Kept {
+        let message = error.field_text(t);
         Kept {
             text: body.text.clone(),
             stance: body.stance.clone().unwrap_or_default(),
@@ -103,10 +102,10 @@ impl Kept {
         }
     }
 
-    fn step(body: &TransitionBody, error: &AppError) -> Kept {
+    fn step(t: Tr, body: &TransitionBody, error: &AppError) -> Kept {
         Kept {
             note: body.note.clone(),
-            step_error: Some(error.to_string()),
+            step_error: Some(error.text(t)),
             ..Kept::default()
         }
     }
@@ -150,7 +149,7 @@ pub async fn support(
         match action.as_str() {
             "support" => crate::statuses::service::favourite(&state, person, &status_id).await,
             "unsupport" => crate::statuses::service::unfavourite(&state, person, &status_id).await,
-            _ => Err(AppError::NotFound("no such action".into())),
+            _ => Err(AppError::NotFound(msg!("error-no-such-action"))),
         }?;
         Ok::<_, AppError>(())
     }
@@ -183,7 +182,7 @@ pub async fn argue(
     }
     .await
     .map_err(|e| {
-        let kept = Kept::argument(&body, &e);
+        let kept = Kept::argument(visit.t(), &body, &e);
         (e, kept)
     });
     after(&state, &headers, &visit, &id, result, "arguments").await
@@ -210,7 +209,7 @@ pub async fn transition(
     }
     .await
     .map_err(|e| {
-        let kept = Kept::step(&body, &e);
+        let kept = Kept::step(visit.t(), &body, &e);
         (e, kept)
     });
     after(&state, &headers, &visit, &id, result, "state").await

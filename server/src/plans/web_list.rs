@@ -65,8 +65,9 @@ async fn list(state: &AppState, visit: &Visit, q: ListQuery) -> Result<Response,
     let t = visit.t();
     let mut filter = store::Filter::default();
     if !q.state.is_empty() {
-        let st = PlanState::parse(&q.state)
-            .ok_or_else(|| AppError::invalid("state", format!("{:?} is not a state", q.state)))?;
+        let st = PlanState::parse(&q.state).ok_or_else(|| {
+            AppError::invalid("state", msg!("error-not-a-state", state = &q.state))
+        })?;
         filter.state = Some(st);
     }
     let theme = q.theme.trim().trim_start_matches('#').to_lowercase();
@@ -75,7 +76,7 @@ async fn list(state: &AppState, visit: &Visit, q: ListQuery) -> Result<Response,
     if !group.is_empty() {
         let g = crate::actors::store::find_local(&state.db, &state.config, group)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("no group here is called {group:?}")))?;
+            .ok_or_else(|| AppError::NotFound(msg!("error-no-group-here-called", group = group)))?;
         filter.owner = Some(g.id);
     }
     let viewer = visit.person.as_ref().map(|p| p.actor.id);

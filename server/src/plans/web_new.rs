@@ -69,7 +69,7 @@ fn cents(field: &str, text: &str) -> Result<Option<i64>, AppError> {
     if text.is_empty() {
         return Ok(None);
     }
-    let bad = || AppError::invalid(field, "must be an amount in euros, such as 1250.50");
+    let bad = || AppError::invalid(field, msg!("error-must-amount-in-euros-such-as"));
     // A comma is the decimal separator where it is written, and dots then
     // group thousands (Dutch); without one, dots before three digits group
     // thousands too (`1.000`), and a dot before one or two is the decimal
@@ -147,7 +147,7 @@ impl PlanForm {
 
     fn fields(&self, t: Tr, error: Option<&AppError>) -> Vec<Field> {
         let error_of = |name: &str| match error {
-            Some(AppError::Invalid { field, message }) if field == name => Some(message.clone()),
+            Some(AppError::Invalid { field, message }) if field == name => Some(t.msg(message)),
             _ => None,
         };
         let field = |name, id, value: &str, long: bool| Field {
@@ -166,7 +166,7 @@ impl PlanForm {
                     Some(AppError::Invalid { field, message })
                         if field.starts_with(&format!("{name}.")) && !name.contains('[') =>
                     {
-                        Some(message.clone())
+                        Some(t.msg(message))
                     }
                     _ => None,
                 }
@@ -280,9 +280,7 @@ pub async fn edit_page(
     let result = async {
         let p = service::find(&state.db, &id).await?;
         if !service::standing(&state, person, &p).await?.owner {
-            return Err(AppError::Forbidden(
-                "only the plan's owners may edit it".into(),
-            ));
+            return Err(AppError::Forbidden(msg!("error-plans-owners-edit")));
         }
         let mut themes = super::store::themes_of(&state.db, &[p.status_id]).await?;
         let themes = themes.remove(&p.status_id).unwrap_or_default();

@@ -66,7 +66,8 @@ pub async fn comment(
     CsrfForm(form): CsrfForm<CommentForm>,
 ) -> Response {
     let text = form.text.clone();
-    let keep = |e: &AppError| Kept::refused("comment", vec![("text", text)], &["text"], e);
+    let t = visit.t();
+    let keep = |e: &AppError| Kept::refused(t, "comment", vec![("text", text)], &["text"], e);
     run(
         state,
         headers,
@@ -109,7 +110,8 @@ pub async fn poll(
     for (name, option) in names.iter().zip(&form.options) {
         values.push((name, option.clone()));
     }
-    let keep = |e: &AppError| Kept::refused("poll", values, &["question", "options"], e);
+    let t = visit.t();
+    let keep = |e: &AppError| Kept::refused(t, "poll", values, &["question", "options"], e);
     run(
         state,
         headers,
@@ -118,13 +120,12 @@ pub async fn poll(
         "polls",
         keep,
         |state, person, p| async move {
-            let expires_in =
-                match form.expires_in.as_deref().map(str::trim) {
-                    None | Some("") => None,
-                    Some(s) => Some(s.parse::<i64>().map_err(|_| {
-                        AppError::invalid("expires_in", "must be a number of seconds")
-                    })?),
-                };
+            let expires_in = match form.expires_in.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(s) => Some(s.parse::<i64>().map_err(|_| {
+                    AppError::invalid("expires_in", msg!("error-must-number-seconds"))
+                })?),
+            };
             let multiple = form.multiple.is_some_and(|m| m == "true" || m == "on");
             service::start_poll(
                 &state,
@@ -158,7 +159,8 @@ pub async fn vote(
     CsrfForm(form): CsrfForm<VoteForm>,
 ) -> Response {
     // A refused vote is shown above the polls.
-    let keep = |e: &AppError| Kept::refused("vote", vec![("poll", poll_id.clone())], &[], e);
+    let t = visit.t();
+    let keep = |e: &AppError| Kept::refused(t, "vote", vec![("poll", poll_id.clone())], &[], e);
     let poll = poll_id.clone();
     run(
         state,
@@ -169,7 +171,7 @@ pub async fn vote(
         keep,
         |state, person, p| async move {
             // The plan's page votes only in the plan's own polls.
-            let not_found = || AppError::NotFound("no such poll".into());
+            let not_found = || AppError::NotFound(msg!("error-no-such-poll"));
             let poll_id = poll.parse::<i64>().map_err(|_| not_found())?;
             let asked = crate::statuses::entity::poll::Entity::find_by_id(poll_id)
                 .one(&state.db)
@@ -186,11 +188,11 @@ pub async fn vote(
                 .iter()
                 .map(|c| {
                     c.parse::<u64>()
-                        .map_err(|_| AppError::invalid("choices", "choose an option"))
+                        .map_err(|_| AppError::invalid("choices", msg!("error-choose-option")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             if choices.is_empty() {
-                return Err(AppError::invalid("choices", "choose an option"));
+                return Err(AppError::invalid("choices", msg!("error-choose-option")));
             }
             crate::statuses::service::vote(&state, &person, &poll, &choices).await?;
             Ok(())
@@ -212,7 +214,8 @@ pub async fn ask_advice(
         ("account_id", body.account_id.clone()),
         ("question", body.question.clone()),
     ];
-    let keep = |e: &AppError| Kept::refused("advice", values, &["account_id", "question"], e);
+    let t = visit.t();
+    let keep = |e: &AppError| Kept::refused(t, "advice", values, &["account_id", "question"], e);
     run(
         state,
         headers,
@@ -243,7 +246,8 @@ pub async fn answer_advice(
         ("verdict", body.verdict.clone()),
         ("reasons", body.reasons.clone()),
     ];
-    let keep = |e: &AppError| Kept::refused("answer", values, &["verdict", "reasons"], e);
+    let t = visit.t();
+    let keep = |e: &AppError| Kept::refused(t, "answer", values, &["verdict", "reasons"], e);
     run(
         state,
         headers,
@@ -258,7 +262,7 @@ pub async fn answer_advice(
                     .await?;
             // The request must be about this plan: its page answers only its own.
             if r.is_none_or(|r| r.plan_id != p.id) {
-                return Err(AppError::NotFound("no such advice request".into()));
+                return Err(AppError::NotFound(msg!("error-no-such-advice-request")));
             }
             super::advice::answer(&state, &person, &advice_id, &body.verdict, &body.reasons)
                 .await?;
@@ -278,7 +282,8 @@ pub async fn invite(
     CsrfForm(body): CsrfForm<OwnerBody>,
 ) -> Response {
     let values = vec![("account_id", body.account_id.clone())];
-    let keep = |e: &AppError| Kept::refused("invite", values, &["account_id"], e);
+    let t = visit.t();
+    let keep = |e: &AppError| Kept::refused(t, "invite", values, &["account_id"], e);
     run(
         state,
         headers,
@@ -304,7 +309,8 @@ pub async fn answer_invitation(
     Path((id, invitation, action)): Path<(String, String, String)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Response {
-    let keep = |e: &AppError| Kept::refused("invitation", vec![], &[], e);
+    let t = visit.t();
+    let keep = |e: &AppError| Kept::refused(t, "invitation", vec![], &[], e);
     run(
         state,
         headers,
@@ -316,7 +322,7 @@ pub async fn answer_invitation(
             let accept = match action.as_str() {
                 "accept" => true,
                 "reject" => false,
-                _ => return Err(AppError::NotFound("no such action".into())),
+                _ => return Err(AppError::NotFound(msg!("error-no-such-action"))),
             };
             let inv = invitation.parse::<i64>().unwrap_or(-1);
             let on_this_plan = super::entity::invitation::Entity::find_by_id(inv)
@@ -324,7 +330,7 @@ pub async fn answer_invitation(
                 .await?
                 .is_some_and(|i| i.plan_id == p.id);
             if !on_this_plan {
-                return Err(AppError::NotFound("no such invitation".into()));
+                return Err(AppError::NotFound(msg!("error-no-such-invitation")));
             }
             super::coowners::answer(&state, &person, &invitation, accept).await?;
             Ok(())
@@ -342,7 +348,8 @@ pub async fn progress(
     CsrfForm(body): CsrfForm<NoteBody>,
 ) -> Response {
     let values = vec![("note", body.note.clone())];
-    let keep = |e: &AppError| Kept::refused("progress", values, &["note"], e);
+    let t = visit.t();
+    let keep = |e: &AppError| Kept::refused(t, "progress", values, &["note"], e);
     run(
         state,
         headers,

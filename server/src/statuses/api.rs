@@ -356,7 +356,7 @@ pub async fn show_poll(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let viewer = auth.person("read:statuses").map(|p| p.actor.id);
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let pid: i64 = id.parse().map_err(|_| not_found())?;
     let p = poll::Entity::find_by_id(pid)
         .one(&state.db)
@@ -390,7 +390,7 @@ pub async fn vote(
         .iter()
         .map(|c| {
             c.parse::<u64>()
-                .map_err(|_| AppError::invalid("choices", format!("{c:?} is not an option number")))
+                .map_err(|_| AppError::invalid("choices", msg!("error-not-option-number", c = c)))
         })
         .collect::<Result<_, _>>()?;
     let p = service::vote(&state, person, &id, &choices).await?;
@@ -399,7 +399,7 @@ pub async fn vote(
         .get(&p.status_id)
         .cloned()
         .map(Json)
-        .ok_or_else(|| AppError::NotFound("Record not found".into()))
+        .ok_or_else(|| AppError::NotFound(msg!("error-record-not-found")))
 }
 
 /// Statuses, timelines and polls.

@@ -43,7 +43,7 @@ pub fn visibility(raw: Option<&str>) -> Result<Visibility, AppError> {
         "direct" => Ok(Visibility::Direct),
         other => Err(AppError::invalid(
             "visibility",
-            format!("{other:?} is not a visibility"),
+            msg!("error-not-visibility", other = other),
         )),
     }
 }
@@ -53,7 +53,7 @@ impl StatusForm {
         if self.scheduled_at.as_deref().is_some_and(|s| !s.is_empty()) {
             return Err(AppError::invalid(
                 "scheduled_at",
-                "scheduled statuses are not supported",
+                msg!("error-scheduled-statuses-are-not-supported"),
             ));
         }
         let poll = match self.poll {

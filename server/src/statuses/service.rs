@@ -59,26 +59,29 @@ fn validate(draft: &Draft) -> Result<(), AppError> {
     if chars > MAX_CHARS {
         return Err(AppError::invalid(
             "status",
-            format!("is too long ({chars} characters, at most {MAX_CHARS})"),
+            msg!("error-too-long-count", count = chars, max = MAX_CHARS),
         ));
     }
     if draft.text.trim().is_empty() && draft.media_ids.is_empty() && draft.poll.is_none() {
-        return Err(AppError::invalid("status", "can't be blank"));
+        return Err(AppError::invalid("status", msg!("error-cant-blank")));
     }
     if draft.media_ids.len() > MAX_MEDIA {
         return Err(AppError::invalid(
             "media_ids",
-            format!("at most {MAX_MEDIA} attachments"),
+            msg!("error-at-most-attachments", max = MAX_MEDIA),
         ));
     }
     if let Some(p) = &draft.poll {
         if !draft.media_ids.is_empty() {
-            return Err(AppError::invalid("poll", "cannot be combined with media"));
+            return Err(AppError::invalid(
+                "poll",
+                msg!("error-cannot-combined-with-media"),
+            ));
         }
         if p.options.len() < 2 || p.options.len() > MAX_POLL_OPTIONS {
             return Err(AppError::invalid(
                 "poll",
-                format!("needs 2 to {MAX_POLL_OPTIONS} options"),
+                msg!("error-poll-options-count", max = MAX_POLL_OPTIONS),
             ));
         }
         if p.options
@@ -87,13 +90,17 @@ fn validate(draft: &Draft) -> Result<(), AppError> {
         {
             return Err(AppError::invalid(
                 "poll",
-                format!("options must be 1 to {MAX_POLL_OPTION_CHARS} characters"),
+                msg!("error-poll-option-length", max = MAX_POLL_OPTION_CHARS),
             ));
         }
         if !(MIN_POLL_SECONDS..=MAX_POLL_SECONDS).contains(&p.expires_in) {
             return Err(AppError::invalid(
                 "poll",
-                format!("expires_in must be {MIN_POLL_SECONDS} to {MAX_POLL_SECONDS} seconds"),
+                msg!(
+                    "error-poll-expires-in",
+                    min = MIN_POLL_SECONDS,
+                    max = MAX_POLL_SECONDS
+                ),
             ));
         }
     }
@@ -204,7 +211,7 @@ async fn own_media(
     for raw in ids {
         let id: i64 = raw
             .parse()
-            .map_err(|_| AppError::invalid("media_ids", format!("{raw:?} is not a media id")))?;
+            .map_err(|_| AppError::invalid("media_ids", msg!("error-not-media-id", raw = raw)))?;
         let m = media::Entity::find_by_id(id)
             .one(db)
             .await?
@@ -214,7 +221,7 @@ async fn own_media(
             .ok_or_else(|| {
                 AppError::invalid(
                     "media_ids",
-                    format!("media {raw} is not yours or already used"),
+                    msg!("error-media-not-yours-already-used", raw = raw),
                 )
             })?;
         out.push(m);
@@ -381,7 +388,7 @@ fn owned(person: &Person, s: &status::Model) -> Result<(), AppError> {
     if s.actor_id == person.actor.id {
         Ok(())
     } else {
-        Err(AppError::Forbidden("this action is not allowed".into()))
+        Err(AppError::Forbidden(msg!("error-action-not-allowed")))
     }
 }
 
@@ -407,7 +414,10 @@ pub async fn edit(
     let (db, config) = (&state.db, state.config.as_ref());
     let s = own_status(db, person, id).await?;
     if s.reblog_of_id.is_some() {
-        return Err(AppError::invalid("status", "a boost cannot be edited"));
+        return Err(AppError::invalid(
+            "status",
+            msg!("error-boost-cannot-edited"),
+        ));
     }
     validate(&Draft {
         poll: None,
@@ -622,9 +632,9 @@ pub async fn reblog(
         None => s,
     };
     if !matches!(original.visibility.as_str(), "public" | "unlisted") {
-        return Err(AppError::Forbidden(
-            "only public and unlisted statuses can be boosted".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-public-unlisted-statuses-boosted"
+        )));
     }
     if let Some(existing) = status::Entity::find()
         .filter(status::Column::ActorId.eq(me))
@@ -646,7 +656,7 @@ pub async fn reblog(
     )
     .await?;
     let Some(inserted) = added else {
-        return Err(AppError::Conflict("already boosted".into()));
+        return Err(AppError::Conflict(msg!("error-already-boosted")));
     };
     let ap_id = format!("{}/statuses/{}/activity", person.actor.ap_id, inserted.id);
     let mut active: status::ActiveModel = inserted.into();
@@ -727,5 +737,5 @@ pub async fn actor_of(db: &impl ConnectionTrait, id: i64) -> Result<actor::Model
     actor::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("Record not found".into()))
+        .ok_or_else(|| AppError::NotFound(msg!("error-record-not-found")))
 }

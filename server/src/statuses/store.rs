@@ -136,7 +136,7 @@ pub async fn find_visible(
     viewer: Option<i64>,
     id: &str,
 ) -> Result<status::Model, AppError> {
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let s = status::Entity::find_by_id(id)
         .one(db)

@@ -164,7 +164,7 @@ impl ErrorPage {
         let message = if error.status().is_server_error() {
             t.get("error-server-detail")
         } else {
-            error.to_string()
+            error.text(t)
         };
         ErrorPage {
             title: t.get(key),

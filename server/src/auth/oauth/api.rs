@@ -58,11 +58,11 @@ pub async fn create_app(
     state.guards.register_app(client)?;
     let name = form
         .client_name
-        .ok_or_else(|| AppError::invalid("client_name", "is required"))?;
+        .ok_or_else(|| AppError::invalid("client_name", msg!("error-required")))?;
     let uris = form
         .redirect_uris
         .map(|u| u.joined())
-        .ok_or_else(|| AppError::invalid("redirect_uris", "is required"))?;
+        .ok_or_else(|| AppError::invalid("redirect_uris", msg!("error-required")))?;
     let registered = service::register_app(
         &state.db,
         &name,
@@ -96,7 +96,7 @@ pub async fn verify_app(
     let app = super::entity::app::Entity::find_by_id(auth.0.app_id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| AppError::Unauthorized("the access token is invalid".into()))?;
+        .ok_or_else(|| AppError::Unauthorized(msg!("error-access-token-invalid")))?;
     Ok(Json(json!({
         "id": app.id.to_string(),
         "name": app.name,

@@ -11,6 +11,7 @@ use super::entity::{app, code, token};
 use super::scopes::Scopes;
 use crate::auth::service::{Person, check_login, load_person};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::secrets::{hash_token, pkce_s256_matches, random_token};
 
 /// A registered app with its secret, shown once.
@@ -31,7 +32,7 @@ pub async fn register_app(
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::invalid(
             "client_name",
-            "must be 1 to 200 characters",
+            msg!("error-must-1-200-characters"),
         ));
     }
     let uris: Vec<&str> = redirect_uris
@@ -42,14 +43,14 @@ pub async fn register_app(
     if uris.is_empty() {
         return Err(AppError::invalid(
             "redirect_uris",
-            "at least one redirect URI is required",
+            msg!("error-at-least-one-redirect-uri-required"),
         ));
     }
     for uri in &uris {
         check_redirect_uri(uri)?;
     }
     let scopes = Scopes::parse(scopes)
-        .map_err(|s| AppError::invalid("scopes", format!("unknown scope {s:?}")))?;
+        .map_err(|s| AppError::invalid("scopes", msg!("error-unknown-scope", s = s)))?;
     let client_id = random_token()?;
     let client_secret = random_token()?;
     let app = app::ActiveModel {
@@ -95,10 +96,10 @@ pub fn check_redirect_uri(uri: &str) -> Result<(), AppError> {
     if uri == OOB {
         return Ok(());
     }
-    let bad = |why: &str| AppError::invalid("redirect_uris", format!("{uri:?} {why}"));
-    let url = url::Url::parse(uri).map_err(|_| bad("is not a URI"))?;
+    let bad = |key: &'static str| AppError::invalid("redirect_uris", Msg::new(key).arg("uri", uri));
+    let url = url::Url::parse(uri).map_err(|_| bad("error-redirect-not-uri"))?;
     if url.fragment().is_some() {
-        return Err(bad("must not have a fragment"));
+        return Err(bad("error-redirect-fragment"));
     }
     match url.scheme() {
         "https" if url.host().is_some() => Ok(()),
@@ -106,13 +107,11 @@ pub fn check_redirect_uri(uri: &str) -> Result<(), AppError> {
             Some(url::Host::Ipv4(ip)) if ip.is_loopback() => Ok(()),
             Some(url::Host::Ipv6(ip)) if ip.is_loopback() => Ok(()),
             Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost") => Ok(()),
-            _ => Err(bad(
-                "uses http, allowed only on a loopback address; use https",
-            )),
+            _ => Err(bad("error-redirect-http")),
         },
-        "https" => Err(bad("has no host")),
+        "https" => Err(bad("error-redirect-no-host")),
         scheme if DANGEROUS_SCHEMES.contains(&scheme) || scheme.starts_with("ws") => {
-            Err(bad("uses a scheme that is not for redirects"))
+            Err(bad("error-redirect-scheme"))
         }
         // A private-use scheme of a native app.
         _ => Ok(()),
@@ -507,7 +506,7 @@ pub async fn revoke_app(
         .exec(db)
         .await?;
     if revoked == 0 {
-        return Err(AppError::NotFound("Record not found".into()));
+        return Err(AppError::NotFound(msg!("error-record-not-found")));
     }
     Ok(())
 }

@@ -140,12 +140,12 @@ pub async fn authorize(
     let person = visit
         .person
         .as_ref()
-        .ok_or_else(|| AppError::Unauthorized("sign in first".into()))?;
+        .ok_or_else(|| AppError::Unauthorized(msg!("error-sign-in-first")))?;
     let (app, redirect_uri, scopes, challenge) = validate(&state, &params).await?;
     let client_state = params.state.clone().filter(|s| !s.is_empty());
     if params.decision.as_deref() != Some("approve") {
         if redirect_uri == OOB {
-            return Err(AppError::Forbidden("access denied".into()));
+            return Err(AppError::Forbidden(msg!("error-access-denied")));
         }
         return Ok(Redirect::to(&with_query(
             &redirect_uri,

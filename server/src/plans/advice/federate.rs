@@ -51,7 +51,7 @@ pub async fn page_entries(
 /// The advisor's answer as a `Note`, served by the advisor's own instance
 /// so that any instance can check a verdict a plan's home reports.
 pub async fn answer_note(state: &AppState, id: &str) -> Result<Value, AppError> {
-    let not_found = || AppError::NotFound("no such advice".into());
+    let not_found = || AppError::NotFound(msg!("error-no-such-advice"));
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let r = store::by_id(&state.db, id).await?.ok_or_else(not_found)?;
     let advisor = store::advisor_of(&state.db, &r)
@@ -183,7 +183,7 @@ async fn receive_request(
     let request_id = request_id_of(state, sender, note, plan_id)?;
     let advisor = store::first_local(&state.db, &note.post.to)
         .await?
-        .ok_or_else(|| AppError::NotFound("the advice is not asked of anyone here".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-advice-not-asked-anyone-here")))?;
     let p = plan_asked_on(state, sender, plan_id).await?;
     let inserted = store::insert_request(
         &state.db,
@@ -218,9 +218,9 @@ fn request_id_of<'a>(
     let plan_host = vocab::host_of(plan_id)
         .ok_or_else(|| AppError::BadRequest("the plan is not a URL".into()))?;
     if plan_host != sender.host && plan_host != state.config.instance.domain {
-        return Err(AppError::Forbidden(
-            "advice is asked on a plan of the asker's own instance".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-advice-asked-plan-askers-own-instance"
+        )));
     }
     Ok(request_id)
 }
@@ -240,9 +240,7 @@ async fn plan_asked_on(
         .iter()
         .any(|o| o.id == sender.id)
     {
-        return Err(AppError::Forbidden(
-            "only the plan's owners may ask for advice on it".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-plans-owners-ask-advice")));
     }
     Ok(p)
 }
@@ -273,9 +271,7 @@ async fn receive_answer(
     // Signed by the advisor who was asked, and written by it.
     let authors = &note.post.attributed_to;
     if r.advisor_id != sender.id || (!authors.is_empty() && !note.post.is_by(&sender.ap_id)) {
-        return Err(AppError::Forbidden(
-            "only the advisor asked can answer".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-advisor-asked-answer")));
     }
     if !VERDICTS.contains(&verdict) {
         return Err(AppError::BadRequest(format!(

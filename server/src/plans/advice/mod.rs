@@ -45,12 +45,12 @@ fn plain(text: &str, max: usize) -> String {
 
 fn check_text(field: &str, text: &str) -> Result<(), AppError> {
     if text.trim().is_empty() {
-        return Err(AppError::invalid(field, "can't be blank"));
+        return Err(AppError::invalid(field, msg!("error-cant-blank")));
     }
     if text.chars().count() > MAX_TEXT {
         return Err(AppError::invalid(
             field,
-            format!("at most {MAX_TEXT} characters"),
+            msg!("error-at-most-characters", max = MAX_TEXT),
         ));
     }
     Ok(())

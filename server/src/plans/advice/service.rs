@@ -57,14 +57,12 @@ pub async fn request(
 /// Advice is asked from a plan's home, by one of its owners.
 async fn check_may_ask(state: &AppState, person: &Person, p: &plan::Model) -> Result<(), AppError> {
     if !p.local {
-        return Err(AppError::Forbidden(
-            "this plan lives on another instance: ask from there".into(),
-        ));
+        return Err(AppError::Forbidden(msg!(
+            "error-plan-lives-another-instance-ask-from"
+        )));
     }
     if !standing(state, person, p).await?.owner {
-        return Err(AppError::Forbidden(
-            "only the plan's owners may ask for advice".into(),
-        ));
+        return Err(AppError::Forbidden(msg!("error-plans-owners-ask-advice-2")));
     }
     Ok(())
 }
@@ -85,11 +83,11 @@ pub async fn answer(
     verdict: &str,
     reasons: &str,
 ) -> Result<advice::Model, AppError> {
-    let not_found = || AppError::NotFound("no such advice request".into());
+    let not_found = || AppError::NotFound(msg!("error-no-such-advice-request"));
     let r = answerable(state, person, id).await?.ok_or_else(not_found)?;
     check_answer(verdict, reasons)?;
     if r.verdict.is_some() {
-        return Err(AppError::Conflict("this advice was already given".into()));
+        return Err(AppError::Conflict(msg!("error-advice-was-already-given")));
     }
     let config = state.config.as_ref();
     let advisor = store::advisor_of(&state.db, &r)
@@ -143,7 +141,7 @@ fn check_answer(verdict: &str, reasons: &str) -> Result<(), AppError> {
     if !VERDICTS.contains(&verdict) {
         return Err(AppError::invalid(
             "verdict",
-            "must be positive, conditions or negative",
+            msg!("error-must-positive-conditions-negative"),
         ));
     }
     check_text("reasons", reasons)

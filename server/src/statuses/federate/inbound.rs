@@ -53,9 +53,7 @@ pub async fn store_remote(
     let txn = state.db.begin_write().await?;
     let saved = match existing {
         Some(old) if old.actor_id != author.id => {
-            return Err(AppError::Forbidden(
-                "only the author can change a status".into(),
-            ));
+            return Err(AppError::Forbidden(msg!("error-author-change-status")));
         }
         Some(old) if old.content == post.content && old.spoiler_text == post.spoiler => old,
         Some(old) => {
@@ -405,7 +403,7 @@ pub async fn fetch_note(
         return Ok(s);
     }
     if vocab::host_of(ap_id).as_deref() == Some(state.config.instance.domain.as_str()) {
-        return Err(AppError::NotFound("Record not found".into()));
+        return Err(AppError::NotFound(msg!("error-record-not-found")));
     }
     let object = vocab::Object::parse(&remote::fetch_object(state, ap_id).await?)?;
     // Plans name several owners; the author is the one on the object's host.

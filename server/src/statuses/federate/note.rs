@@ -66,7 +66,7 @@ pub async fn object(
     let author = actor::Entity::find_by_id(s.actor_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("Record not found".into()))?;
+        .ok_or_else(|| AppError::NotFound(msg!("error-record-not-found")))?;
     let parent = match s.in_reply_to_id {
         Some(id) => status::Entity::find_by_id(id)
             .one(db)

@@ -21,7 +21,7 @@ pub async fn vote(
 ) -> Result<poll::Model, AppError> {
     let db = &state.db;
     let me = person.actor.id;
-    let not_found = || AppError::NotFound("Record not found".into());
+    let not_found = || AppError::NotFound(msg!("error-record-not-found"));
     let id: i64 = poll_id.parse().map_err(|_| not_found())?;
     let p = poll::Entity::find_by_id(id)
         .one(db)
@@ -35,7 +35,7 @@ pub async fn vote(
         return Err(not_found());
     }
     if p.expires_at.is_some_and(|e| e <= Utc::now()) {
-        return Err(AppError::invalid("poll", "the poll has ended"));
+        return Err(AppError::invalid("poll", msg!("error-poll-has-ended")));
     }
     let options: Vec<String> = serde_json::from_str(&p.options).unwrap_or_default();
     let mut choices: Vec<u64> = choices.to_vec();
@@ -48,11 +48,14 @@ pub async fn vote(
     {
         return Err(AppError::invalid(
             "choices",
-            "choose one of the poll's options",
+            msg!("error-choose-one-polls-options"),
         ));
     }
     if !p.multiple && choices.len() > 1 {
-        return Err(AppError::invalid("choices", "this poll allows one choice"));
+        return Err(AppError::invalid(
+            "choices",
+            msg!("error-poll-allows-one-choice"),
+        ));
     }
     let already = poll_vote::Entity::find()
         .filter(poll_vote::Column::PollId.eq(p.id))
@@ -61,7 +64,10 @@ pub async fn vote(
         .await?
         .is_some();
     if already {
-        return Err(AppError::invalid("poll", "you have already voted"));
+        return Err(AppError::invalid(
+            "poll",
+            msg!("error-you-have-already-voted"),
+        ));
     }
     let txn = db.begin_write().await?;
     let author = actor::Entity::find_by_id(s.actor_id).one(&txn).await?;
@@ -88,7 +94,7 @@ pub async fn vote(
         }
         .insert(&txn)
         .await
-        .map_err(|e| AppError::from_db_conflict(e, "you have already voted".into()))?;
+        .map_err(|e| AppError::from_db_conflict(e, msg!("error-you-have-already-voted")))?;
     }
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();

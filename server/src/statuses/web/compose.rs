@@ -111,23 +111,23 @@ impl ComposeView {
     }
 
     /// Shows `error` next to its field.
-    fn with_error(mut self, error: &AppError) -> ComposeView {
-        let message = Some(error.to_string());
+    fn with_error(mut self, t: Tr, error: &AppError) -> ComposeView {
+        let said = Some(error.field_text(t));
         match error {
-            AppError::Invalid { field, message } => match field.as_str() {
-                "status" => self.status_error = Some(message.clone()),
-                "spoiler_text" => self.spoiler_error = Some(message.clone()),
-                "visibility" => self.visibility_error = Some(message.clone()),
-                "file" | "media_ids" if self.full => self.file_error = Some(message.clone()),
-                "description" if self.full => self.description_error = Some(message.clone()),
-                "poll" if self.full => self.poll_error = Some(message.clone()),
-                _ => self.error = Some(error.to_string()),
+            AppError::Invalid { field, .. } => match field.as_str() {
+                "status" => self.status_error = said,
+                "spoiler_text" => self.spoiler_error = said,
+                "visibility" => self.visibility_error = said,
+                "file" | "media_ids" if self.full => self.file_error = said,
+                "description" if self.full => self.description_error = said,
+                "poll" if self.full => self.poll_error = said,
+                _ => self.error = Some(error.text(t)),
             },
             // The upload's size and type.
-            AppError::PayloadTooLarge(m) | AppError::UnsupportedMediaType(m) if self.full => {
-                self.file_error = Some(m.clone());
+            AppError::PayloadTooLarge(_) | AppError::UnsupportedMediaType(_) if self.full => {
+                self.file_error = said;
             }
-            _ => self.error = message,
+            _ => self.error = said,
         }
         self
     }
@@ -246,7 +246,7 @@ impl FromRequest<AppState> for ComposeBody {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-        let too_large = || AppError::PayloadTooLarge("the form is too large".into());
+        let too_large = || AppError::PayloadTooLarge(msg!("error-form-too-large"));
         if !multipart {
             let bytes = Bytes::from_request(req, state)
                 .await
@@ -296,7 +296,7 @@ pub async fn publish(
     body: ComposeBody,
 ) -> Response {
     if csrf::verify(&headers, body.field("csrf_token").unwrap_or_default()).is_err() {
-        return visit.error(&AppError::Forbidden(visit.t().get("error-csrf")));
+        return visit.error(&AppError::Forbidden(msg!("error-csrf")));
     }
     let person = match visit.person() {
         Ok(person) => person,
@@ -345,7 +345,7 @@ pub async fn publish(
         Ok(_) => Redirect::to(&back).into_response(),
         Err(e) if e.status().is_client_error() => {
             let status = e.status();
-            let f = kept.with_error(&e);
+            let f = kept.with_error(visit.t(), &e);
             // The post answered may itself be what is wrong: then no parent.
             let f = if matches!(e, AppError::NotFound(_)) {
                 ComposeView {
@@ -402,7 +402,7 @@ async fn act_on(
         "reblog" => service::reblog(&state, person, &id, Visibility::Public).await,
         "unreblog" => service::unreblog(&state, person, &id).await,
         "delete" => service::delete(&state, person, &id).await,
-        _ => Err(AppError::NotFound("not found".into())),
+        _ => Err(AppError::NotFound(msg!("error-missing"))),
     };
     match done {
         Ok(s) => {

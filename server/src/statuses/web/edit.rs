@@ -37,15 +37,15 @@ pub struct EditView {
 }
 
 impl EditView {
-    fn with_error(mut self, error: &AppError) -> EditView {
+    fn with_error(mut self, t: Tr, error: &AppError) -> EditView {
         match error {
             AppError::Invalid { field, message } if field == "status" => {
-                self.status_error = Some(message.clone());
+                self.status_error = Some(t.msg(message));
             }
             AppError::Invalid { field, message } if field == "spoiler_text" => {
-                self.spoiler_error = Some(message.clone());
+                self.spoiler_error = Some(t.msg(message));
             }
-            _ => self.error = Some(error.to_string()),
+            _ => self.error = Some(error.text(t)),
         }
         self
     }
@@ -74,7 +74,7 @@ pub async fn edit_page(
     let result = async {
         let s = service::own_status(&state.db, person, &id).await?;
         if s.reblog_of_id.is_some() {
-            return Err(AppError::NotFound("not found".into()));
+            return Err(AppError::NotFound(msg!("error-missing")));
         }
         let media_ids = media::Entity::find()
             .filter(media::Column::StatusId.eq(s.id))
@@ -143,7 +143,7 @@ pub async fn edit(
         Ok(_) => Redirect::to(&back).into_response(),
         Err(e @ AppError::Invalid { .. }) => {
             let status = e.status();
-            visit.respond(render_edit(&visit, kept.with_error(&e), status))
+            visit.respond(render_edit(&visit, kept.with_error(visit.t(), &e), status))
         }
         Err(e) => visit.error(&e),
     }
@@ -214,7 +214,7 @@ pub async fn vote(
         .iter()
         .map(|c| {
             c.parse::<u64>()
-                .map_err(|_| AppError::invalid("choices", format!("{c:?} is not an option number")))
+                .map_err(|_| AppError::invalid("choices", msg!("error-not-option-number", c = c)))
         })
         .collect();
     let done = match choices {

@@ -140,7 +140,7 @@ async fn show_status(
     name: &str,
     id: &str,
 ) -> Result<Response, AppError> {
-    let not_found = || AppError::NotFound("not found".into());
+    let not_found = || AppError::NotFound(msg!("error-missing"));
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let s = status::Entity::find_by_id(id)
         .one(&state.db)
