@@ -35,6 +35,7 @@ mod undo;
 mod web;
 mod web_front;
 mod web_groups;
+mod web_keyboard;
 mod web_people;
 mod web_plan_page;
 mod web_plans;
