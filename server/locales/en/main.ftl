@@ -466,3 +466,10 @@ event-new-plan = This event belongs to the plan
 plan-side-all = All
 plan-side-none = Nothing here yet.
 plan-side-later = Later ones
+
+# Settings: avatar and header images
+settings-avatar = Avatar
+settings-avatar-current = Your avatar now
+settings-header = Header image
+settings-header-current = Your header image now
+settings-images-hint = A PNG, JPEG, GIF or WebP image. Leave empty to keep the one you have.

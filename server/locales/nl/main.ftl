@@ -466,3 +466,10 @@ event-new-plan = Deze activiteit hoort bij het plan
 plan-side-all = Alle
 plan-side-none = Hier staat nog niets.
 plan-side-later = Latere
+
+# Settings: avatar and header images
+settings-avatar = Profielfoto
+settings-avatar-current = Je profielfoto nu
+settings-header = Omslagfoto
+settings-header-current = Je omslagfoto nu
+settings-images-hint = Een PNG-, JPEG-, GIF- of WebP-afbeelding. Laat leeg om de huidige te houden.
