@@ -36,6 +36,7 @@ mod web;
 mod web_front;
 mod web_groups;
 mod web_keyboard;
+mod web_paging;
 mod web_people;
 mod web_plan_page;
 mod web_plans;

@@ -473,3 +473,12 @@ settings-avatar-current = Your avatar now
 settings-header = Header image
 settings-header-current = Your header image now
 settings-images-hint = A PNG, JPEG, GIF or WebP image. Leave empty to keep the one you have.
+
+# Search and the people list, a page at a time
+search-more-people = All people found, newest first
+search-more-groups = All groups found, newest first
+search-more-plans = All plans found, newest first
+search-more-events = All events found, newest first
+search-more-posts = All posts found, newest first
+search-later = Older results
+admin-users-later = More people

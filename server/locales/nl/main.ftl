@@ -473,3 +473,12 @@ settings-avatar-current = Je profielfoto nu
 settings-header = Omslagfoto
 settings-header-current = Je omslagfoto nu
 settings-images-hint = Een PNG-, JPEG-, GIF- of WebP-afbeelding. Laat leeg om de huidige te houden.
+
+# Search and the people list, a page at a time
+search-more-people = Alle gevonden mensen, nieuwste eerst
+search-more-groups = Alle gevonden groepen, nieuwste eerst
+search-more-plans = Alle gevonden plannen, nieuwste eerst
+search-more-events = Alle gevonden activiteiten, nieuwste eerst
+search-more-posts = Alle gevonden berichten, nieuwste eerst
+search-later = Oudere resultaten
+admin-users-later = Meer mensen
