@@ -108,7 +108,9 @@ async fn settings_upload_an_avatar_and_a_header_shown_on_the_profile() {
     assert!(avatar.contains("/media/"), "{avatar}");
     assert_eq!(fetch(&i, &avatar).await, png(16, 16));
     assert_eq!(fetch(&i, &header).await, png(30, 10));
+    b.screenshot_full("settings", 390, 844).await;
     b.goto(&i.url("/@carla")).await;
+    b.screenshot_full("profile", 1280, 800).await;
     assert_eq!(src(&b, ".profile img.avatar").await, avatar);
     assert_eq!(src(&b, "img.profile-header").await, header);
     assert!(b.main_text().await.contains("Carla de Vries"));
