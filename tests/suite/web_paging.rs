@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use knooppunt::persons::Role;
 use knooppunt::persons::service::NewPerson;
 use knooppunt_tests::browser::{Agent, browser, unescape};
+use knooppunt_tests::webdriver::{Browser, describe};
 use knooppunt_tests::{ApiClient, TestInstance};
 use serde_json::json;
 
@@ -23,6 +24,32 @@ async fn sign_in<'a>(i: &'a TestInstance, name: &str) -> Agent<'a> {
     .await
     .answers(303, Some("/"));
     b
+}
+
+/// axe-core on each of `paths`, signed in as `name` in a browser with page
+/// scripts on (axe needs them; the pages have none of their own).
+async fn axe(i: &TestInstance, name: &str, paths: &[&str]) {
+    let Some(b) = Browser::start(true).await else {
+        return;
+    };
+    b.goto(&i.url("/auth/sign_in")).await;
+    b.fill("#username", name).await;
+    b.fill("#password", PASSWORD).await;
+    b.click("main form button[type=submit]").await;
+    let mut found = Vec::new();
+    for path in paths {
+        b.goto(&i.url(path)).await;
+        let violations = b.axe().await;
+        if !violations.is_empty() {
+            found.push(format!("{path}:\n{}", describe(&violations)));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "axe found violations:\n{}",
+        found.join("\n\n")
+    );
+    b.quit().await;
 }
 
 /// The `href` of the link with `rel="next"`, if the page has one.
@@ -136,6 +163,12 @@ async fn search_results_page_by_kind_with_every_row_once() {
     any.answers(200, None)
         .shows("results posts")
         .shows("results plans");
+    let pages = [
+        "/search?q=bankje",
+        &all_plans,
+        "/search?q=bankje&type=plans&max_id=100000",
+    ];
+    axe(&i, "olga", &pages).await;
     i.stop().await;
 }
 
@@ -188,5 +221,7 @@ async fn admin_users_page_by_page_waiting_ones_first() {
     i.create_person("piet", PASSWORD).await;
     let piet = sign_in(&i, "piet").await;
     piet.get("/admin/users?after=1").await.answers(403, None);
+    let second = next_link(first.html()).unwrap();
+    axe(&i, "ada", &["/admin/users", &second]).await;
     i.stop().await;
 }
