@@ -34,12 +34,16 @@ document.querySelectorAll(sel).forEach((el, i) => {
 return out;";
 
 /// The focused element: `[data-kb, tag, outline style, outline width,
-/// box shadow, html]`.
+/// box shadow, html, "shown" when it is on screen and larger than a dot]`.
 const FOCUSED: &str = "
 const el = document.activeElement;
 const s = getComputedStyle(el);
+const r = el.getBoundingClientRect();
+const shown = r.width > 1 && r.height > 1 && r.bottom > 0 && r.right > 0
+  && r.top < innerHeight && r.left < innerWidth
+  && el.checkVisibility({ visibilityProperty: true, opacityProperty: true });
 return [el.getAttribute('data-kb') || '', el.tagName, s.outlineStyle, s.outlineWidth,
-  s.boxShadow, el.outerHTML.slice(0, 160)];";
+  s.boxShadow, el.outerHTML.slice(0, 160), shown ? 'shown' : ''];";
 
 async fn run(b: &Browser, script: &str) -> Value {
     b.client.execute(script, vec![]).await.expect("script")
@@ -183,6 +187,12 @@ async fn tab_through(b: &Browser, url: &str, path: &str, problems: &mut Vec<Stri
         if !ring && text(&f, 4) == "none" {
             problems.push(format!("{path}: no visible focus on {}", text(&f, 5)));
         }
+        if text(&f, 6) != "shown" {
+            problems.push(format!(
+                "{path}: the focus is on something not shown: {}",
+                text(&f, 5)
+            ));
+        }
         reached.insert(id);
     }
     let groups: std::collections::HashSet<String> = controls
@@ -205,10 +215,11 @@ async fn every_page_type_works_by_keyboard_alone() {
         return;
     };
     assert!(!b.runs_page_scripts().await, "page scripts must be off");
-    // The check finds what it should: a button without a focus ring, and
-    // a link that Tab skips.
+    // The check finds what it should: a button without a focus ring, a
+    // link that Tab skips, and one that takes the focus off screen.
     let bad = "data:text/html,<a class=skip href=%23main>skip</a><main id=main tabindex=-1>\
-        <button style='outline:none'>go</button><a href=%23x tabindex=-1>x</a></main>";
+        <button style='outline:none'>go</button><a href=%23x tabindex=-1>x</a>\
+        <a href=%23y style='position:absolute;left:-9999px'>y</a></main>";
     let mut found = Vec::new();
     tab_through(&b, bad, "bad", &mut found).await;
     let found = found.join("\n");
@@ -218,6 +229,10 @@ async fn every_page_type_works_by_keyboard_alone() {
     );
     assert!(
         found.contains("bad: Tab never reaches <a href=\"#x\""),
+        "{found}"
+    );
+    assert!(
+        found.contains("bad: the focus is on something not shown: <a href=\"#y\""),
         "{found}"
     );
     let i = TestInstance::start().await;
