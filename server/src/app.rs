@@ -168,6 +168,7 @@ impl Instance {
         let mut routes = Router::new()
             .merge(web_routes())
             .merge(crate::statuses::web::routes(upload_limit))
+            .merge(crate::settings::routes(upload_limit))
             .merge(api_routes(upload_limit).layer(cors()))
             .fallback(not_found);
         if config.debug.count_statements {
@@ -354,17 +355,11 @@ fn page_routes() -> Router<AppState> {
         .merge(group_and_admin_routes())
 }
 
-/// People: profiles (`/@name`, `/@name@domain`), following, search and
-/// one's settings.
+/// People: profiles (`/@name`, `/@name@domain`), following and search
+/// (one's settings are `settings::routes`).
 fn people_routes() -> Router<AppState> {
-    use crate::settings;
     Router::new()
         .route("/search", get(crate::search_page::page))
-        .route("/settings", get(settings::page))
-        .route("/settings/profile", post(settings::profile))
-        .route("/settings/language", post(settings::language))
-        .route("/settings/password", post(settings::password))
-        .route("/settings/apps/{id}/revoke", post(settings::revoke))
         .route("/accounts/{id}/{action}", post(crate::follows::web::act))
         // Only `/@…` is a profile; anything else is not found.
         .route("/{handle}", get(crate::persons::web_profile::page))

@@ -70,11 +70,28 @@ impl AppError {
         }
     }
 
+    /// The message of a refusal people meet; none for the others.
+    pub fn message(&self) -> Option<&Msg> {
+        match self {
+            AppError::Invalid { message: m, .. }
+            | AppError::NotFound(m)
+            | AppError::Conflict(m)
+            | AppError::Forbidden(m)
+            | AppError::Unauthorized(m)
+            | AppError::TooManyRequests(m)
+            | AppError::RateLimited { message: m, .. }
+            | AppError::Unavailable { message: m, .. }
+            | AppError::PayloadTooLarge(m)
+            | AppError::UnsupportedMediaType(m) => Some(m),
+            _ => None,
+        }
+    }
+
     /// The message alone, in the reader's language: shown next to its field.
     pub fn field_text(&self, tr: Tr) -> String {
-        match self {
-            AppError::Invalid { message, .. } => tr.msg(message),
-            other => other.text(tr),
+        match self.message() {
+            Some(m) => tr.msg(m),
+            None => self.to_string(),
         }
     }
 
@@ -83,16 +100,7 @@ impl AppError {
     pub fn text(&self, tr: Tr) -> String {
         match self {
             AppError::Invalid { field, message } => format!("{field}: {}", tr.msg(message)),
-            AppError::NotFound(m)
-            | AppError::Conflict(m)
-            | AppError::Forbidden(m)
-            | AppError::Unauthorized(m)
-            | AppError::TooManyRequests(m)
-            | AppError::RateLimited { message: m, .. }
-            | AppError::Unavailable { message: m, .. }
-            | AppError::PayloadTooLarge(m)
-            | AppError::UnsupportedMediaType(m) => tr.msg(m),
-            _ => self.to_string(),
+            other => other.field_text(tr),
         }
     }
 

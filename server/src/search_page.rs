@@ -3,11 +3,16 @@
 //! to its page. For someone signed in an `@name@domain` or a URL is looked
 //! up elsewhere, as `resolve=true` does. Unlike the index, this page names
 //! the domains whose results it gathers.
+//!
+//! The first page shows the best of each kind; a kind with more behind it
+//! links to `/search?q=…&type=KIND`, that kind alone, newest first, a page
+//! at a time by `max_id` (keyset: later pages cost what the first does).
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use crate::actors::entity::Model as Actor;
@@ -16,7 +21,7 @@ use crate::auth::web::Visit;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
 use crate::i18n::Tr;
-use crate::mastodon::search as api;
+use crate::mastodon::search::{self as api, Window};
 use crate::search::service::{self as search, Search};
 use crate::search::{Kind, in_order};
 use crate::state::AppState;
@@ -28,6 +33,21 @@ use crate::web::{Chrome, PER_PAGE};
 pub struct SearchQuery {
     #[serde(default)]
     q: String,
+    /// One kind only (`people`, `groups`, `plans`, `events`, `posts`).
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    /// The next page of one kind: ids below this one.
+    max_id: Option<i64>,
+}
+
+/// The kinds a search page lists, as `type=` names them.
+const KINDS: [&str; 5] = ["people", "groups", "plans", "events", "posts"];
+
+/// One kind, a page at a time.
+#[derive(Clone, Copy)]
+struct OneKind {
+    kind: &'static str,
+    max_id: Option<i64>,
 }
 
 /// A person or group found.
@@ -57,6 +77,19 @@ struct SearchPage {
     plans: Vec<ItemHit>,
     events: Vec<ItemHit>,
     posts: Vec<PostView>,
+    /// The kinds with more results than this page shows (first page).
+    full: Vec<&'static str>,
+    /// The next page of the one kind shown.
+    later: Option<String>,
+}
+
+impl SearchPage {
+    /// The link to all results of `kind`, when there are more.
+    fn more(&self, kind: &str) -> Option<String> {
+        self.full
+            .contains(&kind)
+            .then(|| format!("/search?q={}&type={kind}", crate::web::encode(&self.q)))
+    }
 }
 
 /// What a search found.
@@ -66,6 +99,8 @@ struct Found {
     plans: Vec<ItemHit>,
     events: Vec<ItemHit>,
     posts: Vec<PostView>,
+    /// Kinds whose page came back full, with the last id of each.
+    full: Vec<(&'static str, i64)>,
 }
 
 /// `GET /search?q=`
@@ -74,17 +109,30 @@ pub async fn page(
     visit: Visit,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Response {
-    let result = render(&state, &visit, query.q).await;
+    let one = query
+        .kind
+        .as_deref()
+        .and_then(|k| KINDS.into_iter().find(|x| *x == k))
+        .map(|kind| OneKind {
+            kind,
+            max_id: query.max_id,
+        });
+    let result = render(&state, &visit, query.q, one).await;
     visit.respond(result)
 }
 
-async fn render(state: &AppState, visit: &Visit, q: String) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    visit: &Visit,
+    q: String,
+    one: Option<OneKind>,
+) -> Result<Response, AppError> {
     let t = visit.t();
     let text = q.trim();
     let (found, error, status) = if text.is_empty() {
         (Found::default(), None, StatusCode::OK)
     } else {
-        match find(state, visit, text, t).await {
+        match find(state, visit, text, t, one).await {
             Ok(found) => (found, None, StatusCode::OK),
             // A query too long: said next to the field, which keeps it.
             Err(e @ AppError::BadRequest(_)) => {
@@ -102,6 +150,18 @@ async fn render(state: &AppState, visit: &Visit, q: String) -> Result<Response, 
         },
         handle: format!("@{}@{}", a.username, a.host),
         link: profile_path(a),
+    };
+    let later = one.and_then(|one| {
+        let last = found.full.iter().find(|(k, _)| *k == one.kind)?.1;
+        Some(format!(
+            "/search?q={}&type={}&max_id={last}",
+            crate::web::encode(text),
+            one.kind
+        ))
+    });
+    let full = match one {
+        Some(_) => vec![],
+        None => found.full.iter().map(|(k, _)| *k).collect(),
     };
     let page = SearchPage {
         c: visit.chrome().at("search"),
@@ -123,45 +183,103 @@ async fn render(state: &AppState, visit: &Visit, q: String) -> Result<Response, 
         plans: found.plans,
         events: found.events,
         posts: found.posts,
+        full,
+        later,
         q,
     };
     visit.render(status, &page)
 }
 
-async fn find(state: &AppState, visit: &Visit, text: &str, t: Tr) -> Result<Found, AppError> {
+async fn find(
+    state: &AppState,
+    visit: &Visit,
+    text: &str,
+    t: Tr,
+    one: Option<OneKind>,
+) -> Result<Found, AppError> {
     let me = visit.person.as_ref().map(|p| p.actor.id);
     let is_url = text.starts_with("https://") || text.starts_with("http://");
+    let wants = |kind: &str| one.is_none_or(|o| o.kind == kind);
+    let page = Window {
+        limit: PER_PAGE,
+        offset: 0,
+        max_id: one.and_then(|o| o.max_id),
+        min_id: None,
+        newest_first: one.is_some(),
+    };
     // As `/api/v2/search?resolve=true`: only for someone signed in.
     let (mut actors, resolved_statuses) = match me {
-        Some(me) => api::resolve(state, text, me).await?,
-        None => (vec![], vec![]),
+        Some(me) if one.is_none() => api::resolve(state, text, me).await?,
+        _ => (vec![], vec![]),
     };
-    if actors.is_empty() && !is_url {
-        actors = crate::persons::api::search_actors(state, text, PER_PAGE, 0).await?;
-    }
-    actors.retain(|a| a.kind != "application");
-    let mut found = Found {
-        actors,
-        ..Found::default()
-    };
+    let mut found = Found::default();
     if is_url {
+        actors.retain(|a| a.kind != "application");
+        found.actors = actors;
         found.posts = posts(state, &resolved_statuses, me, t).await?;
         return Ok(found);
     }
-    found.plans = plans(state, text, me).await?;
-    found.events = events(state, text, me).await?;
+    if actors.is_empty() {
+        for (kind, of) in [("people", Kind::Account), ("groups", Kind::Group)] {
+            if wants(kind) {
+                actors.extend(people(state, text, of, &page, &mut found).await?);
+            }
+        }
+    }
+    actors.retain(|a| a.kind != "application");
+    found.actors = actors;
+    if wants("plans") {
+        found.plans = plans(state, text, me, &page, &mut found.full).await?;
+    }
+    if wants("events") {
+        found.events = events(state, text, me, &page, &mut found.full).await?;
+    }
     // Posts need an account, as on Mastodon.
-    if let Some(me) = me {
-        let window = api::Window {
-            limit: PER_PAGE,
-            offset: 0,
-            max_id: None,
-            min_id: None,
-        };
-        let list = api::public_statuses(state, text, me, window).await?;
+    if let Some(me) = me.filter(|_| wants("posts")) {
+        let list = api::public_statuses(state, text, me, page).await?;
+        if let (true, Some(last)) = (list.len() as u64 >= PER_PAGE, list.last()) {
+            found.full.push(("posts", last.id));
+        }
         found.posts = posts(state, &list, Some(me), t).await?;
     }
     Ok(found)
+}
+
+/// People or groups (`of`) by name, as the API's account search finds them.
+async fn people(
+    state: &AppState,
+    text: &str,
+    of: Kind,
+    page: &Window,
+    found: &mut Found,
+) -> Result<Vec<Actor>, AppError> {
+    let name = text
+        .trim_start_matches('@')
+        .split('@')
+        .next()
+        .unwrap_or_default();
+    let hits = hits(state, name, of, true, page).await?;
+    note_full(&mut found.full, of, &hits);
+    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    let rows = crate::actors::entity::Entity::find()
+        .filter(crate::actors::entity::Column::Id.is_in(ids))
+        .all(&state.db)
+        .await?;
+    Ok(in_order(&hits, rows, |a| a.id))
+}
+
+/// Notes a kind whose page of hits came back full, with its last id.
+fn note_full(full: &mut Vec<(&'static str, i64)>, of: Kind, hits: &[crate::search::Hit]) {
+    let name = match of {
+        Kind::Account => "people",
+        Kind::Group => "groups",
+        Kind::Plan => "plans",
+        Kind::Event => "events",
+        Kind::Status => "posts",
+    };
+    if let (true, Some(last)) = (hits.len() as u64 >= PER_PAGE, hits.last()) {
+        full.push((name, last.id));
+    }
 }
 
 async fn posts(
@@ -174,31 +292,42 @@ async fn posts(
     Ok(rendered.iter().map(|r| PostView::of(r, me, t)).collect())
 }
 
-/// Hits of one kind, best first, leaving out what hidden accounts own.
+/// Hits of one kind, best first (or newest first, for a page of one
+/// kind), leaving out what hidden accounts own.
 async fn hits(
     state: &AppState,
     text: &str,
     kind: Kind,
+    prefix: bool,
+    page: &Window,
 ) -> Result<Vec<crate::search::Hit>, AppError> {
     Ok(search::find(
         &state.db,
         Search {
             q: text,
             kinds: &[kind],
-            prefix: false,
+            prefix,
             within: None,
             exclude_owners: vec![crate::actors::hidden::hidden_actors()],
-            max_id: None,
+            max_id: page.max_id,
             min_id: None,
-            limit: PER_PAGE,
+            limit: page.limit,
             offset: 0,
+            newest_first: page.newest_first,
         },
     )
     .await?)
 }
 
-async fn plans(state: &AppState, text: &str, me: Option<i64>) -> Result<Vec<ItemHit>, AppError> {
-    let hits = hits(state, text, Kind::Plan).await?;
+async fn plans(
+    state: &AppState,
+    text: &str,
+    me: Option<i64>,
+    page: &Window,
+    full: &mut Vec<(&'static str, i64)>,
+) -> Result<Vec<ItemHit>, AppError> {
+    let hits = hits(state, text, Kind::Plan, false, page).await?;
+    note_full(full, Kind::Plan, &hits);
     let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
     let rows = crate::plans::store::by_ids(&state.db, &ids, me).await?;
     Ok(in_order(&hits, rows, |r| r.plan.id)
@@ -211,8 +340,15 @@ async fn plans(state: &AppState, text: &str, me: Option<i64>) -> Result<Vec<Item
         .collect())
 }
 
-async fn events(state: &AppState, text: &str, me: Option<i64>) -> Result<Vec<ItemHit>, AppError> {
-    let hits = hits(state, text, Kind::Event).await?;
+async fn events(
+    state: &AppState,
+    text: &str,
+    me: Option<i64>,
+    page: &Window,
+    full: &mut Vec<(&'static str, i64)>,
+) -> Result<Vec<ItemHit>, AppError> {
+    let hits = hits(state, text, Kind::Event, false, page).await?;
+    note_full(full, Kind::Event, &hits);
     let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
     let rows = crate::events::store::by_ids(&state.db, &ids, me).await?;
     Ok(in_order(&hits, rows, |r| r.event.id)

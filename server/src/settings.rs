@@ -14,11 +14,27 @@ use crate::auth::oauth::service::{AuthorisedApp, authorised_apps, revoke_app};
 use crate::auth::service::{self, Person};
 use crate::auth::web::{CsrfForm, NoFields, Visit};
 use crate::error::AppError;
-use crate::http::extract::ApiQuery;
+use crate::http::extract::{ApiQuery, WithUploads};
 use crate::i18n::{Lang, Tr};
 use crate::persons::service::{ProfileChange, update_profile};
 use crate::state::AppState;
 use crate::web::{Chrome, Field};
+
+/// The settings forms; the profile's may bring two images, as large as
+/// the API's `update_credentials` allows.
+pub fn routes(upload_limit: usize) -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/settings", get(page))
+        .route(
+            "/settings/profile",
+            post(profile).layer(DefaultBodyLimit::max(upload_limit * 2)),
+        )
+        .route("/settings/language", post(language))
+        .route("/settings/password", post(password))
+        .route("/settings/apps/{id}/revoke", post(revoke))
+}
 
 /// A choice of a select.
 struct Choice {
@@ -42,11 +58,19 @@ struct SettingsPage {
     lang_error: Option<String>,
     password: Vec<Field>,
     apps: Vec<AuthorisedApp>,
+    /// The current avatar and header images, as the API gives them.
+    avatar: String,
+    header: String,
+    avatar_error: Option<String>,
+    header_error: Option<String>,
 }
 
-/// The profile form, with the API's field names.
+/// The profile form, with the API's field names (its `avatar` and
+/// `header` images come as files beside it).
 #[derive(Deserialize, Default)]
 pub struct ProfileForm {
+    #[serde(default)]
+    csrf_token: String,
     #[serde(default)]
     display_name: String,
     #[serde(default)]
@@ -82,6 +106,22 @@ struct Refused {
     profile: Option<ProfileForm>,
     lang: Option<String>,
     error: Option<AppError>,
+}
+
+/// The options of a select: `values`, labelled by `PREFIX-value`.
+fn choices(
+    values: impl Iterator<Item = &'static str>,
+    prefix: &str,
+    selected: &str,
+    t: Tr,
+) -> Vec<Choice> {
+    values
+        .map(|value| Choice {
+            value,
+            label: t.get(&format!("{prefix}-{value}")),
+            selected: value == selected,
+        })
+        .collect()
 }
 
 async fn render(
@@ -120,6 +160,8 @@ async fn render(
         error: error_of(name),
         kind,
     };
+    let account = crate::statuses::views::account(&state.db, &state.config, a).await?;
+    let image = |k: &str| account[k].as_str().unwrap_or_default().to_string();
     let current_lang = refused
         .lang
         .clone()
@@ -133,30 +175,25 @@ async fn render(
             field("display_name", display_name, "text"),
             field("note", note, "textarea"),
         ],
-        roles: crate::persons::web::ROLES
-            .iter()
-            .map(|r| Choice {
-                value: r.as_str(),
-                label: t.get(&format!("role-{}", r.as_str())),
-                selected: r.as_str() == role,
-            })
-            .collect(),
+        roles: choices(
+            crate::persons::web::ROLES.iter().map(|r| r.as_str()),
+            "role",
+            &role,
+            t,
+        ),
         role_error: error_of("role"),
         locked,
-        langs: Lang::ALL
-            .iter()
-            .map(|l| Choice {
-                value: l.code(),
-                label: t.get(&format!("lang-{}", l.code())),
-                selected: l.code() == current_lang,
-            })
-            .collect(),
+        langs: choices(Lang::ALL.iter().map(|l| l.code()), "lang", &current_lang, t),
         lang_error: error_of("lang"),
         password: vec![
             field("current_password", String::new(), "password"),
             field("password", String::new(), "password"),
         ],
         apps: authorised_apps(&state.db, a.id).await?,
+        avatar: image("avatar"),
+        header: image("header"),
+        avatar_error: error_of("avatar"),
+        header_error: error_of("header"),
     };
     let status = refused
         .error
@@ -199,24 +236,49 @@ async fn after(
     }
 }
 
-/// `POST /settings/profile`
+/// `POST /settings/profile`: multipart when it brings an `avatar` or a
+/// `header` image (checked as the API's uploads are, each refusal next to
+/// its field), form-encoded otherwise.
 pub async fn profile(
     State(state): State<AppState>,
+    headers: HeaderMap,
     visit: Visit,
-    CsrfForm(form): CsrfForm<ProfileForm>,
+    upload: WithUploads<ProfileForm>,
 ) -> Response {
+    let WithUploads { form, mut files } = upload;
+    if crate::auth::csrf::verify(&headers, &form.csrf_token).is_err() {
+        return visit.error(&AppError::Forbidden(msg!("error-csrf")));
+    }
     let person = match visit.person() {
         Ok(person) => person,
         Err(redirect) => return redirect.into_response(),
     };
-    let change = ProfileChange {
-        display_name: Some(form.display_name.clone()),
-        note: Some(form.note.clone()),
-        locked: Some(form.locked.is_some()),
-        role: Some(form.role.clone()),
-        files: &[],
+    // A file field left empty still comes, without a name or bytes.
+    files.retain(|f| {
+        ["avatar", "header"].contains(&f.field.as_str())
+            && (!f.bytes.is_empty() || f.file_name.as_deref().is_some_and(|n| !n.is_empty()))
+    });
+    let checked = files.iter().try_for_each(|f| {
+        crate::media::service::check_image(&state.config, &f.bytes)
+            .map(|_| ())
+            .map_err(|e| match e.message() {
+                Some(m) => AppError::invalid(&f.field, m.clone()),
+                None => e,
+            })
+    });
+    let result = match checked {
+        Ok(()) => {
+            let change = ProfileChange {
+                display_name: Some(form.display_name.clone()),
+                note: Some(form.note.clone()),
+                locked: Some(form.locked.is_some()),
+                role: Some(form.role.clone()),
+                files: &files,
+            };
+            update_profile(&state, person, change).await.map(|_| ())
+        }
+        Err(e) => Err(e),
     };
-    let result = update_profile(&state, person, change).await.map(|_| ());
     let refused = |error| Refused {
         profile: Some(form),
         error: Some(error),

@@ -685,3 +685,18 @@ error-you-cannot-moderate-yourself = you cannot moderate yourself
 error-you-cannot-mute-yourself = you cannot mute yourself
 error-you-cannot-report-yourself = you cannot report yourself
 error-you-have-already-voted = you have already voted
+# Settings: avatar and header images
+settings-avatar = Avatar
+settings-avatar-current = Your avatar now
+settings-header = Header image
+settings-header-current = Your header image now
+settings-images-hint = A PNG, JPEG, GIF or WebP image. Leave empty to keep the one you have.
+
+# Search and the people list, a page at a time
+search-more-people = All people found, newest first
+search-more-groups = All groups found, newest first
+search-more-plans = All plans found, newest first
+search-more-events = All events found, newest first
+search-more-posts = All posts found, newest first
+search-later = Older results
+admin-users-later = More people

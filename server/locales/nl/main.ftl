@@ -685,3 +685,18 @@ error-you-cannot-moderate-yourself = je kunt jezelf niet modereren
 error-you-cannot-mute-yourself = je kunt jezelf niet negeren
 error-you-cannot-report-yourself = je kunt jezelf niet melden
 error-you-have-already-voted = je hebt al gestemd
+# Settings: avatar and header images
+settings-avatar = Profielfoto
+settings-avatar-current = Je profielfoto nu
+settings-header = Omslagfoto
+settings-header-current = Je omslagfoto nu
+settings-images-hint = Een PNG-, JPEG-, GIF- of WebP-afbeelding. Laat leeg om de huidige te houden.
+
+# Search and the people list, a page at a time
+search-more-people = Alle gevonden mensen, nieuwste eerst
+search-more-groups = Alle gevonden groepen, nieuwste eerst
+search-more-plans = Alle gevonden plannen, nieuwste eerst
+search-more-events = Alle gevonden activiteiten, nieuwste eerst
+search-more-posts = Alle gevonden berichten, nieuwste eerst
+search-later = Oudere resultaten
+admin-users-later = Meer mensen

@@ -16,10 +16,11 @@ use crate::audit::Moderator;
 use crate::auth::service::Person;
 use crate::auth::web::{CsrfForm, NoFields, Visit};
 use crate::error::AppError;
+use crate::http::extract::ApiQuery;
 use crate::i18n::Tr;
 use crate::moderation::blocks::{self, NewBlock, Severity};
 use crate::state::AppState;
-use crate::web::{Chrome, Field};
+use crate::web::{Chrome, Field, PER_PAGE, next_page};
 
 /// The signed-in administrator; a signed-out visitor is sent to sign in,
 /// anyone else gets 403.
@@ -49,7 +50,7 @@ struct OverviewPage {
     failing_hosts: Vec<String>,
     dead_hosts: Vec<String>,
     inbox_backlog: u64,
-    pending_signups: usize,
+    pending_signups: u64,
     open_reports: usize,
 }
 
@@ -60,11 +61,7 @@ pub async fn overview(State(state): State<AppState>, visit: Visit) -> Response {
     }
     let result = async {
         let s = crate::federation::outbox::status(&state.db).await?;
-        let pending_signups = crate::persons::service::list(&state.db)
-            .await?
-            .iter()
-            .filter(|p| !p.approved && p.disabled_at.is_none())
-            .count();
+        let pending_signups = crate::persons::service::count_waiting(&state.db).await?;
         let open_reports = crate::moderation::service::reports(&state.db, Some("open"), 200)
             .await?
             .len();
@@ -108,18 +105,51 @@ struct UsersPage {
     t: Tr,
     tab: &'static str,
     users: Vec<UserLine>,
+    /// The next page, when this one is full.
+    later: Option<String>,
+}
+
+/// Where `/admin/users` goes on: after an account waiting for approval,
+/// or after one of the others.
+#[derive(Deserialize, Default)]
+pub struct UsersQuery {
+    waiting_after: Option<i64>,
+    after: Option<i64>,
 }
 
 /// `GET /admin/users`: everyone with an account here, those waiting for
 /// approval first.
-pub async fn users(State(state): State<AppState>, visit: Visit) -> Response {
+pub async fn users(
+    State(state): State<AppState>,
+    visit: Visit,
+    ApiQuery(q): ApiQuery<UsersQuery>,
+) -> Response {
+    use crate::persons::service::{ListFrom, list_page};
     let me = match admin(&visit) {
         Ok(person) => person.actor.username.clone(),
         Err(refused) => return *refused,
     };
+    let from = match (q.waiting_after, q.after) {
+        (Some(after), _) => Some(ListFrom {
+            waiting: true,
+            after,
+        }),
+        (None, Some(after)) => Some(ListFrom {
+            waiting: false,
+            after,
+        }),
+        (None, None) => None,
+    };
     let result = async {
-        let mut users: Vec<UserLine> = crate::persons::service::list(&state.db)
-            .await?
+        let people = list_page(&state.db, from, PER_PAGE).await?;
+        let later = next_page(people.len(), people.last().map(|p| p.id), |id| {
+            let waiting = people
+                .last()
+                .is_some_and(|p| !p.approved && p.disabled_at.is_none());
+            let key = if waiting { "waiting_after" } else { "after" };
+            format!("/admin/users?{key}={id}")
+        });
+        let users = people
             .into_iter()
             .map(|p| UserLine {
                 me: p.name == me,
@@ -131,12 +161,12 @@ pub async fn users(State(state): State<AppState>, visit: Visit) -> Response {
                 name: p.name,
             })
             .collect();
-        users.sort_by_key(|u| u.approved || u.disabled);
         let page = UsersPage {
             c: visit.chrome().at("admin"),
             t: visit.t(),
             tab: "users",
             users,
+            later,
         };
         visit.render(StatusCode::OK, &page)
     };

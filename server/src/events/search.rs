@@ -112,6 +112,7 @@ pub async fn search(
             min_id: None,
             limit: q.limit.unwrap_or(20).clamp(1, 40),
             offset: q.offset.unwrap_or(0),
+            newest_first: false,
         },
     )
     .await?;

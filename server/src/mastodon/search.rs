@@ -81,6 +81,7 @@ pub async fn search(
                     offset,
                     max_id: q.max_id.as_deref().and_then(|id| id.parse().ok()),
                     min_id: q.min_id.as_deref().and_then(|id| id.parse().ok()),
+                    newest_first: false,
                 };
                 let found = public_statuses(&state, text, me, page).await?;
                 views::statuses(&state.db, &state.config, &found, Some(me)).await?
@@ -99,6 +100,8 @@ pub struct Window {
     pub offset: u64,
     pub max_id: Option<i64>,
     pub min_id: Option<i64>,
+    /// Newest first rather than best first (a page of one kind).
+    pub newest_first: bool,
 }
 
 /// Public statuses matching every word, best first; never those of hidden
@@ -122,6 +125,7 @@ pub async fn public_statuses(
             min_id: page.min_id,
             limit: page.limit,
             offset: page.offset,
+            newest_first: page.newest_first,
         },
     )
     .await?;

@@ -22,14 +22,17 @@ fn image_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// Stores an image upload for `person`.
-pub async fn store(
-    db: &DatabaseConnection,
-    config: &Config,
-    person: &Person,
-    bytes: &[u8],
-    description: Option<&str>,
-) -> Result<Media, AppError> {
+/// What an accepted image is: its type, file extension and size.
+pub struct Checked {
+    pub content_type: &'static str,
+    pub ext: &'static str,
+    pub size: imagesize::ImageSize,
+}
+
+/// The checks an upload passes before it is stored: within the size
+/// limit, an image of a type we accept, and readable. The settings page
+/// runs them per field to say which file is refused.
+pub fn check_image(config: &Config, bytes: &[u8]) -> Result<Checked, AppError> {
     if bytes.len() > config.media.max_image_bytes {
         return Err(AppError::PayloadTooLarge(msg!(
             "error-file-too-large",
@@ -42,6 +45,26 @@ pub async fn store(
     })?;
     let size = imagesize::blob_size(bytes)
         .map_err(|_| AppError::invalid("file", msg!("error-image-damaged-incomplete")))?;
+    Ok(Checked {
+        content_type,
+        ext,
+        size,
+    })
+}
+
+/// Stores an image upload for `person`.
+pub async fn store(
+    db: &DatabaseConnection,
+    config: &Config,
+    person: &Person,
+    bytes: &[u8],
+    description: Option<&str>,
+) -> Result<Media, AppError> {
+    let Checked {
+        content_type,
+        ext,
+        size,
+    } = check_image(config, bytes)?;
     let description = description.unwrap_or_default();
     if description.chars().count() > 1500 {
         return Err(AppError::invalid(

@@ -231,6 +231,7 @@ pub async fn search_actors(
             min_id: None,
             limit,
             offset,
+            newest_first: false,
         },
     )
     .await?;

@@ -124,6 +124,64 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<PersonListing>, AppErro
         .collect())
 }
 
+/// How many accounts wait for an administrator's approval.
+pub async fn count_waiting(db: &DatabaseConnection) -> Result<u64, AppError> {
+    use sea_orm::PaginatorTrait;
+    Ok(account::Entity::find()
+        .filter(account::Column::Approved.eq(false))
+        .filter(account::Column::DisabledAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// Where a page of [`list_page`] goes on: after the account `after`, among
+/// those waiting for approval (`waiting`) or among the others.
+#[derive(Debug, Clone, Copy)]
+pub struct ListFrom {
+    pub waiting: bool,
+    pub after: i64,
+}
+
+/// A page of at most `limit` local persons with an account: those waiting
+/// for approval first, then the others, each part by id (keyset, so a
+/// large instance's later pages cost what the first does). At most two
+/// statements.
+pub async fn list_page(
+    db: &DatabaseConnection,
+    from: Option<ListFrom>,
+    limit: u64,
+) -> Result<Vec<PersonListing>, AppError> {
+    use sea_orm::{Condition, QuerySelect};
+    let waiting = Condition::all()
+        .add(account::Column::Approved.eq(false))
+        .add(account::Column::DisabledAt.is_null());
+    let part = |waiting: Condition, after: Option<i64>, limit: u64| {
+        let mut query = account::Entity::find()
+            .find_also_related(actors::entity::Entity)
+            .filter(waiting);
+        if let Some(after) = after {
+            query = query.filter(account::Column::ActorId.gt(after));
+        }
+        query
+            .order_by_asc(account::Column::ActorId)
+            .limit(limit)
+            .all(db)
+    };
+    let mut rows = Vec::new();
+    if from.is_none_or(|f| f.waiting) {
+        rows = part(waiting.clone(), from.map(|f| f.after), limit).await?;
+    }
+    let left = limit.saturating_sub(rows.len() as u64);
+    if left > 0 {
+        let after = from.filter(|f| !f.waiting).map(|f| f.after);
+        rows.extend(part(waiting.not(), after, left).await?);
+    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|(account, actor)| actor.map(|actor| listing(actor, account)))
+        .collect())
+}
+
 /// Disables a person's account: they can no longer log in. Returns false if it
 /// already was disabled.
 pub async fn disable(

@@ -37,6 +37,8 @@ struct ProfilePage {
     display_name: String,
     handle: String,
     avatar: String,
+    /// The header image, when the person chose one.
+    header: Option<String>,
     /// Our own sanitised HTML.
     note: String,
     role: Option<String>,
@@ -146,6 +148,10 @@ async fn show(
         },
         handle: format!("@{}@{}", a.username, a.host),
         avatar: account["avatar"].as_str().unwrap_or_default().to_string(),
+        header: a
+            .header_media_id
+            .and(account["header"].as_str())
+            .map(str::to_string),
         note: a.summary.clone(),
         role: a.role.as_deref().map(|r| {
             if known_role(r) {

@@ -84,6 +84,8 @@ pub struct Search<'a> {
     pub min_id: Option<i64>,
     pub limit: u64,
     pub offset: u64,
+    /// Newest first rather than best first (for paging by `max_id`).
+    pub newest_first: bool,
 }
 
 /// The rows matching every word of `q`, best first. A query without words
@@ -100,6 +102,7 @@ pub async fn find(db: &impl ConnectionTrait, s: Search<'_>) -> Result<Vec<Hit>, 
         limit: s.limit,
         offset: s.offset,
         title_weight: TITLE_WEIGHT,
+        newest_first: s.newest_first,
     };
     Ok(store::find(db, &query).await?)
 }

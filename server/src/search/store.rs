@@ -44,6 +44,9 @@ pub struct Query<'a> {
     pub offset: u64,
     /// How much more a word in the title counts than one in the body.
     pub title_weight: f64,
+    /// Newest (highest id) first instead of best first: pages by
+    /// `max_id` then follow on without a row twice or missing.
+    pub newest_first: bool,
 }
 
 /// Writes (or rewrites) an entry.
@@ -141,13 +144,13 @@ fn statement(backend: DbBackend, q: &Query<'_>) -> SelectStatement {
                 "ts_rank('{{{}, 0.2, 0.4, 1.0}}'::float4[], search_entries.document, {sql})",
                 1.0 / q.title_weight.max(1.0)
             );
-            select
-                .from(ENTRIES)
-                .and_where(Expr::cust_with_values(
-                    format!("search_entries.document @@ {sql}"),
-                    values.clone(),
-                ))
-                .order_by_expr(Expr::cust_with_values(rank, values), Order::Desc);
+            select.from(ENTRIES).and_where(Expr::cust_with_values(
+                format!("search_entries.document @@ {sql}"),
+                values.clone(),
+            ));
+            if !q.newest_first {
+                select.order_by_expr(Expr::cust_with_values(rank, values), Order::Desc);
+            }
         }
         _ => {
             // CROSS JOIN fixes the order in SQLite: the full-text match
@@ -161,11 +164,13 @@ fn statement(backend: DbBackend, q: &Query<'_>) -> SelectStatement {
                 .and_where(Expr::cust_with_values(
                     "search_fts MATCH ?",
                     [fts_match(q.terms)],
-                ))
-                .order_by_expr(
+                ));
+            if !q.newest_first {
+                select.order_by_expr(
                     Expr::cust(format!("bm25(search_fts, {}, 1.0)", q.title_weight)),
                     Order::Asc,
                 );
+            }
         }
     }
     select
@@ -289,6 +294,7 @@ mod tests {
             limit: 20,
             offset: 0,
             title_weight: 10.0,
+            newest_first: false,
         };
         let sql =
             statement(DbBackend::Sqlite, &q).to_string(sea_orm::sea_query::SqliteQueryBuilder);
