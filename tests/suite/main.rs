@@ -39,3 +39,4 @@ mod web_people;
 mod web_plan_page;
 mod web_plans;
 mod web_posts;
+mod web_remote_media;
