@@ -238,6 +238,53 @@ async fn the_image_cache_refuses_what_is_no_image_or_not_for_the_visitor() {
         assert_eq!(asked, 1, "{file} fetched once: {:?}", peer.gets());
     }
 
+    // A new avatar (an Update of the actor) replaces the refused one.
+    peer.set_icon(&peer.serve_file("/files/icon.png", "image/png", &png(12, 12)));
+    let doc: Value = a
+        .client
+        .get(&mallory)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let update =
+        knooppunt_tests::api::public_activity("Update", &format!("{mallory}#u1"), &mallory, doc);
+    let sent = peer
+        .post_as(&a.client, "mallory", &a.url("/inbox"), &update)
+        .await;
+    assert!(sent.status().is_success(), "{}", sent.status());
+    a.drain().await;
+    let (code, _, body) = fetch(a, &format!("/media/cache/avatar/{mallory_id}")).await;
+    assert_eq!((code, body), (200, png(12, 12)));
+
+    // A real image of the peer is shown, until A rejects its media.
+    let fine = peer.serve_file("/files/fine.png", "image/png", &png(10, 10));
+    let create = note_with(&mallory, "2", &[fine.as_str()]);
+    let sent = peer
+        .post_as(&a.client, "mallory", &a.url("/inbox"), &create)
+        .await;
+    assert!(sent.status().is_success(), "{}", sent.status());
+    a.drain().await;
+    let status = status_of(&anna, &format!("{mallory}/statuses/2")).await;
+    let fine_path = format!(
+        "/media/cache/attachment/{}",
+        status["media_attachments"][0]["id"].as_str().unwrap()
+    );
+    let (code, kind, body) = fetch(a, &fine_path).await;
+    assert_eq!((code, kind.as_str(), body), (200, "image/png", png(10, 10)));
+    a.create_admin("ada", PW).await;
+    let ada = ApiClient::login_with(a, "ada", PW, "read write admin:read admin:write").await;
+    let block = json!({ "domain": "127.0.0.4", "severity": "noop", "reject_media": true });
+    ada.ok_post("/api/knooppunt/v1/admin/domain_blocks", block)
+        .await;
+    assert_eq!(
+        fetch(a, &fine_path).await.0,
+        403,
+        "media of a rejected server"
+    );
+
     // Ids that name nothing remote: unknown, malformed, ours, no header.
     let on_a = api(a, &anna.token);
     let upload = on_a.upload("eigen.png", &png(8, 8)).await.expect(200);

@@ -198,7 +198,7 @@ pub async fn store_actor(state: &AppState, doc: &ActorDocument) -> Result<Actor,
             }
         }
     };
-    let saved = profile_images(&txn, saved, doc).await?;
+    let saved = profile_images(&txn, &state.config.media.directory, saved, doc).await?;
     crate::actors::search::index(&txn, &saved).await?;
     txn.commit().await?;
     // A changed key or profile is read from the database from now on.
@@ -211,6 +211,7 @@ pub async fn store_actor(state: &AppState, doc: &ActorDocument) -> Result<Actor,
 /// replaced only when its URL changed, so a kept copy stays in use.
 async fn profile_images(
     txn: &impl ConnectionTrait,
+    dir: &std::path::Path,
     a: Actor,
     doc: &ActorDocument,
 ) -> Result<Actor, AppError> {
@@ -253,6 +254,9 @@ async fn profile_images(
             }
             _ => None,
         };
+        if let Some(old) = old {
+            forget_profile_image(txn, dir, old).await?;
+        }
         if is_avatar {
             active.avatar_media_id = Set(new_id);
         } else {
@@ -264,6 +268,28 @@ async fn profile_images(
         return Ok(a);
     }
     Ok(active.update(txn).await?)
+}
+
+/// A replaced remote avatar or header: its row goes, with our copy's row
+/// (by the foreign key) and file. Should the transaction fail after the
+/// file went, the cache fetches the file again on its next view.
+async fn forget_profile_image(
+    txn: &impl ConnectionTrait,
+    dir: &std::path::Path,
+    old: crate::media::entity::Model,
+) -> Result<(), AppError> {
+    use crate::media::cache_entity as cached;
+    use crate::media::entity as media;
+    if old.file_name.is_some() || old.status_id.is_some() {
+        return Ok(());
+    }
+    let copy = cached::Entity::find_by_id(old.id).one(txn).await?;
+    cached::Entity::delete_by_id(old.id).exec(txn).await?;
+    media::Entity::delete_by_id(old.id).exec(txn).await?;
+    if let Some(file) = copy.and_then(|c| c.file_name) {
+        let _ = tokio::fs::remove_file(dir.join(file)).await;
+    }
+    Ok(())
 }
 
 /// What a remote actor's document says, into the columns it fills.

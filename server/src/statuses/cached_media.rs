@@ -2,7 +2,7 @@
 //! own record, never by a URL (no open proxy): `attachment/MEDIA_ID` (of a
 //! post the visitor may see), `avatar/ACTOR_ID` and `header/ACTOR_ID` (of a
 //! remote actor that is not hidden). Anything else is 404, whether it
-//! exists or not. The fetching and storing is `media::cache`.
+//! exists or not; media of a server blocked with `reject_media` are 403. The fetching and storing is `media::cache`.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
@@ -45,6 +45,17 @@ pub async fn serve(
         "avatar" | "header" => (profile_image(&state, &kind, id).await?, PROFILE),
         _ => return Err(not_found()),
     };
+    let host = m
+        .remote_url
+        .as_deref()
+        .and_then(knooppunt_federation::vocab::host_of);
+    if crate::federation::blocks::rejects_media(&state.db, host.as_deref().unwrap_or_default())
+        .await?
+    {
+        return Err(AppError::Forbidden(
+            "media of that server are not shown here".into(),
+        ));
+    }
     let image = crate::media::cache::copy_of(&state, &m).await?;
     Ok((
         [
