@@ -50,6 +50,35 @@ pub enum FetchError {
     HostFailing(String),
 }
 
+/// What a GET expects back: ActivityPub or other JSON (with the `Accept` to
+/// send), or a media file of at most `max_bytes`.
+#[derive(Clone, Copy)]
+enum Expect<'a> {
+    Json(&'a str),
+    Media { max_bytes: usize },
+}
+
+/// JSON must be said to be JSON; media are judged by their bytes, by the caller.
+fn check_content_type(
+    response: &reqwest::Response,
+    expect: Expect<'_>,
+    url: &Url,
+) -> Result<(), FetchError> {
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if matches!(expect, Expect::Json(_)) && !content_type.contains("json") {
+        return Err(FetchError::ContentType {
+            url: url.to_string(),
+            content_type,
+        });
+    }
+    Ok(())
+}
+
 /// Limits and permissions of outgoing requests.
 #[derive(Debug, Clone)]
 pub struct FetchPolicy {
@@ -413,12 +442,35 @@ impl SafeClient {
         serde_json::from_slice(&body).map_err(|_| FetchError::Json(final_url.to_string()))
     }
 
+    /// GETs a media file (unsigned) of at most `max_bytes`, with the same
+    /// address and redirect checks. Its `Content-Type` is not looked at: the
+    /// caller judges the bytes themselves.
+    pub async fn get_media(&self, url: &Url, max_bytes: usize) -> Result<Vec<u8>, FetchError> {
+        let (_, body) = self
+            .get_with(url, Expect::Media { max_bytes }, None)
+            .await?;
+        Ok(body)
+    }
+
     async fn get(
         &self,
         url: &Url,
         accept: &str,
         signer: Option<&Signer>,
     ) -> Result<(Url, Vec<u8>), FetchError> {
+        self.get_with(url, Expect::Json(accept), signer).await
+    }
+
+    async fn get_with(
+        &self,
+        url: &Url,
+        expect: Expect<'_>,
+        signer: Option<&Signer>,
+    ) -> Result<(Url, Vec<u8>), FetchError> {
+        let (accept, limit) = match expect {
+            Expect::Json(accept) => (accept, self.policy.max_body_bytes),
+            Expect::Media { max_bytes } => ("image/*", max_bytes),
+        };
         let mut current = url.clone();
         for _ in 0..=3 {
             self.check_url(&current)?;
@@ -469,19 +521,8 @@ impl SafeClient {
                     status: status.as_u16(),
                 });
             }
-            let content_type = response
-                .headers()
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            if !content_type.contains("json") {
-                return Err(FetchError::ContentType {
-                    url: current.to_string(),
-                    content_type,
-                });
-            }
-            let body = match self.read_limited(response, &current).await {
+            check_content_type(&response, expect, &current)?;
+            let body = match self.read_limited(response, &current, limit).await {
                 Err(e @ FetchError::Transport { .. }) => {
                     self.remember_failing(&host);
                     return Err(e);
@@ -497,11 +538,9 @@ impl SafeClient {
         &self,
         response: reqwest::Response,
         url: &Url,
+        limit: usize,
     ) -> Result<Vec<u8>, FetchError> {
-        if response
-            .content_length()
-            .is_some_and(|l| l > self.policy.max_body_bytes as u64)
-        {
+        if response.content_length().is_some_and(|l| l > limit as u64) {
             return Err(FetchError::TooLarge(url.to_string()));
         }
         let mut body = Vec::new();
@@ -511,7 +550,7 @@ impl SafeClient {
                 url: url.to_string(),
                 reason: e.to_string(),
             })?;
-            if body.len() + chunk.len() > self.policy.max_body_bytes {
+            if body.len() + chunk.len() > limit {
                 return Err(FetchError::TooLarge(url.to_string()));
             }
             body.extend_from_slice(&chunk);

@@ -21,6 +21,7 @@ mod m20261214_000015_plan_updates_due;
 mod m20261221_000016_actor_stats;
 mod m20261221_000017_read_indexes;
 mod m20261228_000018_account_language;
+mod m20261228_000019_media_cache;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261221_000016_actor_stats::Migration),
             Box::new(m20261221_000017_read_indexes::Migration),
             Box::new(m20261228_000018_account_language::Migration),
+            Box::new(m20261228_000019_media_cache::Migration),
         ]
     }
 }

@@ -300,6 +300,10 @@ fn web_routes() -> Router<AppState> {
         .route("/healthz", get(web::healthz))
         .route("/static/{file}", get(web::static_file))
         .route("/media/{file}", get(crate::media::api::file))
+        .route(
+            "/media/cache/{kind}/{id}",
+            get(crate::statuses::cached_media::serve),
+        )
         .route("/auth/sign_in", get(auth::sign_in_page).post(auth::sign_in))
         .route(
             "/auth/sign_up",

@@ -44,6 +44,10 @@ pub enum AppError {
     PayloadTooLarge(Msg),
     #[error("{0}")]
     UnsupportedMediaType(Msg),
+    /// Another server's answer could not be used (a remote image that is
+    /// not an image, too large, or not there).
+    #[error("{0}")]
+    BadGateway(String),
     #[error("database error")]
     Database(#[from] DbErr),
     #[error("internal error")]
@@ -128,6 +132,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -28,6 +28,10 @@ struct Inner {
     gets: Mutex<Vec<String>>,
     posts: Mutex<Vec<(String, Value)>>,
     hanging: AtomicUsize,
+    /// Files served as they are: path to (content type, bytes).
+    files: Mutex<HashMap<String, (String, Vec<u8>)>>,
+    /// The `icon` URL the actors publish.
+    icon: Mutex<Option<String>>,
 }
 
 /// The running peer; stops listening on drop.
@@ -79,6 +83,10 @@ async fn answer(
         let _guard = Hanging(inner.clone());
         std::future::pending::<()>().await;
     }
+    let file = inner.files.lock().unwrap().get(&path).cloned();
+    if let Some((content_type, bytes)) = file {
+        return ([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response();
+    }
     let Some(name) = path.strip_prefix("/users/") else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -96,6 +104,9 @@ async fn answer(
         "followers": format!("{id}/followers"),
         "publicKey": { "id": format!("{id}#main-key"), "owner": id, "publicKeyPem": public },
     });
+    if let Some(icon) = inner.icon.lock().unwrap().clone() {
+        actor["icon"] = json!({ "type": "Image", "mediaType": "image/png", "url": icon });
+    }
     if let Some(shared) = inner.shared_inbox.lock().unwrap().clone() {
         actor["endpoints"] = json!({ "sharedInbox": shared });
     }
@@ -158,6 +169,22 @@ impl FakePeer {
     /// The `sharedInbox` the actors publish.
     pub fn set_shared_inbox(&self, url: &str) {
         *self.inner.shared_inbox.lock().unwrap() = Some(url.to_string());
+    }
+
+    /// Serves `bytes` at `path` with the `Content-Type` given; returns its URL.
+    pub fn serve_file(&self, path: &str, content_type: &str, bytes: &[u8]) -> String {
+        let file = (content_type.to_string(), bytes.to_vec());
+        self.inner
+            .files
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), file);
+        format!("{}{path}", self.base_url)
+    }
+
+    /// The actors publish `url` as their `icon` (avatar) from now on.
+    pub fn set_icon(&self, url: &str) {
+        *self.inner.icon.lock().unwrap() = Some(url.to_string());
     }
 
     /// Paths requested with GET so far.

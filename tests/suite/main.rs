@@ -42,3 +42,4 @@ mod web_plan_page;
 mod web_plans;
 mod web_posts;
 mod web_profile_images;
+mod web_remote_media;

@@ -557,6 +557,7 @@ error-logins-from-address = too many failed logins from this address; try again 
 error-media-not-yours-already-used = media { $raw } is not yours or already used
 error-members-group-start-plan = only members of a group may start a plan for it
 error-method-requires-authenticated-user = this method requires an authenticated user
+error-media-not-shown = media of that server are not shown here
 error-missing = not found
 error-moderators-owning-group-invite-co-owners = only the moderators of an owning group invite co-owners for it
 error-more-people-take-part-than-new = more people take part than the new capacity

@@ -557,6 +557,7 @@ error-logins-from-address = te veel mislukte inlogpogingen vanaf dit adres; prob
 error-media-not-yours-already-used = media { $raw } is niet van jou of al gebruikt
 error-members-group-start-plan = alleen leden van een groep mogen er een plan voor beginnen
 error-method-requires-authenticated-user = hiervoor moet je ingelogd zijn
+error-media-not-shown = media van die server worden hier niet getoond
 error-missing = niet gevonden
 error-moderators-owning-group-invite-co-owners = alleen de moderatoren van een eigenaar-groep nodigen mede-eigenaren uit namens haar
 error-more-people-take-part-than-new = er doen meer mensen mee dan de nieuwe capaciteit

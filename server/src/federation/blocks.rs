@@ -23,3 +23,12 @@ pub async fn limit_for_host(
     }
     Ok(limit)
 }
+
+/// Whether a block covering `host` says its media are not shown here
+/// (`reject_media`, or a suspension): our copies are neither made nor served.
+pub async fn rejects_media(db: &impl ConnectionTrait, host: &str) -> Result<bool, AppError> {
+    let blocks = domain_block::Entity::find().all(db).await?;
+    Ok(blocks
+        .iter()
+        .any(|b| block_covers(&b.domain, host) && (b.reject_media || b.severity == "suspend")))
+}

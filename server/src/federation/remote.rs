@@ -2,7 +2,9 @@
 //! instance actor), checked, sanitised and cached in the database.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -196,11 +198,98 @@ pub async fn store_actor(state: &AppState, doc: &ActorDocument) -> Result<Actor,
             }
         }
     };
+    let saved = profile_images(&txn, &state.config.media.directory, saved, doc).await?;
     crate::actors::search::index(&txn, &saved).await?;
     txn.commit().await?;
     // A changed key or profile is read from the database from now on.
     state.federation.signers.invalidate(&saved.ap_id).await;
     Ok(saved)
+}
+
+/// The actor's icon and header as `media` rows naming their remote files
+/// (our copies are made on first view, see `media::cache`). A row is
+/// replaced only when its URL changed, so a kept copy stays in use.
+async fn profile_images(
+    txn: &impl ConnectionTrait,
+    dir: &std::path::Path,
+    a: Actor,
+    doc: &ActorDocument,
+) -> Result<Actor, AppError> {
+    use crate::media::entity as media;
+    let mut active: actor::ActiveModel = a.clone().into();
+    let mut changed = false;
+    for (image, current, is_avatar) in [
+        (&doc.icon, a.avatar_media_id, true),
+        (&doc.image, a.header_media_id, false),
+    ] {
+        let url = image
+            .as_ref()
+            .and_then(|i| i.href())
+            .filter(|u| (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2048);
+        let old = match current {
+            Some(id) => media::Entity::find_by_id(id).one(txn).await?,
+            None => None,
+        };
+        if old.as_ref().and_then(|m| m.remote_url.as_deref()) == url {
+            continue;
+        }
+        let new_id = match (url, image) {
+            (Some(url), Some(image)) => {
+                let media_type = image.media_type.as_deref().unwrap_or("image/jpeg");
+                let dimension = |n: Option<i64>| n.and_then(|n| i32::try_from(n).ok());
+                let row = media::ActiveModel {
+                    actor_id: Set(a.id),
+                    status_id: Set(None),
+                    file_name: Set(None),
+                    content_type: Set(media_type.chars().take(100).collect()),
+                    size: Set(0),
+                    width: Set(dimension(image.width)),
+                    height: Set(dimension(image.height)),
+                    description: Set(String::new()),
+                    remote_url: Set(Some(url.to_string())),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                };
+                Some(row.insert(txn).await?.id)
+            }
+            _ => None,
+        };
+        if let Some(old) = old {
+            forget_profile_image(txn, dir, old).await?;
+        }
+        if is_avatar {
+            active.avatar_media_id = Set(new_id);
+        } else {
+            active.header_media_id = Set(new_id);
+        }
+        changed = true;
+    }
+    if !changed {
+        return Ok(a);
+    }
+    Ok(active.update(txn).await?)
+}
+
+/// A replaced remote avatar or header: its row goes, with our copy's row
+/// (by the foreign key) and file. Should the transaction fail after the
+/// file went, the cache fetches the file again on its next view.
+async fn forget_profile_image(
+    txn: &impl ConnectionTrait,
+    dir: &std::path::Path,
+    old: crate::media::entity::Model,
+) -> Result<(), AppError> {
+    use crate::media::cache_entity as cached;
+    use crate::media::entity as media;
+    if old.file_name.is_some() || old.status_id.is_some() {
+        return Ok(());
+    }
+    let copy = cached::Entity::find_by_id(old.id).one(txn).await?;
+    cached::Entity::delete_by_id(old.id).exec(txn).await?;
+    media::Entity::delete_by_id(old.id).exec(txn).await?;
+    if let Some(file) = copy.and_then(|c| c.file_name) {
+        let _ = tokio::fs::remove_file(dir.join(file)).await;
+    }
+    Ok(())
 }
 
 /// What a remote actor's document says, into the columns it fills.

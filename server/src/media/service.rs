@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::error::AppError;
 
 /// Image types we accept, detected from the bytes.
-fn image_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+pub fn image_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     match imagesize::image_type(bytes).ok()? {
         imagesize::ImageType::Png => Some(("image/png", "png")),
         imagesize::ImageType::Jpeg => Some(("image/jpeg", "jpg")),

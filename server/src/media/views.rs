@@ -15,6 +15,21 @@ pub fn media_url(config: &Config, m: &Media) -> String {
     }
 }
 
+/// Where pages load remote media from: our copy (see [`super::cache`]),
+/// keyed by our record, so the image comes from our own origin.
+pub fn cache_path(kind: &str, id: i64) -> String {
+    format!("/media/cache/{kind}/{id}")
+}
+
+/// An actor's avatar or header (`kind`) as served by us: our own file, or
+/// our copy of a remote one.
+pub fn profile_image_url(config: &Config, actor_id: i64, kind: &str, m: &Media) -> String {
+    match (&m.file_name, &m.remote_url) {
+        (None, Some(_)) => format!("{}{}", config.base_url(), cache_path(kind, actor_id)),
+        _ => media_url(config, m),
+    }
+}
+
 /// Mastodon's attachment type for a media type.
 fn kind_of(content_type: &str) -> &'static str {
     match content_type.split('/').next().unwrap_or_default() {

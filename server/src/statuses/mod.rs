@@ -2,6 +2,7 @@
 //! and who may see what.
 
 pub mod api;
+pub mod cached_media;
 pub mod changes;
 pub mod entity;
 pub mod federate;

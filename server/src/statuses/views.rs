@@ -14,7 +14,7 @@ use crate::actors::entity::{self as actor, Model as Actor};
 use crate::config::Config;
 use crate::error::AppError;
 use crate::media::entity::{self as media, Model as Media};
-pub use crate::media::views::{media_json, media_url};
+pub use crate::media::views::{media_json, media_url, profile_image_url};
 use crate::statuses::entity::{favourite, mention, poll, poll_vote, status, status_tag, tag};
 
 pub use crate::http::time;
@@ -110,13 +110,13 @@ pub async fn accounts(
     Ok(actors
         .iter()
         .map(|a| {
-            let image = |id: Option<i64>, default: &str| {
+            let image = |id: Option<i64>, kind: &str| {
                 id.and_then(|id| media.get(&id))
-                    .map(|m| media_url(config, m))
-                    .unwrap_or_else(|| format!("{base}/static/{default}"))
+                    .map(|m| profile_image_url(config, a.id, kind, m))
+                    .unwrap_or_else(|| format!("{base}/static/{kind}.png"))
             };
-            let avatar = image(a.avatar_media_id, "avatar.png");
-            let header = image(a.header_media_id, "header.png");
+            let avatar = image(a.avatar_media_id, "avatar");
+            let header = image(a.header_media_id, "header");
             let mut account = json!({
                 "id": a.id.to_string(),
                 "username": a.username,

@@ -116,7 +116,7 @@ impl PostView {
                     list.iter()
                         .filter(|m| matches!(m["type"].as_str(), Some("image" | "gifv")))
                         .map(|m| MediaView {
-                            url: text(m, "url"),
+                            url: media_src(m),
                             alt: text(m, "description"),
                         })
                         .collect()
@@ -124,6 +124,16 @@ impl PostView {
                 .unwrap_or_default(),
             poll: poll_of(&shown["poll"], me),
         }
+    }
+}
+
+/// Where the page loads an attachment from: a remote one from our copy
+/// (pages load images from our own origin only), ours from its file.
+fn media_src(m: &Value) -> String {
+    let id = m["id"].as_str().and_then(|id| id.parse::<i64>().ok());
+    match (id, m["remote_url"].as_str()) {
+        (Some(id), Some(_)) => crate::media::views::cache_path("attachment", id),
+        _ => text(m, "url"),
     }
 }
 
