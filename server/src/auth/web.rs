@@ -57,7 +57,11 @@ impl Visit {
             .and_then(Lang::from_code);
         Ok(Visit {
             person,
-            lang: Lang::choose(headers, chosen),
+            lang: Lang::choose(
+                headers,
+                crate::http::cookie(headers, crate::i18n::LANG_COOKIE).as_deref(),
+                chosen,
+            ),
             csrf_token,
             cookies: cookie.into_iter().collect(),
             here: uri

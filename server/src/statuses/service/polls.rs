@@ -38,25 +38,7 @@ pub async fn vote(
         return Err(AppError::invalid("poll", msg!("error-poll-has-ended")));
     }
     let options: Vec<String> = serde_json::from_str(&p.options).unwrap_or_default();
-    let mut choices: Vec<u64> = choices.to_vec();
-    choices.sort_unstable();
-    choices.dedup();
-    if choices.is_empty()
-        || choices
-            .iter()
-            .any(|c| usize::try_from(*c).map_or(true, |c| c >= options.len()))
-    {
-        return Err(AppError::invalid(
-            "choices",
-            msg!("error-choose-one-polls-options"),
-        ));
-    }
-    if !p.multiple && choices.len() > 1 {
-        return Err(AppError::invalid(
-            "choices",
-            msg!("error-poll-allows-one-choice"),
-        ));
-    }
+    let choices = checked_choices(&p, options.len(), choices)?;
     let already = poll_vote::Entity::find()
         .filter(poll_vote::Column::PollId.eq(p.id))
         .filter(poll_vote::Column::ActorId.eq(me))
@@ -99,6 +81,31 @@ pub async fn vote(
     txn.commit().await?;
     state.federation.outbox_bell.notify_one();
     Ok(p)
+}
+
+/// The distinct choices of one vote, each an option of `p`, one unless it
+/// allows several.
+fn checked_choices(p: &poll::Model, options: usize, choices: &[u64]) -> Result<Vec<u64>, AppError> {
+    let mut choices: Vec<u64> = choices.to_vec();
+    choices.sort_unstable();
+    choices.dedup();
+    if choices.is_empty()
+        || choices
+            .iter()
+            .any(|c| usize::try_from(*c).map_or(true, |c| c >= options))
+    {
+        return Err(AppError::invalid(
+            "choices",
+            msg!("error-choose-one-polls-options"),
+        ));
+    }
+    if !p.multiple && choices.len() > 1 {
+        return Err(AppError::invalid(
+            "choices",
+            msg!("error-poll-allows-one-choice"),
+        ));
+    }
+    Ok(choices)
 }
 
 /// Tells the author and local voters of each poll that has ended; run by the
