@@ -63,3 +63,30 @@ async fn two_instances_run_side_by_side_on_their_own_addresses() {
         instance.stop().await;
     }
 }
+
+/// Many requests that meet the same unknown remote actor at once (searches,
+/// inbox deliveries) all find it: the first stores it, the others take the
+/// row it stored, also while its commit still waits in a group (SQLite).
+#[tokio::test]
+async fn an_actor_met_by_many_requests_at_once_is_stored_once() {
+    use knooppunt_tests::ApiClient;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let instances = TestInstance::start_many(2).await;
+    let (a, b) = (&instances[0], &instances[1]);
+    a.create_person("alice", "een lange zin als wachtwoord")
+        .await;
+    b.create_person("bob", "een lange zin als wachtwoord").await;
+    let alice = ApiClient::login(a, "alice", "een lange zin als wachtwoord").await;
+    let acct = format!("@bob@{}", b.domain);
+    let found = futures_util::future::join_all((0..12).map(|_| alice.resolve(&acct))).await;
+    assert!(found.iter().all(|id| *id == found[0]), "{found:?}");
+    let rows = knooppunt::actors::entity::Entity::find()
+        .filter(knooppunt::actors::entity::Column::ApId.eq(format!("{}/users/bob", b.base_url)))
+        .count(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    for i in instances {
+        i.stop().await;
+    }
+}

@@ -163,11 +163,7 @@ pub async fn store_actor(state: &AppState, doc: &ActorDocument) -> Result<Actor,
                 "that id belongs to a local actor".into(),
             ));
         }
-        Some(a) => {
-            let mut active: actor::ActiveModel = a.into();
-            apply_document(&mut active, doc, now);
-            active.update(&txn).await?
-        }
+        Some(a) => refreshed(&txn, a, doc, now).await?,
         None => {
             let mut model = actor::ActiveModel {
                 domain_limit: Set(domain_limit),
@@ -180,21 +176,32 @@ pub async fn store_actor(state: &AppState, doc: &ActorDocument) -> Result<Actor,
                 ..Default::default()
             };
             apply_document(&mut model, doc, now);
-            match actor::Entity::insert(model).exec_with_returning(&txn).await {
-                Ok(a) => a,
-                // Another request stored (and indexed) it meanwhile.
-                Err(e)
-                    if matches!(
-                        e.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) =>
-                {
-                    txn.rollback().await?;
-                    return find_by_ap_id(state, &doc.id).await?.ok_or_else(|| {
-                        AppError::Conflict(msg!("error-actor-changed-while-storing"))
-                    });
+            // In a savepoint: a twin stored meanwhile (another request for
+            // the same actor) leaves this transaction usable.
+            let savepoint = sea_orm::TransactionTrait::begin(&*txn).await?;
+            let inserted = crate::db::inserted(
+                actor::Entity::insert(model)
+                    .exec_with_returning(&savepoint)
+                    .await,
+            )?;
+            match inserted {
+                Some(a) => {
+                    savepoint.commit().await?;
+                    a
                 }
-                Err(e) => return Err(e.into()),
+                // The twin is seen from here: committed on PostgreSQL, or
+                // in the same group of commits on SQLite (not yet outside).
+                None => {
+                    savepoint.rollback().await?;
+                    let twin = actor::Entity::find()
+                        .filter(actor::Column::ApId.eq(&doc.id))
+                        .one(&*txn)
+                        .await?
+                        .ok_or_else(|| {
+                            AppError::Conflict(msg!("error-actor-changed-while-storing"))
+                        })?;
+                    refreshed(&txn, twin, doc, now).await?
+                }
             }
         }
     };
@@ -204,6 +211,18 @@ pub async fn store_actor(state: &AppState, doc: &ActorDocument) -> Result<Actor,
     // A changed key or profile is read from the database from now on.
     state.federation.signers.invalidate(&saved.ap_id).await;
     Ok(saved)
+}
+
+/// `a` as its document now says.
+async fn refreshed(
+    txn: &impl ConnectionTrait,
+    a: Actor,
+    doc: &ActorDocument,
+    now: DateTime<Utc>,
+) -> Result<Actor, AppError> {
+    let mut active: actor::ActiveModel = a.into();
+    apply_document(&mut active, doc, now);
+    Ok(active.update(txn).await?)
 }
 
 /// The actor's icon and header as `media` rows naming their remote files
