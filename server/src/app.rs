@@ -182,6 +182,9 @@ impl Instance {
                 Duration::from_secs(config.http.request_timeout_secs),
             ))
             .layer(axum::middleware::map_response(crate::web::security_headers))
+            .layer(axum::middleware::from_fn(
+                crate::error::in_the_clients_language,
+            ))
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
             .with_state(self.state.clone())
     }

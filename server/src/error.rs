@@ -214,6 +214,40 @@ impl From<knooppunt_federation::vocab::CheckError> for AppError {
     }
 }
 
+/// A refusal's message, kept with its response so that
+/// [`in_the_clients_language`] can say it again in another language.
+#[derive(Debug, Clone)]
+struct Said {
+    field: Option<String>,
+    message: Msg,
+}
+
+/// The API's refusals in the language the client asks for
+/// (`Accept-Language`, as Mastodon does); English when it names neither
+/// Dutch nor English. Pages say theirs in the page's language themselves.
+pub async fn in_the_clients_language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let asked = crate::i18n::Lang::asked(request.headers());
+    let mut response = next.run(request).await;
+    let Some(said) = response.extensions_mut().remove::<Said>() else {
+        return response;
+    };
+    let Some(lang) = asked.filter(|l| *l != crate::i18n::Lang::En) else {
+        return response;
+    };
+    let text = lang.tr().msg(&said.message);
+    let text = match said.field {
+        Some(field) => format!("{field}: {text}"),
+        None => text,
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let body = serde_json::json!({ "error": text }).to_string();
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -229,6 +263,16 @@ impl IntoResponse for AppError {
             _ => serde_json::json!({ "error": self.to_string() }),
         };
         let mut response = (status, Json(body)).into_response();
+        if let Some(message) = self.message() {
+            let field = match &self {
+                AppError::Invalid { field, .. } => Some(field.clone()),
+                _ => None,
+            };
+            response.extensions_mut().insert(Said {
+                field,
+                message: message.clone(),
+            });
+        }
         if let AppError::RateLimited { retry_after, .. } | AppError::Unavailable { retry_after, .. } =
             &self
             && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after.to_string())

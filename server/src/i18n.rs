@@ -69,7 +69,7 @@ impl Lang {
     /// The first of nl/en in the client's preference order (by q-value);
     /// Dutch when the client names neither.
     pub fn negotiate(headers: &HeaderMap) -> Lang {
-        Self::accepted(headers).unwrap_or(Lang::Nl)
+        Self::asked(headers).unwrap_or(Lang::Nl)
     }
 
     /// The page's language: the switch (its cookie's value), the account's
@@ -78,11 +78,12 @@ impl Lang {
         switch
             .and_then(Lang::from_code)
             .or(account)
-            .or_else(|| Self::accepted(headers))
+            .or_else(|| Self::asked(headers))
             .unwrap_or(Lang::Nl)
     }
 
-    fn accepted(headers: &HeaderMap) -> Option<Lang> {
+    /// The language `Accept-Language` asks for, if it names nl or en.
+    pub fn asked(headers: &HeaderMap) -> Option<Lang> {
         let value = headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())?;
@@ -130,6 +131,30 @@ impl Tr {
         LOCALES
             .try_lookup_with_args(self.0.id(), key, &args)
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// An amount as this language writes it: `€ 1.250,50`, `€1,250.50`;
+    /// another currency by its code (`USD 12.00`).
+    pub fn money(&self, cents: i64, currency: &str) -> String {
+        let (group, decimal) = match self.0 {
+            Lang::Nl => ('.', ','),
+            Lang::En => (',', '.'),
+        };
+        let whole = (cents.unsigned_abs() / 100).to_string();
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                grouped.push(group);
+            }
+            grouped.push(digit);
+        }
+        let sign = if cents < 0 { "-" } else { "" };
+        let number = format!("{sign}{grouped}{decimal}{:02}", cents.unsigned_abs() % 100);
+        match (currency, self.0) {
+            ("EUR", Lang::Nl) => format!("€ {number}"),
+            ("EUR", Lang::En) => format!("€{number}"),
+            (code, _) => format!("{code} {number}"),
+        }
     }
 
     /// A [`Msg`] in this language.
@@ -368,6 +393,15 @@ mod tests {
             big.to_string(),
             "status 113001234567890123 is not by the reported account"
         );
+    }
+
+    #[test]
+    fn money_is_written_as_each_language_writes_it() {
+        assert_eq!(Lang::Nl.tr().money(125_050, "EUR"), "€ 1.250,50");
+        assert_eq!(Lang::En.tr().money(125_050, "EUR"), "€1,250.50");
+        assert_eq!(Lang::Nl.tr().money(100_000_000, "EUR"), "€ 1.000.000,00");
+        assert_eq!(Lang::En.tr().money(5, "USD"), "USD 0.05");
+        assert_eq!(Lang::Nl.tr().money(-99_900, "EUR"), "€ -999,00");
     }
 
     #[test]

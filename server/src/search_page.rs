@@ -135,9 +135,14 @@ async fn render(
         match find(state, visit, text, t, one).await {
             Ok(found) => (found, None, StatusCode::OK),
             // A query too long: said next to the field, which keeps it.
+            // (The API's 400 for it is in English: not a person's message.)
             Err(e @ AppError::BadRequest(_)) => {
-                let status = e.status();
-                (Found::default(), Some(e.to_string()), status)
+                let limits = msg!(
+                    "error-search-limits",
+                    chars = crate::search::service::MAX_QUERY_CHARS,
+                    words = crate::search::service::MAX_QUERY_WORDS
+                );
+                (Found::default(), Some(t.msg(&limits)), e.status())
             }
             Err(e) => return Err(e),
         }

@@ -27,6 +27,22 @@ fn program(var: &str, default: &str) -> PathBuf {
 pub const WCAG_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 impl Browser {
+    /// Signs `name` in through the form, in a browser signed out, and checks
+    /// that the header then names them.
+    pub async fn sign_in(&self, i: &crate::TestInstance, name: &str, password: &str) {
+        self.goto(&i.url("/auth/sign_in")).await;
+        self.fill("#username", name).await;
+        self.fill("#password", password).await;
+        self.click("main form button[type=submit]").await;
+        let header = self.text("header.site").await;
+        assert!(header.contains(&format!("@{name}")), "{header}");
+    }
+
+    /// Signs out with the header's button.
+    pub async fn sign_out(&self) {
+        self.click("header.site .account button").await;
+    }
+
     /// A headless Chromium with page JavaScript `javascript` (on or off);
     /// `None`, after saying so, when no browser is installed and the run
     /// does not require one.

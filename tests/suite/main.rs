@@ -28,6 +28,7 @@ mod openapi;
 mod plans;
 mod python_peer;
 mod reads;
+mod refusals;
 mod search;
 mod serve;
 mod sign_in;

@@ -13,16 +13,6 @@ use serde_json::json;
 
 const PASSWORD: &str = "een lange zin als wachtwoord";
 
-/// Signs `name` in through the form, in a browser signed out.
-async fn sign_in(b: &Browser, i: &TestInstance, name: &str) {
-    b.goto(&i.url("/auth/sign_in")).await;
-    b.fill("#username", name).await;
-    b.fill("#password", PASSWORD).await;
-    b.click("main form button[type=submit]").await;
-    let header = b.text("header.site").await;
-    assert!(header.contains(&format!("@{name}")), "{header}");
-}
-
 /// Tries to sign `name` in and expects a refusal.
 async fn sign_in_refused(b: &Browser, i: &TestInstance, name: &str) -> String {
     b.goto(&i.url("/auth/sign_in")).await;
@@ -32,10 +22,6 @@ async fn sign_in_refused(b: &Browser, i: &TestInstance, name: &str) -> String {
     let header = b.text("header.site").await;
     assert!(!header.contains(&format!("@{name}")), "{header}");
     b.main_text().await
-}
-
-async fn sign_out(b: &Browser) {
-    b.click("header.site .account button").await;
 }
 
 async fn group(i: &TestInstance, name: &str, owner: &str, policy: JoinPolicy) {
@@ -105,7 +91,7 @@ async fn a_person_joins_and_leaves_groups_from_their_pages() {
         "signed out, the page is there"
     );
 
-    sign_in(&b, &i, "piet").await;
+    b.sign_in(&i, "piet", PASSWORD).await;
     b.goto(&i.url("/groups")).await;
     b.click("ul.groups a[href='/groups/tuin']").await;
     assert_eq!(b.path().await, "/groups/tuin");
@@ -142,25 +128,25 @@ async fn a_person_joins_and_leaves_groups_from_their_pages() {
         !b.source().await.contains("id=\"requests\""),
         "no requests for piet"
     );
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // nina, no moderator, sees no requests either.
-    sign_in(&b, &i, "nina").await;
+    b.sign_in(&i, "nina", PASSWORD).await;
     b.goto(&i.url("/groups/kring")).await;
     assert!(!b.source().await.contains("id=\"requests\""));
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // olga approves on the group's page.
-    sign_in(&b, &i, "olga").await;
+    b.sign_in(&i, "olga", PASSWORD).await;
     b.goto(&i.url("/groups/kring")).await;
     assert!(b.text("#requests").await.contains("piet"));
     b.click("#requests form[action$='/approve'] button").await;
     assert_eq!(b.path().await, "/groups/kring");
     assert!(b.text("#requests").await.contains("No one is waiting"));
     assert!(b.text("#members .members").await.contains("piet"));
-    sign_out(&b).await;
+    b.sign_out().await;
 
-    sign_in(&b, &i, "piet").await;
+    b.sign_in(&i, "piet", PASSWORD).await;
     b.goto(&i.url("/groups/kring")).await;
     assert!(b.text("#membership").await.contains("You are a member"));
     b.quit().await;
@@ -305,7 +291,7 @@ async fn an_administrator_runs_the_instance_from_admin() {
 
     // ada approves sam.
     // An administrator reaches /admin from the header of every page.
-    sign_in(&b, &i, "ada").await;
+    b.sign_in(&i, "ada", PASSWORD).await;
     b.click("header.site a[href='/admin']").await;
     assert_eq!(b.path().await, "/admin");
     assert!(b.main_text().await.contains("Sign-ups to approve: 1"));
@@ -314,16 +300,16 @@ async fn an_administrator_runs_the_instance_from_admin() {
     b.click("#user-sam form[action$='/approve'] button").await;
     assert_eq!(b.path().await, "/admin/users");
     assert_eq!(b.text("#user-sam .user-state").await, "active");
-    sign_out(&b).await;
-    sign_in(&b, &i, "sam").await;
+    b.sign_out().await;
+    b.sign_in(&i, "sam", PASSWORD).await;
     assert!(
         !b.source().await.contains("href=\"/admin\""),
         "no administration link for others"
     );
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // ada disables sam: no more signing in.
-    sign_in(&b, &i, "ada").await;
+    b.sign_in(&i, "ada", PASSWORD).await;
     b.goto(&i.url("/admin/users")).await;
     b.click("#user-sam form[action$='/disable'] button").await;
     assert_eq!(b.text("#user-sam .user-state").await, "disabled");
@@ -406,7 +392,7 @@ async fn an_administrator_runs_the_instance_from_admin() {
     b.goto(&i.url("/admin")).await;
     assert_eq!(b.text("#fed-failing").await, "1");
     assert!(b.text(".hosts.failing").await.contains(&far_domain));
-    sign_out(&b).await;
+    b.sign_out().await;
     b.quit().await;
     sign_in_check_disabled(&i).await;
     i.stop().await;
@@ -544,7 +530,7 @@ async fn group_and_admin_pages_have_no_wcag_violations() {
             checked += check(&b, &i, path, &mut found).await;
         }
     }
-    sign_in(&b, &i, "olga").await;
+    b.sign_in(&i, "olga", PASSWORD).await;
     for lang in ["nl", "en"] {
         b.click(&format!("form.lang button[value={lang}]")).await;
         for path in ["/groups", "/groups/tuin", "/groups/kring"] {
@@ -554,8 +540,8 @@ async fn group_and_admin_pages_have_no_wcag_violations() {
     b.goto(&i.url("/groups/tuin")).await;
     b.screenshot("group", 390, 844).await;
     b.screenshot("group", 1280, 800).await;
-    sign_out(&b).await;
-    sign_in(&b, &i, "ada").await;
+    b.sign_out().await;
+    b.sign_in(&i, "ada", PASSWORD).await;
     b.goto(&i.url("/admin/users")).await;
     b.screenshot("admin-users", 390, 844).await;
     for lang in ["nl", "en"] {

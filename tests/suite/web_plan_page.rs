@@ -12,19 +12,6 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "een lange zin als wachtwoord";
 
-async fn sign_in(b: &Browser, i: &TestInstance, name: &str) {
-    b.goto(&i.url("/auth/sign_in")).await;
-    b.fill("#username", name).await;
-    b.fill("#password", PASSWORD).await;
-    b.click("main form button[type=submit]").await;
-    let header = b.text("header.site").await;
-    assert!(header.contains(&format!("@{name}")), "{header}");
-}
-
-async fn sign_out(b: &Browser) {
-    b.click("header.site .account button").await;
-}
-
 async fn choose(b: &Browser, css: &str) {
     let found = b.client.find(fantoccini::Locator::Css(css)).await;
     found.unwrap().click().await.unwrap();
@@ -89,7 +76,7 @@ async fn every_section_of_a_plan_page_is_used_in_the_browser() {
 
     // anouk writes it with a cost and a budget; a wrong amount is refused
     // next to its field, the input kept.
-    sign_in(&b, &i, "anouk").await;
+    b.sign_in(&i, "anouk", PASSWORD).await;
     b.goto(&i.url("/plans/new")).await;
     b.fill("#title", "Speelplek Vlaggemanstraat").await;
     b.fill("#summary", "Van parkeerplaats naar speelplek.")
@@ -115,7 +102,7 @@ async fn every_section_of_a_plan_page_is_used_in_the_browser() {
     let id = path.trim_start_matches("/plans/").to_string();
     let facts = b.text(".facts").await;
     assert!(
-        facts.contains("EUR 1250.50") && facts.contains("EUR 1000.00"),
+        facts.contains("€1,250.50") && facts.contains("€1,000.00"),
         "{facts}"
     );
     let anouk = ApiClient::login(&i, "anouk", PASSWORD).await;
@@ -167,10 +154,10 @@ async fn every_section_of_a_plan_page_is_used_in_the_browser() {
         invitations.contains("@bram: waiting for an answer"),
         "{invitations}"
     );
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // bram comments, votes, and accepts the invitation.
-    sign_in(&b, &i, "bram").await;
+    b.sign_in(&i, "bram", PASSWORD).await;
     b.goto(&i.url(&path)).await;
     b.fill("#comment-text", "Mooi, en wie ruimt de blaadjes?")
         .await;
@@ -197,10 +184,10 @@ async fn every_section_of_a_plan_page_is_used_in_the_browser() {
         history.contains(&format!("@bram@{}", i.domain)) && !history.contains("/users/bram"),
         "the new owner by handle: {history}"
     );
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // eva answers the advice she was asked for.
-    sign_in(&b, &i, "eva").await;
+    b.sign_in(&i, "eva", PASSWORD).await;
     b.goto(&i.url(&path)).await;
     choose(&b, "#advice input[value=conditions]").await;
     b.click("#advice form button[type=submit]").await;
@@ -217,11 +204,11 @@ async fn every_section_of_a_plan_page_is_used_in_the_browser() {
             && advice.contains("Eerst de bodem laten onderzoeken."),
         "{advice}"
     );
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // Adopted, anouk links an event to the plan and reports progress.
     adopt(&i, "anouk", &id).await;
-    sign_in(&b, &i, "anouk").await;
+    b.sign_in(&i, "anouk", PASSWORD).await;
     b.goto(&i.url(&path)).await;
     b.click("#events a.button").await;
     assert!(b.main_text().await.contains("Speelplek Vlaggemanstraat"));
@@ -549,11 +536,11 @@ async fn a_full_plan_page_has_no_wcag_violations() {
     let path = format!("/plans/{id}");
     let mut found = Vec::new();
     for who in ["anouk", "bram"] {
-        sign_in(&b, &i, who).await;
+        b.sign_in(&i, who, PASSWORD).await;
         for lang in ["nl", "en"] {
             axe_at(&b, &i, &path, &format!("{who} {lang}"), lang, &mut found).await;
         }
-        sign_out(&b).await;
+        b.sign_out().await;
     }
     for lang in ["nl", "en"] {
         axe_at(
@@ -581,15 +568,15 @@ async fn a_full_plan_page_has_no_wcag_violations() {
     }
     // The dark scheme's colours, on the same full page.
     if let Some(dark) = Browser::start_with(true, true).await {
-        sign_in(&dark, &i, "anouk").await;
+        dark.sign_in(&i, "anouk", PASSWORD).await;
         axe_at(&dark, &i, &path, "dark anouk en", "en", &mut found).await;
-        sign_out(&dark).await;
+        dark.sign_out().await;
         axe_at(&dark, &i, &path, "dark signed out nl", "nl", &mut found).await;
         dark.quit().await;
     }
     assert!(found.is_empty(), "{}", found.join("\n\n"));
     // The page shows each section filled (a check that the check saw them).
-    sign_in(&b, &i, "bram").await;
+    b.sign_in(&i, "bram", PASSWORD).await;
     b.goto(&i.url(&path)).await;
     let page = b.main_text().await;
     for text in [
@@ -598,7 +585,7 @@ async fn a_full_plan_page_has_no_wcag_violations() {
         "Is de grond schoon?",
         "Klusdag",
         "De tegels zijn eruit.",
-        "EUR 1250.50",
+        "€1,250.50",
     ] {
         assert!(page.contains(text), "{text}: {page}");
     }

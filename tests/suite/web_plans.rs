@@ -10,20 +10,6 @@ use serde_json::json;
 
 const PASSWORD: &str = "een lange zin als wachtwoord";
 
-/// Signs `name` in through the form, in a browser signed out.
-async fn sign_in(b: &Browser, i: &TestInstance, name: &str) {
-    b.goto(&i.url("/auth/sign_in")).await;
-    b.fill("#username", name).await;
-    b.fill("#password", PASSWORD).await;
-    b.click("main form button[type=submit]").await;
-    let header = b.text("header.site").await;
-    assert!(header.contains(&format!("@{name}")), "{header}");
-}
-
-async fn sign_out(b: &Browser) {
-    b.click("header.site .account button").await;
-}
-
 /// Makes `name` a moderator of the neighbourhood, as its administrator does.
 async fn appoint_moderator(i: &TestInstance, name: &str) {
     i.create_admin("ada", PASSWORD).await;
@@ -61,7 +47,7 @@ async fn a_plan_goes_from_idea_to_adopted_in_the_browser() {
     appoint_moderator(&i, "nina").await;
 
     // anouk writes the plan; a refused form keeps its input.
-    sign_in(&b, &i, "anouk").await;
+    b.sign_in(&i, "anouk", PASSWORD).await;
     b.goto(&i.url("/plans/new")).await;
     b.fill("#summary", "Van parkeerplaats naar speelplek.")
         .await;
@@ -87,10 +73,10 @@ async fn a_plan_goes_from_idea_to_adopted_in_the_browser() {
     ] {
         assert!(page.contains(text), "{text}: {page}");
     }
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // bram supports it and argues pro; cor argues contra.
-    sign_in(&b, &i, "bram").await;
+    b.sign_in(&i, "bram", PASSWORD).await;
     b.goto(&i.url(&plan)).await;
     assert!(
         !b.source().await.contains("steps-title"),
@@ -105,8 +91,8 @@ async fn a_plan_goes_from_idea_to_adopted_in_the_browser() {
             .await
             .contains("Eindelijk groen in de straat.")
     );
-    sign_out(&b).await;
-    sign_in(&b, &i, "cor").await;
+    b.sign_out().await;
+    b.sign_in(&i, "cor", PASSWORD).await;
     b.goto(&i.url(&plan)).await;
     let contra = fantoccini::Locator::Css("form.argue input[value=contra]");
     b.client.find(contra).await.unwrap().click().await.unwrap();
@@ -120,10 +106,10 @@ async fn a_plan_goes_from_idea_to_adopted_in_the_browser() {
     // Each argument has its own support.
     b.click(".args .pro form button").await;
     assert!(b.text(".args .pro").await.contains("1 supporter"));
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // The owner makes it a proposal, and cannot decide on it herself.
-    sign_in(&b, &i, "anouk").await;
+    b.sign_in(&i, "anouk", PASSWORD).await;
     b.goto(&i.url(&plan)).await;
     let steps = b.text(".steps").await;
     assert!(!steps.contains("Adopted"), "{steps}");
@@ -135,10 +121,10 @@ async fn a_plan_goes_from_idea_to_adopted_in_the_browser() {
     b.click(".steps button[value=proposal]").await;
     assert!(b.text("#state").await.contains("Proposal"));
     assert!(!b.source().await.contains("value=\"adopted\""));
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // The moderator adopts it: without a reason refused, the reason kept.
-    sign_in(&b, &i, "nina").await;
+    b.sign_in(&i, "nina", PASSWORD).await;
     b.goto(&i.url(&plan)).await;
     b.click(".steps button[value=adopted]").await;
     assert!(b.text("#step-error").await.contains("reason"));
@@ -254,7 +240,7 @@ async fn joining_a_full_event_says_so_in_both_languages() {
         i.create_person(name, PASSWORD).await;
     }
     // olga organises it in the browser; a refused form keeps its input.
-    sign_in(&b, &i, "olga").await;
+    b.sign_in(&i, "olga", PASSWORD).await;
     b.goto(&i.url("/events")).await;
     b.click("main a.button").await;
     assert_eq!(b.path().await, "/events/new");
@@ -281,17 +267,17 @@ async fn joining_a_full_event_says_so_in_both_languages() {
             && page.contains("0 / 2"),
         "{page}"
     );
-    sign_out(&b).await;
+    b.sign_out().await;
     for name in ["bram", "cor"] {
-        sign_in(&b, &i, name).await;
+        b.sign_in(&i, name, PASSWORD).await;
         b.goto(&i.url("/events")).await;
         b.click(".events a").await;
         assert_eq!(b.path().await, path);
         b.click("#take-part button").await;
         assert!(b.text("#take-part").await.contains("You take part."));
-        sign_out(&b).await;
+        b.sign_out().await;
     }
-    sign_in(&b, &i, "dirk").await;
+    b.sign_in(&i, "dirk", PASSWORD).await;
     b.goto(&i.url(&path)).await;
     assert!(b.main_text().await.contains("2 / 2"));
     b.click("#take-part button").await;
@@ -307,13 +293,13 @@ async fn joining_a_full_event_says_so_in_both_languages() {
         "Dit evenement is vol: er is geen plaats meer voor je."
     );
     b.click("form.lang button[value=en]").await;
-    sign_out(&b).await;
+    b.sign_out().await;
     // One leaves: the place is dirk's.
-    sign_in(&b, &i, "cor").await;
+    b.sign_in(&i, "cor", PASSWORD).await;
     b.goto(&i.url(&path)).await;
     b.click("#take-part button").await;
-    sign_out(&b).await;
-    sign_in(&b, &i, "dirk").await;
+    b.sign_out().await;
+    b.sign_in(&i, "dirk", PASSWORD).await;
     b.goto(&i.url(&path)).await;
     b.click("#take-part button").await;
     assert!(b.text("#take-part").await.contains("You take part."));

@@ -13,20 +13,6 @@ use serde_json::json;
 
 const PASSWORD: &str = "een lange zin als wachtwoord";
 
-/// Signs `name` in through the form, in a browser signed out.
-async fn sign_in(b: &Browser, i: &TestInstance, name: &str) {
-    b.goto(&i.url("/auth/sign_in")).await;
-    b.fill("#username", name).await;
-    b.fill("#password", PASSWORD).await;
-    b.click("main form button[type=submit]").await;
-    let header = b.text("header.site").await;
-    assert!(header.contains(&format!("@{name}")), "{header}");
-}
-
-async fn sign_out(b: &Browser) {
-    b.click("header.site .account button").await;
-}
-
 /// Chooses the file at `path` in the file field `css`.
 async fn choose_file(b: &Browser, css: &str, path: &std::path::Path) {
     let field = b.client.find(Locator::Css(css)).await.unwrap();
@@ -74,7 +60,7 @@ async fn a_reply_in_the_browser_reaches_the_post_on_another_instance() {
 
     // On A: bob's post is in anouk's home; Reply opens the compose page
     // with the post above the form and bob mentioned.
-    sign_in(&br, a, "anouk").await;
+    br.sign_in(a, "anouk", PASSWORD).await;
     br.goto(&a.url("/home")).await;
     assert!(
         br.main_text()
@@ -132,7 +118,7 @@ async fn compose_with_an_image_and_its_alt_text_and_a_poll_others_vote_in() {
     let i = instances.remove(0);
     i.create_person("anouk", PASSWORD).await;
     i.create_person("bram", PASSWORD).await;
-    sign_in(&b, &i, "anouk").await;
+    b.sign_in(&i, "anouk", PASSWORD).await;
 
     // From the timeline's short form to the full one, which returns there.
     // A file that is no image: the error next to the file field, the text kept.
@@ -209,10 +195,10 @@ async fn compose_with_an_image_and_its_alt_text_and_a_poll_others_vote_in() {
     b.click("form.compose button[type=submit]").await;
     assert_eq!(b.path().await, "/home");
     assert!(has(&b, "form.poll").await, "anouk may vote too");
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // bram votes for Sunday; the counts show.
-    sign_in(&b, &i, "bram").await;
+    b.sign_in(&i, "bram", PASSWORD).await;
     b.goto(&i.url("/local")).await;
     let sunday = "form.poll input[value='1']";
     b.client
@@ -253,7 +239,7 @@ async fn editing_deleting_favouriting_and_boosting_in_the_browser() {
     let id = post["id"].as_str().unwrap().to_string();
 
     // Edit: the form holds the text; a blank text is refused next to it.
-    sign_in(&b, &i, "anouk").await;
+    b.sign_in(&i, "anouk", PASSWORD).await;
     b.goto(&i.url("/home")).await;
     b.click("article.post a.edit").await;
     assert!(
@@ -281,10 +267,10 @@ async fn editing_deleting_favouriting_and_boosting_in_the_browser() {
     );
     let api = anouk.ok(&format!("/api/v1/statuses/{id}")).await;
     assert!(api["edited_at"].is_string(), "{api}");
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // bram favourites and boosts it: the counts say so.
-    sign_in(&b, &i, "bram").await;
+    b.sign_in(&i, "bram", PASSWORD).await;
     b.goto(&i.url("/local")).await;
     assert!(!has(&b, "article.post a.edit").await, "not bram's to edit");
     assert!(!has(&b, "article.post a.delete").await, "nor to delete");
@@ -328,10 +314,10 @@ async fn editing_deleting_favouriting_and_boosting_in_the_browser() {
             .contains("snoeischaar"),
         "{context}"
     );
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // Delete asks first; cancelling keeps the post, confirming deletes it.
-    sign_in(&b, &i, "anouk").await;
+    b.sign_in(&i, "anouk", PASSWORD).await;
     b.goto(&i.url("/home")).await;
     b.click("article.post a.delete").await;
     assert!(
@@ -562,7 +548,7 @@ async fn post_pages_have_no_wcag_violations_in_either_language() {
         .to_string();
     two_events(&i, "chaimae").await;
     let mut found = Vec::new();
-    sign_in(&b, &i, "bram").await;
+    b.sign_in(&i, "bram", PASSWORD).await;
     b.goto(&i.url("/local")).await;
     for lang in ["nl", "en"] {
         b.click(&format!("form.lang button[value={lang}]")).await;
@@ -575,8 +561,8 @@ async fn post_pages_have_no_wcag_violations_in_either_language() {
         )
         .await;
     }
-    sign_out(&b).await;
-    sign_in(&b, &i, "chaimae").await;
+    b.sign_out().await;
+    b.sign_in(&i, "chaimae", PASSWORD).await;
     // A post with an image, written on the compose page.
     b.goto(&i.url("/compose?return_to=/local")).await;
     b.fill("#status", "De geveltuin.").await;
@@ -636,7 +622,7 @@ async fn post_pages_have_no_wcag_violations_in_either_language() {
     b.goto(&i.url(&post_path)).await;
     b.screenshot("post-with-poll", 390, 844).await;
     // Signed out: the post page and the events list.
-    sign_out(&b).await;
+    b.sign_out().await;
     for lang in ["nl", "en"] {
         b.click(&format!("form.lang button[value={lang}]")).await;
         for path in [post_path.as_str(), "/events"] {

@@ -659,6 +659,7 @@ error-reported-account-here-there-nobody-forward = the reported account is here:
 error-request-body-too-large = request body too large
 error-required = is required
 error-scheduled-statuses-are-not-supported = scheduled statuses are not supported
+error-search-limits = search with at most { $chars } characters and { $words } words
 error-sign-in-first = sign in first
 error-sign-ins-busy = too many sign-ins at once; try again in a moment
 error-sign-ups-rate-limited = too many sign-ups from this address; try again later

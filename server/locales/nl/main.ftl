@@ -659,6 +659,7 @@ error-reported-account-here-there-nobody-forward = het gemelde account staat hie
 error-request-body-too-large = het verzoek is te groot
 error-required = is verplicht
 error-scheduled-statuses-are-not-supported = ingeplande berichten worden niet ondersteund
+error-search-limits = zoek met hoogstens { $chars } tekens en { $words } woorden
 error-sign-in-first = log eerst in
 error-sign-ins-busy = te veel mensen loggen tegelijk in; probeer het zo opnieuw
 error-sign-ups-rate-limited = te veel aanmeldingen vanaf dit adres; probeer het later opnieuw

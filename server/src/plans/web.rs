@@ -84,14 +84,9 @@ struct ArgumentLine {
     supports: u64,
 }
 
-fn amount(v: &Value) -> Option<String> {
+fn amount(v: &Value, t: Tr) -> Option<String> {
     let cents = v["amount_cents"].as_i64()?;
-    Some(format!(
-        "{} {}.{:02}",
-        v["currency"].as_str().unwrap_or("EUR"),
-        cents / 100,
-        cents % 100
-    ))
+    Some(t.money(cents, v["currency"].as_str().unwrap_or("EUR")))
 }
 
 fn argument_lines(list: Vec<super::views::ArgumentView>) -> Vec<ArgumentLine> {
@@ -295,8 +290,8 @@ pub(super) async fn plan_page(
             })
             .unwrap_or_default(),
         area: p.area_address.clone(),
-        cost: amount(&view["cost_estimate"]),
-        budget: amount(&view["requested_budget"]),
+        cost: amount(&view["cost_estimate"], t),
+        budget: amount(&view["requested_budget"], t),
         supports: view["supports_count"].as_u64().unwrap_or(0),
         supported: view["supported"].as_bool().unwrap_or(false),
         pro: argument_lines(arguments.pro),

@@ -99,10 +99,16 @@ fn cents(field: &str, text: &str) -> Result<Option<i64>, AppError> {
         .ok_or_else(bad)
 }
 
-/// Cents as the form shows them again: `1250.50`.
-fn euros(cents: Option<i64>) -> String {
+/// Cents as the form shows them again, with the language's decimal mark
+/// and no grouping: `1250,50`, `1250.50`.
+fn euros(cents: Option<i64>, t: Tr) -> String {
+    let mark = if t.lang() == crate::i18n::Lang::Nl {
+        ','
+    } else {
+        '.'
+    };
     cents
-        .map(|c| format!("{}.{:02}", c / 100, c % 100))
+        .map(|c| format!("{}{mark}{:02}", c / 100, c % 100))
         .unwrap_or_default()
 }
 
@@ -293,8 +299,8 @@ pub async fn edit_page(
                 address: p.area_address.clone().unwrap_or_default(),
             },
             group: String::new(),
-            cost_estimate: euros(p.cost_estimate_cents),
-            requested_budget: euros(p.requested_budget_cents),
+            cost_estimate: euros(p.cost_estimate_cents, visit.t()),
+            requested_budget: euros(p.requested_budget_cents, visit.t()),
         };
         render_at(&visit, &form, None, StatusCode::OK, Some(p.id))
     }
