@@ -139,3 +139,48 @@ async fn a_page_says_a_refusal_next_to_its_field_in_the_page_language() {
     );
     i.stop().await;
 }
+
+/// A vote refused in one of a plan's polls is said in that poll, not in
+/// another one.
+#[tokio::test]
+async fn a_refused_vote_is_said_in_its_own_poll() {
+    let i = TestInstance::start().await;
+    i.create_person("anouk", PASSWORD).await;
+    i.create_person("bram", PASSWORD).await;
+    let anouk = ApiClient::login(&i, "anouk", PASSWORD).await;
+    let (code, plan) = anouk
+        .post("/api/knooppunt/v1/plans", json!({ "title": "Bankjes" }))
+        .await;
+    assert_eq!(code, 201, "{plan}");
+    let id = plan["id"].as_str().unwrap();
+    let mut polls = Vec::new();
+    for question in ["Welke kleur?", "Hoeveel bankjes?"] {
+        let (code, poll) = anouk
+            .post(
+                &format!("/api/knooppunt/v1/plans/{id}/polls"),
+                json!({ "question": question, "options": ["Een", "Twee"] }),
+            )
+            .await;
+        assert_eq!(code, 201, "{poll}");
+        polls.push(poll["poll"]["id"].as_str().unwrap().to_string());
+    }
+    let b = browser(&i);
+    b.get("/auth/sign_in").await.expect(200);
+    let login = [("username", "bram"), ("password", PASSWORD)];
+    b.submit("/auth/sign_in", &login)
+        .await
+        .answers(303, Some("/"));
+    b.get(&format!("/plans/{id}")).await.expect(200);
+    let page = b
+        .submit(&format!("/plans/{id}/polls/{}/votes", polls[1]), &[])
+        .await;
+    page.answers(422, None);
+    let html = page.html();
+    let at = |text: &str| html.find(text).unwrap_or_else(|| panic!("{text}: {html}"));
+    let first = at(&format!("/polls/{}/votes", polls[0]));
+    let second = at(&format!("/polls/{}/votes", polls[1]));
+    let said = at("choose an option");
+    assert!(first < said && said < second, "{first} {said} {second}");
+    assert_eq!(html.matches("choose an option").count(), 1);
+    i.stop().await;
+}

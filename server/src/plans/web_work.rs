@@ -158,7 +158,7 @@ pub async fn vote(
     Path((id, poll_id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<VoteForm>,
 ) -> Response {
-    // A refused vote is shown above the polls.
+    // A refused vote is shown in its poll.
     let t = visit.t();
     let keep = |e: &AppError| Kept::refused(t, "vote", vec![("poll", poll_id.clone())], &[], e);
     let poll = poll_id.clone();
