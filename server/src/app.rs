@@ -250,10 +250,13 @@ impl Instance {
     }
 }
 
+/// How old an unnamed copy of a remote image must be before it is removed.
+const SWEEP_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// While the server runs: tells of ended polls and folds account counts
 /// every five seconds, reads the domain blocks again every 30 s (another
 /// process sharing the database may have changed them), and prunes expired
-/// records every five minutes.
+/// records and unused copies of remote images every five minutes.
 async fn keep_tidy(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
     let mut ticks: u64 = 0;
@@ -276,6 +279,11 @@ async fn keep_tidy(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::debug!(records = n, "expired records pruned"),
             Err(e) => tracing::warn!(error = %e, "pruning expired records"),
+        }
+        match crate::media::cache::sweep(&state, SWEEP_GRACE).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "copies of remote images no longer used removed"),
+            Err(e) => tracing::warn!(error = %e, "sweeping copies of remote images"),
         }
     }
 }

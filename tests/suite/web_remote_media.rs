@@ -274,6 +274,70 @@ async fn the_image_cache_refuses_what_is_no_image_or_not_for_the_visitor() {
     );
     let (code, kind, body) = fetch(a, &fine_path).await;
     assert_eq!((code, kind.as_str(), body), (200, "image/png", png(10, 10)));
+
+    // The post deleted, the sweep removes its copy; the avatar's stays.
+    let copies = || {
+        std::fs::read_dir(&a.state.config.media.directory)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.starts_with("cache-"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(copies().len(), 2, "{:?}", copies());
+    let grace = std::time::Duration::ZERO;
+    assert_eq!(
+        knooppunt::media::cache::sweep(&a.state, grace)
+            .await
+            .unwrap(),
+        0
+    );
+    let delete = knooppunt_tests::api::public_activity(
+        "Delete",
+        &format!("{mallory}/deletes/2"),
+        &mallory,
+        json!(format!("{mallory}/statuses/2")),
+    );
+    let sent = peer
+        .post_as(&a.client, "mallory", &a.url("/inbox"), &delete)
+        .await;
+    assert!(sent.status().is_success(), "{}", sent.status());
+    a.drain().await;
+    assert_eq!(fetch(a, &fine_path).await.0, 404, "the post is gone");
+    assert_eq!(copies().len(), 2, "files stay until the sweep");
+    assert_eq!(
+        knooppunt::media::cache::sweep(&a.state, grace)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(copies().len(), 1);
+    let (code, _, body) = fetch(a, &format!("/media/cache/avatar/{mallory_id}")).await;
+    assert_eq!((code, body), (200, png(12, 12)));
+    // A young file (a fetch writing it now) is left alone.
+    let young = a.state.config.media.directory.join("cache-writing.png");
+    std::fs::write(&young, png(2, 2)).unwrap();
+    let hour = std::time::Duration::from_secs(3600);
+    assert_eq!(
+        knooppunt::media::cache::sweep(&a.state, hour)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(young.exists());
+
+    // A real image again, until A rejects the peer's media.
+    let create = note_with(&mallory, "3", &[fine.as_str()]);
+    let sent = peer
+        .post_as(&a.client, "mallory", &a.url("/inbox"), &create)
+        .await;
+    assert!(sent.status().is_success(), "{}", sent.status());
+    a.drain().await;
+    let status = status_of(&anna, &format!("{mallory}/statuses/3")).await;
+    let fine_path = format!(
+        "/media/cache/attachment/{}",
+        status["media_attachments"][0]["id"].as_str().unwrap()
+    );
+    assert_eq!(fetch(a, &fine_path).await.0, 200);
     a.create_admin("ada", PW).await;
     let ada = ApiClient::login_with(a, "ada", PW, "read write admin:read admin:write").await;
     let block = json!({ "domain": "127.0.0.4", "severity": "noop", "reject_media": true });

@@ -177,3 +177,77 @@ async fn record(
         .await?;
     Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0))
 }
+
+/// Remote media nothing uses any more: an attachment whose post was
+/// deleted (the post's link is set to null), not an account's avatar or
+/// header. Their rows go, and their copies' rows with them.
+async fn forget_unused_remote(state: &AppState) -> Result<u64, AppError> {
+    use super::entity as media;
+    use crate::db::BeginWrite;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    // Read by name: media stays below the actors module.
+    let used_as = |column: &str| {
+        Query::select()
+            .column(sea_orm::sea_query::Alias::new(column))
+            .from(sea_orm::sea_query::Alias::new("actors"))
+            .and_where(Expr::col(sea_orm::sea_query::Alias::new(column)).is_not_null())
+            .to_owned()
+    };
+    let txn = state.db.begin_write().await?;
+    let gone = media::Entity::delete_many()
+        .filter(media::Column::RemoteUrl.is_not_null())
+        .filter(media::Column::FileName.is_null())
+        .filter(media::Column::StatusId.is_null())
+        .filter(media::Column::Id.not_in_subquery(used_as("avatar_media_id")))
+        .filter(media::Column::Id.not_in_subquery(used_as("header_media_id")))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    Ok(gone)
+}
+
+/// Removes our copies that nothing uses any more (see
+/// [`forget_unused_remote`]) or no row names; returns how many files went.
+/// Files younger than `grace` stay: a fetch writes its file before its row.
+pub async fn sweep(state: &AppState, grace: std::time::Duration) -> Result<usize, AppError> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    forget_unused_remote(state).await?;
+    let dir = &state.config.media.directory;
+    let unreadable =
+        |e: std::io::Error| AppError::Internal(format!("cannot list {}: {e}", dir.display()));
+    let mut entries = match tokio::fs::read_dir(dir).await {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut old = Vec::new();
+    while let Some(entry) = entries.next_entry().await.map_err(unreadable)? {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let age = entry.metadata().await.ok().and_then(|m| m.modified().ok());
+        let age = age.and_then(|t| t.elapsed().ok());
+        if name.starts_with("cache-") && age.is_some_and(|age| age >= grace) {
+            old.push(name);
+        }
+    }
+    let mut removed = 0;
+    for names in old.chunks(500) {
+        let named: std::collections::HashSet<String> = cached::Entity::find()
+            .select_only()
+            .column(cached::Column::FileName)
+            .filter(cached::Column::FileName.is_in(names.iter().cloned()))
+            .into_tuple::<Option<String>>()
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        for name in names.iter().filter(|n| !named.contains(*n)) {
+            if tokio::fs::remove_file(dir.join(name)).await.is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
