@@ -356,8 +356,7 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
         }
         UserCommand::Approve { name } => {
             let db = open_db(config).await?;
-            if persons::service::approve(&db, config, &name).await? {
-                moderation::record(&db, &Moderator::Operator, "account.approve", &name, "").await?;
+            if persons::service::approve(&db, config, &name, &Moderator::Operator).await? {
                 println!("approved {name}");
             } else {
                 println!("{name} was already approved");
@@ -366,8 +365,7 @@ async fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
         }
         UserCommand::Disable { name } => {
             let db = open_db(config).await?;
-            if persons::service::disable(&db, config, &name).await? {
-                moderation::record(&db, &Moderator::Operator, "account.disable", &name, "").await?;
+            if persons::service::disable(&db, config, &name, &Moderator::Operator).await? {
                 println!("disabled {name}");
             } else {
                 println!("{name} was already disabled");

@@ -317,6 +317,22 @@ async fn an_administrator_runs_the_instance_from_admin() {
         !b.source().await.contains("/admin/users/ada/disable"),
         "ada cannot disable herself here"
     );
+    // Both actions are in the audit log, by ada, once each.
+    let log = knooppunt::moderation::service::audit_log(&i.state.db, None, 50)
+        .await
+        .unwrap();
+    let actions: Vec<(&str, &str, &str)> = log
+        .iter()
+        .filter(|e| e.action.starts_with("account."))
+        .map(|e| (e.action.as_str(), e.actor_label.as_str(), e.target.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("account.disable", "ada", "sam"),
+            ("account.approve", "ada", "sam")
+        ]
+    );
 
     // Domain blocks: a refused form keeps its input; then added and removed.
     b.goto(&i.url("/admin/domain_blocks")).await;
@@ -479,6 +495,10 @@ async fn admin_pages_and_forms_refuse_everyone_but_administrators() {
         .await
         .unwrap();
     assert!(people.iter().all(|p| p.disabled_at.is_none()));
+    let log = knooppunt::moderation::service::audit_log(&i.state.db, None, 50)
+        .await
+        .unwrap();
+    assert!(log.is_empty(), "refused actions are not logged: {log:?}");
     assert!(
         knooppunt::moderation::blocks::domain_blocks(&i.state.db)
             .await

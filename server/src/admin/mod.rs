@@ -188,20 +188,12 @@ pub async fn user_action(
     };
     let result = async {
         let (db, config) = (&state.db, state.config.as_ref());
-        let (changed, entry) = match action.as_str() {
-            "approve" => (
-                crate::persons::service::approve(db, config, &name).await?,
-                "account.approve",
-            ),
-            "disable" => (
-                crate::persons::service::disable(db, config, &name).await?,
-                "account.disable",
-            ),
+        let by = Moderator::Admin(person);
+        match action.as_str() {
+            "approve" => crate::persons::service::approve(db, config, &name, &by).await?,
+            "disable" => crate::persons::service::disable(db, config, &name, &by).await?,
             _ => return Err(AppError::NotFound(msg!("error-no-such-action"))),
         };
-        if changed {
-            crate::audit::record(db, &Moderator::Admin(person), entry, &name, "").await?;
-        }
         Ok(Redirect::to("/admin/users").into_response())
     };
     let result = result.await;

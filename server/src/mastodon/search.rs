@@ -226,7 +226,7 @@ async fn resolve_url(state: &AppState, url: &str) -> Result<Resolved, AppError> 
             )))
         }
         _ => Ok(Resolved::Status(Box::new(
-            crate::statuses::federate::fetch_note(state, url, 3).await?,
+            crate::statuses::federate::store_fetched(state, url, &object, 3).await?,
         ))),
     }
 }

@@ -14,6 +14,7 @@ use crate::actors::{self, ActorKind, Username};
 use crate::auth::account;
 use crate::auth::credentials::{Email, Password};
 pub use crate::auth::service::named_person as find_person;
+use crate::audit::Moderator;
 use crate::config::Config;
 use crate::error::AppError;
 
@@ -188,6 +189,7 @@ pub async fn disable(
     db: &DatabaseConnection,
     config: &Config,
     name: &str,
+    by: &Moderator<'_>,
 ) -> Result<bool, AppError> {
     let (_, account) = find_person(db, config, name).await?;
     if account.disabled_at.is_some() {
@@ -195,7 +197,7 @@ pub async fn disable(
     }
     let mut active: account::ActiveModel = account.into();
     active.disabled_at = Set(Some(Utc::now()));
-    active.update(db).await?;
+    audited(db, active, by, "account.disable", name).await?;
     Ok(true)
 }
 
@@ -205,6 +207,7 @@ pub async fn approve(
     db: &DatabaseConnection,
     config: &Config,
     name: &str,
+    by: &Moderator<'_>,
 ) -> Result<bool, AppError> {
     let (_, account) = find_person(db, config, name).await?;
     if account.approved {
@@ -212,8 +215,25 @@ pub async fn approve(
     }
     let mut active: account::ActiveModel = account.into();
     active.approved = Set(true);
-    active.update(db).await?;
+    audited(db, active, by, "account.approve", name).await?;
     Ok(true)
+}
+
+/// Saves an administrator's change to an account with its audit entry, in
+/// one transaction: whoever calls (the admin pages, the command line), the
+/// log cannot miss it.
+async fn audited(
+    db: &DatabaseConnection,
+    change: account::ActiveModel,
+    by: &Moderator<'_>,
+    action: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let txn = db.begin_write().await?;
+    change.update(&txn).await?;
+    crate::audit::record(&txn, by, action, name, "").await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn find_account_by_email(

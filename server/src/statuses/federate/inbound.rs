@@ -405,7 +405,18 @@ pub async fn fetch_note(
     if vocab::host_of(ap_id).as_deref() == Some(state.config.instance.domain.as_str()) {
         return Err(AppError::NotFound(msg!("error-record-not-found")));
     }
-    let object = vocab::Object::parse(&remote::fetch_object(state, ap_id).await?)?;
+    let fetched = remote::fetch_object(state, ap_id).await?;
+    store_fetched(state, ap_id, &fetched, depth).await
+}
+
+/// Stores a post fetched from `ap_id` (its id checked by the fetch).
+pub async fn store_fetched(
+    state: &AppState,
+    ap_id: &str,
+    fetched: &serde_json::Value,
+    depth: u8,
+) -> Result<status::Model, AppError> {
+    let object = vocab::Object::parse(fetched)?;
     // Plans name several owners; the author is the one on the object's host.
     let author_id = object
         .fields()

@@ -12,5 +12,5 @@ pub mod inbound;
 pub mod note;
 pub mod publish;
 
-pub use inbound::{fetch_note, store_remote};
+pub use inbound::{fetch_note, store_fetched, store_remote};
 pub use note::{addressing, note, object_or_home};
