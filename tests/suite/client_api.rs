@@ -366,7 +366,13 @@ async fn approval_and_closed_registrations() {
     page.answers(403, None).shows("waiting for approval");
     assert!(!page.sets_cookie("kp_session"));
     let (db, config) = (&i.state.db, &i.state.config);
-    let approved = knooppunt::persons::service::approve(db, config, "erik", &knooppunt::audit::Moderator::Operator).await;
+    let approved = knooppunt::persons::service::approve(
+        db,
+        config,
+        "erik",
+        &knooppunt::audit::Moderator::Operator,
+    )
+    .await;
     assert!(approved.unwrap());
     app.login("erik", PASSWORD, "read")
         .await

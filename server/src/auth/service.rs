@@ -262,17 +262,18 @@ pub async fn load_person(
     db: &DatabaseConnection,
     actor_id: i64,
 ) -> Result<Option<Person>, AppError> {
-    let Some(account) = account::Entity::find_by_id(actor_id).one(db).await? else {
+    // One statement: every signed-in request asks this first.
+    let found = account::Entity::find_by_id(actor_id)
+        .find_also_related(crate::actors::entity::Entity)
+        .one(db)
+        .await?;
+    let Some((account, Some(actor))) = found else {
         return Ok(None);
     };
-    if account.disabled_at.is_some() || !account.approved {
+    if account.disabled_at.is_some() || !account.approved || actor.suspended_at.is_some() {
         return Ok(None);
     }
-    let actor = crate::actors::entity::Entity::find_by_id(actor_id)
-        .one(db)
-        .await?
-        .filter(|a| a.suspended_at.is_none());
-    Ok(actor.map(|actor| Person { actor, account }))
+    Ok(Some(Person { actor, account }))
 }
 
 /// Remembers the interface language `code` (`nl`, `en`) for a person.

@@ -11,10 +11,10 @@ use sea_orm::{
 use super::Role;
 use crate::actors::store::{self as actor_store, NewLocalActor};
 use crate::actors::{self, ActorKind, Username};
+use crate::audit::Moderator;
 use crate::auth::account;
 use crate::auth::credentials::{Email, Password};
 pub use crate::auth::service::named_person as find_person;
-use crate::audit::Moderator;
 use crate::config::Config;
 use crate::error::AppError;
 
