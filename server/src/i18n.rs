@@ -133,13 +133,26 @@ impl Tr {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// The language's group and decimal marks.
+    fn number_marks(&self) -> (char, char) {
+        match self.0 {
+            Lang::Nl => ('.', ','),
+            Lang::En => (',', '.'),
+        }
+    }
+
+    /// An amount as a form field shows it for editing: the language's
+    /// decimal mark and no grouping (`1250,50`, `1250.50`).
+    pub fn amount_input(&self, cents: i64) -> String {
+        let sign = if cents < 0 { "-" } else { "" };
+        let (whole, rest) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+        format!("{sign}{whole}{}{rest:02}", self.number_marks().1)
+    }
+
     /// An amount as this language writes it: `€ 1.250,50`, `€1,250.50`;
     /// another currency by its code (`USD 12.00`).
     pub fn money(&self, cents: i64, currency: &str) -> String {
-        let (group, decimal) = match self.0 {
-            Lang::Nl => ('.', ','),
-            Lang::En => (',', '.'),
-        };
+        let (group, decimal) = self.number_marks();
         let whole = (cents.unsigned_abs() / 100).to_string();
         let mut grouped = String::new();
         for (i, digit) in whole.chars().enumerate() {
@@ -402,6 +415,9 @@ mod tests {
         assert_eq!(Lang::Nl.tr().money(100_000_000, "EUR"), "€ 1.000.000,00");
         assert_eq!(Lang::En.tr().money(5, "USD"), "USD 0.05");
         assert_eq!(Lang::Nl.tr().money(-99_900, "EUR"), "€ -999,00");
+        assert_eq!(Lang::Nl.tr().amount_input(125_050), "1250,50");
+        assert_eq!(Lang::En.tr().amount_input(125_050), "1250.50");
+        assert_eq!(Lang::En.tr().amount_input(-150), "-1.50");
     }
 
     #[test]

@@ -201,6 +201,18 @@ impl Agent<'_> {
         self.send(Method::POST, path, |r| r.form(form)).await
     }
 
+    /// Signs in through the sign-in form, as a person does, and lands on
+    /// the front page.
+    pub async fn sign_in(&self, name: &str, password: &str) {
+        self.get("/auth/sign_in").await.expect(200);
+        self.submit(
+            "/auth/sign_in",
+            &[("username", name), ("password", password)],
+        )
+        .await
+        .answers(303, Some("/"));
+    }
+
     /// Posts `fields` with the form's CSRF token, as a browser submits a form.
     pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let csrf = self.csrf.borrow().clone();

@@ -123,6 +123,19 @@ async fn creating_listing_and_disabling_people() {
         1,
         "no local person named \"nobody\"",
     );
+    // The audit log has the one disable that changed something, by the
+    // command line; the repeat and the approval of an approved account
+    // changed nothing and left nothing.
+    let conn = sea_orm::Database::connect(&op.db.url).await.unwrap();
+    let log = knooppunt::moderation::service::audit_log(&conn, None, 50)
+        .await
+        .unwrap();
+    let logged: Vec<(&str, &str, &str)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor_label.as_str(), e.target.as_str()))
+        .collect();
+    assert_eq!(logged, [("account.disable", "command line", "bob")]);
+    conn.close().await.unwrap();
     assert_refused(
         &op.run(&["user", "delete", "bob"], None),
         1,

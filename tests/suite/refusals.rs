@@ -110,11 +110,7 @@ async fn a_page_says_a_refusal_next_to_its_field_in_the_page_language() {
     let i = TestInstance::start().await;
     i.create_person("anouk", PASSWORD).await;
     let b = browser(&i);
-    b.get("/auth/sign_in").await.expect(200);
-    let login = [("username", "anouk"), ("password", PASSWORD)];
-    b.submit("/auth/sign_in", &login)
-        .await
-        .answers(303, Some("/"));
+    b.sign_in("anouk", PASSWORD).await;
     let empty = [("title", ""), ("summary", "Voor de straat")];
     // The test browser reads English.
     b.get("/plans/new").await.expect(200);
@@ -165,11 +161,7 @@ async fn a_refused_vote_is_said_in_its_own_poll() {
         polls.push(poll["poll"]["id"].as_str().unwrap().to_string());
     }
     let b = browser(&i);
-    b.get("/auth/sign_in").await.expect(200);
-    let login = [("username", "bram"), ("password", PASSWORD)];
-    b.submit("/auth/sign_in", &login)
-        .await
-        .answers(303, Some("/"));
+    b.sign_in("bram", PASSWORD).await;
     b.get(&format!("/plans/{id}")).await.expect(200);
     let page = b
         .submit(&format!("/plans/{id}/polls/{}/votes", polls[1]), &[])

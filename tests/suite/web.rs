@@ -191,11 +191,7 @@ async fn web_forms_refuse_posts_without_the_token() {
     let i = TestInstance::start().await;
     i.create_person("bram", PASSWORD).await;
     let b = browser(&i);
-    b.get("/auth/sign_in").await.expect(200);
-    let login = [("username", "bram"), ("password", PASSWORD)];
-    b.submit("/auth/sign_in", &login)
-        .await
-        .answers(303, Some("/"));
+    b.sign_in("bram", PASSWORD).await;
     let page = b.get("/home").await;
     page.answers(200, None).shows("Signed in as");
     // The session cookie alone is not enough: every action needs the form's token.
@@ -237,11 +233,7 @@ async fn a_full_timeline_weighs_less_than_60_kb_with_its_style_sheet() {
         .await;
     }
     let b = browser(&i);
-    b.get("/auth/sign_in").await.expect(200);
-    let login = [("username", "femke"), ("password", PASSWORD)];
-    b.submit("/auth/sign_in", &login)
-        .await
-        .answers(303, Some("/"));
+    b.sign_in("femke", PASSWORD).await;
     let page = b.get("/local").await;
     page.answers(200, None);
     assert_eq!(page.html().matches("<article class=\"post\"").count(), 20);

@@ -161,14 +161,7 @@ async fn a_moderator_rejects_a_request_and_strangers_cannot_answer() {
     let sign_in = |who: &'static str| {
         let agent = browser(&i);
         async move {
-            agent.get("/auth/sign_in").await.expect(200);
-            agent
-                .submit(
-                    "/auth/sign_in",
-                    &[("username", who), ("password", PASSWORD)],
-                )
-                .await
-                .answers(303, Some("/"));
+            agent.sign_in(who, PASSWORD).await;
             agent
         }
     };
@@ -460,13 +453,7 @@ async fn admin_pages_and_forms_refuse_everyone_but_administrators() {
     }
     // Signed in, not an administrator: 403 everywhere.
     let nina = browser(&i);
-    nina.get("/auth/sign_in").await.expect(200);
-    nina.submit(
-        "/auth/sign_in",
-        &[("username", "nina"), ("password", PASSWORD)],
-    )
-    .await
-    .answers(303, Some("/"));
+    nina.sign_in("nina", PASSWORD).await;
     for page in pages {
         nina.get(page)
             .await
@@ -479,13 +466,7 @@ async fn admin_pages_and_forms_refuse_everyone_but_administrators() {
     }
     // An administrator without the form's token: refused too.
     let ada = browser(&i);
-    ada.get("/auth/sign_in").await.expect(200);
-    ada.submit(
-        "/auth/sign_in",
-        &[("username", "ada"), ("password", PASSWORD)],
-    )
-    .await
-    .answers(303, Some("/"));
+    ada.sign_in("ada", PASSWORD).await;
     ada.get("/admin").await.expect(200);
     for (path, fields) in posts {
         ada.form(path, fields).await.answers(403, None);

@@ -16,13 +16,7 @@ const PASSWORD: &str = "een lange zin als wachtwoord";
 
 async fn sign_in<'a>(i: &'a TestInstance, name: &str) -> Agent<'a> {
     let b = browser(i);
-    b.get("/auth/sign_in").await.expect(200);
-    b.submit(
-        "/auth/sign_in",
-        &[("username", name), ("password", PASSWORD)],
-    )
-    .await
-    .answers(303, Some("/"));
+    b.sign_in(name, PASSWORD).await;
     b
 }
 

@@ -157,13 +157,7 @@ async fn settings_change_the_profile_language_password_and_apps() {
     assert_eq!(b.text("main .notice").await, "Your profile is saved.");
     i.create_person("henk", PASSWORD).await;
     let henk = browser(&i);
-    henk.get("/auth/sign_in").await.expect(200);
-    henk.submit(
-        "/auth/sign_in",
-        &[("username", "henk"), ("password", PASSWORD)],
-    )
-    .await
-    .answers(303, Some("/"));
+    henk.sign_in("henk", PASSWORD).await;
     let page = henk.get("/@carla").await;
     page.answers(200, None).shows("approves followers");
     let carla_id = me["id"].as_str().unwrap();
@@ -259,13 +253,7 @@ async fn visitors_and_other_people_cannot_act_for_someone() {
 
     // Signed in, but without the form's token: refused.
     let eve = browser(&i);
-    eve.get("/auth/sign_in").await.expect(200);
-    eve.submit(
-        "/auth/sign_in",
-        &[("username", "eve"), ("password", PASSWORD)],
-    )
-    .await
-    .answers(303, Some("/"));
+    eve.sign_in("eve", PASSWORD).await;
     for path in [
         follow.as_str(),
         "/settings/profile",
@@ -282,13 +270,7 @@ async fn visitors_and_other_people_cannot_act_for_someone() {
 
     // Dora's grant is hers: eve revoking it finds nothing.
     let dora = browser(&i);
-    dora.get("/auth/sign_in").await.expect(200);
-    dora.submit(
-        "/auth/sign_in",
-        &[("username", "dora"), ("password", PASSWORD)],
-    )
-    .await
-    .answers(303, Some("/"));
+    dora.sign_in("dora", PASSWORD).await;
     let page = dora.get("/settings").await;
     let html = page.html().to_string();
     let start = html.find("/settings/apps/").expect("a revoke form");

@@ -248,11 +248,7 @@ async fn every_section_of_a_plan_page_is_used_in_the_browser() {
 /// Signs `name` in through the form, in an HTTP browser.
 async fn agent_for<'a>(i: &'a TestInstance, name: &str) -> Agent<'a> {
     let b = browser(i);
-    b.get("/auth/sign_in").await.expect(200);
-    let login = [("username", name), ("password", PASSWORD)];
-    b.submit("/auth/sign_in", &login)
-        .await
-        .answers(303, Some("/"));
+    b.sign_in(name, PASSWORD).await;
     b
 }
 

@@ -184,11 +184,7 @@ async fn a_neighbour_cannot_move_a_plan_and_an_owner_cannot_adopt_it() {
         let i = &i;
         async move {
             let b = browser(i);
-            b.get("/auth/sign_in").await.expect(200);
-            let login = [("username", name), ("password", PASSWORD)];
-            b.submit("/auth/sign_in", &login)
-                .await
-                .answers(303, Some("/"));
+            b.sign_in(name, PASSWORD).await;
             b
         }
     };

@@ -371,13 +371,7 @@ async fn others_cannot_edit_or_delete_a_post_and_forms_need_their_token() {
     let poll_id = poll["poll"]["id"].as_str().unwrap().to_string();
 
     let bram = browser(&i);
-    bram.get("/auth/sign_in").await.expect(200);
-    bram.submit(
-        "/auth/sign_in",
-        &[("username", "bram"), ("password", PASSWORD)],
-    )
-    .await
-    .answers(303, Some("/"));
+    bram.sign_in("bram", PASSWORD).await;
     for (post, code) in [(&id, 403), (&hidden, 404)] {
         bram.get(&format!("/statuses/{post}/edit"))
             .await
@@ -405,14 +399,7 @@ async fn others_cannot_edit_or_delete_a_post_and_forms_need_their_token() {
         .await
         .answers(403, None);
     let anouk_web = browser(&i);
-    anouk_web.get("/auth/sign_in").await.expect(200);
-    anouk_web
-        .submit(
-            "/auth/sign_in",
-            &[("username", "anouk"), ("password", PASSWORD)],
-        )
-        .await
-        .answers(303, Some("/"));
+    anouk_web.sign_in("anouk", PASSWORD).await;
     anouk_web
         .form(&format!("/statuses/{id}/delete"), &[])
         .await

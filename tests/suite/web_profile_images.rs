@@ -138,13 +138,7 @@ async fn an_image_form_without_the_token_is_refused() {
     let i = TestInstance::start().await;
     i.create_person("dora", PASSWORD).await;
     let dora = browser(&i);
-    dora.get("/auth/sign_in").await.expect(200);
-    dora.submit(
-        "/auth/sign_in",
-        &[("username", "dora"), ("password", PASSWORD)],
-    )
-    .await
-    .answers(303, Some("/"));
+    dora.sign_in("dora", PASSWORD).await;
     dora.get("/settings").await.expect(200);
     let multipart = |token: Option<&str>| {
         let mut form = reqwest::multipart::Form::new().text("display_name", "Overgenomen");

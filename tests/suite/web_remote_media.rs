@@ -150,11 +150,7 @@ async fn a_remote_post_image_and_avatar_load_from_our_own_origin() {
 /// A browser session of `name` on `i`.
 async fn signed_in<'a>(i: &'a TestInstance, name: &str) -> knooppunt_tests::browser::Agent<'a> {
     let visitor = browser(i);
-    visitor.get("/auth/sign_in").await.expect(200);
-    visitor
-        .submit("/auth/sign_in", &[("username", name), ("password", PW)])
-        .await
-        .answers(303, Some("/"));
+    visitor.sign_in(name, PW).await;
     visitor
 }
 

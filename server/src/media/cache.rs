@@ -225,9 +225,15 @@ pub async fn sweep(state: &AppState, grace: std::time::Duration) -> Result<usize
     let mut old = Vec::new();
     while let Some(entry) = entries.next_entry().await.map_err(unreadable)? {
         let name = entry.file_name().to_string_lossy().into_owned();
+        // Uploads are not ours to sweep: no need to look at their age.
+        if !name.starts_with("cache-") {
+            continue;
+        }
         let age = entry.metadata().await.ok().and_then(|m| m.modified().ok());
-        let age = age.and_then(|t| t.elapsed().ok());
-        if name.starts_with("cache-") && age.is_some_and(|age| age >= grace) {
+        if age
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= grace)
+        {
             old.push(name);
         }
     }

@@ -99,17 +99,9 @@ fn cents(field: &str, text: &str) -> Result<Option<i64>, AppError> {
         .ok_or_else(bad)
 }
 
-/// Cents as the form shows them again, with the language's decimal mark
-/// and no grouping: `1250,50`, `1250.50`.
+/// Cents as the form shows them again (see [`Tr::amount_input`]).
 fn euros(cents: Option<i64>, t: Tr) -> String {
-    let mark = if t.lang() == crate::i18n::Lang::Nl {
-        ','
-    } else {
-        '.'
-    };
-    cents
-        .map(|c| format!("{}{mark}{:02}", c / 100, c % 100))
-        .unwrap_or_default()
+    cents.map(|c| t.amount_input(c)).unwrap_or_default()
 }
 
 fn money(cents: Option<i64>) -> Option<Option<super::api::Money>> {
